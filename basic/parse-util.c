@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic/parse-util.h"
+
+int safe_atou64_base(const char *s, int base, uint64_t *ret) {
+        unsigned long long v;
+        char *end = NULL;
+
+        if (!s || !*s || isspace((unsigned char) *s) || *s == '-' || *s == '+')
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, base);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (errno > 0)
+                return -errno;
+        if (!end || *end != 0)
+                return -EINVAL;
+        *ret = (uint64_t) v;
+        return 0;
+}
+
+int safe_atou(const char *s, unsigned *ret) {
+        uint64_t v;
+        int r;
+
+        r = safe_atou64_base(s, 10, &v);
+        if (r < 0)
+                return r;
+        if (v > 0xffffffffu)
+                return -ERANGE;
+        *ret = (unsigned) v;
+        return 0;
+}
+
+/* Mirrors lib/cmdline.c memparse(): number, optional suffix, case-insensitive. */
+int parse_size(const char *s, uint64_t *ret) {
+        unsigned long long v;
+        char *end = NULL;
+        unsigned shift = 0;
+
+        if (!s || !isdigit((unsigned char) *s))
+                return -EINVAL;
+        errno = 0;
+        v = strtoull(s, &end, 0);
+        if (errno == ERANGE)
+                return -ERANGE;
+        switch (*end) {
+        case 'E': case 'e': shift = 60; break;
+        case 'P': case 'p': shift = 50; break;
+        case 'T': case 't': shift = 40; break;
+        case 'G': case 'g': shift = 30; break;
+        case 'M': case 'm': shift = 20; break;
+        case 'K': case 'k': shift = 10; break;
+        case 0: break;
+        default: return -EINVAL;
+        }
+        if (shift)
+                end++;
+        if (*end != 0)
+                return -EINVAL;
+        if (shift && v > (~0ULL >> shift))
+                return -ERANGE;
+        *ret = (uint64_t) v << shift;
+        return 0;
+}
+
+const char *format_bytes(char *buf, unsigned len, uint64_t bytes) {
+        static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+        double v = (double) bytes;
+        unsigned i = 0;
+
+        while (v >= 1024.0 && i + 1 < sizeof(units) / sizeof(units[0])) {
+                v /= 1024.0;
+                i++;
+        }
+        if (i == 0)
+                snprintf(buf, len, "%llu B", (unsigned long long) bytes);
+        else
+                snprintf(buf, len, "%.1f %s", v, units[i]);
+        return buf;
+}
+
+bool string_has_prefix(const char *s, const char *prefix) {
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}

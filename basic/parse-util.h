@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Whole-string number parsing: trailing garbage, empty strings and overflow
+ * are errors (-EINVAL, -ERANGE), never silently accepted. */
+int safe_atou64_base(const char *s, int base, uint64_t *ret);
+static inline int safe_atou64(const char *s, uint64_t *ret) {
+        return safe_atou64_base(s, 0, ret);
+}
+int safe_atou(const char *s, unsigned *ret);
+
+/* "256M", "1G", "4096", "2K" with the kernel's memparse() suffixes
+ * (K, M, G, T, P, E; powers of 1024). */
+int parse_size(const char *s, uint64_t *ret);
+
+/* Formats a byte count as "12.3 MiB" into buf (at least 16 bytes). */
+const char *format_bytes(char *buf, unsigned len, uint64_t bytes);
+
+bool string_has_prefix(const char *s, const char *prefix);
