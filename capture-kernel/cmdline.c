@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "capture-kernel/cmdline.h"
+
+/* Parameters removed by name (the part before '='). */
+static const char *const dropped[] = {
+        /* the first boot's root and init: the capture kernel runs our /init */
+        "root", "rootflags", "rootfstype", "rootwait", "rootdelay", "ro", "rw",
+        "init", "rdinit", "initrd", "BOOT_IMAGE", "resume", "resume_offset",
+        "noresume", "systemd.unit", "single", "emergency", "rescue",
+        /* the reservation itself, and what the capture kernel must not redo */
+        "crashkernel", "elfcorehdr", "kexec_jump_back_entry", "panic_on_warn",
+        "panic", "oops", "memmap", "mem",
+        /* memory-hungry or CPU-multiplying settings; we set our own */
+        "hugepages", "hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma",
+        "nr_cpus", "maxcpus", "possible_cpus", "numa", "transparent_hugepage",
+        "irqpoll", "reset_devices", "nokaslr", "kaslr", "disable_cpu_apicid",
+        "crash_kexec_post_notifiers",
+};
+
+/* Dropped by prefix: initramfs-tools' and dracut's own switches mean
+ * nothing to our /init. */
+static const char *const dropped_prefix[] = { "rd.", "rd_", "dracut.", "boot=" };
+
+/* What kdump-utils gives a capture kernel on x86_64, less udev's (we have no
+ * udev): one CPU, devices reset from whatever state the crash left them in,
+ * no memory cgroup, no MCE handling, no KASLR (simpler analysis, no extra
+ * relocation), and a reboot 10 s after a panic of the capture kernel itself
+ * so a failed capture never hangs the machine. */
+static const char capture_params[] =
+        "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off "
+        "panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr "
+        "hest_disable novmcoredd cma=0 hugetlb_cma=0 pcie_ports=compat";
+
+static bool is_dropped(const char *param, size_t len) {
+        size_t klen = strcspn(param, "=");
+
+        if (klen > len)
+                klen = len;
+        for (size_t i = 0; i < ELEMENTSOF(dropped); i++)
+                if (strlen(dropped[i]) == klen && strncmp(param, dropped[i], klen) == 0)
+                        return true;
+        for (size_t i = 0; i < ELEMENTSOF(dropped_prefix); i++)
+                if (string_has_prefix(param, dropped_prefix[i]))
+                        return true;
+        return false;
+}
+
+/* Mirrors lib/cmdline.c next_arg(): a parameter ends at white space outside
+ * double quotes; "--" ends the kernel's own parameters (what follows goes
+ * to init, which is ours now, so it is dropped). */
+static size_t next_param(const char *s) {
+        bool quoted = false;
+        size_t i;
+
+        for (i = 0; s[i]; i++) {
+                if (s[i] == '"')
+                        quoted = !quoted;
+                else if (!quoted && isspace((unsigned char) s[i]))
+                        break;
+        }
+        return i;
+}
+
+int capture_cmdline_build(const char *running, const struct capture_cmdline_opts *opts, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t len = 0, cap = strlen(running) + sizeof(capture_params) + 64;
+        const char *p = running;
+
+        if (opts && opts->extra)
+                cap += strlen(opts->extra) + 1;
+        out = malloc(cap);
+        if (!out)
+                return -ENOMEM;
+        out[0] = 0;
+
+        for (;;) {
+                size_t n;
+
+                p += strspn(p, " \t\n");
+                if (!*p)
+                        break;
+                n = next_param(p);
+                if (n == 2 && strncmp(p, "--", 2) == 0)
+                        break;
+                if (!is_dropped(p, n)) {
+                        memcpy(out + len, p, n);
+                        len += n;
+                        out[len++] = ' ';
+                }
+                p += n;
+        }
+
+        len += (size_t) snprintf(out + len, cap - len, "%s", capture_params);
+        if (opts && opts->disable_cpu_apicid >= 0)
+                len += (size_t) snprintf(out + len, cap - len, " disable_cpu_apicid=%d", opts->disable_cpu_apicid);
+        if (opts && opts->extra && *opts->extra)
+                len += (size_t) snprintf(out + len, cap - len, " %s", opts->extra);
+
+        if (len + 1 + CAPTURE_CMDLINE_ELFCOREHDR_RESERVE > CAPTURE_CMDLINE_MAX)
+                return -E2BIG;
+
+        *ret = TAKE_PTR(out);
+        return 0;
+}
