@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Paths inside the capture initramfs, shared by the builder side
+ * (kdumpctl) and the programs that run in it. */
+
+/* The capture configuration: kdump.conf syntax, with the dump target
+ * resolved at build time (a device spec always present, path relative to
+ * the target's root). */
+#define CAPTURE_CONF "/etc/kdump/capture.conf"
+/* Modules to load, one absolute path per line, in load order (written by
+ * the initramfs builder). */
+#define CAPTURE_MODULES_LOAD "/etc/kdump/modules.load"
+/* Where the target is mounted. */
+#define CAPTURE_MOUNTPOINT "/kdumproot"
+/* The collector that always comes along: it also writes vmcore-dmesg.txt. */
+#define CAPTURE_COLLECTOR "/usr/sbin/kdump-collect"
+#define CAPTURE_PATH_ENV "/usr/sbin:/usr/bin:/sbin:/bin"

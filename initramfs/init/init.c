@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /init of the capture initramfs.  The crashed kernel's memory is in
+ * /proc/vmcore; this program saves it and reboots.  No shell: every step
+ * is here, and every failure is said on the console before the reboot, so a
+ * capture never hangs the machine.
+ *
+ *   mount /proc /sys /dev -> load modules -> wait for the target ->
+ *   mount it -> <path>/<date>/vmcore-dmesg.txt -> vmcore-incomplete ->
+ *   rename to vmcore -> sync -> reboot
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/log.h"
+#include "basic/macro.h"
+#include "config/kdump-conf.h"
+#include "initramfs/init/capture-layout.h"
+#include "initramfs/init/device-wait.h"
+#include "initramfs/init/modules-load.h"
+
+#define DEVICE_TIMEOUT_MS (90u * 1000u)
+
+static double uptime(void) {
+        _cleanup_free_ char *s = NULL;
+
+        if (read_one_line_file("/proc/uptime", &s) < 0)
+                return -1;
+        return strtod(s, NULL);
+}
+
+static void mount_api_filesystems(void) {
+        static const struct {
+                const char *what, *where, *type;
+        } m[] = {
+                { "proc", "/proc", "proc" },
+                { "sysfs", "/sys", "sysfs" },
+                { "devtmpfs", "/dev", "devtmpfs" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(m); i++) {
+                (void) mkdir(m[i].where, 0755);
+                if (mount(m[i].what, m[i].where, m[i].type, MS_NOSUID, NULL) < 0 && errno != EBUSY)
+                        log_warning_errno(errno, "Failed to mount %s: %m", m[i].where);
+        }
+}
+
+/* The kernel opens /dev/console for init if the archive has the node; if
+ * it did not, give ourselves one now that devtmpfs is mounted. */
+static void ensure_console(void) {
+        int fd;
+
+        if (fcntl(STDERR_FILENO, F_GETFD) >= 0)
+                return;
+        fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        for (int i = 0; i < 3; i++)
+                (void) dup2(fd, i);
+        if (fd > 2)
+                close(fd);
+}
+
+static void report_module(const char *path, int error) {
+        log_warning_errno(error, "Failed to load module %s: %m", path);
+}
+
+static void report_wait(const char *spec, unsigned waited_ms) {
+        log_info("Still waiting for dump target %s (%us of %us) ...", spec, waited_ms / 1000, DEVICE_TIMEOUT_MS / 1000);
+}
+
+static int run(char *const argv[]) {
+        pid_t pid;
+        int status;
+
+        pid = fork();
+        if (pid < 0)
+                return negative_errno();
+        if (pid == 0) {
+                execvp(argv[0], argv);
+                log_error_errno(errno, "Failed to execute %s: %m", argv[0]);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return negative_errno();
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int fsync_path(const char *path, int flags) {
+        _cleanup_close_ int fd = open(path, flags | O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0 || fsync(fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int make_dump_dir(const char *base, char **ret) {
+        char stamp[32];
+        struct tm tm;
+        time_t t = time(NULL);
+        char *dir;
+        int r;
+
+        /* kdump-utils names the directory after the capture time, which the
+         * capture kernel read from the RTC. */
+        if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
+                return -EINVAL;
+        r = mkdir_p(base, 0700);
+        if (r < 0)
+                return r;
+        if (asprintf(&dir, "%s/%s", base, stamp) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+                r = negative_errno();
+                free(dir);
+                return r;
+        }
+        (void) chmod(dir, 0700);
+        *ret = dir;
+        return 0;
+}
+
+static int capture(void) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL, *devnode = NULL, *base = NULL, *dir = NULL,
+                            *incomplete = NULL, *final = NULL, *dmesg = NULL;
+        char **collector = NULL;
+        double t0, t1;
+        int r;
+
+        if (access("/proc/vmcore", R_OK) < 0)
+                return log_error_errno(errno, "No /proc/vmcore (%m): this is not a capture kernel, nothing to save.");
+
+        r = kdump_config_load(CAPTURE_CONF, &c, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
+        if (!c->device)
+                return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
+
+        r = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
+        if (r < 0)
+                log_warning_errno(r, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
+
+        log_info("Waiting for dump target %s (%s) ...", c->device, c->fstype);
+        r = device_wait(c->device, DEVICE_TIMEOUT_MS, report_wait, &devnode);
+        if (r < 0)
+                return log_error_errno(r, "Dump target %s did not appear within %us: %m. Is the storage driver in the "
+                                       "capture initramfs? Check the device name in /etc/kdump.conf.",
+                                       c->device, DEVICE_TIMEOUT_MS / 1000);
+
+        (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
+        if (mount(devnode, CAPTURE_MOUNTPOINT, c->fstype, 0, NULL) < 0)
+                return log_error_errno(errno, "Failed to mount dump target %s (%s) as %s: %m", c->device, devnode, c->fstype);
+        log_info("Mounted %s (%s) on %s.", c->device, devnode, CAPTURE_MOUNTPOINT);
+
+        if (asprintf(&base, "%s%s", CAPTURE_MOUNTPOINT, c->path) < 0)
+                return log_oom();
+        r = make_dump_dir(base, &dir);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the dump directory under %s: %m", c->path);
+        if (asprintf(&incomplete, "%s/vmcore-incomplete", dir) < 0 ||
+            asprintf(&final, "%s/vmcore", dir) < 0 ||
+            asprintf(&dmesg, "%s/vmcore-dmesg.txt", dir) < 0)
+                return log_oom();
+
+        /* The log first: it is small, and it is what a person reads first
+         * when the full dump does not fit. */
+        r = run((char *const[]) { (char *) CAPTURE_COLLECTOR, (char *) "--dump-dmesg", (char *) "/proc/vmcore", dmesg, NULL });
+        if (r != 0)
+                log_warning("Saving the kernel log to %s failed (exit status %d); going on with the dump.", dmesg, r);
+        else
+                (void) fsync_path(dmesg, 0);
+
+        r = kdump_config_collector_argv(c, &collector);
+        if (r < 0)
+                return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
+        {
+                size_t n = 0;
+                char **argv;
+
+                while (collector[n])
+                        n++;
+                argv = calloc(n + 3, sizeof(char *));
+                if (!argv) {
+                        kdump_config_argv_free(collector);
+                        return log_oom();
+                }
+                memcpy(argv, collector, n * sizeof(char *));
+                argv[n] = (char *) "/proc/vmcore";
+                argv[n + 1] = incomplete;
+                t0 = uptime();
+                log_info("Saving the dump with '%s' to %s%s ...", c->core_collector, c->path, dir + strlen(base));
+                r = run(argv);
+                t1 = uptime();
+                free(argv);
+                kdump_config_argv_free(collector);
+        }
+        if (r != 0) {
+                sync();
+                return log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
+                                       r, incomplete);
+        }
+
+        if (fsync_path(incomplete, 0) < 0 || rename(incomplete, final) < 0)
+                return log_error_errno(errno, "Failed to complete %s: %m", final);
+        (void) fsync_path(dir, O_DIRECTORY);
+        sync();
+
+        {
+                struct stat st;
+                uint64_t size = stat(final, &st) == 0 ? (uint64_t) st.st_size : 0;
+
+                /* The test harness and people read these lines: keep their form. */
+                log_info("dump written: %s (%llu bytes) in %.2f s", final + strlen(CAPTURE_MOUNTPOINT),
+                         (unsigned long long) size, t1 - t0);
+                log_info("capture kernel uptime at dump end: %.2f s", t1);
+        }
+
+        if (umount(CAPTURE_MOUNTPOINT) < 0)
+                log_warning_errno(errno, "Failed to unmount %s: %m", CAPTURE_MOUNTPOINT);
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        umask(0077);
+        log_set_prefix("kdump");
+        mount_api_filesystems();
+        ensure_console();
+        setenv("PATH", CAPTURE_PATH_ENV, 1);
+
+        log_info("Capture kernel started (uptime %.2f s): saving the crashed kernel's memory.", uptime());
+        r = capture();
+        if (r < 0)
+                log_error("Capture failed; rebooting without a complete dump.");
+        else
+                log_info("Capture complete; rebooting.");
+
+        sync();
+        (void) reboot(RB_AUTOBOOT);
+        /* reboot() only returns on failure: never exit PID 1 (that panics). */
+        for (;;)
+                pause();
+}
