@@ -356,6 +356,15 @@ size_t cpio_writer_entries(const cpio_writer *w) {
         return w->n;
 }
 
+size_t cpio_writer_count(const cpio_writer *w, mode_t type) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < w->n; i++)
+                if ((w->entries[i].mode & S_IFMT) == type)
+                        n++;
+        return n;
+}
+
 static uint64_t entry_size(size_t namelen, uint64_t bodylen) {
         return ALIGN_UP(CPIO_HEADER_SIZE + namelen + 1, 4) + ALIGN_UP(bodylen, 4);
 }

@@ -62,6 +62,8 @@ int cpio_writer_resolve(cpio_writer *w, const char *path, char **ret);
 mode_t cpio_writer_lookup(cpio_writer *w, const char *path);
 
 size_t cpio_writer_entries(const cpio_writer *w);
+/* Entries of one type (S_IFREG, S_IFDIR, S_IFLNK). */
+size_t cpio_writer_count(const cpio_writer *w, mode_t type);
 /* Exact size of the serialised archive, trailer included. */
 uint64_t cpio_writer_archive_size(const cpio_writer *w);
 
