@@ -73,7 +73,12 @@ static void ensure_console(void) {
 }
 
 static void report_module(const char *path, int error) {
-        log_warning_errno(error, "Failed to load module %s: %m", path);
+        /* ENODEV: the module is for hardware (or a CPU feature, like
+         * crc32c-intel's SSE4.2) that is not here; a generic one follows. */
+        if (error == -ENODEV)
+                log_info("Module %s has no device here, skipped.", path);
+        else
+                log_warning_errno(error, "Failed to load module %s: %m", path);
 }
 
 static void report_wait(const char *spec, unsigned waited_ms) {

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* The capture initramfs for one kernel release, cached under the state
+ * directory and rebuilt only when one of its inputs changed: the
+ * configuration, the kernel, its modules, or the programs that go in. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/kdump-conf.h"
+#include "kdumpd/dump-target.h"
+
+struct capture_image_opts {
+        size_t sz;
+        const char *kernel_release;
+        const char *kernel_image;     /* /boot/vmlinuz-<release> */
+        const char *modules_dir;      /* /lib/modules/<release> */
+        const char *state_dir;        /* KDUMP_STATEDIR */
+        const char *init_program;     /* kdump-init */
+        const char *collect_program;  /* kdump-collect */
+        bool force_rebuild;
+};
+
+struct capture_image {
+        char *path;                   /* the initramfs file */
+        uint64_t size;                /* its size */
+        bool rebuilt;                 /* false: the cached one was up to date */
+        unsigned n_modules;
+        char *summary;                /* human summary from the builder, may be NULL */
+};
+
+void capture_image_done(struct capture_image *img);
+
+/* The capture.conf text that goes in: kdump.conf syntax with the target
+ * resolved.  Pure. */
+int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret);
+
+/* ret_error gets a message for errors a user can fix (a missing module,
+ * program or library). */
+int capture_image_ensure(const struct capture_image_opts *opts, const kdump_config *c, const dump_target *t,
+                         struct capture_image *ret, char **ret_error);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <blkid.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "kdumpd/dump-target.h"
+
+dump_target *dump_target_free(dump_target *t) {
+        if (!t)
+                return NULL;
+        free(t->fstype);
+        free(t->spec);
+        free(t->devnode);
+        free(t->path);
+        free(t);
+        return NULL;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static char *unescape_octal(const char *s, size_t n) {
+        char *out = malloc(n + 1), *o = out;
+
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
+                        *o++ = (char) ((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                        i += 3;
+                } else
+                        *o++ = s[i];
+        }
+        *o = 0;
+        return out;
+}
+
+int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
+                       char **ret_mountpoint, char **ret_source, char **ret_fstype) {
+        char want[32];
+        const char *line = mountinfo;
+
+        snprintf(want, sizeof(want), "%u:%u", major, minor);
+        while (line && *line) {
+                const char *end = strchr(line, '\n'), *f[5], *sep;
+                size_t len = end ? (size_t) (end - line) : strlen(line);
+                _cleanup_free_ char *l = strndup(line, len);
+                char *save = NULL, *tok, *fields[16];
+                size_t nf = 0;
+
+                line = end ? end + 1 : NULL;
+                if (!l)
+                        return -ENOMEM;
+                /* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" */
+                sep = strstr(l, " - ");
+                if (!sep)
+                        continue;
+                for (tok = strtok_r(l, " ", &save); tok && nf < ELEMENTSOF(fields); tok = strtok_r(NULL, " ", &save))
+                        fields[nf++] = tok;
+                (void) f;
+                if (nf < 7 || strcmp(fields[2], want) != 0)
+                        continue;
+                /* Only a mount of the filesystem's root ("/") tells us the
+                 * path layout; bind mounts of subdirectories would mislead. */
+                if (strcmp(fields[3], "/") != 0)
+                        continue;
+                for (size_t i = 5; i + 2 < nf; i++)
+                        if (strcmp(fields[i], "-") == 0) {
+                                char *mp = unescape_octal(fields[4], strlen(fields[4]));
+                                char *src = strdup(fields[i + 2]);
+                                char *fs = strdup(fields[i + 1]);
+                                if (!mp || !src || !fs) {
+                                        free(mp), free(src), free(fs);
+                                        return -ENOMEM;
+                                }
+                                *ret_mountpoint = mp;
+                                *ret_source = src;
+                                *ret_fstype = fs;
+                                return 0;
+                        }
+        }
+        return -ENOENT;
+}
+
+static int error_message(char **ret_error, const char *fmt, ...) _printf_(2, 3);
+static int error_message(char **ret_error, const char *fmt, ...) {
+        va_list ap;
+
+        if (!ret_error)
+                return 0;
+        va_start(ap, fmt);
+        if (vasprintf(ret_error, fmt, ap) < 0)
+                *ret_error = NULL;
+        va_end(ap);
+        return 0;
+}
+
+static bool fstype_supported(const char *fstype) {
+        for (const char *const *f = kdump_config_fstypes; *f; f++)
+                if (strcmp(*f, fstype) == 0)
+                        return true;
+        return false;
+}
+
+/* The filesystem holding c->path on this system (kdump-utils' default). */
+static int resolve_default(const kdump_config *c, dump_target *t, char **ret_error) {
+        _cleanup_free_ char *probe = strdup(c->path), *mountinfo = NULL, *mp = NULL, *src = NULL, *fs = NULL;
+        struct stat st;
+        const char *rel;
+        char *uuid;
+        int r;
+
+        if (!probe)
+                return -ENOMEM;
+        /* path need not exist yet: its nearest existing ancestor decides. */
+        while (stat(probe, &st) < 0) {
+                char *slash = strrchr(probe, '/');
+                if (!slash || slash == probe) {
+                        strcpy(probe, "/");
+                        if (stat(probe, &st) < 0)
+                                return negative_errno();
+                        break;
+                }
+                *slash = 0;
+        }
+        r = read_full_file("/proc/self/mountinfo", &mountinfo, NULL);
+        if (r < 0)
+                return r;
+        r = mountinfo_find_dev(mountinfo, major(st.st_dev), minor(st.st_dev), &mp, &src, &fs);
+        if (r < 0) {
+                error_message(ret_error, "cannot find the filesystem that holds %s in /proc/self/mountinfo; "
+                              "set a dump target in the configuration (e.g. \"ext4 LABEL=KDUMP\")", c->path);
+                return -ENODEV;
+        }
+        if (!fstype_supported(fs)) {
+                error_message(ret_error, "%s is on a %s filesystem (%s), which kdumpd cannot write dumps to yet; "
+                              "set an ext4 or xfs dump target in the configuration", c->path, fs, src);
+                return -EOPNOTSUPP;
+        }
+
+        /* A UUID survives device renumbering in the capture kernel. */
+        uuid = blkid_get_tag_value(NULL, "UUID", src);
+        if (uuid)
+                r = asprintf(&t->spec, "UUID=%s", uuid);
+        else
+                r = asprintf(&t->spec, "%s", src);
+        free(uuid);
+        if (r < 0)
+                return -ENOMEM;
+
+        rel = c->path + strlen(mp);
+        if (strcmp(mp, "/") == 0)
+                rel = c->path;
+        else if (!string_has_prefix(c->path, mp) || (*rel != '/' && *rel != 0))
+                rel = c->path; /* path was not under the mount point textually (symlinks): keep it */
+        if (asprintf(&t->path, "%s", *rel ? rel : "/") < 0)
+                return -ENOMEM;
+        t->fstype = TAKE_PTR(fs);
+        t->devnode = TAKE_PTR(src);
+        return 0;
+}
+
+int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error) {
+        _cleanup_(dump_target_freep) dump_target *t = NULL;
+        int r;
+
+        t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+
+        if (!c->device) {
+                r = resolve_default(c, t, ret_error);
+                if (r < 0)
+                        return r;
+        } else {
+                char *dev = blkid_evaluate_tag(c->device, NULL, NULL);
+                struct stat st;
+
+                if (!dev || stat(dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
+                        free(dev);
+                        error_message(ret_error, "the dump target %s (line %u) is not present on this system; "
+                                      "attach it, or fix the device in the configuration (see lsblk -f)",
+                                      c->device, c->target_line);
+                        return -ENODEV;
+                }
+                t->devnode = dev;
+                t->fstype = strdup(c->fstype);
+                t->spec = strdup(c->device);
+                t->path = strdup(c->path);
+                if (!t->fstype || !t->spec || !t->path)
+                        return -ENOMEM;
+        }
+
+        *ret = TAKE_PTR(t);
+        return 0;
+}
