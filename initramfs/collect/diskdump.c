@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "basic/macro.h"
+#include "initramfs/collect/diskdump.h"
+
+struct diskdump_writer {
+        struct dump_sink *sink;
+        struct diskdump_info info;
+        struct diskdump_layout layout;
+        const uint8_t *bitmap2;
+
+        uint8_t *data;                  /* page data not yet written */
+        size_t data_cap, data_fill;
+        uint64_t data_file_pos;         /* file offset of data[0] */
+
+        uint8_t *desc;                  /* descriptors not yet written */
+        size_t desc_cap, desc_fill;     /* in entries */
+        uint64_t desc_first;            /* index of desc[0] */
+
+        uint64_t next_pfn;              /* where to look for the next set bit */
+        uint64_t pages;                 /* descriptors produced */
+        int error;                      /* first write error */
+};
+
+uint64_t bitmap_count(const uint8_t *bm, uint64_t nbits) {
+        uint64_t n = 0, i;
+
+        for (i = 0; i + 64 <= nbits; i += 64) {
+                uint64_t w;
+                memcpy(&w, bm + i / 8, 8);
+                n += (uint64_t) __builtin_popcountll(w);
+        }
+        for (; i < nbits; i++)
+                n += bitmap_test(bm, i);
+        return n;
+}
+
+int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpable, struct diskdump_layout *ret) {
+        struct diskdump_layout l = {};
+        uint64_t bs = info->page_size, blocks;
+
+        if (bs < 512 || bs > (1u << 20) || (bs & (bs - 1)))
+                return -EINVAL;
+        if (info->max_mapnr == 0 || info->max_mapnr > (UINT64_C(1) << 52))
+                return -EINVAL;
+        if (info->vmcoreinfo_size > 0 &&
+            (info->vmcoreinfo_offset > info->notes_size ||
+             info->vmcoreinfo_size > info->notes_size - info->vmcoreinfo_offset))
+                return -EINVAL;
+
+        blocks = DIV_ROUND_UP(KDUMP_SUB_HEADER_SIZE + (uint64_t) info->notes_size, bs);
+        if (blocks > INT_MAX)
+                return -E2BIG;
+        l.sub_hdr_blocks = (uint32_t) blocks;
+
+        /* Each bitmap on its own whole blocks: crash requires both aligned
+         * to the block size (makedumpfile's prepare_bitmap2_buffer()). */
+        l.bitmap_bytes = ALIGN_UP(DIV_ROUND_UP(info->max_mapnr, 8), bs);
+        if (2 * l.bitmap_bytes / bs > UINT_MAX)
+                return -E2BIG;
+        l.bitmap_offset = (1 + blocks) * bs;
+        l.desc_offset = l.bitmap_offset + 2 * l.bitmap_bytes;
+        l.data_offset = l.desc_offset + nr_dumpable * PAGE_DESC_SIZE;
+        l.nr_dumpable = nr_dumpable;
+
+        *ret = l;
+        return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v) {
+        memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v) {
+        memcpy(p, &v, 8);
+}
+
+void diskdump_header_build(const struct diskdump_info *info, const struct diskdump_layout *l,
+                           unsigned status, uint8_t out[DISKDUMP_HEADER_SIZE]) {
+        memset(out, 0, DISKDUMP_HEADER_SIZE);
+        memcpy(out, KDUMP_SIGNATURE, 8);
+        put32(out + 8, KDUMP_HEADER_VERSION);
+        for (unsigned i = 0; i < 6; i++)
+                memcpy(out + 12 + i * 65, info->utsname[i], 65);
+        /* 6 bytes of padding after new_utsname, then struct timeval. */
+        put64(out + 408, (uint64_t) info->tv_sec);
+        put64(out + 416, (uint64_t) info->tv_usec);
+        put32(out + 424, status | info->compression);
+        put32(out + 428, info->page_size);
+        put32(out + 432, l->sub_hdr_blocks);
+        put32(out + 436, (uint32_t) (2 * l->bitmap_bytes / info->page_size));
+        /* 32-bit max_mapnr is obsolete; the full value is max_mapnr_64. */
+        put32(out + 440, (uint32_t) MIN(info->max_mapnr, (uint64_t) UINT_MAX));
+        /* total_ram_blocks, device_blocks, written_blocks, current_cpu: unused */
+        put32(out + 460, (uint32_t) info->nr_cpus);
+}
+
+void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HEADER_SIZE]) {
+        uint64_t page_size = info->page_size;
+
+        memset(out, 0, KDUMP_SUB_HEADER_SIZE);
+        put64(out + 0, info->phys_base);
+        put32(out + 8, (uint32_t) info->dump_level);
+        /* split (12), start_pfn (16), end_pfn (24): not a split dump */
+        if (info->notes_size > 0) {
+                uint64_t note_off = page_size + KDUMP_SUB_HEADER_SIZE;
+                if (info->vmcoreinfo_size > 0) {
+                        put64(out + 32, note_off + info->vmcoreinfo_offset);
+                        put64(out + 40, info->vmcoreinfo_size);
+                }
+                put64(out + 48, note_off);
+                put64(out + 56, info->notes_size);
+        }
+        /* eraseinfo (64, 72), start_pfn_64 (80), end_pfn_64 (88): unused */
+        put64(out + 96, info->max_mapnr);
+}
+
+struct diskdump_writer *diskdump_writer_free(struct diskdump_writer *w) {
+        if (!w)
+                return NULL;
+        free(w->data);
+        free(w->desc);
+        free(w);
+        return NULL;
+}
+
+const struct diskdump_layout *diskdump_writer_layout(const struct diskdump_writer *w) {
+        return &w->layout;
+}
+
+uint64_t diskdump_writer_pages(const struct diskdump_writer *w) {
+        return w->pages;
+}
+
+int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info,
+                        const uint8_t *bitmap1, const uint8_t *bitmap2, size_t buffer_size,
+                        struct diskdump_writer **ret) {
+        struct diskdump_writer *w;
+        uint8_t hdr[DISKDUMP_HEADER_SIZE], sub[KDUMP_SUB_HEADER_SIZE];
+        uint64_t nbytes;
+        int r;
+
+        if (!info || info->sz < sizeof(struct diskdump_info))
+                return -EINVAL;
+
+        w = calloc(1, sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        w->sink = sink;
+        w->info = *info;
+        w->bitmap2 = bitmap2;
+
+        r = diskdump_layout_compute(info, bitmap_count(bitmap2, info->max_mapnr), &w->layout);
+        if (r < 0)
+                goto fail;
+
+        /* Page data buffer: at least a few pages, else the caller's bound;
+         * descriptors get an eighth of it. */
+        buffer_size = MAX(buffer_size, (size_t) 16 * info->page_size + 64 * PAGE_DESC_SIZE);
+        w->data_cap = buffer_size - buffer_size / 8;
+        w->desc_cap = (buffer_size / 8) / PAGE_DESC_SIZE;
+        w->data = malloc(w->data_cap);
+        w->desc = malloc(w->desc_cap * PAGE_DESC_SIZE);
+        if (!w->data || !w->desc) {
+                r = -ENOMEM;
+                goto fail;
+        }
+
+        diskdump_header_build(info, &w->layout, 0, hdr);
+        r = dump_sink_write(sink, 0, hdr, sizeof(hdr));
+        if (r < 0)
+                goto fail;
+        kdump_sub_header_build(info, sub);
+        r = dump_sink_write(sink, info->page_size, sub, sizeof(sub));
+        if (r < 0)
+                goto fail;
+        if (info->notes_size > 0) {
+                r = dump_sink_write(sink, info->page_size + KDUMP_SUB_HEADER_SIZE, info->notes, info->notes_size);
+                if (r < 0)
+                        goto fail;
+        }
+
+        /* The bitmaps, each padded with zeros to whole blocks. */
+        nbytes = DIV_ROUND_UP(info->max_mapnr, 8);
+        for (unsigned i = 0; i < 2; i++) {
+                const uint8_t *bm = i == 0 ? bitmap1 : bitmap2;
+                uint64_t off = w->layout.bitmap_offset + i * w->layout.bitmap_bytes;
+                uint64_t tail = w->layout.bitmap_bytes - nbytes;
+
+                r = dump_sink_write(sink, off, bm, nbytes);
+                if (r < 0)
+                        goto fail;
+                /* Bits past max_mapnr in the last byte must read as zero
+                 * even if the caller's buffer had them set. */
+                if (info->max_mapnr & 7) {
+                        uint8_t last = bm[nbytes - 1] & (uint8_t) ((1u << (info->max_mapnr & 7)) - 1);
+                        r = dump_sink_write(sink, off + nbytes - 1, &last, 1);
+                        if (r < 0)
+                                goto fail;
+                }
+                if (tail > 0) {
+                        _cleanup_free_ uint8_t *z = calloc(1, tail);
+                        if (!z) {
+                                r = -ENOMEM;
+                                goto fail;
+                        }
+                        r = dump_sink_write(sink, off + nbytes, z, tail);
+                        if (r < 0)
+                                goto fail;
+                }
+        }
+
+        /* Space for the descriptors is allocated now, so that marking pages
+         * written cannot fail on a full disk later. */
+        r = dump_sink_reserve(sink, w->layout.desc_offset, w->layout.nr_dumpable * PAGE_DESC_SIZE);
+        if (r < 0)
+                goto fail;
+
+        /* The shared zero page opens the data area (makedumpfile's pd_zero). */
+        memset(w->data, 0, info->page_size);
+        w->data_fill = info->page_size;
+        w->data_file_pos = w->layout.data_offset;
+
+        *ret = w;
+        return 0;
+fail:
+        diskdump_writer_free(w);
+        return r;
+}
+
+static int writer_flush(struct diskdump_writer *w) {
+        int r;
+
+        if (w->error)
+                return w->error;
+
+        if (w->data_fill > 0) {
+                r = dump_sink_write(w->sink, w->data_file_pos, w->data, w->data_fill);
+                if (r < 0)
+                        return (w->error = r);
+                w->data_file_pos += w->data_fill;
+                w->data_fill = 0;
+        }
+        /* Descriptors only after the data they point to is written, so an
+         * interrupted dump never has a descriptor to missing data. */
+        if (w->desc_fill > 0) {
+                r = dump_sink_write(w->sink, w->layout.desc_offset + w->desc_first * PAGE_DESC_SIZE,
+                                    w->desc, w->desc_fill * PAGE_DESC_SIZE);
+                if (r < 0)
+                        return (w->error = r);
+                w->desc_first += w->desc_fill;
+                w->desc_fill = 0;
+        }
+        return 0;
+}
+
+static int writer_next_pfn(struct diskdump_writer *w, uint64_t pfn) {
+        uint64_t p = w->next_pfn;
+
+        if (pfn >= w->info.max_mapnr || pfn < p || w->pages >= w->layout.nr_dumpable)
+                return -EINVAL;
+        /* Every set bit of the 2nd bitmap gets exactly one descriptor, in
+         * PFN order: skipping one would shift all later pages. */
+        while (p < pfn) {
+                if ((p & 63) == 0 && p + 64 <= pfn) {
+                        uint64_t word;
+                        memcpy(&word, w->bitmap2 + p / 8, 8);
+                        if (word != 0)
+                                return -EINVAL;
+                        p += 64;
+                        continue;
+                }
+                if (bitmap_test(w->bitmap2, p))
+                        return -EINVAL;
+                p++;
+        }
+        if (!bitmap_test(w->bitmap2, pfn))
+                return -EINVAL;
+        w->next_pfn = pfn + 1;
+        return 0;
+}
+
+static void writer_add_desc(struct diskdump_writer *w, uint64_t offset, uint32_t size, uint32_t flags) {
+        uint8_t *d;
+
+        /* Callers made room (writer_flush()) before. */
+        d = w->desc + w->desc_fill * PAGE_DESC_SIZE;
+        put64(d, offset);
+        put32(d + 8, size);
+        put32(d + 12, flags);
+        put64(d + 16, 0);
+        w->desc_fill++;
+        w->pages++;
+}
+
+int diskdump_writer_add_page(struct diskdump_writer *w, uint64_t pfn, const void *data, size_t size, unsigned flags) {
+        int r;
+
+        if (w->error)
+                return w->error;
+        if (size == 0 || size > w->info.page_size || (flags == 0 && size != w->info.page_size))
+                return -EINVAL;
+        r = writer_next_pfn(w, pfn);
+        if (r < 0)
+                return r;
+
+        if (w->data_fill + size > w->data_cap || w->desc_fill == w->desc_cap) {
+                r = writer_flush(w);
+                if (r < 0)
+                        return r;
+        }
+        memcpy(w->data + w->data_fill, data, size);
+        writer_add_desc(w, w->data_file_pos + w->data_fill, (uint32_t) size, flags);
+        w->data_fill += size;
+        return 0;
+}
+
+int diskdump_writer_add_zero(struct diskdump_writer *w, uint64_t pfn) {
+        int r;
+
+        if (w->error)
+                return w->error;
+        r = writer_next_pfn(w, pfn);
+        if (r < 0)
+                return r;
+        if (w->desc_fill == w->desc_cap) {
+                r = writer_flush(w);
+                if (r < 0)
+                        return r;
+        }
+        writer_add_desc(w, w->layout.data_offset, w->info.page_size, 0);
+        return 0;
+}
+
+int diskdump_writer_finish(struct diskdump_writer *w, bool incomplete) {
+        uint8_t hdr[DISKDUMP_HEADER_SIZE];
+        int r;
+
+        r = writer_flush(w);
+        if (r < 0 || w->pages < w->layout.nr_dumpable)
+                incomplete = true;
+
+        if (incomplete) {
+                /* Rewriting block 0 needs no new space, so this works on a
+                 * full disk too. */
+                int k;
+                diskdump_header_build(&w->info, &w->layout, DUMP_DH_COMPRESSED_INCOMPLETE, hdr);
+                k = dump_sink_write(w->sink, 0, hdr, sizeof(hdr));
+                if (r >= 0 && k < 0)
+                        r = k;
+        }
+        return r < 0 ? r : (incomplete ? 1 : 0);
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "initramfs/collect/flatten.h"
+
+/* One record never carries more than this; a larger size field means a
+ * corrupt stream (makedumpfile's writes are at most its cache size). */
+#define FLAT_RECORD_MAX (1u << 30)
+
+struct dump_sink {
+        int fd;
+        bool flat;
+        uint64_t bytes;
+};
+
+static int pwrite_full(int fd, const void *buf, size_t n, uint64_t offset) {
+        const char *p = buf;
+
+        while (n > 0) {
+                ssize_t k = pwrite(fd, p, n, (off_t) offset);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        return -EIO;
+                p += k;
+                n -= (size_t) k;
+                offset += (uint64_t) k;
+        }
+        return 0;
+}
+
+int dump_sink_new(int fd, bool flat, struct dump_sink **ret) {
+        struct dump_sink *s;
+        int r;
+
+        if (fd < 0)
+                return -EBADF;
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        s->fd = fd;
+        s->flat = flat;
+
+        if (flat) {
+                uint8_t hdr[FLAT_HEADER_SIZE] = {};
+                uint64_t v;
+
+                /* signature padded to 16 bytes, then big-endian type and
+                 * version (makedumpfile's struct makedumpfile_header). */
+                memcpy(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE));
+                v = htobe64(FLAT_TYPE);
+                memcpy(hdr + 16, &v, 8);
+                v = htobe64(FLAT_VERSION);
+                memcpy(hdr + 24, &v, 8);
+                r = loop_write(fd, hdr, sizeof(hdr));
+                if (r < 0) {
+                        free(s);
+                        return r;
+                }
+                s->bytes = sizeof(hdr);
+        }
+
+        *ret = s;
+        return 0;
+}
+
+struct dump_sink *dump_sink_free(struct dump_sink *s) {
+        free(s);
+        return NULL;
+}
+
+bool dump_sink_is_flat(const struct dump_sink *s) {
+        return s->flat;
+}
+
+uint64_t dump_sink_bytes(const struct dump_sink *s) {
+        return s->bytes;
+}
+
+int dump_sink_write(struct dump_sink *s, uint64_t offset, const void *buf, size_t len) {
+        int r;
+
+        if (len == 0)
+                return 0;
+        if (offset > INT64_MAX || len > INT64_MAX - offset)
+                return -EFBIG;
+
+        if (s->flat) {
+                uint64_t rec[2] = { htobe64(offset), htobe64(len) };
+
+                r = loop_write(s->fd, rec, sizeof(rec));
+                if (r < 0)
+                        return r;
+                r = loop_write(s->fd, buf, len);
+                if (r < 0)
+                        return r;
+                s->bytes += sizeof(rec) + len;
+                return 0;
+        }
+
+        r = pwrite_full(s->fd, buf, len, offset);
+        if (r < 0)
+                return r;
+        s->bytes += len;
+        return 0;
+}
+
+int dump_sink_reserve(struct dump_sink *s, uint64_t offset, uint64_t len) {
+        if (s->flat || len == 0)
+                return 0;
+        if (fallocate(s->fd, 0, (off_t) offset, (off_t) len) < 0) {
+                /* Not every filesystem (or a pipe-like fd) supports it; the
+                 * region is then allocated when written, as with makedumpfile. */
+                if (errno == EOPNOTSUPP || errno == ENOSYS || errno == ENODEV || errno == ESPIPE)
+                        return 0;
+                return negative_errno();
+        }
+        return 0;
+}
+
+int dump_sink_finish(struct dump_sink *s) {
+        if (s->flat) {
+                int64_t end[2] = { (int64_t) htobe64((uint64_t) -1), (int64_t) htobe64((uint64_t) -1) };
+                int r = loop_write(s->fd, end, sizeof(end));
+                if (r < 0)
+                        return r;
+                s->bytes += sizeof(end);
+                return 0;
+        }
+        if (fsync(s->fd) < 0 && errno != EINVAL && errno != EROFS)
+                return negative_errno();
+        return 0;
+}
+
+/* read() until n bytes or EOF; returns the bytes read. */
+static ssize_t read_full(int fd, void *buf, size_t n) {
+        char *p = buf;
+        size_t done = 0;
+
+        while (done < n) {
+                ssize_t k = read(fd, p + done, n - done);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        break;
+                done += (size_t) k;
+        }
+        return (ssize_t) done;
+}
+
+int flatten_rearrange(int in_fd, int out_fd, uint64_t *ret_records) {
+        uint8_t hdr[FLAT_HEADER_SIZE];
+        _cleanup_free_ uint8_t *buf = NULL;
+        size_t buf_size = 0;
+        uint64_t records = 0, v;
+        ssize_t k;
+        int r;
+
+        k = read_full(in_fd, hdr, sizeof(hdr));
+        if (k < 0)
+                return (int) k;
+        if ((size_t) k < sizeof(hdr))
+                return -EBADMSG;
+        if (memcmp(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE)) != 0)
+                return -EBADMSG;
+        memcpy(&v, hdr + 16, 8);
+        if (be64toh(v) != FLAT_TYPE)
+                return -EBADMSG;
+        memcpy(&v, hdr + 24, 8);
+        if (be64toh(v) != FLAT_VERSION)
+                return -EOPNOTSUPP;
+
+        for (;;) {
+                uint64_t rec[2];
+                int64_t off, len;
+
+                k = read_full(in_fd, rec, sizeof(rec));
+                if (k < 0)
+                        return (int) k;
+                if ((size_t) k < sizeof(rec))
+                        return -EBADMSG;    /* no end record: truncated stream */
+                off = (int64_t) be64toh(rec[0]);
+                len = (int64_t) be64toh(rec[1]);
+                if (off == -1 && len == -1)
+                        break;
+                if (off < 0 || len < 0 || (uint64_t) len > FLAT_RECORD_MAX || len > INT64_MAX - off)
+                        return -EBADMSG;
+
+                if ((size_t) len > buf_size) {
+                        uint8_t *n = realloc(buf, (size_t) len);
+                        if (!n)
+                                return -ENOMEM;
+                        buf = n;
+                        buf_size = (size_t) len;
+                }
+                k = read_full(in_fd, buf, (size_t) len);
+                if (k < 0)
+                        return (int) k;
+                if (k < len)
+                        return -EBADMSG;
+                r = pwrite_full(out_fd, buf, (size_t) len, (uint64_t) off);
+                if (r < 0)
+                        return r;
+                records++;
+        }
+
+        if (ret_records)
+                *ret_records = records;
+        return 0;
+}

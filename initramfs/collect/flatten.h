@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Where a dump goes: a seekable file (each write lands at its offset) or
+ * makedumpfile's flattened stream (-F), where each write becomes a record
+ * {big-endian int64 offset, big-endian int64 size} + data after a 4096-byte
+ * header, ending with {-1, -1}, so a dump can go through a pipe.  Both
+ * writers call dump_sink_write() the same way; flatten_rearrange() (-R)
+ * turns a stream back into the file the direct write would have made. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FLAT_HEADER_SIZE 4096u
+#define FLAT_SIGNATURE "makedumpfile"
+#define FLAT_TYPE 1
+#define FLAT_VERSION 1
+
+struct dump_sink;
+
+/* flat: write the flattened stream to fd (a pipe is fine); the stream
+ * header is written here. */
+int dump_sink_new(int fd, bool flat, struct dump_sink **ret);
+struct dump_sink *dump_sink_free(struct dump_sink *s);
+
+bool dump_sink_is_flat(const struct dump_sink *s);
+
+/* -ENOSPC (or -EDQUOT, -EFBIG) is passed on unchanged so the writer can
+ * mark the dump incomplete. */
+int dump_sink_write(struct dump_sink *s, uint64_t offset, const void *buf, size_t len);
+
+/* Allocates file space for a region written later (so that writing it
+ * cannot fail with ENOSPC); a no-op for streams and filesystems without
+ * fallocate. */
+int dump_sink_reserve(struct dump_sink *s, uint64_t offset, uint64_t len);
+
+/* Ends the stream (the {-1, -1} record) or syncs the file. */
+int dump_sink_finish(struct dump_sink *s);
+
+/* Bytes handed to the output so far (records included). */
+uint64_t dump_sink_bytes(const struct dump_sink *s);
+
+/* Reads a flattened stream from in_fd (sequentially; a pipe is fine) and
+ * writes each record at its offset in out_fd.  -EBADMSG for a stream that is
+ * not one (bad header, negative offsets, absurd sizes, missing end record). */
+int flatten_rearrange(int in_fd, int out_fd, uint64_t *ret_records);

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "initramfs/collect/flatten.h"
+#include "tests.h"
+
+/* The same writes through a file sink and a flattened sink; -R of the
+ * stream must give the identical file. */
+static void write_pattern(struct dump_sink *s) {
+        uint8_t buf[10000];
+        for (size_t i = 0; i < sizeof(buf); i++)
+                buf[i] = (uint8_t) (i * 31 + 7);
+        ASSERT_OK(dump_sink_write(s, 0, buf, 464));
+        ASSERT_OK(dump_sink_write(s, 4096, buf + 1, 104));
+        ASSERT_OK(dump_sink_write(s, 20000, buf, sizeof(buf)));
+        ASSERT_OK(dump_sink_write(s, 12288, buf + 5, 24 * 10));
+        ASSERT_OK(dump_sink_write(s, 0, buf + 9, 8));      /* rewrite, as for the incomplete flag */
+        ASSERT_OK(dump_sink_finish(s));
+}
+
+TEST(roundtrip_identical) {
+        _cleanup_close_ int direct = open(test_tmp("direct"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        _cleanup_close_ int flat = open(test_tmp("flat"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        _cleanup_close_ int rebuilt = open(test_tmp("rebuilt"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        _cleanup_free_ char *a = NULL, *b = NULL, *f = NULL;
+        size_t na, nb, nf;
+        struct dump_sink *s;
+        uint64_t records;
+
+        ASSERT_TRUE(direct >= 0 && flat >= 0 && rebuilt >= 0);
+        ASSERT_OK(dump_sink_new(direct, false, &s));
+        write_pattern(s);
+        dump_sink_free(s);
+        ASSERT_OK(dump_sink_new(flat, true, &s));
+        write_pattern(s);
+        dump_sink_free(s);
+
+        ASSERT_OK(read_full_file(test_tmp("flat"), &f, &nf));
+        ASSERT_TRUE(memcmp(f, "makedumpfile", 12) == 0);
+        /* big-endian type 1, version 1 after the 16-byte signature */
+        ASSERT_EQ((uint8_t) f[23], 1);
+        ASSERT_EQ((uint8_t) f[31], 1);
+        ASSERT_EQ(nf, 4096 + 5 * 16 + 464 + 104 + 10000 + 240 + 8 + 16);
+
+        ASSERT_EQ(lseek(flat, 0, SEEK_SET), 0);
+        ASSERT_OK(flatten_rearrange(flat, rebuilt, &records));
+        ASSERT_EQ(records, 5);
+
+        ASSERT_OK(read_full_file(test_tmp("direct"), &a, &na));
+        ASSERT_OK(read_full_file(test_tmp("rebuilt"), &b, &nb));
+        ASSERT_EQ(na, nb);
+        ASSERT_EQ(na, 30000);
+        ASSERT_TRUE(memcmp(a, b, na) == 0);
+}
+
+TEST(bad_streams) {
+        const char *p = test_tmp("bad");
+        _cleanup_close_ int out = open(test_tmp("bad-out"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        uint8_t hdr[4096 + 16] = {};
+        int fd;
+
+        /* not a stream */
+        ASSERT_OK(write_file_atomic(p, hdr, sizeof(hdr), 0600));
+        fd = open(p, O_RDONLY);
+        ASSERT_ERR(flatten_rearrange(fd, out, NULL), EBADMSG);
+        close(fd);
+
+        /* valid header, then a truncated record and no end marker */
+        memcpy(hdr, "makedumpfile", 12);
+        hdr[23] = 1;
+        hdr[31] = 1;
+        hdr[4096 + 7] = 0x10;     /* offset 16 */
+        hdr[4096 + 15] = 0x40;    /* size 64, but no data follows */
+        ASSERT_OK(write_file_atomic(p, hdr, sizeof(hdr), 0600));
+        fd = open(p, O_RDONLY);
+        ASSERT_ERR(flatten_rearrange(fd, out, NULL), EBADMSG);
+        close(fd);
+
+        /* negative offset */
+        memset(hdr + 4096, 0, 16);
+        hdr[4096] = 0x80;
+        ASSERT_OK(write_file_atomic(p, hdr, sizeof(hdr), 0600));
+        fd = open(p, O_RDONLY);
+        ASSERT_ERR(flatten_rearrange(fd, out, NULL), EBADMSG);
+        close(fd);
+}
+
+TEST_MAIN()
