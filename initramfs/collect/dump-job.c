@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "basic/macro.h"
+#include "initramfs/collect/diskdump.h"
+#include "initramfs/collect/dump-job.h"
+#include "initramfs/collect/flatten.h"
+#include "initramfs/collect/memmap.h"
+#include "initramfs/collect/page-filter.h"
+#include "initramfs/collect/vmci.h"
+
+#define PAGE_SIZE_X86 4096u
+#define ITEM_ZERO (-1000)
+
+static double now(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* ---- compression workers ---- */
+
+struct pool {
+        pthread_mutex_t lock;
+        pthread_cond_t start, done;
+        unsigned gen, busy, n_threads;
+        bool quit;
+        atomic_uint next;
+        unsigned n_items;
+        size_t ps, bound;
+        uint8_t *in, *out;
+        size_t *out_size;
+        int *result;                    /* flag > 0, 0 raw, ITEM_ZERO, or -errno */
+        struct page_compressor **pcs;   /* one per thread, [0] for the main thread */
+        pthread_t *tids;
+};
+
+static bool page_is_zero(const uint8_t *p, size_t n) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        return w == 0 && memcmp(p, p + 8, n - 8) == 0;
+}
+
+static void pool_process(struct pool *p, struct page_compressor *pc) {
+        for (;;) {
+                unsigned i = atomic_fetch_add(&p->next, 1);
+                const uint8_t *page;
+
+                if (i >= p->n_items)
+                        break;
+                page = p->in + (size_t) i * p->ps;
+                if (page_is_zero(page, p->ps)) {
+                        p->result[i] = ITEM_ZERO;
+                        continue;
+                }
+                p->result[i] = page_compress(pc, page, p->out + (size_t) i * p->bound, &p->out_size[i]);
+        }
+}
+
+struct worker_arg {
+        struct pool *pool;
+        unsigned idx;
+};
+
+static void *pool_worker(void *a) {
+        struct worker_arg *wa = a;
+        struct pool *p = wa->pool;
+        unsigned seen = 0;
+
+        for (;;) {
+                pthread_mutex_lock(&p->lock);
+                while (p->gen == seen && !p->quit)
+                        pthread_cond_wait(&p->start, &p->lock);
+                if (p->quit) {
+                        pthread_mutex_unlock(&p->lock);
+                        break;
+                }
+                seen = p->gen;
+                pthread_mutex_unlock(&p->lock);
+
+                pool_process(p, p->pcs[wa->idx]);
+
+                pthread_mutex_lock(&p->lock);
+                if (--p->busy == 0)
+                        pthread_cond_signal(&p->done);
+                pthread_mutex_unlock(&p->lock);
+        }
+        free(wa);
+        return NULL;
+}
+
+static void pool_run(struct pool *p, unsigned n_items) {
+        pthread_mutex_lock(&p->lock);
+        atomic_store(&p->next, 0);
+        p->n_items = n_items;
+        p->busy = p->n_threads - 1;
+        p->gen++;
+        pthread_cond_broadcast(&p->start);
+        pthread_mutex_unlock(&p->lock);
+
+        pool_process(p, p->pcs[0]);
+
+        pthread_mutex_lock(&p->lock);
+        while (p->busy > 0)
+                pthread_cond_wait(&p->done, &p->lock);
+        pthread_mutex_unlock(&p->lock);
+}
+
+static void pool_free(struct pool *p) {
+        if (!p)
+                return;
+        if (p->tids) {
+                pthread_mutex_lock(&p->lock);
+                p->quit = true;
+                pthread_cond_broadcast(&p->start);
+                pthread_mutex_unlock(&p->lock);
+                for (unsigned i = 1; i < p->n_threads; i++)
+                        if (p->tids[i])
+                                pthread_join(p->tids[i], NULL);
+        }
+        if (p->pcs)
+                for (unsigned i = 0; i < p->n_threads; i++)
+                        page_compressor_free(p->pcs[i]);
+        free(p->pcs);
+        free(p->tids);
+        free(p->in);
+        free(p->out);
+        free(p->out_size);
+        free(p->result);
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->start);
+        pthread_cond_destroy(&p->done);
+        free(p);
+}
+
+static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_compression c, struct pool **ret) {
+        struct pool *p = calloc(1, sizeof(*p));
+        int r;
+
+        if (!p)
+                return -ENOMEM;
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->start, NULL);
+        pthread_cond_init(&p->done, NULL);
+        p->n_threads = MAX(n_threads, 1u);
+        p->ps = ps;
+        p->bound = page_compress_bound(ps);
+        p->in = malloc((size_t) batch * ps);
+        p->out = malloc((size_t) batch * p->bound);
+        p->out_size = calloc(batch, sizeof(size_t));
+        p->result = calloc(batch, sizeof(int));
+        p->pcs = calloc(p->n_threads, sizeof(*p->pcs));
+        p->tids = calloc(p->n_threads, sizeof(*p->tids));
+        if (!p->in || !p->out || !p->out_size || !p->result || !p->pcs || !p->tids) {
+                pool_free(p);
+                return -ENOMEM;
+        }
+        for (unsigned i = 0; i < p->n_threads; i++) {
+                r = page_compressor_new(c, ps, &p->pcs[i]);
+                if (r < 0) {
+                        pool_free(p);
+                        return r;
+                }
+        }
+        for (unsigned i = 1; i < p->n_threads; i++) {
+                struct worker_arg *wa = malloc(sizeof(*wa));
+                if (!wa) {
+                        pool_free(p);
+                        return -ENOMEM;
+                }
+                *wa = (struct worker_arg) { p, i };
+                r = -pthread_create(&p->tids[i], NULL, pool_worker, wa);
+                if (r < 0) {
+                        free(wa);
+                        p->tids[i] = 0;
+                        p->n_threads = i;       /* run with the threads we have */
+                        break;
+                }
+        }
+        *ret = p;
+        return 0;
+}
+
+/* ---- the job ---- */
+
+static void fill_utsname(struct diskdump_info *info, const struct vmci *v, struct x86_mmu *mmu, bool mmu_ok) {
+        uint64_t sym, off;
+        char buf[6 * 65];
+
+        /* init_uts_ns.name is what `uname` showed; crash checks machine. */
+        if (mmu_ok && vmci_symbol(v, "init_uts_ns", &sym) >= 0 &&
+            vmci_offset(v, "uts_namespace.name", &off) >= 0 &&
+            x86_mmu_read(mmu, sym + off, buf, sizeof(buf)) >= 0 &&
+            strncmp(buf, "Linux", 5) == 0) {
+                for (unsigned i = 0; i < 6; i++) {
+                        memcpy(info->utsname[i], buf + i * 65, 65);
+                        info->utsname[i][64] = 0;
+                }
+                return;
+        }
+        strcpy(info->utsname[0], "Linux");
+        (void) vmci_string(v, "OSRELEASE", info->utsname[2], 65);
+        strcpy(info->utsname[4], "x86_64");
+}
+
+int dump_job_run(const struct dump_source *src, const struct dump_options *opts, int out_fd, struct dump_result *ret) {
+        const size_t ps = PAGE_SIZE_X86;
+        struct dump_result res = {};
+        struct vmci v = {};
+        struct x86_mmu mmu;
+        struct page_layout layout;
+        struct memmap mm = {};
+        struct diskdump_info info = { .sz = sizeof(info) };
+        struct dump_sink *sink = NULL;
+        struct diskdump_writer *w = NULL;
+        struct pool *pool = NULL;
+        _cleanup_free_ uint8_t *bm1 = NULL, *bm2 = NULL;
+        _cleanup_free_ uint64_t *pfns = NULL;
+        uint64_t max_mapnr = 0, nbytes, pfn, done = 0, total;
+        unsigned level = opts->dump_level & DL_MAX, batch;
+        bool mmu_ok = false;
+        double t0 = now(), last_progress;
+        struct timeval tv;
+        int r, k;
+
+        if (!src || src->sz < sizeof(*src) || !opts || opts->sz < sizeof(*opts))
+                return -EINVAL;
+
+        /* RAM: whole pages inside the segments. */
+        for (size_t i = 0; i < src->n_segments; i++)
+                max_mapnr = MAX(max_mapnr, (src->segments[i].phys_start + src->segments[i].size) / ps);
+        if (max_mapnr == 0)
+                return -ENODATA;
+        nbytes = DIV_ROUND_UP(max_mapnr, 8) + 8;       /* +8: word-wise scans may read past */
+        bm1 = calloc(1, nbytes);
+        bm2 = calloc(1, nbytes);
+        if (!bm1 || !bm2)
+                return -ENOMEM;
+        for (size_t i = 0; i < src->n_segments; i++) {
+                uint64_t s = DIV_ROUND_UP(src->segments[i].phys_start, ps);
+                uint64_t e = (src->segments[i].phys_start + src->segments[i].size) / ps;
+                for (pfn = s; pfn < e; pfn++)
+                        bitmap_set(bm1, pfn);
+        }
+        memcpy(bm2, bm1, nbytes);
+        res.max_mapnr = max_mapnr;
+        res.ram_pages = bitmap_count(bm1, max_mapnr);
+
+        if (src->vmcoreinfo_size > 0 && src->vmcoreinfo_offset <= src->notes_size &&
+            src->vmcoreinfo_size <= src->notes_size - src->vmcoreinfo_offset)
+                v = (struct vmci) { (const char *) src->notes + src->vmcoreinfo_offset, src->vmcoreinfo_size };
+
+        /* The filter.  Anything VMCOREINFO does not let us interpret lowers
+         * the level to what can be honoured; never a guess. */
+        mmu_ok = x86_mmu_init(&mmu, &v, src->read, src->userdata) >= 0;
+        if (level & ~(unsigned) DL_EXCLUDE_ZERO) {
+                struct page_filter_stats st;
+
+                if (!mmu_ok) {
+                        res.fallback_reason = "no x86_64 page-table root in VMCOREINFO";
+                        level &= DL_EXCLUDE_ZERO;
+                } else if (page_layout_from_vmcoreinfo(&v, &layout) < 0) {
+                        res.fallback_reason = "struct page layout missing or absurd in VMCOREINFO";
+                        level &= DL_EXCLUDE_ZERO;
+                } else if (memmap_discover(&v, &mmu, max_mapnr, &mm) < 0) {
+                        res.fallback_reason = "mem_map not found (SPARSEMEM entries missing or unreadable)";
+                        level &= DL_EXCLUDE_ZERO;
+                } else {
+                        unsigned ok = page_layout_supported_levels(&layout);
+                        if ((level & ok) != level)
+                                res.fallback_reason = "VMCOREINFO lacks page-type values for some levels";
+                        level &= ok;
+                        r = page_filter_apply(&layout, level, &mm, &mmu, bm2, max_mapnr, &st);
+                        memmap_done(&mm);
+                        if (r < 0)
+                                return r;
+                        memcpy(res.excluded, st.excluded, sizeof(res.excluded));
+                        res.memmap_unreadable = st.memmap_unreadable;
+                }
+        }
+        res.effective_level = level;
+        res.seconds_filter = now() - t0;
+
+        /* Headers. */
+        {
+                int64_t pb = 0;
+                (void) vmci_number(&v, "phys_base", &pb);
+                info.phys_base = (uint64_t) pb;
+        }
+        gettimeofday(&tv, NULL);
+        info.tv_sec = tv.tv_sec;
+        info.tv_usec = tv.tv_usec;
+        info.page_size = ps;
+        info.max_mapnr = max_mapnr;
+        info.nr_cpus = MAX(src->nr_cpus, 1);
+        info.dump_level = (int32_t) level;
+        info.compression = opts->compression;
+        info.notes = src->notes;
+        info.notes_size = src->notes_size;
+        info.vmcoreinfo_offset = src->vmcoreinfo_offset;
+        info.vmcoreinfo_size = v.len;
+        fill_utsname(&info, &v, &mmu, mmu_ok);
+
+        /* Buffers from the budget: per page in a batch, the page, its
+         * compressed copy, and a share of the writer's buffer. */
+        {
+                size_t budget = opts->memory_budget ? opts->memory_budget : 16u << 20;
+                size_t per = ps + page_compress_bound(ps) + ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int);
+                batch = (unsigned) MIN(MAX(budget / per, (size_t) 64), (size_t) 8192);
+        }
+        pfns = malloc(sizeof(uint64_t) * batch);
+        if (!pfns)
+                return -ENOMEM;
+        r = pool_new(opts->threads, batch, ps, opts->compression, &pool);
+        if (r < 0)
+                return r;
+        res.buffer_bytes = 2 * nbytes + (size_t) batch * (2 * ps + page_compress_bound(ps));
+
+        r = dump_sink_new(out_fd, opts->flat, &sink);
+        if (r < 0)
+                goto finish;
+        r = diskdump_writer_new(sink, &info, bm1, bm2, (size_t) batch * ps, &w);
+        if (r < 0)
+                goto finish;
+
+        total = diskdump_writer_layout(w)->nr_dumpable;
+        last_progress = now();
+        pfn = 0;
+        while (done < total) {
+                unsigned n = 0;
+
+                /* Next batch of dumped pfns, read with one read per
+                 * physically contiguous run. */
+                for (; pfn < max_mapnr && n < batch; pfn++) {
+                        if ((pfn & 63) == 0 && pfn + 64 <= max_mapnr) {
+                                uint64_t word;
+                                memcpy(&word, bm2 + pfn / 8, 8);
+                                if (word == 0) {
+                                        pfn += 63;
+                                        continue;
+                                }
+                        }
+                        if (bitmap_test(bm2, pfn))
+                                pfns[n++] = pfn;
+                }
+                if (n == 0)
+                        break;
+                for (unsigned i = 0; i < n;) {
+                        unsigned j = i + 1;
+                        while (j < n && pfns[j] == pfns[j - 1] + 1)
+                                j++;
+                        r = src->read(src->userdata, pfns[i] * ps, pool->in + (size_t) i * ps, (size_t) (j - i) * ps);
+                        if (r < 0)
+                                goto finish;
+                        i = j;
+                }
+
+                pool_run(pool, n);
+
+                for (unsigned i = 0; i < n; i++) {
+                        int f = pool->result[i];
+                        if (f == ITEM_ZERO) {
+                                r = diskdump_writer_add_zero(w, pfns[i]);
+                                res.zero_pages++;
+                        } else if (f > 0)
+                                r = diskdump_writer_add_page(w, pfns[i], pool->out + (size_t) i * pool->bound, pool->out_size[i], (unsigned) f);
+                        else if (f == 0)
+                                r = diskdump_writer_add_page(w, pfns[i], pool->in + (size_t) i * ps, ps, 0);
+                        else
+                                r = f;
+                        if (r < 0)
+                                goto finish;
+                }
+                done += n;
+
+                if (opts->progress && now() - last_progress >= 1.0) {
+                        struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0 };
+                        last_progress = now();
+                        opts->progress(&pr, opts->progress_userdata);
+                }
+        }
+        r = 0;
+
+finish:
+        if (w) {
+                k = diskdump_writer_finish(w, r < 0);
+                if (k > 0)
+                        res.incomplete = true;
+                if (k < 0 && r >= 0)
+                        r = k;
+                res.dumped_pages = diskdump_writer_pages(w);
+                if (r >= 0) {
+                        r = dump_sink_finish(sink);
+                }
+        }
+        if (sink)
+                res.bytes_written = dump_sink_bytes(sink);
+        if (opts->progress && r >= 0) {
+                struct dump_progress pr = { done, done, res.bytes_written, now() - t0 };
+                opts->progress(&pr, opts->progress_userdata);
+        }
+        diskdump_writer_free(w);
+        dump_sink_free(sink);
+        pool_free(pool);
+        res.seconds_total = now() - t0;
+        if (r < 0 && w)
+                res.incomplete = true;
+        *ret = res;
+        return r;
+}

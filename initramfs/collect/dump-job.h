@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* One filtered, compressed dump from a source of physical memory (an ELF
+ * vmcore, through whatever reads it) to a kdump-compressed file or
+ * flattened stream: bitmaps from the RAM segments, the page filter from
+ * VMCOREINFO, page compression on worker threads, writing in PFN order so
+ * that the output does not depend on the number of threads. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "initramfs/collect/page-class.h"
+#include "initramfs/collect/page-compress.h"
+#include "initramfs/collect/x86-mmu.h"
+
+struct dump_segment {
+        uint64_t phys_start;
+        uint64_t size;          /* bytes present in the source (p_filesz) */
+};
+
+struct dump_source {
+        size_t sz;
+        phys_read_fn read;      /* must be safe to call from one thread at a time */
+        void *userdata;
+        const struct dump_segment *segments;
+        size_t n_segments;
+        const void *notes;      /* PT_NOTE contents */
+        size_t notes_size;
+        uint64_t vmcoreinfo_offset, vmcoreinfo_size; /* of the text, inside notes */
+        int nr_cpus;
+};
+
+struct dump_progress {
+        uint64_t pages_done, pages_total;
+        uint64_t bytes_written;
+        double seconds;
+};
+
+typedef void (*dump_progress_fn)(const struct dump_progress *p, void *userdata);
+
+struct dump_options {
+        size_t sz;
+        unsigned dump_level;
+        enum page_compression compression;
+        bool flat;
+        unsigned threads;               /* 0 or 1: compress on the main thread */
+        size_t memory_budget;           /* bytes for page buffers; 0 = a small default */
+        dump_progress_fn progress;      /* called at most once a second */
+        void *progress_userdata;
+};
+
+struct dump_result {
+        unsigned effective_level;       /* after falling back for what VMCOREINFO allows */
+        const char *fallback_reason;    /* NULL, or why the level was lowered */
+        uint64_t max_mapnr;
+        uint64_t ram_pages;
+        uint64_t dumped_pages;          /* descriptors written */
+        uint64_t zero_pages;
+        uint64_t excluded[_PAGE_CLASS_MAX];
+        uint64_t memmap_unreadable;
+        uint64_t bytes_written;
+        uint64_t buffer_bytes;          /* the job's own page and bitmap buffers */
+        bool incomplete;
+        double seconds_filter, seconds_total;
+};
+
+/* Returns 0, or -errno; on a write failure (ENOSPC) the dump is marked
+ * incomplete, ret->incomplete is set and the error returned. */
+int dump_job_run(const struct dump_source *src, const struct dump_options *opts, int out_fd, struct dump_result *ret);
