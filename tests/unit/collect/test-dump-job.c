@@ -72,4 +72,92 @@ TEST(threads_identical_and_fallback) {
         free(mem);
 }
 
+static void put64(uint64_t pa, uint64_t v) {
+        memcpy(mem + pa, &v, 8);
+}
+static void put32(uint64_t pa, uint32_t v) {
+        memcpy(mem + pa, &v, 4);
+}
+
+#define DIRECT UINT64_C(0xffff888000000000)
+#define VMEMMAP UINT64_C(0xffffea0000000000)
+#define SP(pfn) (UINT64_C(0x400000) + (uint64_t) (pfn) * 64)
+
+/* The whole filter path on a synthetic 6.1-style machine: page tables
+ * (1 GiB direct map, vmemmap in a 2 MiB leaf), SPARSEMEM_EXTREME roots and
+ * struct pages saying buddy, page cache, anonymous and slab. */
+TEST(filter_end_to_end) {
+        static char vmci[1024];
+        static const struct dump_segment segs[] = { { 0, 1000 * 4096 }, { 1500 * 4096, 1500 * 4096 } };
+        struct dump_source src;
+        struct dump_options o = { .sz = sizeof(o), .dump_level = 31, .compression = PAGE_COMPRESS_LZO, .threads = 2 };
+        struct dump_result r;
+        _cleanup_close_ int fd = open(test_tmp("filtered"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        int n;
+
+        mem = calloc(PAGES, 4096);
+        ASSERT_TRUE(mem);
+        for (size_t p = 1500; p < PAGES; p++)
+                memset(mem + p * 4096, (int) (p & 0xff) | 1, 4096);
+
+        put64(0x1000 + ((DIRECT >> 39) & 511) * 8, 0x2000 | 0x63);
+        put64(0x2000 + ((DIRECT >> 30) & 511) * 8, 0xe3);                       /* 1 GiB -> 0 */
+        put64(0x1000 + ((VMEMMAP >> 39) & 511) * 8, 0x3000 | 0x63);
+        put64(0x3000 + ((VMEMMAP >> 30) & 511) * 8, 0x4000 | 0x63);
+        put64(0x4000 + ((VMEMMAP >> 21) & 511) * 8, 0x400000 | 0xe3);           /* 2 MiB -> 4 MiB */
+        put64(0x5000, DIRECT + 0x6000);                                          /* root 0 */
+        put64(0x6000, VMEMMAP | 0x3);                                            /* section 0 */
+
+        for (unsigned p = 0; p < PAGES; p++)
+                put32(SP(p) + 48, 0xffffffff);                                   /* _mapcount -1 */
+        put32(SP(2000) + 48, 0xffffff7f);                                        /* buddy, order 2 */
+        put64(SP(2000) + 40, 2);
+        for (unsigned p = 2100; p < 2110; p++) {                                 /* page cache */
+                put64(SP(p), 1u << 4);
+                put64(SP(p) + 24, DIRECT + 0x7000);
+        }
+        for (unsigned p = 2200; p < 2205; p++) {                                 /* anonymous */
+                put64(SP(p), 1u << 4);
+                put64(SP(p) + 24, DIRECT + 0x7001);
+        }
+        put64(SP(2300), 1u << 9);                                                /* slab */
+        put64(SP(2300) + 24, DIRECT + 0x8001);
+
+        n = snprintf(vmci, sizeof(vmci),
+                     "OSRELEASE=6.1.0-synthetic\nPAGESIZE=4096\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
+                     "NUMBER(phys_base)=0\nNUMBER(pgtable_l5_enabled)=0\n"
+                     "SYMBOL(mem_section)=%llx\nLENGTH(mem_section)=4096\nSIZE(mem_section)=32\n"
+                     "OFFSET(mem_section.section_mem_map)=0\nNUMBER(SECTION_SIZE_BITS)=27\nNUMBER(MAX_PHYSMEM_BITS)=46\n"
+                     "SIZE(page)=64\nOFFSET(page.flags)=0\nOFFSET(page._refcount)=52\nOFFSET(page.mapping)=24\n"
+                     "OFFSET(page.lru)=8\nOFFSET(page._mapcount)=48\nOFFSET(page.private)=40\n"
+                     "OFFSET(page.compound_head)=8\nOFFSET(page.compound_dtor)=16\nOFFSET(page.compound_order)=17\n"
+                     "LENGTH(zone.free_area)=11\nNUMBER(PG_lru)=4\nNUMBER(PG_private)=13\nNUMBER(PG_swapcache)=10\n"
+                     "NUMBER(PG_swapbacked)=19\nNUMBER(PG_slab)=9\nNUMBER(PG_hwpoison)=23\nNUMBER(PG_head_mask)=65536\n"
+                     "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)=-129\nNUMBER(HUGETLB_PAGE_DTOR)=2\n"
+                     "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)=-257\n", (unsigned long long) (DIRECT + 0x5000));
+        src = (struct dump_source) {
+                .sz = sizeof(src), .read = rd, .segments = segs, .n_segments = 2,
+                .notes = vmci, .notes_size = (size_t) n, .vmcoreinfo_size = (size_t) n, .nr_cpus = 1,
+        };
+
+        ASSERT_OK(dump_job_run(&src, &o, fd, &r));
+        ASSERT_EQ(r.effective_level, 31);
+        ASSERT_TRUE(r.fallback_reason == NULL);
+        ASSERT_EQ(r.excluded[PAGE_FREE], 4);
+        ASSERT_EQ(r.excluded[PAGE_CACHE], 10);
+        ASSERT_EQ(r.excluded[PAGE_USER], 5);
+        ASSERT_EQ(r.memmap_unreadable, 0);
+        ASSERT_EQ(r.dumped_pages, 2500 - 19);
+
+        /* level 8 only: cache and free pages stay */
+        fd = safe_close(fd);
+        fd = open(test_tmp("filtered8"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        o.dump_level = 8;
+        ASSERT_OK(dump_job_run(&src, &o, fd, &r));
+        ASSERT_EQ(r.excluded[PAGE_FREE], 0);
+        ASSERT_EQ(r.excluded[PAGE_CACHE], 0);
+        ASSERT_EQ(r.dumped_pages, 2500 - 5);
+        free(mem);
+}
+
 TEST_MAIN()
