@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Loading and unloading the capture kernel: the sequence "kdumpctl start"
+ * and the kdumpd service share.  It reads the configuration, resolves the
+ * dump target, builds or reuses the capture initramfs, checks the
+ * reservation, derives the command line, loads, and verifies.  Nothing is
+ * unloaded before everything that can fail without the kernel has passed.
+ * This is program-level code: it logs, once, with context.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "basic/fileio.h"
+#include "basic/log.h"
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "capture-kernel/bzimage.h"
+#include "capture-kernel/cmdline.h"
+#include "capture-kernel/kexec-file.h"
+#include "config/kdump-conf.h"
+#include "crashkernel-reserve/reservation.h"
+#include "kdumpd/capture-image.h"
+#include "kdumpd/capture-load.h"
+#include "kdumpd/dump-target.h"
+
+/* What a capture kernel needs besides its segments, measured on Debian's
+ * 6.1 kernel with nr_cpus=1 in a QEMU guest: the kernel's own data, page
+ * tables and slab once it runs, plus the unpacked initramfs.  Used for
+ * advice only; the kernel decides whether the segments fit. */
+#define CAPTURE_RUNTIME_MIN (96ull << 20)
+
+static const char *config_path(const struct capture_settings *s) {
+        return s && s->config_path ? s->config_path : KDUMP_CONF_PATH;
+}
+
+static const char *state_dir(const struct capture_settings *s) {
+        return s && s->state_dir ? s->state_dir : KDUMP_STATEDIR;
+}
+
+int capture_state_path(const struct capture_settings *s, char **ret) {
+        return asprintf(ret, "%s/loaded", state_dir(s)) < 0 ? -ENOMEM : 0;
+}
+
+char *capture_state_get(const char *text, const char *key) {
+        size_t n = strlen(key);
+
+        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+                if (strncmp(l, key, n) == 0 && l[n] == '=')
+                        return strndup(l + n + 1, strcspn(l + n + 1, "\n"));
+        return NULL;
+}
+
+static int boot_cpu_apicid(void) {
+        _cleanup_free_ char *cpuinfo = NULL;
+        const char *p;
+
+        if (read_full_file("/proc/cpuinfo", &cpuinfo, NULL) < 0)
+                return -1;
+        /* The first processor block is CPU 0, the boot CPU. */
+        p = strstr(cpuinfo, "\napicid");
+        if (!p)
+                return -1;
+        p = strchr(p, ':');
+        return p ? atoi(p + 1) : -1;
+}
+
+static void say_unprotected(void) {
+        log_error("The machine is NOT protected: no capture kernel is loaded now. A crash will not be saved.");
+}
+
+/* Everything "start" needs before it touches the loaded image. */
+struct prepared {
+        kdump_config *config;
+        dump_target *target;
+        struct utsname uts;
+        char *kernel;
+        struct bzimage_info bz;
+        struct capture_image image;
+};
+
+static void prepared_done(struct prepared *p) {
+        kdump_config_free(p->config);
+        dump_target_free(p->target);
+        free(p->kernel);
+        capture_image_done(&p->image);
+}
+
+/* Reads the configuration, checks the kernel and the target, and builds or
+ * reuses the capture initramfs.  Loads nothing. */
+static int prepare(const struct capture_settings *s, struct prepared *p) {
+        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL;
+        char b[32];
+        int r;
+
+        r = kdump_config_load(config_path(s), &p->config, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s", err ? err : "Failed to read the configuration");
+
+        if (uname(&p->uts) < 0)
+                return log_error_errno(errno, "uname: %m");
+        if (s->kernel_release) {
+                if (strlen(s->kernel_release) >= sizeof(p->uts.release) || strchr(s->kernel_release, '/'))
+                        return log_error_errno(EINVAL, "Invalid kernel release '%s'.", s->kernel_release);
+                strcpy(p->uts.release, s->kernel_release);
+        }
+        if (asprintf(&p->kernel, "/boot/vmlinuz-%s", p->uts.release) < 0 ||
+            asprintf(&modules, "/lib/modules/%s", p->uts.release) < 0)
+                return log_oom();
+        r = bzimage_parse_file(p->kernel, &p->bz);
+        if (r < 0)
+                return log_error_errno(r, "Cannot use %s as the capture kernel: %m. Install the image of the running "
+                                       "kernel %s.", p->kernel, p->uts.release);
+
+        r = dump_target_resolve(p->config, &p->target, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s: %s", config_path(s), err ? err : strerror(-r));
+
+        /* For running from a build tree; the installed paths otherwise. */
+        init = strdup(getenv("KDUMPD_INIT") ?: KDUMP_LIBEXECDIR "/kdump-init");
+        collect = strdup(getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect");
+        if (!init || !collect)
+                return log_oom();
+
+        r = capture_image_ensure(&(struct capture_image_opts) {
+                        .sz = sizeof(struct capture_image_opts),
+                        .kernel_release = p->uts.release,
+                        .kernel_image = p->kernel,
+                        .modules_dir = modules,
+                        .state_dir = state_dir(s),
+                        .init_program = init,
+                        .collect_program = collect,
+                        .force_rebuild = s->force_rebuild,
+                }, p->config, p->target, &p->image, &err);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the capture initramfs: %s", err ? err : strerror(-r));
+        log_info("Capture initramfs %s: %s (%s, %llu bytes).", p->image.rebuilt ? "built" : "up to date", p->image.path,
+                 format_bytes(b, sizeof(b), p->image.size), (unsigned long long) p->image.size);
+        if (p->image.summary)
+                log_info("  %s", p->image.summary);
+        return 0;
+}
+
+int capture_rebuild(const struct capture_settings *s) {
+        _cleanup_(prepared_done) struct prepared p = {};
+
+        if (geteuid() != 0)
+                return log_error_errno(EPERM, "Rebuilding the capture initramfs needs root.");
+        return prepare(s, &p);
+}
+
+int capture_start(const struct capture_settings *s, struct capture_loaded *ret) {
+        _cleanup_(prepared_done) struct prepared p = {};
+        _cleanup_free_ char *running = NULL, *cmdline = NULL, *state = NULL, *state_path = NULL;
+        struct crash_reservation res;
+        uint64_t largest, start, need;
+        char b1[32], b2[32], b3[32];
+        int r;
+
+        if (geteuid() != 0)
+                return log_error_errno(EPERM, "Loading the capture kernel needs root (kexec_file_load needs CAP_SYS_BOOT).");
+
+        r = crash_reservation_read(NULL, &res);
+        if (r == -EPERM)
+                return log_error_errno(r, "/proc/iomem hides addresses: run kdumpctl as root.");
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the crash reservation from /proc/iomem: %m");
+        if (res.n_ranges == 0)
+                return log_error_errno(ENOMEM,
+                                       "No memory is reserved for a capture kernel (/proc/iomem has no \"Crash kernel\" range). "
+                                       "Add crashkernel=%s to the kernel command line (GRUB_CMDLINE_LINUX in "
+                                       "/etc/default/grub, then update-grub) and reboot.",
+                                       crashkernel_recommend(res.system_ram));
+
+        if (s->kernel_release)
+                return log_error_errno(EINVAL, "A kernel release is for rebuilding; loading uses the running kernel's image.");
+        r = prepare(s, &p);
+        if (r < 0)
+                return r;
+
+        /* The kernel segment takes init_size (kexec-bzimage64.c), the
+         * initramfs its size, plus a few pages of boot_params, purgatory and
+         * ELF core header. */
+        largest = crash_reservation_largest(&res, &start);
+        need = ALIGN_UP(p.bz.init_size, 1ull << 20) + ALIGN_UP(p.image.size, 4096) + (1ull << 20);
+        if (largest < need)
+                return log_error_errno(ENOSPC,
+                                       "The crash reservation (%s at 0x%llx) is too small for the capture kernel and "
+                                       "initramfs, which need %s to load and about %s to run. Reserve more with "
+                                       "crashkernel=%lluM and reboot.",
+                                       format_bytes(b1, sizeof(b1), largest), (unsigned long long) start,
+                                       format_bytes(b2, sizeof(b2), need),
+                                       format_bytes(b3, sizeof(b3), need + CAPTURE_RUNTIME_MIN),
+                                       (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
+        if (largest < need + CAPTURE_RUNTIME_MIN)
+                log_warning("The crash reservation (%s) leaves less than %s for the capture kernel to run in; it may "
+                            "fail to boot. Consider crashkernel=%lluM.",
+                            format_bytes(b1, sizeof(b1), largest), format_bytes(b2, sizeof(b2), CAPTURE_RUNTIME_MIN),
+                            (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
+
+        r = read_one_line_file("/proc/cmdline", &running);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read /proc/cmdline: %m");
+        r = capture_cmdline_build(running, &(struct capture_cmdline_opts) {
+                        .sz = sizeof(struct capture_cmdline_opts),
+                        .disable_cpu_apicid = boot_cpu_apicid(),
+                }, &cmdline);
+        if (r < 0)
+                return log_error_errno(r, "The capture kernel's command line would exceed %u bytes; shorten the "
+                                       "running kernel's command line.", CAPTURE_CMDLINE_MAX);
+
+        r = kexec_file_load_crash(p.kernel, p.image.path, cmdline);
+        if (r < 0) {
+                log_error_errno(r, "Failed to load %s with %s: %m: %s.", p.kernel, p.image.path, kexec_file_explain(r));
+                say_unprotected();
+                return r;
+        }
+
+        /* Trust, but verify: the load replaced whatever was there. */
+        r = crash_reservation_read(NULL, &res);
+        if (r < 0 || res.loaded != 1) {
+                log_error("kexec_file_load succeeded but /sys/kernel/kexec_crash_loaded does not read 1.");
+                say_unprotected();
+                return -EIO;
+        }
+
+        if (asprintf(&state, "kernel=%s\nrelease=%s\ninitramfs=%s\ninitramfs_size=%llu\ncmdline=%s\ntarget=%s %s:%s\nloaded_at=%lld\n",
+                     p.kernel, p.uts.release, p.image.path, (unsigned long long) p.image.size, cmdline, p.target->fstype,
+                     p.target->spec, p.target->path, (long long) time(NULL)) < 0)
+                return log_oom();
+        r = capture_state_path(s, &state_path);
+        if (r < 0)
+                return log_oom();
+        r = write_file_atomic(state_path, state, strlen(state), 0600);
+        if (r < 0)
+                log_warning_errno(r, "Failed to record the loaded state in %s: %m", state_path);
+
+        log_info("Capture kernel %s loaded into the crash reservation (%s at 0x%llx); initramfs %s (%s).",
+                 p.uts.release, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
+                 format_bytes(b2, sizeof(b2), p.image.size));
+        log_info("Command line: %s", cmdline);
+        log_info("Dumps go to %s %s, directory %s.", p.target->fstype, p.target->spec, p.target->path);
+
+        if (ret) {
+                *ret = (struct capture_loaded) {
+                        .reservation_start = start,
+                        .reservation_size = largest,
+                        .initramfs_size = p.image.size,
+                };
+                snprintf(ret->release, sizeof(ret->release), "%s", p.uts.release);
+                if (asprintf(&ret->target, "%s %s:%s", p.target->fstype, p.target->spec, p.target->path) < 0)
+                        ret->target = NULL;
+        }
+        return 0;
+}
+
+int capture_stop(const struct capture_settings *s) {
+        _cleanup_free_ char *state_path = NULL;
+        int r;
+
+        if (geteuid() != 0)
+                return log_error_errno(EPERM, "Unloading the capture kernel needs root.");
+        r = kexec_file_unload_crash();
+        if (r < 0)
+                return log_error_errno(r, "Failed to unload the capture kernel: %m: %s.", kexec_file_explain(r));
+        if (capture_state_path(s, &state_path) >= 0)
+                (void) unlink(state_path);
+        log_info("Capture kernel unloaded. The machine is not protected until \"kdumpctl start\".");
+        return 0;
+}
+
