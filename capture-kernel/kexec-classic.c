@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/kexec.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "capture-kernel/boot-params.h"
+#include "capture-kernel/bzimage.h"
+#include "capture-kernel/e820.h"
+#include "capture-kernel/kexec-classic.h"
+#include "capture-kernel/purgatory-load.h"
+#include "capture-kernel/purgatory/purgatory-abi.h"
+#include "capture-kernel/purgatory/sha256.h"
+#include "notes/elfcorehdr.h"
+
+#ifndef __NR_kexec_load
+#  define __NR_kexec_load 246
+#endif
+
+/* Lowest addresses, as kexec-bzimage64.c and kexec-tools keep them. */
+#define MIN_KERNEL_LOAD_ADDR 0x100000ull
+#define MIN_INITRD_LOAD_ADDR 0x1000000ull
+#define MIN_BOOTPARAM_ADDR 0x3000ull
+
+struct kexec_classic {
+        char *kernel_data;
+        size_t kernel_size;
+        char *initrd_data;
+        size_t initrd_size;
+        void *hdr;                    /* ELF core header */
+        size_t hdr_size;
+        uint8_t *bp;                  /* boot_params + command line */
+        size_t bp_size;
+        purgatory *purg;
+        char *cmdline;
+        struct kexec_seg_list segs;
+        uint64_t entry;
+};
+
+kexec_classic *kexec_classic_free(kexec_classic *k) {
+        if (!k)
+                return NULL;
+        if (k->kernel_data)
+                (void) munmap(k->kernel_data, k->kernel_size);
+        if (k->initrd_data)
+                (void) munmap(k->initrd_data, k->initrd_size);
+        free(k->hdr);
+        free(k->bp);
+        purgatory_free(k->purg);
+        free(k->cmdline);
+        free(k);
+        return NULL;
+}
+
+const struct kexec_seg_list *kexec_classic_segments(const kexec_classic *k) {
+        return &k->segs;
+}
+
+uint64_t kexec_classic_entry(const kexec_classic *k) {
+        return k->entry;
+}
+
+const char *kexec_classic_cmdline(const kexec_classic *k) {
+        return k->cmdline;
+}
+
+_printf_(3, 4)
+static int fail(char **ret_error, int error, const char *fmt, ...) {
+        va_list ap;
+
+        if (ret_error) {
+                char *s = NULL;
+
+                va_start(ap, fmt);
+                if (vasprintf(&s, fmt, ap) < 0)
+                        s = NULL;
+                va_end(ap);
+                free(*ret_error);
+                *ret_error = s;
+        }
+        return -abs(error);
+}
+
+/* Kernels and initramfs images can be large: map them rather than copy. */
+static int map_file(const char *path, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+        void *p;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (st.st_size == 0)
+                return -ENODATA;
+        p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED)
+                return negative_errno();
+        *ret = p;
+        *ret_size = (size_t) st.st_size;
+        return 0;
+}
+
+/* 5-level paging is on when the user address space reaches above 47 bits:
+ * only then can a mapping be placed there. */
+static bool la57_enabled(void) {
+        void *hint = (void *) (1ull << 48), *p;
+
+        p = mmap(hint, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+        if (p == MAP_FAILED)
+                return false;
+        (void) munmap(p, 4096);
+        return p == hint;
+}
+
+static int hash_segments(kexec_classic *k, bool corrupt, char **ret_error) {
+        struct purgatory_region regions[PURGATORY_MAX_REGIONS] = {};
+        static const uint8_t zeros[4096];
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        struct sha256_ctx ctx;
+        size_t nr = 0;
+        int r;
+
+        /* Every segment but the purgatory itself (which holds the digest),
+         * as loaded: the buffer, then zeros up to memsz
+         * (kexec_calculate_store_digests() does the same). */
+        sha256_init(&ctx);
+        for (size_t i = 0; i < k->segs.n; i++) {
+                const struct kexec_seg *s = &k->segs.segs[i];
+                uint64_t pad = s->memsz - s->bufsz;
+
+                if (s->buf == purgatory_image(k->purg))
+                        continue;
+                sha256_update(&ctx, s->buf, s->bufsz);
+                for (; pad > 0; pad -= MIN(pad, sizeof(zeros)))
+                        sha256_update(&ctx, zeros, MIN(pad, sizeof(zeros)));
+                regions[nr++] = (struct purgatory_region) { .start = s->mem, .len = s->memsz };
+        }
+        sha256_final(&ctx, digest);
+        if (corrupt)
+                digest[0] ^= 0xff;
+
+        r = purgatory_set_symbol(k->purg, "purgatory_sha256_digest", digest, sizeof(digest));
+        if (r >= 0)
+                r = purgatory_set_symbol(k->purg, "purgatory_sha_regions", regions, sizeof(regions));
+        if (r < 0)
+                return fail(ret_error, r, "The built-in purgatory lacks its digest variables (%s).", strerror(-r));
+        return 0;
+}
+
+static uint16_t serial_port_for(const char *cmdline) {
+        /* Report a digest mismatch where the user looks: the legacy port of
+         * the serial console, if the capture kernel logs to one. */
+        static const struct { const char *name; uint16_t port; } ports[] = {
+                { "console=ttyS0", 0x3f8 }, { "console=ttyS1", 0x2f8 },
+                { "console=ttyS2", 0x3e8 }, { "console=ttyS3", 0x2e8 },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(ports); i++)
+                if (strstr(cmdline, ports[i].name))
+                        return ports[i].port;
+        return 0;
+}
+
+int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic **ret, char **ret_error) {
+        _cleanup_(kexec_classic_freep) kexec_classic *k = NULL;
+        _cleanup_(iomem_freep) iomem *m = NULL;
+        _cleanup_free_ char *running_bp = NULL, *perr = NULL;
+        struct elfcorehdr_info info = {};
+        struct bzimage_info bz;
+        uint64_t res_start, res_end, low_start, low_end, hdr_addr, kernel_addr, initrd_addr = 0, bp_addr, purg_addr,
+                 entry_rip;
+        size_t running_size = 0;
+        struct e820_map e820;
+        const char *root = opts->root ? opts->root : "";
+        char p[4096];
+        uint16_t port;
+        int r;
+
+        k = calloc(1, sizeof(*k));
+        if (!k)
+                return -ENOMEM;
+
+        /* The kernel: a relocatable 64-bit bzImage the purgatory can enter
+         * at +0x200 (bzImage64_probe()'s conditions). */
+        r = map_file(opts->kernel, &k->kernel_data, &k->kernel_size);
+        if (r < 0)
+                return fail(ret_error, r, "Failed to read the kernel %s: %s.", opts->kernel, strerror(-r));
+        r = bzimage_parse(k->kernel_data, k->kernel_size, k->kernel_size, &bz);
+        if (r < 0)
+                return fail(ret_error, -ENOEXEC,
+                            "%s is not a 64-bit bzImage with boot protocol 2.12 or newer; the classic loader cannot enter it.",
+                            opts->kernel);
+        if (!(bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+                return fail(ret_error, -ENOEXEC, "%s does not declare XLF_CAN_BE_LOADED_ABOVE_4G.", opts->kernel);
+        if (!(bz.xloadflags & XLF_5LEVEL) && la57_enabled())
+                return fail(ret_error, -ENOEXEC,
+                            "This machine runs with 5-level paging and %s cannot be entered in it (no XLF_5LEVEL).",
+                            opts->kernel);
+        if (!(k->kernel_data[0x211] & 1))   /* loadflags LOADED_HIGH */
+                return fail(ret_error, -ENOEXEC, "%s is a zImage, not a bzImage.", opts->kernel);
+
+        if (opts->initrd) {
+                r = map_file(opts->initrd, &k->initrd_data, &k->initrd_size);
+                if (r < 0)
+                        return fail(ret_error, r, "Failed to read the initramfs %s: %s.", opts->initrd, strerror(-r));
+        }
+
+        snprintf(p, sizeof(p), "%s/proc/iomem", root);
+        r = iomem_load(p, &m);
+        if (r < 0)
+                return fail(ret_error, r, "Failed to read %s: %s.", p, strerror(-r));
+        r = crash_ranges_from_iomem(m, &res_start, &res_end, &low_start, &low_end);
+        if (r < 0)
+                return fail(ret_error, r, "%s lists more than two \"Crash kernel\" ranges.", p);
+        if (r == 0)
+                return fail(ret_error, -EADDRNOTAVAIL, "%s has no \"Crash kernel\" range: nothing is reserved.", p);
+
+        /* The ELF core header describes the memory to dump. */
+        r = elfcorehdr_collect(root, &info);
+        if (r < 0)
+                return fail(ret_error, r,
+                            "Failed to gather the crash notes, VMCOREINFO and memory ranges from %s/sys and %s/proc: %s.",
+                            root, root, strerror(-r));
+        r = elfcorehdr_build(&info, &k->hdr, &k->hdr_size);
+        elfcorehdr_info_done(&info);
+        if (r < 0)
+                return fail(ret_error, r, "Failed to build the ELF core header: %s.", strerror(-r));
+
+        /* Placement, top-down in crashk_res: the kernel first (the largest,
+         * at its alignment), then the initrd, then the small ones. */
+        kexec_seg_list_init(&k->segs, res_start, res_end);
+        r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz.setup_size, bz.payload_size,
+                          ALIGN_UP(bz.init_size, KEXEC_PAGE_SIZE), MAX(bz.kernel_alignment, KEXEC_PAGE_SIZE),
+                          MAX(bz.pref_address, MIN_KERNEL_LOAD_ADDR), &kernel_addr);
+        if (r == -ENOSPC)
+                /* pref_address only matters for where it would run without
+                 * relocation; anywhere aligned will do. */
+                r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz.setup_size, bz.payload_size,
+                                  ALIGN_UP(bz.init_size, KEXEC_PAGE_SIZE), MAX(bz.kernel_alignment, KEXEC_PAGE_SIZE),
+                                  MIN_KERNEL_LOAD_ADDR, &kernel_addr);
+        if (r < 0)
+                goto nospace;
+        if (k->initrd_data) {
+                r = kexec_seg_add(&k->segs, "initrd", k->initrd_data, k->initrd_size, k->initrd_size, KEXEC_PAGE_SIZE,
+                                  MIN_INITRD_LOAD_ADDR, &initrd_addr);
+                if (r < 0)
+                        goto nospace;
+        }
+        r = kexec_seg_add(&k->segs, "elfcorehdr", k->hdr, k->hdr_size, k->hdr_size, KEXEC_PAGE_SIZE, 0, &hdr_addr);
+        if (r < 0)
+                goto nospace;
+
+        if (asprintf(&k->cmdline, "elfcorehdr=0x%llx %s", (unsigned long long) hdr_addr, opts->cmdline) < 0)
+                return -ENOMEM;
+        r = kexec_seg_add(&k->segs, "boot_params", NULL, BOOT_PARAMS_SIZE + strlen(k->cmdline) + 1,
+                          BOOT_PARAMS_SIZE + strlen(k->cmdline) + 1, KEXEC_PAGE_SIZE, MIN_BOOTPARAM_ADDR, &bp_addr);
+        if (r < 0)
+                goto nospace;
+
+        r = capture_e820_build(&(struct capture_e820_input) {
+                        .sz = sizeof(struct capture_e820_input), .iomem = m,
+                        .crash_start = res_start, .crash_end = res_end, .low_start = low_start, .low_end = low_end,
+                        .hdr_start = hdr_addr, .hdr_size = ALIGN_UP(k->hdr_size, KEXEC_PAGE_SIZE),
+                }, &e820);
+        if (r < 0)
+                return fail(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_ZEROPAGE_MAX);
+
+        snprintf(p, sizeof(p), "%s/sys/kernel/boot_params/data", root);
+        if (read_full_file(p, &running_bp, &running_size) < 0)
+                running_size = 0;
+        r = boot_params_build(&(struct boot_params_input) {
+                        .sz = sizeof(struct boot_params_input),
+                        .image = (const uint8_t *) k->kernel_data, .image_size = k->kernel_size,
+                        .running = (const uint8_t *) running_bp, .running_size = running_size,
+                        .load_addr = bp_addr, .cmdline = k->cmdline,
+                        .initrd_addr = initrd_addr, .initrd_size = k->initrd_size,
+                        .e820 = &e820,
+                }, &k->bp, &k->bp_size);
+        if (r == -E2BIG)
+                return fail(ret_error, r, "The capture command line (%zu bytes with elfcorehdr=) is longer than %s accepts.",
+                            strlen(k->cmdline), opts->kernel);
+        if (r < 0)
+                return fail(ret_error, r, "Failed to build boot_params: %s.", strerror(-r));
+        for (size_t i = 0; i < k->segs.n; i++)
+                if (k->segs.segs[i].mem == bp_addr)
+                        k->segs.segs[i].buf = k->bp;
+
+        /* The purgatory, last, so it can learn where everything went. */
+        r = purgatory_new(kdump_purgatory, kdump_purgatory_size, &k->purg);
+        if (r < 0)
+                return fail(ret_error, r, "The built-in purgatory is not a valid relocatable object: %s.", strerror(-r));
+        r = kexec_seg_add(&k->segs, "purgatory", purgatory_image(k->purg), purgatory_size(k->purg),
+                          purgatory_size(k->purg), purgatory_align(k->purg), MIN_BOOTPARAM_ADDR, &purg_addr);
+        if (r < 0)
+                goto nospace;
+        r = purgatory_relocate(k->purg, purg_addr, &perr);
+        if (r < 0)
+                return fail(ret_error, r, "Failed to relocate the purgatory to 0x%llx: %s.", (unsigned long long) purg_addr,
+                            perr ? perr : strerror(-r));
+        entry_rip = kernel_addr + 0x200;   /* boot.rst: the 64-bit entry is 0x200 past the load address */
+        port = serial_port_for(k->cmdline);
+        if ((r = purgatory_set_symbol(k->purg, "purgatory_entry_rip", &entry_rip, sizeof(entry_rip))) < 0 ||
+            (r = purgatory_set_symbol(k->purg, "purgatory_entry_rsi", &bp_addr, sizeof(bp_addr))) < 0 ||
+            (r = purgatory_set_symbol(k->purg, "purgatory_serial_port", &port, sizeof(port))) < 0 ||
+            (r = purgatory_symbol_addr(k->purg, "purgatory_start", &k->entry)) < 0)
+                return fail(ret_error, r, "The built-in purgatory lacks a symbol the loader needs: %s.", strerror(-r));
+
+        r = hash_segments(k, opts->corrupt_digest, ret_error);
+        if (r < 0)
+                return r;
+
+        r = kexec_seg_check(k->segs.segs, k->segs.n, res_start, res_end, k->entry, &perr);
+        if (r < 0)
+                return fail(ret_error, r, "The segment list breaks a rule of kexec_load: %s.", perr ? perr : strerror(-r));
+
+        *ret = TAKE_PTR(k);
+        return 0;
+
+nospace: {
+        char b1[32], b2[32];
+        uint64_t need = ALIGN_UP(bz.init_size, 1ull << 21) + ALIGN_UP(k->initrd_size, KEXEC_PAGE_SIZE) + (1ull << 20);
+
+        return fail(ret_error, r == -ENOSPC ? -EADDRNOTAVAIL : r,
+                    "The crash reservation 0x%llx-0x%llx (%s) has no room for the segments (about %s).",
+                    (unsigned long long) res_start, (unsigned long long) res_end,
+                    format_bytes(b1, sizeof(b1), res_end - res_start + 1), format_bytes(b2, sizeof(b2), need));
+        }
+}
+
+int kexec_classic_load(const kexec_classic *k) {
+        struct kexec_segment segs[KEXEC_SEGMENTS_MAX];
+
+        for (size_t i = 0; i < k->segs.n; i++)
+                segs[i] = (struct kexec_segment) {
+                        .buf = k->segs.segs[i].buf, .bufsz = k->segs.segs[i].bufsz,
+                        .mem = (const void *) (uintptr_t) k->segs.segs[i].mem, .memsz = k->segs.segs[i].memsz,
+                };
+        if (syscall(__NR_kexec_load, (unsigned long) k->entry, (unsigned long) k->segs.n, segs,
+                    (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_X86_64)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int kexec_classic_unload(void) {
+        if (syscall(__NR_kexec_load, 0UL, 0UL, NULL, (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_X86_64)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+const char *kexec_classic_explain(int error) {
+        switch (abs(error)) {
+        case EPERM:
+                return "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused when "
+                       "kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used up, and always "
+                       "under lockdown or Secure Boot (use --loader=file there)";
+        case EBUSY:
+                return "another kexec load or a reservation resize is in progress; try again";
+        case EADDRNOTAVAIL:
+                return "a segment or the entry point lies outside the crash reservation or is misaligned";
+        case EINVAL:
+                return "the kernel rejected the segment list (overlap, size, or more than 16 segments)";
+        case ENOSYS:
+                return "this kernel has no kexec_load (CONFIG_KEXEC is off)";
+        case ENOMEM:
+                return "the kernel could not allocate its control pages in the reservation";
+        default:
+                return "unexpected error from kexec_load";
+        }
+}
