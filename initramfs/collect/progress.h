@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Progress lines for a long copy, at a rate a console can take: one when a
+ * new 5% step is reached but no more than one per second, one at least every
+ * 10 seconds when the copy is slow, and the final one.  Pure logic: the
+ * caller passes the time, so the rules are testable. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROGRESS_MIN_INTERVAL_NS UINT64_C(1000000000)
+#define PROGRESS_MAX_INTERVAL_NS UINT64_C(10000000000)
+#define PROGRESS_STEP_PERCENT 5u
+
+struct progress {
+        uint64_t total;
+        uint64_t start_ns;
+        uint64_t last_ns;       /* when the last line was due */
+        unsigned last_step;     /* last 5% step reported */
+        bool final_done;
+};
+
+void progress_init(struct progress *p, uint64_t total, uint64_t now_ns);
+/* Whether a line is due for done bytes at now_ns; updates the state when so. */
+bool progress_due(struct progress *p, uint64_t done, uint64_t now_ns);
+/* "Copied  45% (1.2 GiB of 2.7 GiB), 512.3 MiB/s" (average since the start). */
+void progress_format(const struct progress *p, uint64_t done, uint64_t now_ns, char *buf, size_t size);
+/* CLOCK_MONOTONIC in ns. */
+uint64_t progress_now_ns(void);
