@@ -5,6 +5,7 @@
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
 
 int crash_reservation_from_iomem(const iomem *m, struct crash_reservation *ret) {
@@ -88,9 +89,13 @@ int crash_reservation_read(const struct crash_reservation_paths *paths, struct c
 }
 
 const char *crashkernel_recommend(uint64_t system_ram) {
-        /* Until the measured policy lands: kdump-utils' current default,
-         * which a capture environment of a few MiB fits with room to spare. */
-        if (system_ram >= (64ull << 30))
-                return "512M";
-        return "256M";
+        /* The measured policy with typical inputs (crashkernel-policy.h), in
+         * the range form; "kdumpctl get-default-crashkernel" uses this
+         * machine's kernel and initramfs instead. */
+        static char buf[512];
+        struct crashkernel_inputs in = { .sz = sizeof(in), .system_ram = system_ram };
+
+        if (crashkernel_recommend_ranges(&in, buf, sizeof(buf)) < 0)
+                return "256M";
+        return buf;
 }

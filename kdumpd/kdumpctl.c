@@ -26,9 +26,11 @@
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/verbs-crashkernel.h"
 
 static struct capture_settings arg_settings = { .sz = sizeof(struct capture_settings) };
 static const char *arg_config = KDUMP_CONF_PATH;
+static const char *arg_kernel = NULL;
 
 static int verb_status(void) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;
@@ -96,12 +98,18 @@ static void help(void) {
                "  stop      Unload the capture kernel\n"
                "  rebuild   Rebuild the capture initramfs without loading it\n"
                "  status    Show whether a capture kernel is loaded, the reservation and the dump target\n"
-               "            (exit status 0 when loaded, 3 when not)\n\n"
+               "            (exit status 0 when loaded, 3 when not)\n"
+               "  showmem   Show the crash reservation and what the kernel command line asked for\n"
+               "  estimate  Show what the capture environment needs here, beside the reservation\n"
+               "  get-default-crashkernel  Print the recommended crashkernel= value\n"
+               "  reset-crashkernel [--kernel=PATH]  Write the recommendation to /etc/default/grub\n"
+               "            and/or /etc/kernel/cmdline; it takes effect at the next boot\n\n"
                "Options:\n"
                "  -c, --config=FILE    Configuration file (default %s)\n"
                "      --state-dir=DIR  Where the capture initramfs is cached (default %s)\n"
                "      --force-rebuild  Rebuild the capture initramfs even if it is up to date\n"
                "      --kernel-release=REL  With rebuild: build for another installed kernel\n"
+               "      --kernel=PATH    With estimate and the crashkernel verbs: size for this kernel image\n"
                "  -v, --verbose        More messages\n"
                "  -h, --help           This text\n"
                "      --version        Version\n",
@@ -109,12 +117,13 @@ static void help(void) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_VERSION };
+        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
                 { "force-rebuild", no_argument, NULL, ARG_FORCE_REBUILD },
                 { "kernel-release", required_argument, NULL, ARG_KERNEL_RELEASE },
+                { "kernel", required_argument, NULL, ARG_KERNEL },
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
@@ -130,6 +139,7 @@ int main(int argc, char *argv[]) {
                 case ARG_STATE_DIR: arg_settings.state_dir = optarg; break;
                 case ARG_FORCE_REBUILD: arg_settings.force_rebuild = true; break;
                 case ARG_KERNEL_RELEASE: arg_settings.kernel_release = optarg; break;
+                case ARG_KERNEL: arg_kernel = optarg; break;
                 case 'v': log_set_max_level(LOG_LEVEL_DEBUG); break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("kdumpctl %s\n", PACKAGE_VERSION); return 0;
@@ -150,6 +160,8 @@ int main(int argc, char *argv[]) {
                 r = capture_stop(&arg_settings);
         else if (strcmp(verb, "status") == 0)
                 return verb_status();
+        else if (crashkernel_verb_known(verb))
+                r = crashkernel_verb_run(verb, arg_settings.state_dir, arg_kernel);
         else {
                 log_error("Unknown command '%s'; try start, stop, status or rebuild.", verb);
                 return 2;

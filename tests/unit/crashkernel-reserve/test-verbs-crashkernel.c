@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "kdumpd/verbs-crashkernel.h"
+#include "tests.h"
+
+/* Every path points at fixtures or the test's temp dir: nothing of the
+ * host is read or written. */
+static struct crashkernel_paths paths(const char *cmdline) {
+        struct crashkernel_paths p = {
+                .sz = sizeof(p),
+                .iomem = test_fixture("iomem/qemu-pc-1g-crash256m.txt"),
+                .sysfs_kernel = test_tmp("sys"),
+                .proc_cmdline = test_tmp("proc-cmdline"),
+                .cpu_possible = test_tmp("cpu-possible"),
+                .grub_defaults = test_tmp("etc-default-grub"),
+                .kernel_cmdline = test_tmp("etc-kernel-cmdline"),
+                .state_dir = test_tmp("state"),
+                .kernel = test_tmp("vmlinuz-6.1.0-test"),
+                .run_update_grub = false,
+        };
+
+        ASSERT_OK(write_file_atomic(p.proc_cmdline, cmdline, strlen(cmdline), 0644));
+        ASSERT_OK(write_file_atomic(p.cpu_possible, "0-3\n", 4, 0644));
+        return p;
+}
+
+static char *run(int (*verb)(const struct crashkernel_paths *, FILE *), const struct crashkernel_paths *p, int want) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        int r;
+
+        ASSERT_TRUE(f);
+        r = verb(p, f);
+        fclose(f);
+        for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+                printf("# %.*s\n", (int) strcspn(l, "\n"), l);
+        if (r != want)
+                TEST_FAIL("verb returned %d, expected %d", r, want);
+        return buf;
+}
+
+TEST(showmem_reports_reservation_and_request) {
+        struct crashkernel_paths p = paths("BOOT_IMAGE=/vmlinuz ro crashkernel=512M-2G:256M,2G-:512M quiet\n");
+        _cleanup_free_ char *out = run(verb_showmem, &p, 0);
+
+        ASSERT_CONTAINS(out, "256.0 MiB at 0x10000000-0x1fffffff");
+        ASSERT_CONTAINS(out, "Command line asks: 256.0 MiB");
+}
+
+TEST(showmem_with_a_bad_value_says_why) {
+        struct crashkernel_paths p = paths("crashkernel=256MB\n");
+        _cleanup_free_ char *out = run(verb_showmem, &p, 0);
+
+        ASSERT_CONTAINS(out, "Invalid crashkernel=256MB");
+}
+
+TEST(estimate_lists_items_and_compares) {
+        struct crashkernel_paths p = paths("crashkernel=256M\n");
+        _cleanup_free_ char *out = run(verb_estimate, &p, 0);
+
+        /* No kernel image and no initramfs in the temp dir: typical sizes. */
+        ASSERT_CONTAINS(out, "4 possible CPUs");
+        ASSERT_CONTAINS(out, "typical sizes used");
+        ASSERT_CONTAINS(out, "Capture kernel (init_size)");
+        ASSERT_CONTAINS(out, "Recommended:      crashkernel=");
+        ASSERT_CONTAINS(out, "Current:          256.0 MiB");
+        ASSERT_CONTAINS(out, "large enough");
+}
+
+TEST(reset_writes_grub_and_kernel_cmdline) {
+        struct crashkernel_paths p = paths("\n");
+        _cleanup_free_ char *def = NULL, *out = NULL, *grub = NULL, *kc = NULL;
+        const char *g = "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"crashkernel=128M\"\n";
+
+        def = run(verb_get_default_crashkernel, &p, 0);
+        def[strcspn(def, "\n")] = 0;
+
+        ASSERT_OK(write_file_atomic(p.grub_defaults, g, strlen(g), 0644));
+        ASSERT_OK(write_file_atomic(p.kernel_cmdline, "root=/dev/vda1 rw\n", 18, 0644));
+        out = run(verb_reset_crashkernel, &p, 0);
+        ASSERT_CONTAINS(out, "was crashkernel=128M");
+        ASSERT_CONTAINS(out, "takes effect at the next boot");
+
+        ASSERT_OK(read_full_file(p.grub_defaults, &grub, NULL));
+        ASSERT_CONTAINS(grub, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"crashkernel=");
+        ASSERT_CONTAINS(grub, def);
+        ASSERT_OK(read_full_file(p.kernel_cmdline, &kc, NULL));
+        ASSERT_TRUE(string_has_prefix(kc, "root=/dev/vda1 rw crashkernel="));
+        ASSERT_CONTAINS(kc, def);
+}
+
+TEST(reset_refuses_without_boot_loader_config) {
+        struct crashkernel_paths p = paths("\n");
+        _cleanup_free_ char *out = NULL;
+
+        p.grub_defaults = test_tmp("no-grub");
+        p.kernel_cmdline = test_tmp("no-cmdline");
+        out = run(verb_reset_crashkernel, &p, -ENOENT);
+        ASSERT_TRUE(access(p.grub_defaults, F_OK) < 0 && access(p.kernel_cmdline, F_OK) < 0);
+}
+
+TEST_MAIN()
