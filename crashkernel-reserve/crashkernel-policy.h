@@ -48,9 +48,10 @@
 
 /* initramfs/collect/dump-job.c: two bitmaps of max_mapnr bits each, i.e.
  * 2 bits per 4 KiB page = 64 KiB per GiB; memmap.c adds one range per
- * 128 MiB section (32 bytes each).  /proc/vmcore is read with pread(), and
- * the capture kernel maps old memory one page at a time
- * (copy_oldmem_page()), so no page tables grow with the first kernel's RAM. */
+ * 128 MiB section (32 bytes each).  /proc/vmcore is read with pread() or
+ * through mmap windows of a fixed size, and the capture kernel maps old
+ * memory one page at a time for reads (copy_oldmem_page()), so no page
+ * tables grow with the first kernel's RAM. */
 #define CK_PER_GIB_RAM ((64ull << 10) + 8 * 32)
 
 /* fs/proc/vmcore.c merges one NT_PRSTATUS note per possible CPU of the
