@@ -333,7 +333,7 @@ int printk_format_record(const struct printk_record *rec, FILE *f) {
 
                 if (c == '\n') {
                         fputc('\n', f);
-                        fprintf(f, "%*s", plen, "");
+                        fputs(prefix, f);
                 } else if (c == '\t' || (c >= 0x20 && c < 0x7f) || c >= 0x80)
                         fputc(c, f);    /* UTF-8 passes through */
                 else

@@ -44,9 +44,10 @@ typedef int (*printk_record_cb)(const struct printk_record *rec, void *userdata)
  * rings over PRINTK_RING_MAX, -EFAULT when an address is not in the dump. */
 int printk_walk(const vmcore *v, printk_record_cb cb, void *userdata);
 
-/* "[%5llu.%06llu] text\n" like dmesg and makedumpfile --dump-dmesg; newlines
- * inside a record are followed by an indent of the prefix width, other
- * non-printable bytes are written as \xNN. */
+/* "[%5llu.%06llu] text\n" like dmesg and makedumpfile --dump-dmesg; each
+ * line of a multi-line record gets the same prefix, as the kernel's
+ * record_print_text() does for syslog readers; other control bytes are
+ * written as \xNN (UTF-8 passes through). */
 int printk_format_record(const struct printk_record *rec, FILE *f);
 
 /* printk_walk() + printk_format_record() into f.  Returns the number of

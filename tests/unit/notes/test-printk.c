@@ -187,7 +187,7 @@ TEST(format) {
         ASSERT_TRUE(f != NULL);
         ASSERT_OK(printk_format_record(&r, f));
         fclose(f);
-        ASSERT_STREQ(s, "[  123.456789] two\n               lines\\x01 \xc3\xa9\n");
+        ASSERT_STREQ(s, "[  123.456789] two\n[  123.456789] lines\\x01 \xc3\xa9\n");
         free(s);
 }
 
