@@ -19,7 +19,7 @@ static const char *const known_unimplemented[] = {
         "raw", "nfs", "ssh", "sshkey", "kdump_pre", "kdump_post", "extra_bins",
         "extra_modules", "failure_action", "default", "final_action",
         "force_rebuild", "force_no_rebuild", "dracut_args", "fence_kdump_args",
-        "fence_kdump_nodes", "auto_reset_crashkernel", "loader", "btrfs",
+        "fence_kdump_nodes", "auto_reset_crashkernel", "btrfs",
         "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
 };
 
@@ -30,6 +30,7 @@ kdump_config *kdump_config_free(kdump_config *c) {
         free(c->device);
         free(c->path);
         free(c->core_collector);
+        free(c->loader);
         free(c);
         return NULL;
 }
@@ -168,6 +169,12 @@ int kdump_config_parse(const char *text, const char *filename, kdump_config **re
                         if (set_string(&c->core_collector, value) < 0)
                                 return -ENOMEM;
                         collector_line = line_no;
+                } else if (strcmp(key, "loader") == 0) {
+                        /* kdumpctl start --loader: kexec_file_load, kexec_load, or the first falling back to the second */
+                        if (!strv_contains((const char *const[]) { "file", "classic", "auto", NULL }, value))
+                                return fail(ret_error, filename, line_no, "loader must be file, classic or auto, got '%s'", value);
+                        if (set_string(&c->loader, value) < 0)
+                                return -ENOMEM;
                 } else if (strv_contains(known_unimplemented, key))
                         return fail(ret_error, filename, line_no,
                                     "'%s' is a kdump.conf option that kdumpd does not support yet; remove the line "

@@ -28,6 +28,7 @@ typedef struct kdump_config {
 
         char *path;            /* absolute, on the target */
         char *core_collector;  /* command line, split on white space when run */
+        char *loader;          /* "file", "classic", "auto"; NULL = not set (auto) */
 } kdump_config;
 
 int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error);

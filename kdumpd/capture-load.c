@@ -24,7 +24,9 @@
 #include "basic/parse-util.h"
 #include "capture-kernel/bzimage.h"
 #include "capture-kernel/cmdline.h"
+#include "capture-kernel/kexec-classic.h"
 #include "capture-kernel/kexec-file.h"
+#include "capture-kernel/kexec-loader.h"
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-image.h"
@@ -216,11 +218,34 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                 return log_error_errno(r, "The capture kernel's command line would exceed %u bytes; shorten the "
                                        "running kernel's command line.", CAPTURE_CMDLINE_MAX);
 
-        r = kexec_file_load_crash(p.kernel, p.image.path, cmdline);
-        if (r < 0) {
-                log_error_errno(r, "Failed to load %s with %s: %m: %s.", p.kernel, p.image.path, kexec_file_explain(r));
-                say_unprotected();
-                return r;
+        /* --loader, else kdump.conf's "loader", else auto. */
+        {
+                _cleanup_free_ char *err = NULL;
+                const char *name = s->loader ? s->loader : p.config->loader ? p.config->loader : "auto";
+                enum kexec_loader want, used;
+                int file_error;
+
+                if (kexec_loader_from_string(name, &want) < 0)
+                        return log_error_errno(EINVAL, "Unknown loader '%s': use file, classic or auto.", name);
+                r = kexec_crash_load(&(struct kexec_crash_load) {
+                                .sz = sizeof(struct kexec_crash_load), .loader = want,
+                                .kernel = p.kernel, .initrd = p.image.path, .cmdline = cmdline,
+                                .corrupt_digest = s->corrupt_digest,
+                        }, &used, &file_error, &err);
+                if (file_error < 0)
+                        log_notice("kexec_file_load failed (%s: %s); falling back to kexec_load.", strerror(-file_error),
+                                   kexec_file_explain(file_error));
+                if (r < 0) {
+                        if (err)
+                                log_error_errno(r, "Failed to prepare %s for kexec_load: %s", p.kernel, err);
+                        else
+                                log_error_errno(r, "Failed to load %s with %s (%s): %m: %s.", p.kernel, p.image.path,
+                                                used == KEXEC_LOADER_CLASSIC ? "kexec_load" : "kexec_file_load",
+                                                used == KEXEC_LOADER_CLASSIC ? kexec_classic_explain(r) : kexec_file_explain(r));
+                        say_unprotected();
+                        return r;
+                }
+                log_info("Loaded with %s.", used == KEXEC_LOADER_CLASSIC ? "kexec_load (classic loader)" : "kexec_file_load");
         }
 
         /* Trust, but verify: the load replaced whatever was there. */

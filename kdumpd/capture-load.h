@@ -12,6 +12,8 @@ struct capture_settings {
         const char *state_dir;        /* NULL: KDUMP_STATEDIR */
         const char *kernel_release;   /* rebuild only: another installed kernel */
         bool force_rebuild;
+        const char *loader;           /* "file", "classic", "auto"; NULL: kdump.conf's, else auto */
+        bool corrupt_digest;          /* test hook for the classic loader's purgatory */
 };
 
 /* What was loaded, for a status line. */

@@ -110,6 +110,8 @@ static void help(void) {
                "      --force-rebuild  Rebuild the capture initramfs even if it is up to date\n"
                "      --kernel-release=REL  With rebuild: build for another installed kernel\n"
                "      --kernel=PATH    With estimate and the crashkernel verbs: size for this kernel image\n"
+               "      --loader=file|classic|auto  With start: kexec_file_load, kexec_load, or the first\n"
+               "                       falling back to the second (default: kdump.conf's loader, else auto)\n"
                "  -v, --verbose        More messages\n"
                "  -h, --help           This text\n"
                "      --version        Version\n",
@@ -117,7 +119,7 @@ static void help(void) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION };
+        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
@@ -127,6 +129,8 @@ int main(int argc, char *argv[]) {
                 { "verbose", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, ARG_VERSION },
+                { "loader", required_argument, NULL, ARG_LOADER },
+                { "debug-corrupt-digest", no_argument, NULL, ARG_CORRUPT_DIGEST },
                 {}
         };
         const char *verb;
@@ -141,6 +145,8 @@ int main(int argc, char *argv[]) {
                 case ARG_KERNEL_RELEASE: arg_settings.kernel_release = optarg; break;
                 case ARG_KERNEL: arg_kernel = optarg; break;
                 case 'v': log_set_max_level(LOG_LEVEL_DEBUG); break;
+                case ARG_LOADER: arg_settings.loader = optarg; break;
+                case ARG_CORRUPT_DIGEST: arg_settings.corrupt_digest = true; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("kdumpctl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;

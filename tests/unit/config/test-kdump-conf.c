@@ -67,7 +67,15 @@ static const struct {
         { "failure_action shell\n", "'failure_action' is a kdump.conf option" },
         { "btrfs /dev/vdb\n", "does not support yet" },
         { "hello world\n", "unknown option 'hello'" },
+        { "loader kexec\n", "x.conf:1: loader must be file, classic or auto" },
 };
+
+TEST(loader_key) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        ASSERT_OK(kdump_config_parse("loader classic\n", "x.conf", &c, NULL));
+        ASSERT_STREQ(c->loader, "classic");
+}
 
 TEST(bad_lines) {
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
