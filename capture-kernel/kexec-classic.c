@@ -13,6 +13,7 @@
 #include <linux/kexec.h>
 
 #include "basic/fileio.h"
+#include "basic/error-message.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "capture-kernel/boot-params.h"
@@ -73,23 +74,6 @@ uint64_t kexec_classic_entry(const kexec_classic *k) {
 
 const char *kexec_classic_cmdline(const kexec_classic *k) {
         return k->cmdline;
-}
-
-_printf_(3, 4)
-static int fail(char **ret_error, int error, const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_error) {
-                char *s = NULL;
-
-                va_start(ap, fmt);
-                if (vasprintf(&s, fmt, ap) < 0)
-                        s = NULL;
-                va_end(ap);
-                free(*ret_error);
-                *ret_error = s;
-        }
-        return -abs(error);
 }
 
 /* Kernels and initramfs images can be large: map them rather than copy. */
@@ -158,7 +142,7 @@ static int hash_segments(kexec_classic *k, bool corrupt, char **ret_error) {
         if (r >= 0)
                 r = purgatory_set_symbol(k->purg, "purgatory_sha_regions", regions, sizeof(regions));
         if (r < 0)
-                return fail(ret_error, r, "The built-in purgatory lacks its digest variables (%s).", strerror(-r));
+                return set_error_message(ret_error, r, "The built-in purgatory lacks its digest variables (%s).", strerror(-r));
         return 0;
 }
 
@@ -198,47 +182,47 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
          * at +0x200 (bzImage64_probe()'s conditions). */
         r = map_file(opts->kernel, &k->kernel_data, &k->kernel_size);
         if (r < 0)
-                return fail(ret_error, r, "Failed to read the kernel %s: %s.", opts->kernel, strerror(-r));
+                return set_error_message(ret_error, r, "Failed to read the kernel %s: %s.", opts->kernel, strerror(-r));
         r = bzimage_parse(k->kernel_data, k->kernel_size, k->kernel_size, &bz);
         if (r < 0)
-                return fail(ret_error, -ENOEXEC,
+                return set_error_message(ret_error, -ENOEXEC,
                             "%s is not a 64-bit bzImage with boot protocol 2.12 or newer; the classic loader cannot enter it.",
                             opts->kernel);
         if (!(bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
-                return fail(ret_error, -ENOEXEC, "%s does not declare XLF_CAN_BE_LOADED_ABOVE_4G.", opts->kernel);
+                return set_error_message(ret_error, -ENOEXEC, "%s does not declare XLF_CAN_BE_LOADED_ABOVE_4G.", opts->kernel);
         if (!(bz.xloadflags & XLF_5LEVEL) && la57_enabled())
-                return fail(ret_error, -ENOEXEC,
+                return set_error_message(ret_error, -ENOEXEC,
                             "This machine runs with 5-level paging and %s cannot be entered in it (no XLF_5LEVEL).",
                             opts->kernel);
         if (!(k->kernel_data[0x211] & 1))   /* loadflags LOADED_HIGH */
-                return fail(ret_error, -ENOEXEC, "%s is a zImage, not a bzImage.", opts->kernel);
+                return set_error_message(ret_error, -ENOEXEC, "%s is a zImage, not a bzImage.", opts->kernel);
 
         if (opts->initrd) {
                 r = map_file(opts->initrd, &k->initrd_data, &k->initrd_size);
                 if (r < 0)
-                        return fail(ret_error, r, "Failed to read the initramfs %s: %s.", opts->initrd, strerror(-r));
+                        return set_error_message(ret_error, r, "Failed to read the initramfs %s: %s.", opts->initrd, strerror(-r));
         }
 
         snprintf(p, sizeof(p), "%s/proc/iomem", root);
         r = iomem_load(p, &m);
         if (r < 0)
-                return fail(ret_error, r, "Failed to read %s: %s.", p, strerror(-r));
+                return set_error_message(ret_error, r, "Failed to read %s: %s.", p, strerror(-r));
         r = crash_ranges_from_iomem(m, &res_start, &res_end, &low_start, &low_end);
         if (r < 0)
-                return fail(ret_error, r, "%s lists more than two \"Crash kernel\" ranges.", p);
+                return set_error_message(ret_error, r, "%s lists more than two \"Crash kernel\" ranges.", p);
         if (r == 0)
-                return fail(ret_error, -EADDRNOTAVAIL, "%s has no \"Crash kernel\" range: nothing is reserved.", p);
+                return set_error_message(ret_error, -EADDRNOTAVAIL, "%s has no \"Crash kernel\" range: nothing is reserved.", p);
 
         /* The ELF core header describes the memory to dump. */
         r = elfcorehdr_collect(root, &info);
         if (r < 0)
-                return fail(ret_error, r,
+                return set_error_message(ret_error, r,
                             "Failed to gather the crash notes, VMCOREINFO and memory ranges from %s/sys and %s/proc: %s.",
                             root, root, strerror(-r));
         r = elfcorehdr_build(&info, &k->hdr, &k->hdr_size);
         elfcorehdr_info_done(&info);
         if (r < 0)
-                return fail(ret_error, r, "Failed to build the ELF core header: %s.", strerror(-r));
+                return set_error_message(ret_error, r, "Failed to build the ELF core header: %s.", strerror(-r));
 
         /* Placement, top-down in crashk_res: the kernel first (the largest,
          * at its alignment), then the initrd, then the small ones. */
@@ -277,7 +261,7 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
                         .hdr_start = hdr_addr, .hdr_size = ALIGN_UP(k->hdr_size, KEXEC_PAGE_SIZE),
                 }, &e820);
         if (r < 0)
-                return fail(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_ZEROPAGE_MAX);
+                return set_error_message(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_ZEROPAGE_MAX);
 
         snprintf(p, sizeof(p), "%s/sys/kernel/boot_params/data", root);
         if (read_full_file(p, &running_bp, &running_size) < 0)
@@ -291,10 +275,10 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
                         .e820 = &e820,
                 }, &k->bp, &k->bp_size);
         if (r == -E2BIG)
-                return fail(ret_error, r, "The capture command line (%zu bytes with elfcorehdr=) is longer than %s accepts.",
+                return set_error_message(ret_error, r, "The capture command line (%zu bytes with elfcorehdr=) is longer than %s accepts.",
                             strlen(k->cmdline), opts->kernel);
         if (r < 0)
-                return fail(ret_error, r, "Failed to build boot_params: %s.", strerror(-r));
+                return set_error_message(ret_error, r, "Failed to build boot_params: %s.", strerror(-r));
         for (size_t i = 0; i < k->segs.n; i++)
                 if (k->segs.segs[i].mem == bp_addr)
                         k->segs.segs[i].buf = k->bp;
@@ -302,14 +286,14 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
         /* The purgatory, last, so it can learn where everything went. */
         r = purgatory_new(kdump_purgatory, kdump_purgatory_size, &k->purg);
         if (r < 0)
-                return fail(ret_error, r, "The built-in purgatory is not a valid relocatable object: %s.", strerror(-r));
+                return set_error_message(ret_error, r, "The built-in purgatory is not a valid relocatable object: %s.", strerror(-r));
         r = kexec_seg_add(&k->segs, "purgatory", purgatory_image(k->purg), purgatory_size(k->purg),
                           purgatory_size(k->purg), purgatory_align(k->purg), MIN_BOOTPARAM_ADDR, &purg_addr);
         if (r < 0)
                 goto nospace;
         r = purgatory_relocate(k->purg, purg_addr, &perr);
         if (r < 0)
-                return fail(ret_error, r, "Failed to relocate the purgatory to 0x%llx: %s.", (unsigned long long) purg_addr,
+                return set_error_message(ret_error, r, "Failed to relocate the purgatory to 0x%llx: %s.", (unsigned long long) purg_addr,
                             perr ? perr : strerror(-r));
         entry_rip = kernel_addr + 0x200;   /* boot.rst: the 64-bit entry is 0x200 past the load address */
         port = serial_port_for(k->cmdline);
@@ -317,7 +301,7 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
             (r = purgatory_set_symbol(k->purg, "purgatory_entry_rsi", &bp_addr, sizeof(bp_addr))) < 0 ||
             (r = purgatory_set_symbol(k->purg, "purgatory_serial_port", &port, sizeof(port))) < 0 ||
             (r = purgatory_symbol_addr(k->purg, "purgatory_start", &k->entry)) < 0)
-                return fail(ret_error, r, "The built-in purgatory lacks a symbol the loader needs: %s.", strerror(-r));
+                return set_error_message(ret_error, r, "The built-in purgatory lacks a symbol the loader needs: %s.", strerror(-r));
 
         r = hash_segments(k, opts->corrupt_digest, ret_error);
         if (r < 0)
@@ -325,7 +309,7 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
 
         r = kexec_seg_check(k->segs.segs, k->segs.n, res_start, res_end, k->entry, &perr);
         if (r < 0)
-                return fail(ret_error, r, "The segment list breaks a rule of kexec_load: %s.", perr ? perr : strerror(-r));
+                return set_error_message(ret_error, r, "The segment list breaks a rule of kexec_load: %s.", perr ? perr : strerror(-r));
 
         *ret = TAKE_PTR(k);
         return 0;
@@ -334,7 +318,7 @@ nospace: {
         char b1[32], b2[32];
         uint64_t need = ALIGN_UP(bz.init_size, 1ull << 21) + ALIGN_UP(k->initrd_size, KEXEC_PAGE_SIZE) + (1ull << 20);
 
-        return fail(ret_error, r == -ENOSPC ? -EADDRNOTAVAIL : r,
+        return set_error_message(ret_error, r == -ENOSPC ? -EADDRNOTAVAIL : r,
                     "The crash reservation 0x%llx-0x%llx (%s) has no room for the segments (about %s).",
                     (unsigned long long) res_start, (unsigned long long) res_end,
                     format_bytes(b1, sizeof(b1), res_end - res_start + 1), format_bytes(b2, sizeof(b2), need));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/error-message.h"
 #include "basic/macro.h"
 #include "capture-kernel/purgatory-load.h"
 
@@ -139,23 +140,6 @@ const void *purgatory_image(const purgatory *p) {
         return p->image;
 }
 
-_printf_(3, 4)
-static int fail(char **ret_error, int error, const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_error) {
-                char *s = NULL;
-
-                va_start(ap, fmt);
-                if (vasprintf(&s, fmt, ap) < 0)
-                        s = NULL;
-                va_end(ap);
-                free(*ret_error);
-                *ret_error = s;
-        }
-        return -error;
-}
-
 static const char *sym_name(const purgatory *p, const Elf64_Sym *s) {
         if (s->st_name >= p->strtab_size)
                 return "?";
@@ -165,13 +149,13 @@ static const char *sym_name(const purgatory *p, const Elf64_Sym *s) {
 /* A symbol's value at load_addr: its section's place plus its offset. */
 static int sym_value(const purgatory *p, const Elf64_Sym *s, uint64_t *ret, char **ret_error) {
         if (s->st_shndx == SHN_UNDEF)
-                return fail(ret_error, ENOENT, "purgatory symbol '%s' is undefined", sym_name(p, s));
+                return set_error_message(ret_error, ENOENT, "purgatory symbol '%s' is undefined", sym_name(p, s));
         if (s->st_shndx == SHN_ABS) {
                 *ret = s->st_value;
                 return 0;
         }
         if (s->st_shndx >= p->eh->e_shnum || p->sec_off[s->st_shndx] == UINT64_MAX)
-                return fail(ret_error, EBADMSG, "purgatory symbol '%s' is in a section that is not loaded", sym_name(p, s));
+                return set_error_message(ret_error, EBADMSG, "purgatory symbol '%s' is in a section that is not loaded", sym_name(p, s));
         *ret = p->load_addr + p->sec_off[s->st_shndx] + s->st_value;
         return 0;
 }
@@ -189,12 +173,12 @@ int purgatory_relocate(purgatory *p, uint64_t load_addr, char **ret_error) {
                 size_t n;
 
                 if (rs->sh_type == SHT_REL && rs->sh_info < p->eh->e_shnum && p->sec_off[rs->sh_info] != UINT64_MAX)
-                        return fail(ret_error, EOPNOTSUPP, "purgatory has REL relocations; x86_64 uses RELA");
+                        return set_error_message(ret_error, EOPNOTSUPP, "purgatory has REL relocations; x86_64 uses RELA");
                 if (rs->sh_type != SHT_RELA)
                         continue;
                 if (rs->sh_info >= p->eh->e_shnum || rs->sh_entsize != sizeof(Elf64_Rela) ||
                     !in_file(p, rs->sh_offset, rs->sh_size) || (rs->sh_offset & 7))
-                        return fail(ret_error, EBADMSG, "purgatory relocation section %u is malformed", i);
+                        return set_error_message(ret_error, EBADMSG, "purgatory relocation section %u is malformed", i);
                 if (p->sec_off[rs->sh_info] == UINT64_MAX)
                         continue;       /* relocates debug info or the like: not loaded */
                 target = &p->sh[rs->sh_info];
@@ -208,12 +192,12 @@ int purgatory_relocate(purgatory *p, uint64_t load_addr, char **ret_error) {
                         size_t width = type == R_X86_64_64 ? 8 : 4;
 
                         if (sym_idx >= p->n_syms)
-                                return fail(ret_error, EBADMSG, "purgatory relocation %zu names symbol %llu of %zu",
+                                return set_error_message(ret_error, EBADMSG, "purgatory relocation %zu names symbol %llu of %zu",
                                             j, (unsigned long long) sym_idx, p->n_syms);
                         if (rel[j].r_offset > target->sh_size || target->sh_size - rel[j].r_offset < width)
-                                return fail(ret_error, EBADMSG, "purgatory relocation %zu lies outside its section", j);
+                                return set_error_message(ret_error, EBADMSG, "purgatory relocation %zu lies outside its section", j);
                         if (target->sh_type == SHT_NOBITS)
-                                return fail(ret_error, EBADMSG, "purgatory relocation %zu applies to .bss", j);
+                                return set_error_message(ret_error, EBADMSG, "purgatory relocation %zu applies to .bss", j);
                         r = sym_value(p, &p->symtab[sym_idx], &s, ret_error);
                         if (r < 0)
                                 return r;
@@ -227,14 +211,14 @@ int purgatory_relocate(purgatory *p, uint64_t load_addr, char **ret_error) {
                                 break;
                         case R_X86_64_32:
                                 if (v > UINT32_MAX)
-                                        return fail(ret_error, ERANGE,
+                                        return set_error_message(ret_error, ERANGE,
                                                     "purgatory relocation R_X86_64_32 to '%s' (0x%llx) does not fit 32 bits: load it below 4 GiB",
                                                     sym_name(p, &p->symtab[sym_idx]), (unsigned long long) v);
                                 memcpy(loc, &(uint32_t) { (uint32_t) v }, 4);
                                 break;
                         case R_X86_64_32S:
                                 if ((int64_t) v != (int64_t) (int32_t) v)
-                                        return fail(ret_error, ERANGE,
+                                        return set_error_message(ret_error, ERANGE,
                                                     "purgatory relocation R_X86_64_32S to '%s' (0x%llx) does not fit signed 32 bits",
                                                     sym_name(p, &p->symtab[sym_idx]), (unsigned long long) v);
                                 memcpy(loc, &(uint32_t) { (uint32_t) v }, 4);
@@ -246,13 +230,13 @@ int purgatory_relocate(purgatory *p, uint64_t load_addr, char **ret_error) {
                                 int64_t d = (int64_t) (v - place);
 
                                 if (d != (int64_t) (int32_t) d)
-                                        return fail(ret_error, ERANGE, "purgatory PC-relative relocation to '%s' out of range",
+                                        return set_error_message(ret_error, ERANGE, "purgatory PC-relative relocation to '%s' out of range",
                                                     sym_name(p, &p->symtab[sym_idx]));
                                 memcpy(loc, &(uint32_t) { (uint32_t) d }, 4);
                                 break;
                         }
                         default:
-                                return fail(ret_error, EOPNOTSUPP, "purgatory relocation type %llu is not supported",
+                                return set_error_message(ret_error, EOPNOTSUPP, "purgatory relocation type %llu is not supported",
                                             (unsigned long long) type);
                         }
                 }

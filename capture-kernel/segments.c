@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/error-message.h"
 #include "basic/macro.h"
 #include "capture-kernel/segments.h"
 
@@ -64,23 +65,6 @@ int kexec_seg_add(struct kexec_seg_list *l, const char *name, const void *buf, u
         return 0;
 }
 
-_printf_(3, 4)
-static int fail(char **ret_error, int error, const char *fmt, ...) {
-        va_list ap;
-
-        if (ret_error) {
-                char *s = NULL;
-
-                va_start(ap, fmt);
-                if (vasprintf(&s, fmt, ap) < 0)
-                        s = NULL;
-                va_end(ap);
-                free(*ret_error);
-                *ret_error = s;
-        }
-        return -error;
-}
-
 static const char *seg_name(const struct kexec_seg *s) {
         return s->name ? s->name : "(unnamed)";
 }
@@ -89,12 +73,12 @@ int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, 
                     uint64_t entry, char **ret_error) {
         /* kernel/kexec.c: "Put an artificial cap on the number of segments". */
         if (n > KEXEC_SEGMENTS_MAX)
-                return fail(ret_error, EINVAL, "%zu segments, but kexec_load accepts at most %u", n,
+                return set_error_message(ret_error, EINVAL, "%zu segments, but kexec_load accepts at most %u", n,
                             KEXEC_SEGMENTS_MAX);
 
         /* kimage_alloc_init(): the entry point lies in crashk_res. */
         if (entry < res_start || entry > res_end)
-                return fail(ret_error, EADDRNOTAVAIL,
+                return set_error_message(ret_error, EADDRNOTAVAIL,
                             "the entry point 0x%llx lies outside the crash reservation 0x%llx-0x%llx",
                             (unsigned long long) entry, (unsigned long long) res_start,
                             (unsigned long long) res_end);
@@ -105,17 +89,17 @@ int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, 
                 uint64_t mstart = segs[i].mem, mend = segs[i].mem + segs[i].memsz;
 
                 if (mend < mstart)
-                        return fail(ret_error, EADDRNOTAVAIL, "segment %zu (%s) at 0x%llx wraps around the address space",
+                        return set_error_message(ret_error, EADDRNOTAVAIL, "segment %zu (%s) at 0x%llx wraps around the address space",
                                     i, seg_name(&segs[i]), (unsigned long long) mstart);
                 if ((mstart | mend) & (KEXEC_PAGE_SIZE - 1))
-                        return fail(ret_error, EADDRNOTAVAIL,
+                        return set_error_message(ret_error, EADDRNOTAVAIL,
                                     "segment %zu (%s) at 0x%llx-0x%llx is not page-aligned (start and end must be multiples of 4096)",
                                     i, seg_name(&segs[i]), (unsigned long long) mstart, (unsigned long long) mend);
         }
         for (size_t i = 0; i < n; i++)
                 for (size_t j = 0; j < i; j++)
                         if (overlaps(segs[i].mem, segs[i].mem + segs[i].memsz, segs[j].mem, segs[j].mem + segs[j].memsz))
-                                return fail(ret_error, EINVAL,
+                                return set_error_message(ret_error, EINVAL,
                                             "segment %zu (%s) at 0x%llx-0x%llx overlaps segment %zu (%s) at 0x%llx-0x%llx",
                                             i, seg_name(&segs[i]), (unsigned long long) segs[i].mem,
                                             (unsigned long long) (segs[i].mem + segs[i].memsz - 1), j, seg_name(&segs[j]),
@@ -123,7 +107,7 @@ int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, 
                                             (unsigned long long) (segs[j].mem + segs[j].memsz - 1));
         for (size_t i = 0; i < n; i++)
                 if (segs[i].bufsz > segs[i].memsz)
-                        return fail(ret_error, EINVAL,
+                        return set_error_message(ret_error, EINVAL,
                                     "segment %zu (%s) has a %llu-byte buffer but only %llu bytes of memory",
                                     i, seg_name(&segs[i]), (unsigned long long) segs[i].bufsz,
                                     (unsigned long long) segs[i].memsz);
@@ -131,7 +115,7 @@ int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, 
                 uint64_t mstart = segs[i].mem, mend = segs[i].mem + segs[i].memsz - 1;
 
                 if (mstart < res_start || mend > res_end)
-                        return fail(ret_error, EADDRNOTAVAIL,
+                        return set_error_message(ret_error, EADDRNOTAVAIL,
                                     "segment %zu (%s) at 0x%llx-0x%llx lies outside the crash reservation 0x%llx-0x%llx",
                                     i, seg_name(&segs[i]), (unsigned long long) mstart, (unsigned long long) mend,
                                     (unsigned long long) res_start, (unsigned long long) res_end);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "basic/error-message.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
@@ -90,19 +91,6 @@ int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
         return -ENOENT;
 }
 
-static int error_message(char **ret_error, const char *fmt, ...) _printf_(2, 3);
-static int error_message(char **ret_error, const char *fmt, ...) {
-        va_list ap;
-
-        if (!ret_error)
-                return 0;
-        va_start(ap, fmt);
-        if (vasprintf(ret_error, fmt, ap) < 0)
-                *ret_error = NULL;
-        va_end(ap);
-        return 0;
-}
-
 static bool fstype_supported(const char *fstype) {
         for (const char *const *f = kdump_config_fstypes; *f; f++)
                 if (strcmp(*f, fstype) == 0)
@@ -136,14 +124,14 @@ static int resolve_default(const kdump_config *c, dump_target *t, char **ret_err
                 return r;
         r = mountinfo_find_dev(mountinfo, major(st.st_dev), minor(st.st_dev), &mp, &src, &fs);
         if (r < 0) {
-                error_message(ret_error, "cannot find the filesystem that holds %s in /proc/self/mountinfo; "
-                              "set a dump target in the configuration (e.g. \"ext4 LABEL=KDUMP\")", c->path);
-                return -ENODEV;
+                return set_error_message(ret_error, ENODEV,
+                                         "cannot find the filesystem that holds %s in /proc/self/mountinfo; "
+                                         "set a dump target in the configuration (e.g. \"ext4 LABEL=KDUMP\")", c->path);
         }
         if (!fstype_supported(fs)) {
-                error_message(ret_error, "%s is on a %s filesystem (%s), which kdumpd cannot write dumps to yet; "
-                              "set an ext4 or xfs dump target in the configuration", c->path, fs, src);
-                return -EOPNOTSUPP;
+                return set_error_message(ret_error, EOPNOTSUPP,
+                                         "%s is on a %s filesystem (%s), which kdumpd cannot write dumps to yet; "
+                                         "set an ext4 or xfs dump target in the configuration", c->path, fs, src);
         }
 
         /* A UUID survives device renumbering in the capture kernel. */
@@ -186,10 +174,10 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
 
                 if (!dev || stat(dev, &st) < 0 || !S_ISBLK(st.st_mode)) {
                         free(dev);
-                        error_message(ret_error, "the dump target %s (line %u) is not present on this system; "
-                                      "attach it, or fix the device in the configuration (see lsblk -f)",
-                                      c->device, c->target_line);
-                        return -ENODEV;
+                        return set_error_message(ret_error, ENODEV,
+                                                 "the dump target %s (line %u) is not present on this system; "
+                                                 "attach it, or fix the device in the configuration (see lsblk -f)",
+                                                 c->device, c->target_line);
                 }
                 t->devnode = dev;
                 t->fstype = strdup(c->fstype);
