@@ -8,8 +8,10 @@
 #include <time.h>
 
 #include "basic/macro.h"
+#include "basic/parse-util.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/dump-job.h"
+#include "initramfs/collect/elf-dump.h"
 #include "initramfs/collect/flatten.h"
 #include "initramfs/collect/memmap.h"
 #include "initramfs/collect/page-filter.h"
@@ -231,6 +233,8 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
 
         if (!src || src->sz < sizeof(*src) || !opts || opts->sz < sizeof(*opts))
                 return -EINVAL;
+        if (opts->elf && opts->compression != PAGE_COMPRESS_NONE)
+                return -EINVAL;
 
         /* RAM: whole pages inside the segments. */
         for (size_t i = 0; i < src->n_segments; i++)
@@ -286,6 +290,26 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         }
         res.effective_level = level;
         res.seconds_filter = now() - t0;
+        res.buffer_bytes = 2 * nbytes;
+
+        if (opts->elf) {
+                r = dump_sink_new(out_fd, opts->flat, &sink);
+                if (r < 0)
+                        return r;
+                r = elf_dump_write(src, bm2, max_mapnr, level & DL_EXCLUDE_ZERO, opts, sink, &res);
+                if (r >= 0)
+                        r = dump_sink_finish(sink);
+                res.bytes_written = dump_sink_bytes(sink);
+                dump_sink_free(sink);
+                res.seconds_total = now() - t0;
+                if (opts->progress && r >= 0) {
+                        struct dump_progress pr = { res.dumped_pages, res.dumped_pages, res.bytes_written,
+                                                    res.seconds_total, res.excluded, res.zero_pages };
+                        opts->progress(&pr, opts->progress_userdata);
+                }
+                *ret = res;
+                return r;
+        }
 
         /* Headers. */
         {
@@ -293,9 +317,21 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 (void) vmci_number(&v, "phys_base", &pb);
                 info.phys_base = (uint64_t) pb;
         }
-        gettimeofday(&tv, NULL);
-        info.tv_sec = tv.tv_sec;
-        info.tv_usec = tv.tv_usec;
+        /* The crash time, as VMCOREINFO's CRASHTIME records it: what crash
+         * shows as DATE, and the same bytes on every run (-F | -R equals the
+         * direct write).  The collector's clock only without it. */
+        {
+                char ct[32];
+                uint64_t t;
+                if (vmci_string(&v, "CRASHTIME", ct, sizeof(ct)) >= 0 && safe_atou64_base(ct, 10, &t) >= 0 && t < INT64_MAX) {
+                        info.tv_sec = (int64_t) t;
+                        info.tv_usec = 0;
+                } else {
+                        gettimeofday(&tv, NULL);
+                        info.tv_sec = tv.tv_sec;
+                        info.tv_usec = tv.tv_usec;
+                }
+        }
         info.page_size = ps;
         info.max_mapnr = max_mapnr;
         info.nr_cpus = MAX(src->nr_cpus, 1);
@@ -320,7 +356,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         r = pool_new(opts->threads, batch, ps, opts->compression, &pool);
         if (r < 0)
                 return r;
-        res.buffer_bytes = 2 * nbytes + (size_t) batch * (2 * ps + page_compress_bound(ps));
+        res.buffer_bytes += (size_t) batch * (2 * ps + page_compress_bound(ps) + sizeof(uint64_t));
 
         r = dump_sink_new(out_fd, opts->flat, &sink);
         if (r < 0)
@@ -380,7 +416,8 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 done += n;
 
                 if (opts->progress && now() - last_progress >= 1.0) {
-                        struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0 };
+                        struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0,
+                                                    res.excluded, res.zero_pages };
                         last_progress = now();
                         opts->progress(&pr, opts->progress_userdata);
                 }
@@ -402,7 +439,8 @@ finish:
         if (sink)
                 res.bytes_written = dump_sink_bytes(sink);
         if (opts->progress && r >= 0) {
-                struct dump_progress pr = { done, done, res.bytes_written, now() - t0 };
+                struct dump_progress pr = { done, done, res.bytes_written, now() - t0,
+                                            res.excluded, res.zero_pages };
                 opts->progress(&pr, opts->progress_userdata);
         }
         diskdump_writer_free(w);

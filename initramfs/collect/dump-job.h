@@ -20,6 +20,13 @@ struct dump_segment {
         uint64_t size;          /* bytes present in the source (p_filesz) */
 };
 
+/* A PT_LOAD of the input as it is (the kernel-text alias included), for ELF
+ * output, which keeps the input's program headers' addresses. */
+struct dump_elf_load {
+        uint64_t phys, virt;
+        uint64_t file_size, mem_size;
+};
+
 struct dump_source {
         size_t sz;
         phys_read_fn read;      /* must be safe to call from one thread at a time */
@@ -30,12 +37,18 @@ struct dump_source {
         size_t notes_size;
         uint64_t vmcoreinfo_offset, vmcoreinfo_size; /* of the text, inside notes */
         int nr_cpus;
+        /* For ELF output (opts->elf): the input's PT_LOADs and e_machine. */
+        const struct dump_elf_load *elf_loads;
+        size_t n_elf_loads;
+        uint16_t machine;
 };
 
 struct dump_progress {
         uint64_t pages_done, pages_total;
         uint64_t bytes_written;
         double seconds;
+        const uint64_t *excluded;       /* [_PAGE_CLASS_MAX], by the filter */
+        uint64_t zero_pages;            /* so far */
 };
 
 typedef void (*dump_progress_fn)(const struct dump_progress *p, void *userdata);
@@ -45,6 +58,7 @@ struct dump_options {
         unsigned dump_level;
         enum page_compression compression;
         bool flat;
+        bool elf;                       /* ELF output; compression must be NONE */
         unsigned threads;               /* 0 or 1: compress on the main thread */
         size_t memory_budget;           /* bytes for page buffers; 0 = a small default */
         dump_progress_fn progress;      /* called at most once a second */
@@ -61,6 +75,7 @@ struct dump_result {
         uint64_t excluded[_PAGE_CLASS_MAX];
         uint64_t memmap_unreadable;
         uint64_t bytes_written;
+        uint64_t elf_segments;          /* ELF output: PT_LOADs written */
         uint64_t buffer_bytes;          /* the job's own page and bitmap buffers */
         bool incomplete;
         double seconds_filter, seconds_total;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -125,6 +126,29 @@ int dump_sink_reserve(struct dump_sink *s, uint64_t offset, uint64_t len) {
                         return 0;
                 return negative_errno();
         }
+        return 0;
+}
+
+int dump_sink_extend(struct dump_sink *s, uint64_t size) {
+        struct stat st;
+
+        if (size == 0)
+                return 0;
+        if (size > INT64_MAX)
+                return -EFBIG;
+        if (s->flat) {
+                /* -R extends the file by writing the record, as a direct
+                 * write of the last byte would. */
+                static const uint8_t zero = 0;
+                return dump_sink_write(s, size - 1, &zero, 1);
+        }
+        if (fstat(s->fd, &st) < 0)
+                return negative_errno();
+        if ((uint64_t) st.st_size >= size)
+                return 0;
+        /* A hole: no blocks, so this works on a full disk too. */
+        if (ftruncate(s->fd, (off_t) size) < 0)
+                return negative_errno();
         return 0;
 }
 

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* Filtered ELF output (makedumpfile -E -d LEVEL): the input's PT_LOADs with
+ * their addresses kept, where runs of excluded pages become holes
+ * (p_memsz > p_filesz, crash(8) and libkdumpfile read them as zeroes).  As in
+ * makedumpfile's write_elf_pages_cyclic(), an excluded run shorter than
+ * ELF_HOLE_MIN_PAGES stays inside p_filesz (bytes never written, so zeroes
+ * on disk and no disk blocks) to bound the number of program headers; a
+ * longer one ends the PT_LOAD and the next kept page starts a new one.
+ * Program headers past 65535 use the PN_XNUM extension (e_phnum = 0xffff,
+ * the real count in section header 0's sh_info, as fs/binfmt_elf.c's
+ * fill_extnum_info()).
+ *
+ * One pass: zero pages (dump level bit 1) are found while copying, so the
+ * program header table is written last, into room reserved for the most
+ * headers the pass can produce. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "initramfs/collect/dump-job.h"
+#include "initramfs/collect/flatten.h"
+
+#define ELF_HOLE_MIN_PAGES 256u
+
+/* Pure segment builder, fed page by page in address order. */
+struct elf_seg {
+        uint64_t phys, virt, offset, filesz, memsz;
+};
+
+struct elf_seg_builder {
+        struct elf_seg *segs;
+        size_t n, cap;                  /* cap: the bound given to _init() */
+        uint64_t pos;                   /* next file offset for data */
+        struct elf_seg cur;
+        bool open;
+        uint64_t hole;                  /* excluded bytes pending after cur's data */
+        uint64_t page_size;
+};
+
+int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size);
+void elf_seg_builder_done(struct elf_seg_builder *b);
+/* Starts a PT_LOAD at phys/virt. */
+int elf_seg_builder_begin(struct elf_seg_builder *b, uint64_t phys, uint64_t virt);
+/* len bytes kept: returns their file offset in *ret_offset. */
+int elf_seg_builder_data(struct elf_seg_builder *b, uint64_t len, uint64_t *ret_offset);
+/* len bytes excluded. */
+void elf_seg_builder_hole(struct elf_seg_builder *b, uint64_t len);
+/* Ends the PT_LOAD; a trailing excluded run goes to p_memsz only. */
+int elf_seg_builder_end(struct elf_seg_builder *b);
+/* The most PT_LOADs a load of that many bytes can turn into. */
+uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size);
+
+/* Writes the ELF dump of src to sink: pages whose pfn is below max_mapnr and
+ * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too.
+ * Partial pages at unaligned PT_LOAD edges are always kept.  Fills
+ * res->zero_pages, dumped_pages, elf_segments, incomplete; calls
+ * opts->progress.  On a write error (ENOSPC) the headers still describe the
+ * part written and e_flags is 1 (incomplete); the error is returned. */
+int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64_t max_mapnr,
+                   bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
+                   struct dump_result *res);
