@@ -15,7 +15,9 @@
 #include <stddef.h>
 
 #define KDUMP_CONF_DEFAULT_PATH "/var/crash"
-#define KDUMP_CONF_DEFAULT_COLLECTOR "kdump-collect"
+/* lzo (fast) kdump-compressed, without zero, cache, user and free pages:
+ * what kdump-utils ships as makedumpfile's default. */
+#define KDUMP_CONF_DEFAULT_COLLECTOR "kdump-collect -l -d 31"
 /* A sanity bound, not a kernel limit: kdump.conf is a short hand-written file. */
 #define KDUMP_CONF_LINE_MAX 4096
 

@@ -11,7 +11,21 @@ TEST(defaults_when_empty) {
         ASSERT_OK(kdump_config_parse("", "x.conf", &c, NULL));
         ASSERT_TRUE(c->fstype == NULL && c->device == NULL);
         ASSERT_STREQ(c->path, "/var/crash");
-        ASSERT_STREQ(c->core_collector, "kdump-collect");
+        ASSERT_STREQ(c->core_collector, "kdump-collect -l -d 31");
+}
+
+TEST(default_collector_argv) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        char **argv = NULL;
+
+        ASSERT_OK(kdump_config_parse("path /crash\n", "x.conf", &c, NULL));
+        ASSERT_OK(kdump_config_collector_argv(c, &argv));
+        ASSERT_STREQ(argv[0], "kdump-collect");
+        ASSERT_STREQ(argv[1], "-l");
+        ASSERT_STREQ(argv[2], "-d");
+        ASSERT_STREQ(argv[3], "31");
+        ASSERT_TRUE(argv[4] == NULL);
+        kdump_config_argv_free(argv);
 }
 
 TEST(missing_file_is_defaults) {
