@@ -251,7 +251,10 @@ int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64
                                         if (r < 0)
                                                 break;
                                         res->dumped_pages++;
-                                        if (pend.len > 0 && pend.offset + pend.len == off)
+                                        /* Adjacent in the file and in the chunk: after a
+                                         * long hole the next PT_LOAD's data follows in
+                                         * the file but not in memory. */
+                                        if (pend.len > 0 && pend.offset + pend.len == off && pend.buf + pend.len == data)
                                                 pend.len += len;
                                         else {
                                                 r = pending_flush(sink, &pend, &high);
@@ -291,10 +294,14 @@ finish:
         /* Data that ends in a hole still needs the file to reach it. */
         if (b.n > 0) {
                 const struct elf_seg *s = &b.segs[b.n - 1];
-                uint64_t file_end = MAX(high, s->offset + s->filesz);
-                k = dump_sink_extend(sink, file_end);
-                if (r >= 0 && k < 0)
-                        r = k;
+                uint64_t file_end = s->offset + s->filesz;
+                /* Only past the last byte written: a stream's extension is a
+                 * record that would overwrite data. */
+                if (file_end > high) {
+                        k = dump_sink_extend(sink, file_end);
+                        if (r >= 0 && k < 0)
+                                r = k;
+                }
         }
         k = write_headers(src, sink, &b, notes_offset, r < 0);
         if (r >= 0 && k < 0)

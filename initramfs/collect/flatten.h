@@ -37,7 +37,8 @@ int dump_sink_reserve(struct dump_sink *s, uint64_t offset, uint64_t len);
 
 /* Makes the output at least size bytes long when its data ends in holes
  * (bytes never written read as zeroes): ftruncate() for a file, a one-byte
- * zero record at size - 1 for a stream. */
+ * zero record at size - 1 for a stream (so only call it when nothing was
+ * written at or past size - 1). */
 int dump_sink_extend(struct dump_sink *s, uint64_t size);
 
 /* Ends the stream (the {-1, -1} record) or syncs the file. */
