@@ -18,6 +18,35 @@ uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
         return DIV_ROUND_UP(bytes, page_size) / (ELF_HOLE_MIN_PAGES + 1) + 2;
 }
 
+/* A tighter bound from the bitmap: a new PT_LOAD needs a run of
+ * ELF_HOLE_MIN_PAGES excluded or zero pages.  Such a run either holds part of
+ * a maximal run of bitmap-excluded pages (counted once each) or lies inside
+ * a run of kept pages, of which a run of L holds at most L / 256. */
+static uint64_t load_seg_bound(const struct dump_elf_load *l, const uint8_t *bm, uint64_t max_mapnr, bool exclude_zero) {
+        uint64_t first = DIV_ROUND_UP(l->phys, PS), end = (l->phys + l->file_size) / PS;
+        uint64_t runs = 0, long_runs = 0, kept_run = 0, excl_run = 0, in_kept = 0;
+
+        for (uint64_t pfn = first; pfn < end; pfn++) {
+                bool keep = pfn >= max_mapnr || bitmap_test(bm, pfn);
+                if (keep) {
+                        if (excl_run >= ELF_HOLE_MIN_PAGES)
+                                long_runs++;
+                        excl_run = 0;
+                        kept_run++;
+                } else {
+                        if (excl_run == 0)
+                                runs++;
+                        excl_run++;
+                        in_kept += kept_run / ELF_HOLE_MIN_PAGES;
+                        kept_run = 0;
+                }
+        }
+        in_kept += kept_run / ELF_HOLE_MIN_PAGES;
+        if (excl_run >= ELF_HOLE_MIN_PAGES)
+                long_runs++;
+        return (exclude_zero ? runs + in_kept : long_runs) + 3;
+}
+
 int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size) {
         *b = (struct elf_seg_builder) { .cap = max_segs, .pos = data_offset, .page_size = page_size };
         b->segs = calloc(MAX(max_segs, 1u), sizeof(*b->segs));
@@ -184,7 +213,8 @@ int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64
         int r = 0, k;
 
         for (size_t i = 0; i < src->n_elf_loads; i++) {
-                max_segs += elf_seg_bound(src->elf_loads[i].file_size, PS);
+                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, PS),
+                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, exclude_zero));
                 pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, PS);
         }
         if (max_segs + 1 > UINT32_MAX)
