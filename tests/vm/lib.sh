@@ -1,0 +1,384 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared functions of the kdumpd QEMU end-to-end tests (sourced by run-e2e).
+#
+# Everything that crashes or kexecs runs inside QEMU; on the host this only
+# downloads Debian packages, builds disk images as files (mke2fs -d, no
+# mounts, no loop devices) and reads them back with debugfs.
+#
+# Layout:
+#   $VM_CACHE (KDUMPD_TEST_CACHE, default /var/cache/kdumpd-test)
+#       linux-image-<rel>_<ver>_amd64.deb, linux-image-<rel>-dbg_<ver>_amd64.deb
+#       kernel-<rel>_<ver>/root/      the unpacked image package + depmod output
+#       kernel-<rel>_<ver>/vmlinux-<rel>   from the -dbg package
+#       kernel-<rel>_<ver>/boot.cpio  the boot initramfs of the first kernel
+#   $VM_WORK (KDUMPD_VM_WORKDIR, default /var/tmp/kdumpd-vm/<timestamp>)
+#       rootfs/ root.img dump.img console.log qemu.log dump/ checks.log ...
+
+shopt -s extglob
+VM_PY=/usr/bin/python3          # Debian's python (python3-drgn lives there)
+VM_CHECKS_PASSED=0
+VM_CHECKS_FAILED=0
+
+vm_say() { printf '[vm] %s\n' "$*" >&2; }
+vm_die() { printf '[vm] error: %s\n' "$*" >&2; exit 2; }
+
+# Named pass/fail lines; also kept in $VM_WORK/checks.log.
+vm_pass() {
+        VM_CHECKS_PASSED=$((VM_CHECKS_PASSED + 1))
+        printf 'PASS: %s\n' "$*" | tee -a "$VM_WORK/checks.log"
+}
+vm_fail() {
+        local name=$1; shift
+        VM_CHECKS_FAILED=$((VM_CHECKS_FAILED + 1))
+        printf 'FAIL: %s%s\n' "$name" "${*:+ -- $*}" | tee -a "$VM_WORK/checks.log"
+}
+vm_check() {        # vm_check NAME DETAIL-IF-FAILED COMMAND...
+        local name=$1 detail=$2; shift 2
+        if "$@"; then vm_pass "$name"; else vm_fail "$name" "$detail"; fi
+}
+
+# Figures, printed at the end and kept in $VM_WORK/figures.
+vm_figure() {
+        printf '%-34s %s\n' "$1:" "$2" >>"$VM_WORK/figures"
+}
+
+vm_need_tools() {
+        local t missing=()
+        for t in apt-get apt-cache dpkg-deb tar depmod modprobe mke2fs debugfs e2fsck cpio \
+                 qemu-system-x86_64 timeout readelf crash busybox meson ninja ldd; do
+                command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+        done
+        [ -x "$VM_PY" ] || missing+=("$VM_PY")
+        "$VM_PY" -c 'import drgn' 2>/dev/null || missing+=("python3-drgn")
+        [ -x /bin/busybox ] && file_is_static /bin/busybox || missing+=("busybox-static")
+        [ ${#missing[@]} -eq 0 ] || vm_die "missing: ${missing[*]} (run tests/vm/setup-deps as root)"
+}
+
+file_is_static() {
+        # busybox-static's binary has no PT_INTERP; the dynamic busybox does.
+        ! readelf -l "$1" 2>/dev/null | grep -q 'Requesting program interpreter'
+}
+
+# ---------------------------------------------------------------------------
+# 1. Kernel: Debian's current linux-image-amd64, its -dbg vmlinux, cached.
+# Sets KREL (uname -r), KVER (Debian version), KDIR (cache dir of this
+# kernel), KROOT (unpacked package), VMLINUX.
+
+deb_file_name() {       # package version -> file name apt-get download uses
+        printf '%s_%s_amd64.deb' "$1" "${2//:/%3a}"
+}
+
+vm_kernel_fetch() {
+        local pkg="" ver="" deb dbg
+
+        mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
+        pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+              sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1)
+        [ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+        if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+                # No apt lists (offline CI cache): use the newest kernel already in the cache.
+                deb=$(ls -1 "$VM_CACHE"/linux-image-[0-9]*-amd64_*_amd64.deb 2>/dev/null | sort -V | tail -n 1)
+                [ -n "$deb" ] || vm_die "cannot resolve linux-image-amd64 (apt-get update?) and $VM_CACHE has no kernel package"
+                pkg=$(dpkg-deb -f "$deb" Package)
+                ver=$(dpkg-deb -f "$deb" Version)
+                vm_say "apt cannot resolve linux-image-amd64; using cached $pkg $ver"
+        fi
+        KREL=${pkg#linux-image-}
+        KVER=$ver
+        deb=$VM_CACHE/$(deb_file_name "$pkg" "$ver")
+        dbg=$VM_CACHE/$(deb_file_name "$pkg-dbg" "$ver")
+        local want=()
+        [ -s "$deb" ] || want+=("$pkg=$ver")
+        [ -s "$dbg" ] || want+=("$pkg-dbg=$ver")
+        if [ ${#want[@]} -gt 0 ]; then
+                vm_say "downloading ${want[*]} into $VM_CACHE (the -dbg package is ~850 MB, once)"
+                (cd "$VM_CACHE" && apt-get download -q "${want[@]}") || vm_die "apt-get download ${want[*]} failed"
+        fi
+        [ -s "$deb" ] && [ -s "$dbg" ] || vm_die "expected $deb and $dbg after download"
+
+        KDIR=$VM_CACHE/kernel-${KREL}_${ver//:/%3a}
+        KROOT=$KDIR/root
+        VMLINUX=$KDIR/vmlinux-$KREL
+        mkdir -p "$KDIR"
+        if [ ! -e "$KDIR/root.done" ]; then
+                vm_say "unpacking $pkg $ver"
+                rm -rf "$KROOT" && mkdir -p "$KROOT"
+                dpkg-deb -x "$deb" "$KROOT" || vm_die "dpkg-deb -x $deb failed"
+                # Bookworm ships modules under /lib; later releases under /usr/lib.
+                [ -d "$KROOT/lib/modules/$KREL" ] || [ -d "$KROOT/usr/lib/modules/$KREL" ] ||
+                        vm_die "$deb has no modules for $KREL"
+                depmod -b "$KROOT" "$KREL" || vm_die "depmod -b $KROOT $KREL failed"
+                touch "$KDIR/root.done"
+        fi
+        if [ ! -e "$KDIR/vmlinux.done" ]; then
+                vm_say "extracting vmlinux-$KREL from the -dbg package (~45 s, once)"
+                local tmp=$KDIR/dbg.tmp
+                rm -rf "$tmp" && mkdir -p "$tmp"
+                dpkg-deb --fsys-tarfile "$dbg" | tar -x -C "$tmp" --wildcards "./usr/lib/debug/boot/vmlinux-$KREL" ||
+                        vm_die "cannot extract vmlinux-$KREL from $dbg"
+                mv "$tmp/usr/lib/debug/boot/vmlinux-$KREL" "$VMLINUX" && rm -rf "$tmp"
+                touch "$KDIR/vmlinux.done"
+        fi
+        KMODS=$KROOT/lib/modules/$KREL
+        [ -d "$KMODS" ] || KMODS=$KROOT/usr/lib/modules/$KREL
+        vm_say "kernel $KREL ($KVER), vmlinux $VMLINUX"
+}
+
+# ---------------------------------------------------------------------------
+# 3a. Boot initramfs of the first kernel: Debian builds virtio_pci,
+# virtio_blk and ext4 as modules, so load them (in modprobe's order, softdeps
+# included) and switch to the root disk.
+
+vm_boot_initramfs() {
+        local out=$KDIR/boot.cpio
+        [ -s "$out" ] && [ "$out" -nt "$VM_TOP/tests/vm/lib.sh" ] && { BOOT_CPIO=$out; return 0; }
+
+        local dir=$KDIR/boot.d m list
+        rm -rf "$dir" && mkdir -p "$dir"/{bin,dev,proc,sys,newroot,modules}
+        cp /bin/busybox "$dir/bin/busybox"
+        ln -s busybox "$dir/bin/sh"
+        # modprobe prints, in load order, "insmod <path> " for every module
+        # (softdeps included) and "builtin <name>" for built-in ones.
+        list=$(modprobe -d "$KROOT" -S "$KREL" --show-depends -a virtio_pci virtio_blk ext4) ||
+                vm_die "modprobe --show-depends failed for $KREL"
+        : >"$dir/modules/order"
+        local seen=" "
+        while read -r verb path _; do
+                [ "$verb" = insmod ] || continue
+                m=$(basename "$path")
+                case $seen in *" $m "*) continue ;; esac
+                seen="$seen$m "
+                case $m in
+                *.ko) cp "$path" "$dir/modules/$m" ;;
+                *.ko.xz) xz -dc "$path" >"$dir/modules/${m%.xz}"; m=${m%.xz} ;;
+                *.ko.zst) zstd -qdc "$path" >"$dir/modules/${m%.zst}"; m=${m%.zst} ;;
+                *.ko.gz) gzip -dc "$path" >"$dir/modules/${m%.gz}"; m=${m%.gz} ;;
+                esac
+                echo "$m" >>"$dir/modules/order"
+        done <<<"$list"
+        cat >"$dir/init" <<'EOF'
+#!/bin/sh
+# Boot initramfs of the kdumpd VM test: load the disk drivers, mount
+# /dev/vda, switch to it.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo "KDUMP-TEST: boot initramfs: loading $(wc -l </modules/order) modules"
+while read -r m; do
+        # crc32c-intel needs SSE4.2, which TCG's CPU may lack: crc32c_generic follows.
+        insmod /modules/$m 2>/dev/null || echo "KDUMP-TEST: boot initramfs: insmod $m failed (ignored)"
+done </modules/order
+i=0
+while [ ! -b /dev/vda ]; do
+        i=$((i + 1))
+        if [ $i -gt 300 ]; then
+                echo "KDUMP-TEST: FATAL: /dev/vda did not appear"; poweroff -f
+        fi
+        sleep 0.1
+done
+if ! mount -t ext4 -o rw /dev/vda /newroot; then
+        echo "KDUMP-TEST: FATAL: cannot mount /dev/vda"; poweroff -f
+fi
+mount --move /dev /newroot/dev
+umount /proc /sys
+exec switch_root /newroot /sbin/init
+EOF
+        chmod 755 "$dir/init"
+        (cd "$dir" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out.tmp") ||
+                vm_die "cpio failed"
+        mv "$out.tmp" "$out"
+        rm -rf "$dir"
+        BOOT_CPIO=$out
+}
+
+# ---------------------------------------------------------------------------
+# 2. Guest root disk.
+
+# Copies a host file into the root at the same path, with every symlink on
+# the way (libc.so.6 -> libc-2.36.so style chains).
+copy_host_path() {
+        local root=$1 p=$2 n=0 t
+        while [ $n -lt 20 ]; do
+                n=$((n + 1))
+                [ -e "$root$p" ] || [ -L "$root$p" ] || {
+                        mkdir -p "$root$(dirname "$p")"
+                        cp -P "$p" "$root$p" || return 1
+                }
+                [ -L "$p" ] || return 0
+                t=$(readlink "$p")
+                case $t in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
+        done
+        return 1
+}
+
+# Libraries (and the ELF interpreter) of every dynamic ELF program under
+# the root's /usr/sbin, /usr/bin and /usr/libexec, resolved by the host's ldd.
+copy_host_libs() {
+        local root=$1 f l libs=""
+        while IFS= read -r f; do
+                [ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] || continue
+                file_is_static "$f" && continue
+                libs+=$(ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p')
+                libs+=$'\n'
+        done < <(find "$root/usr/sbin" "$root/usr/bin" "$root/usr/libexec" -type f 2>/dev/null)
+        for l in $(printf '%s\n' "$libs" | sort -u); do
+                copy_host_path "$root" "$l" || vm_die "cannot copy $l into the guest root"
+        done
+}
+
+vm_build_dir_check() {
+        local b=$1
+        if [ ! -f "$b/build.ninja" ]; then
+                vm_say "configuring $b"
+                meson setup "$b" "$VM_TOP" --prefix=/usr --sysconfdir=/etc --localstatedir=/var >/dev/null ||
+                        vm_die "meson setup $b failed"
+        fi
+        grep -q '^#define KDUMP_SBINDIR "/usr/sbin"' "$b/build-config.h" &&
+        grep -q '^#define KDUMP_CONF_PATH "/etc/kdump.conf"' "$b/build-config.h" ||
+                vm_die "$b is not configured with --prefix=/usr --sysconfdir=/etc --localstatedir=/var"
+        ninja -C "$b" >"$VM_WORK/ninja.log" 2>&1 || { tail -n 30 "$VM_WORK/ninja.log" >&2; vm_die "build failed (see $VM_WORK/ninja.log)"; }
+}
+
+vm_guest_root() {
+        local root=$VM_WORK/rootfs d a
+        rm -rf "$root" && mkdir -p "$root"
+        # Merged /usr like Debian 12, so ldd's /lib/... paths land in /usr/lib.
+        mkdir -p "$root"/usr/{bin,sbin,lib,lib64,libexec} "$root"/{boot,dev,proc,sys,tmp,run,mnt,root} \
+                 "$root"/etc/kdump-test "$root"/var/lib/kdumpd "$root"/var/tmp
+        for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
+        chmod 1777 "$root/tmp" "$root/var/tmp"
+
+        meson install -C "$VM_BUILD" --no-rebuild --quiet --destdir "$root" >"$VM_WORK/meson-install.log" 2>&1 ||
+                { cat "$VM_WORK/meson-install.log" >&2; vm_die "meson install --destdir failed"; }
+        copy_host_libs "$root"
+
+        cp /bin/busybox "$root/usr/bin/busybox"
+        # Applet links only where the project installed nothing of that name.
+        while IFS= read -r a; do
+                [ -e "$root/$a" ] || [ -L "$root/$a" ] || ln -s /usr/bin/busybox "$root/$a"
+        done < <(busybox --list-full)
+
+        # The kernel as kdumpctl expects to find it on an installed system.
+        cp "$KROOT/boot/vmlinuz-$KREL" "$KROOT/boot/config-$KREL" "$KROOT/boot/System.map-$KREL" "$root/boot/"
+        mkdir -p "$root/usr/lib/modules"
+        cp -al "$KMODS" "$root/usr/lib/modules/" 2>/dev/null || cp -a "$KMODS" "$root/usr/lib/modules/"
+
+        cat >"$root/etc/kdump.conf" <<'EOF'
+# kdump.conf of the kdumpd VM test (a scenario may rewrite it)
+ext4 LABEL=KDUMP
+path /crash
+core_collector kdump-collect
+EOF
+        echo kdumpd-test >"$root/etc/hostname"
+        printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+        printf 'root:x:0:\n' >"$root/etc/group"
+        cp "$VM_TOP/tests/vm/guest-functions.sh" "$root/etc/kdump-test/functions"
+        cp "$VM_SCENARIO_FILE" "$root/etc/kdump-test/scenario"
+        chmod 755 "$root/etc/kdump-test/scenario"
+        cp "$VM_TOP/tests/vm/guest-init.sh" "$root/usr/sbin/init.kdump-test"
+        chmod 755 "$root/usr/sbin/init.kdump-test"
+        rm -f "$root/usr/sbin/init"
+        ln -s init.kdump-test "$root/usr/sbin/init"
+
+        # Size: contents + room for the capture initramfs kdumpctl writes.
+        local kib
+        kib=$(du -sk "$root" | cut -f1)
+        kib=$((kib * 5 / 4 + 256 * 1024))
+        rm -f "$VM_WORK/root.img"
+        mke2fs -q -F -t ext4 -L kdumpd-root -d "$root" "$VM_WORK/root.img" "${kib}k" >/dev/null ||
+                vm_die "mke2fs -d $root failed"
+        ROOT_IMG=$VM_WORK/root.img
+        # The tree is only the source of the image.
+        [ "$VM_KEEP" = 1 ] || rm -rf "$root"
+}
+
+vm_dump_disk() {
+        rm -f "$VM_WORK/dump.img"
+        truncate -s "${VM_DUMP_DISK_SIZE:-2G}" "$VM_WORK/dump.img"
+        mke2fs -q -F -t ext4 -L KDUMP "$VM_WORK/dump.img" >/dev/null || vm_die "mke2fs of the dump disk failed"
+        DUMP_IMG=$VM_WORK/dump.img
+}
+
+# ---------------------------------------------------------------------------
+# 3b. QEMU.  The serial console goes to console.log; a follower prints the
+# interesting lines (and everything with --verbose) and stamps the moments
+# the figures need.
+
+vm_follow_console() {     # vm_follow_console LOG PID: until PID ends
+        local log=$1 pid=$2 line
+        # tail --pid ends (after a last read) when QEMU's timeout process
+        # ends, so the follower needs no killing and leaves nothing behind.
+        tail -n +1 -F --pid="$pid" "$log" 2>/dev/null | while IFS= read -r line; do
+                line=${line%$'\r'}
+                line=${line//$'\e['*([?0-9;])[a-zA-Z]/}
+                case $line in
+                *"sysrq: Trigger a crash"*)        echo "panic $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
+                *"Capture kernel started"*)        echo "capture $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
+                *"dump written:"*)                 echo "written $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
+                esac
+                if [ "$VM_VERBOSE" = 1 ]; then
+                        printf '  | %s\n' "$line"
+                else
+                        case $line in
+                        *KDUMP-TEST:*|kdump:*|kdumpctl:*|*"Kernel panic"*|*"sysrq:"*|*"Linux version"*|*"Run /init"*|\
+                        *"Kernel Offset"*|*"reboot: "*|*"Command line: elfcorehdr="*|\
+                        "Capture kernel:"*|"Initramfs:"*|"Reservation:"*|"Dump target:"*|*BUG:*|*Oops*)
+                                printf '  | %s\n' "$line" ;;
+                        esac
+                fi
+        done
+}
+
+vm_qemu() {
+        local log=$VM_WORK/console.log qpid rc t0 t1
+        : >"$log"
+        : >"$VM_WORK/stamps"
+        QEMU_CMD=(qemu-system-x86_64 -machine pc,accel="$VM_ACCEL" -cpu "$VM_CPU" -m "$VM_MEM" -smp "$VM_SMP"
+                -nographic -monitor none -serial "file:$log" -no-reboot -nodefaults
+                -kernel "$KROOT/boot/vmlinuz-$KREL" -initrd "$BOOT_CPIO"
+                -append "console=ttyS0 crashkernel=$VM_CRASHKERNEL panic=5 $VM_APPEND"
+                -drive "file=$ROOT_IMG,if=virtio,format=raw"
+                -drive "file=$DUMP_IMG,if=virtio,format=raw")
+        printf '%q ' "${QEMU_CMD[@]}" >"$VM_WORK/qemu.cmd"; echo >>"$VM_WORK/qemu.cmd"
+        vm_say "booting: QEMU ($VM_ACCEL, ${VM_MEM}, ${VM_SMP} CPUs), timeout ${VM_TIMEOUT}s; console: $log"
+        t0=$EPOCHREALTIME
+        timeout -k 10 "$VM_TIMEOUT" "${QEMU_CMD[@]}" </dev/null >"$VM_WORK/qemu.log" 2>&1 &
+        qpid=$!
+        vm_follow_console "$log" "$qpid"
+        wait "$qpid"
+        rc=$?
+        t1=$EPOCHREALTIME
+        QEMU_RC=$rc
+        QEMU_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+        vm_say "QEMU exited with status $rc after ${QEMU_SECONDS}s"
+        [ -s "$VM_WORK/qemu.log" ] && sed 's/^/  qemu: /' "$VM_WORK/qemu.log" >&2
+        return 0
+}
+
+# ---------------------------------------------------------------------------
+# 4. The dump, read off the dump disk image with debugfs (no mount).
+
+dfs() { debugfs -R "$1" "$DUMP_IMG" 2>/dev/null; }
+
+# Prints the octal permission bits of a path in the dump image.
+dfs_mode() {
+        local m
+        m=$(dfs "stat \"$1\"" | sed -n 's/.*Mode: *\([0-7]*\).*/\1/p' | head -n 1)
+        [ -n "$m" ] && printf '%04o\n' "$((8#$m))"
+}
+
+vm_extract_dump() {
+        local path=${VM_DUMP_PATH:-/crash} d
+        DUMP_DIR=""
+        mkdir -p "$VM_WORK/dump"
+        # "ls -p" lines: /inode/mode/uid/gid/name/size/
+        d=$(dfs "ls -p $path" | awk -F/ '$6 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-/ { print $6 }' | LC_ALL=C sort | tail -n 1)
+        [ -n "$d" ] || return 1
+        DUMP_DIR=$path/$d
+        dfs "ls -p \"$DUMP_DIR\"" | awk -F/ 'NF > 6 && $6 != "." && $6 != ".." { print $6 " " $7 }' >"$VM_WORK/dump/listing"
+        dfs "dump \"$DUMP_DIR/vmcore\" \"$VM_WORK/dump/vmcore\"" >/dev/null
+        dfs "dump \"$DUMP_DIR/vmcore-dmesg.txt\" \"$VM_WORK/dump/vmcore-dmesg.txt\"" >/dev/null
+        return 0
+}
