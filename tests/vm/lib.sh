@@ -20,7 +20,13 @@ VM_CHECKS_PASSED=0
 VM_CHECKS_FAILED=0
 
 vm_say() { printf '[vm] %s\n' "$*" >&2; }
-vm_die() { printf '[vm] error: %s\n' "$*" >&2; exit 2; }
+# A setup failure is one failed check: the summary line still ends the output.
+vm_die() {
+        printf '[vm] error: %s\n' "$*" >&2
+        [ -n "${VM_WORK:-}" ] && [ -d "$VM_WORK" ] && echo "work dir kept: $VM_WORK"
+        echo "$VM_CHECKS_PASSED passed, $((VM_CHECKS_FAILED + 1)) failed"
+        exit 2
+}
 
 # Named pass/fail lines; also kept in $VM_WORK/checks.log.
 vm_pass() {
@@ -276,6 +282,7 @@ EOF
         printf 'root:x:0:\n' >"$root/etc/group"
         cp "$VM_TOP/tests/vm/guest-functions.sh" "$root/etc/kdump-test/functions"
         cp "$VM_SCENARIO_FILE" "$root/etc/kdump-test/scenario"
+        printf 'KDUMP_TEST_LOADER=%s\n' "$VM_LOADER" >"$root/etc/kdump-test/env"
         chmod 755 "$root/etc/kdump-test/scenario"
         cp "$VM_TOP/tests/vm/guest-init.sh" "$root/usr/sbin/init.kdump-test"
         chmod 755 "$root/usr/sbin/init.kdump-test"
