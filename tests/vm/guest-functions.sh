@@ -29,7 +29,7 @@ crash_now() {
 }
 
 # set_kdump_conf <<EOF ... EOF: replaces the test's /etc/kdump.conf
-# (ext4 LABEL=KDUMP, path /crash, core_collector kdump-collect).
+# (ext4 LABEL=KDUMP, path /crash, the default core_collector).
 set_kdump_conf() {
         cat >/etc/kdump.conf
         echo "KDUMP-TEST: kdump.conf: $(grep -v '^#' /etc/kdump.conf | tr '\n' ';')"
