@@ -128,6 +128,25 @@ int pread_full(int fd, void *buf, size_t n, uint64_t offset) {
         return 0;
 }
 
+int pwrite_full(int fd, const void *buf, size_t n, uint64_t offset) {
+        const char *p = buf;
+
+        while (n > 0) {
+                ssize_t k = pwrite(fd, p, n, (off_t) offset);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negative_errno();
+                }
+                if (k == 0)
+                        return -EIO;
+                p += k;
+                n -= (size_t) k;
+                offset += (uint64_t) k;
+        }
+        return 0;
+}
+
 int mkdir_p(const char *path, unsigned mode) {
         _cleanup_free_ char *p = strdup(path);
         char *s;

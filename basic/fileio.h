@@ -29,6 +29,9 @@ int loop_write(int fd, const void *buf, size_t n);
 /* Reads exactly n bytes at offset, or fails with -EIO on a short file. */
 int pread_full(int fd, void *buf, size_t n, uint64_t offset);
 
+/* Writes exactly n bytes at offset, retrying on short writes and EINTR. */
+int pwrite_full(int fd, const void *buf, size_t n, uint64_t offset);
+
 /* mkdir -p with the given mode for each created component. */
 int mkdir_p(const char *path, unsigned mode);
 

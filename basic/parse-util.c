@@ -38,11 +38,12 @@ int safe_atou(const char *s, unsigned *ret) {
         return 0;
 }
 
-/* Mirrors lib/cmdline.c memparse(): number, optional suffix, case-insensitive. */
-int parse_size(const char *s, uint64_t *ret) {
+/* lib/cmdline.c memparse(): a number in base 0, then one optional suffix
+ * letter; unlike memparse(), an overflow is an error. */
+int parse_size_prefix(const char *s, const char **ret_end, uint64_t *ret) {
         unsigned long long v;
-        char *end = NULL;
         unsigned shift = 0;
+        char *end = NULL;
 
         if (!s || !isdigit((unsigned char) *s))
                 return -EINVAL;
@@ -57,17 +58,72 @@ int parse_size(const char *s, uint64_t *ret) {
         case 'G': case 'g': shift = 30; break;
         case 'M': case 'm': shift = 20; break;
         case 'K': case 'k': shift = 10; break;
-        case 0: break;
-        default: return -EINVAL;
         }
-        if (shift)
+        if (shift) {
+                if (v > (~0ULL >> shift))
+                        return -ERANGE;
+                v <<= shift;
                 end++;
+        }
+        *ret_end = end;
+        *ret = (uint64_t) v;
+        return 0;
+}
+
+int parse_size(const char *s, uint64_t *ret) {
+        const char *end;
+        uint64_t v;
+        int r;
+
+        r = parse_size_prefix(s, &end, &v);
+        if (r < 0)
+                return r;
         if (*end != 0)
                 return -EINVAL;
-        if (shift && v > (~0ULL >> shift))
-                return -ERANGE;
-        *ret = (uint64_t) v << shift;
+        *ret = v;
         return 0;
+}
+
+int parse_cpu_list(const char *s, unsigned limit, uint64_t **ret, size_t *ret_n) {
+        uint64_t *v = NULL;
+        size_t n = 0;
+
+        while (*s && *s != '\n') {
+                char *end;
+                unsigned long a = strtoul(s, &end, 10), b = a;
+
+                if (end == s || !isdigit((unsigned char) *s))
+                        goto invalid;
+                s = end;
+                if (*s == '-') {
+                        b = strtoul(s + 1, &end, 10);
+                        if (end == s + 1 || b < a)
+                                goto invalid;
+                        s = end;
+                }
+                if (b >= limit || n + (b - a + 1) > limit) {
+                        free(v);
+                        return -E2BIG;
+                }
+                uint64_t *t = realloc(v, (n + (b - a + 1)) * sizeof(*v));
+                if (!t) {
+                        free(v);
+                        return -ENOMEM;
+                }
+                v = t;
+                for (unsigned long c = a; c <= b; c++)
+                        v[n++] = c;
+                if (*s == ',')
+                        s++;
+                else if (*s && *s != '\n')
+                        goto invalid;
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+invalid:
+        free(v);
+        return -EINVAL;
 }
 
 const char *format_bytes(char *buf, unsigned len, uint64_t bytes) {

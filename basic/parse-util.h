@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Whole-string number parsing: trailing garbage, empty strings and overflow
@@ -15,6 +16,13 @@ int safe_atou(const char *s, unsigned *ret);
 /* "256M", "1G", "4096", "2K" with the kernel's memparse() suffixes
  * (K, M, G, T, P, E; powers of 1024). */
 int parse_size(const char *s, uint64_t *ret);
+/* The same, reading a prefix of s; *ret_end points past what was read. */
+int parse_size_prefix(const char *s, const char **ret_end, uint64_t *ret);
+
+/* A sysfs CPU list, "0-3,8,10-11" (Documentation/ABI/testing/
+ * sysfs-devices-system-cpu), into the CPU numbers; -E2BIG past limit CPUs
+ * or a CPU number >= limit. */
+int parse_cpu_list(const char *s, unsigned limit, uint64_t **ret, size_t *ret_n);
 
 /* Formats a byte count as "12.3 MiB" into buf (at least 16 bytes). */
 const char *format_bytes(char *buf, unsigned len, uint64_t bytes);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "basic/parse-util.h"
 #include "crashkernel-reserve/crashkernel-param.h"
 
 const char crashkernel_valid_forms[] =
@@ -43,43 +44,11 @@ static int fail(char **ret_error, const char *value, const char *fmt, ...) {
         return -EINVAL;
 }
 
-/* lib/cmdline.c memparse(), reading a prefix: digits in base 0, then one
- * optional suffix letter.  Unlike memparse() an overflow is an error. */
-static int memparse_prefix(const char *s, const char **ret_end, uint64_t *ret) {
-        unsigned long long v;
-        unsigned shift = 0;
-        char *end;
-
-        if (!isdigit((unsigned char) *s))
-                return -EINVAL;
-        errno = 0;
-        v = strtoull(s, &end, 0);
-        if (errno == ERANGE)
-                return -ERANGE;
-        switch (*end) {
-        case 'E': case 'e': shift = 60; break;
-        case 'P': case 'p': shift = 50; break;
-        case 'T': case 't': shift = 40; break;
-        case 'G': case 'g': shift = 30; break;
-        case 'M': case 'm': shift = 20; break;
-        case 'K': case 'k': shift = 10; break;
-        }
-        if (shift) {
-                if (v > (~0ULL >> shift))
-                        return -ERANGE;
-                v <<= shift;
-                end++;
-        }
-        *ret_end = end;
-        *ret = (uint64_t) v;
-        return 0;
-}
-
 /* Reads a number at *p for the messages' sake naming what was expected. */
 static int expect_number(const char *value, const char **p, const char *what, uint64_t *ret, char **ret_error) {
         int r;
 
-        r = memparse_prefix(*p, p, ret);
+        r = parse_size_prefix(*p, p, ret);
         if (r == -ERANGE)
                 return fail(ret_error, value, "%s at \"%s\" is too large", what, *p);
         if (r < 0)

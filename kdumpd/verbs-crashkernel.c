@@ -53,33 +53,6 @@ void crashkernel_paths_init(struct crashkernel_paths *p, const char *state_dir, 
         p->run_update_grub = !bl_overridden;
 }
 
-/* "0-3,5,7-8" -> 7 */
-static int count_cpu_list(const char *s, unsigned *ret) {
-        unsigned n = 0;
-
-        while (*s && *s != '\n') {
-                char *end;
-                unsigned long a = strtoul(s, &end, 10), b = a;
-
-                if (end == s)
-                        return -EINVAL;
-                s = end;
-                if (*s == '-') {
-                        b = strtoul(s + 1, &end, 10);
-                        if (end == s + 1 || b < a)
-                                return -EINVAL;
-                        s = end;
-                }
-                n += (unsigned) (b - a + 1);
-                if (*s == ',')
-                        s++;
-                else if (*s && *s != '\n')
-                        return -EINVAL;
-        }
-        *ret = n;
-        return 0;
-}
-
 /* Decompresses a zstd stream whole (the capture initramfs is a few MiB). */
 static int zstd_decompress_all(const void *in, size_t in_size, char **ret, size_t *ret_size) {
         ZSTD_DStream *ds = ZSTD_createDStream();
@@ -236,8 +209,14 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
 
         if (!sizing)
                 return 0;
-        if (read_one_line_file(p->cpu_possible, &cpus) >= 0)
-                (void) count_cpu_list(cpus, &m->in.possible_cpus);
+        if (read_one_line_file(p->cpu_possible, &cpus) >= 0) {
+                _cleanup_free_ uint64_t *list = NULL;
+                size_t n;
+
+                /* x86's NR_CPUS is at most 8192 (arch/x86/Kconfig). */
+                if (parse_cpu_list(cpus, 8192, &list, &n) >= 0)
+                        m->in.possible_cpus = (unsigned) n;
+        }
 
         if (uname(&uts) < 0)
                 return log_error_errno(errno, "uname: %m");

@@ -139,42 +139,6 @@ int elfcorehdr_build(const struct elfcorehdr_info *info, void **ret, size_t *ret
         return 0;
 }
 
-/* "0-3,8,10-11" (Documentation/ABI cpu "possible"). */
-static int parse_cpu_list(const char *s, uint64_t **ret, size_t *ret_n) {
-        _cleanup_free_ uint64_t *v = NULL;
-        size_t n = 0;
-
-        while (*s && *s != '\n') {
-                char *end;
-                unsigned long a = strtoul(s, &end, 10), b = a;
-
-                if (end == s)
-                        return -EINVAL;
-                s = end;
-                if (*s == '-') {
-                        b = strtoul(s + 1, &end, 10);
-                        if (end == s + 1 || b < a)
-                                return -EINVAL;
-                        s = end;
-                }
-                if (b >= ELFCOREHDR_MAX_CPUS || n + (b - a + 1) > ELFCOREHDR_MAX_CPUS)
-                        return -E2BIG;
-                uint64_t *t = realloc(v, (n + (b - a + 1)) * sizeof(*v));
-                if (!t)
-                        return -ENOMEM;
-                v = t;
-                for (unsigned long c = a; c <= b; c++)
-                        v[n++] = c;
-                if (*s == ',')
-                        s++;
-                else if (*s && *s != '\n')
-                        return -EINVAL;
-        }
-        *ret_n = n;
-        *ret = TAKE_PTR(v);
-        return 0;
-}
-
 /* The text and the direct map from /proc/kcore's program headers
  * (fs/proc/kcore.c: p_paddr is __pa_symbol() for KCORE_TEXT, __pa() for
  * KCORE_RAM, -1 for the rest). */
@@ -268,7 +232,7 @@ int elfcorehdr_collect(const char *root, struct elfcorehdr_info *ret) {
         k = read_one_line_file(p, &possible);
         if (k < 0)
                 return k;
-        k = parse_cpu_list(possible, &cpus, &n_cpus);
+        k = parse_cpu_list(possible, ELFCOREHDR_MAX_CPUS, &cpus, &n_cpus);
         if (k < 0)
                 return k;
 

@@ -17,23 +17,6 @@ static bool block_is_zero(const uint8_t *p, size_t n) {
         return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
-static int pwrite_full(int fd, const uint8_t *p, size_t n, uint64_t offset) {
-        while (n > 0) {
-                ssize_t k = pwrite(fd, p, n, (off_t) offset);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (k == 0)
-                        return -EIO;
-                p += k;
-                n -= (size_t) k;
-                offset += (uint64_t) k;
-        }
-        return 0;
-}
-
 /* Writes [p, p+n) at offset, leaving holes for whole zero blocks. */
 static int write_sparse(int fd, const uint8_t *p, size_t n, uint64_t offset, bool sparse) {
         size_t run_start = 0, i = 0;

@@ -20,25 +20,6 @@ struct dump_sink {
         uint64_t bytes;
 };
 
-static int pwrite_full(int fd, const void *buf, size_t n, uint64_t offset) {
-        const char *p = buf;
-
-        while (n > 0) {
-                ssize_t k = pwrite(fd, p, n, (off_t) offset);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negative_errno();
-                }
-                if (k == 0)
-                        return -EIO;
-                p += k;
-                n -= (size_t) k;
-                offset += (uint64_t) k;
-        }
-        return 0;
-}
-
 int dump_sink_new(int fd, bool flat, struct dump_sink **ret) {
         struct dump_sink *s;
         int r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 
+#include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "tests.h"
 
@@ -36,6 +37,32 @@ TEST(safe_atou64_whole_string) {
         ASSERT_ERR(safe_atou64("-1", &v), EINVAL);
         ASSERT_ERR(safe_atou64(" 1", &v), EINVAL);
         ASSERT_ERR(safe_atou64("", &v), EINVAL);
+}
+
+TEST(cpu_list) {
+        _cleanup_free_ uint64_t *v = NULL;
+        uint64_t *w = NULL;
+        size_t n;
+
+        ASSERT_OK(parse_cpu_list("0-3,8,10-11\n", 64, &v, &n));
+        ASSERT_EQ(n, 7);
+        ASSERT_EQ(v[0], 0);
+        ASSERT_EQ(v[3], 3);
+        ASSERT_EQ(v[4], 8);
+        ASSERT_EQ(v[6], 11);
+        ASSERT_ERR(parse_cpu_list("0-3,x", 64, &w, &n), EINVAL);
+        ASSERT_ERR(parse_cpu_list("3-1", 64, &w, &n), EINVAL);
+        ASSERT_ERR(parse_cpu_list("0-64", 64, &w, &n), E2BIG);
+        ASSERT_TRUE(w == NULL);
+}
+
+TEST(size_prefix) {
+        const char *end;
+        uint64_t v;
+
+        ASSERT_OK(parse_size_prefix("64M@16M", &end, &v));
+        ASSERT_EQ(v, 64ull << 20);
+        ASSERT_STREQ(end, "@16M");
 }
 
 TEST_MAIN()
