@@ -26,11 +26,71 @@
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/json-out.h"
+#include "kdumpd/verbs-catalog.h"
 #include "kdumpd/verbs-crashkernel.h"
+#include "kdumpd/verbs-service.h"
 
 static struct capture_settings arg_settings = { .sz = sizeof(struct capture_settings) };
 static const char *arg_config = KDUMP_CONF_PATH;
 static const char *arg_kernel = NULL;
+static const char *arg_dump_dir = NULL;
+static bool arg_json = false;
+static bool arg_force = false;
+
+static int status_json(const struct crash_reservation *res, const char *state, const kdump_config *c,
+                       const char *config_error) {
+        bool first = true;
+
+        fputc('{', stdout);
+        json_kv_bool(stdout, &first, "loaded", res->loaded == 1);
+        json_key(stdout, &first, "reservations");
+        fputc('[', stdout);
+        for (size_t i = 0; i < res->n_ranges; i++) {
+                bool f2 = true;
+
+                fputs(i ? ",{" : "{", stdout);
+                json_kv_u64(stdout, &f2, "start", res->ranges[i].start);
+                json_kv_u64(stdout, &f2, "size", res->ranges[i].size);
+                fputc('}', stdout);
+        }
+        fputc(']', stdout);
+        if (res->n_ranges == 0)
+                json_kv_string(stdout, &first, "recommended_crashkernel", crashkernel_recommend(res->system_ram));
+        if (res->sysfs_size >= 0)
+                json_kv_i64(stdout, &first, "kexec_crash_size", res->sysfs_size);
+        if (state) {
+                static const char *const keys[] = { "kernel", "release", "initramfs", "cmdline", "target", NULL };
+
+                for (size_t i = 0; keys[i]; i++) {
+                        _cleanup_free_ char *v = capture_state_get(state, keys[i]);
+                        json_kv_string(stdout, &first, keys[i], v);
+                }
+                {
+                        _cleanup_free_ char *v = capture_state_get(state, "initramfs_size");
+                        uint64_t n;
+                        if (v && safe_atou64(v, &n) >= 0)
+                                json_kv_u64(stdout, &first, "initramfs_size", n);
+                }
+        }
+        json_key(stdout, &first, "configuration");
+        {
+                bool f2 = true;
+
+                fputc('{', stdout);
+                json_kv_string(stdout, &f2, "file", arg_config);
+                if (c) {
+                        json_kv_string(stdout, &f2, "fstype", c->fstype);
+                        json_kv_string(stdout, &f2, "device", c->device);
+                        json_kv_string(stdout, &f2, "path", c->path);
+                        json_kv_string(stdout, &f2, "core_collector", c->core_collector);
+                } else
+                        json_kv_string(stdout, &f2, "error", config_error);
+                fputc('}', stdout);
+        }
+        fputs("}\n", stdout);
+        return res->loaded == 1 ? 0 : 3;
+}
 
 static int verb_status(void) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;
@@ -44,6 +104,18 @@ static int verb_status(void) {
                 return log_error_errno(r, "/proc/iomem hides addresses: run kdumpctl status as root.");
         if (r < 0)
                 return log_error_errno(r, "Failed to read the crash reservation: %m");
+
+        if (arg_json) {
+                r = capture_state_path(&arg_settings, &state_path);
+                if (r < 0)
+                        return log_oom();
+                if (res.loaded != 1 || read_full_file(state_path, &state, NULL) < 0) {
+                        free(state);
+                        state = NULL;
+                }
+                (void) kdump_config_load(arg_config, &c, &err);
+                return status_json(&res, state, c, err);
+        }
 
         printf("Capture kernel: %s\n", res.loaded == 1 ? "loaded" : res.loaded == 0 ? "not loaded" : "unknown");
         if (res.n_ranges == 0)
@@ -103,7 +175,14 @@ static void help(void) {
                "  estimate  Show what the capture environment needs here, beside the reservation\n"
                "  get-default-crashkernel  Print the recommended crashkernel= value\n"
                "  reset-crashkernel [--kernel=PATH]  Write the recommendation to /etc/default/grub\n"
-               "            and/or /etc/kernel/cmdline; it takes effect at the next boot\n\n"
+               "            and/or /etc/kernel/cmdline; it takes effect at the next boot\n"
+               "  restart   Stop, then start\n"
+               "  reload    Load again, rebuilding the initramfs only if an input changed\n"
+               "  test [--force]  Crash this machine now to test the capture (asks first)\n"
+               "  list      List the saved dumps (time, kernel, size, complete, panic)\n"
+               "  info ID   Everything known about one dump, and the crash(8) command to open it\n"
+               "  dmesg ID  The crashed kernel's log\n"
+               "            ID: the number in list, the directory name (or a unique prefix), or last\n\n"
                "Options:\n"
                "  -c, --config=FILE    Configuration file (default %s)\n"
                "      --state-dir=DIR  Where the capture initramfs is cached (default %s)\n"
@@ -112,6 +191,10 @@ static void help(void) {
                "      --kernel=PATH    With estimate and the crashkernel verbs: size for this kernel image\n"
                "      --loader=file|classic|auto  With start: kexec_file_load, kexec_load, or the first\n"
                "                       falling back to the second (default: kdump.conf's loader, else auto)\n"
+               "      --json           With status and list: JSON output\n"
+               "      --dump-dir=DIR   With list, info, dmesg: look for dumps in DIR instead of the\n"
+               "                       configured target's path\n"
+               "      --force          With test: do not ask for confirmation\n"
                "  -v, --verbose        More messages\n"
                "  -h, --help           This text\n"
                "      --version        Version\n",
@@ -119,7 +202,8 @@ static void help(void) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST };
+        enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST,
+               ARG_JSON, ARG_DUMP_DIR, ARG_FORCE };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
@@ -131,6 +215,9 @@ int main(int argc, char *argv[]) {
                 { "version", no_argument, NULL, ARG_VERSION },
                 { "loader", required_argument, NULL, ARG_LOADER },
                 { "debug-corrupt-digest", no_argument, NULL, ARG_CORRUPT_DIGEST },
+                { "json", no_argument, NULL, ARG_JSON },
+                { "dump-dir", required_argument, NULL, ARG_DUMP_DIR },
+                { "force", no_argument, NULL, ARG_FORCE },
                 {}
         };
         const char *verb;
@@ -147,6 +234,9 @@ int main(int argc, char *argv[]) {
                 case 'v': log_set_max_level(LOG_LEVEL_DEBUG); break;
                 case ARG_LOADER: arg_settings.loader = optarg; break;
                 case ARG_CORRUPT_DIGEST: arg_settings.corrupt_digest = true; break;
+                case ARG_JSON: arg_json = true; break;
+                case ARG_DUMP_DIR: arg_dump_dir = optarg; break;
+                case ARG_FORCE: arg_force = true; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("kdumpctl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -157,19 +247,26 @@ int main(int argc, char *argv[]) {
                 return 2;
         }
         verb = argv[optind];
-        if (strcmp(verb, "start") == 0)
-                r = capture_start(&arg_settings, NULL);
+        if (arg_json && strcmp(verb, "status") != 0 && strcmp(verb, "list") != 0) {
+                log_error("--json is for status and list.");
+                return 2;
+        }
+        if (catalog_verb_known(verb))
+                r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
+                                .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
+                                .dump_dir = arg_dump_dir, .json = arg_json,
+                        }, argv + optind + 1, argc - optind - 1, stdout);
+        else if (service_verb_known(verb))
+                r = service_verb_run(verb, &arg_settings, arg_force);
         else if (strcmp(verb, "rebuild") == 0) {
                 arg_settings.force_rebuild = true;
                 r = capture_rebuild(&arg_settings);
-        } else if (strcmp(verb, "stop") == 0)
-                r = capture_stop(&arg_settings);
-        else if (strcmp(verb, "status") == 0)
+        } else if (strcmp(verb, "status") == 0)
                 return verb_status();
         else if (crashkernel_verb_known(verb))
                 r = crashkernel_verb_run(verb, arg_settings.state_dir, arg_kernel);
         else {
-                log_error("Unknown command '%s'; try start, stop, status or rebuild.", verb);
+                log_error("Unknown command '%s'; see kdumpctl --help.", verb);
                 return 2;
         }
         return r < 0 ? 1 : 0;

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "basic/log.h"
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "config/kdump-conf.h"
+#include "kdumpd/catalog.h"
+#include "kdumpd/json-out.h"
+#include "kdumpd/verbs-catalog.h"
+
+bool catalog_verb_known(const char *verb) {
+        return strcmp(verb, "list") == 0 || strcmp(verb, "info") == 0 || strcmp(verb, "dmesg") == 0;
+}
+
+static int open_catalog(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret) {
+        _cleanup_free_ char *dir = NULL, *err = NULL;
+        const char *config = o->config_path ? o->config_path : KDUMP_CONF_PATH;
+        int r;
+
+        if (o->dump_dir) {
+                dir = strdup(o->dump_dir);
+                if (!dir)
+                        return log_oom();
+        } else {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+                r = kdump_config_load(config, &c, &err);
+                if (r < 0)
+                        return log_error_errno(r, "%s", err ? err : "Failed to read the configuration");
+                r = dump_catalog_dir(c, &dir, &err);
+                if (r < 0)
+                        return log_error_errno(r, "Cannot find the dumps: %s", err ? err : strerror(-r));
+        }
+        r = dump_catalog_scan(dir, ret);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the dumps in %s: %m", dir);
+        *ret_dir = TAKE_PTR(dir);
+        return 0;
+}
+
+static const char *format_time(char *buf, size_t size, const struct dump_entry *e) {
+        struct tm tm;
+        time_t t = (time_t) e->time;
+
+        if (!e->have_time || !localtime_r(&t, &tm) || strftime(buf, size, "%a %Y-%m-%d %H:%M:%S %Z", &tm) == 0)
+                return "-";
+        return buf;
+}
+
+static const char *format_iso(char *buf, size_t size, const struct dump_entry *e) {
+        struct tm tm;
+        time_t t = (time_t) e->time;
+
+        if (!e->have_time || !gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+                return NULL;
+        return buf;
+}
+
+static const char *entry_release(const struct dump_entry *e) {
+        return e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
+}
+
+static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
+        char iso[64];
+        bool first = true;
+
+        fputc('{', out);
+        json_kv_u64(out, &first, "index", idx);
+        json_kv_string(out, &first, "id", e->id);
+        json_kv_string(out, &first, "directory", e->dir);
+        if (e->have_time) {
+                json_kv_i64(out, &first, "time", e->time);
+                json_kv_string(out, &first, "time_iso", format_iso(iso, sizeof(iso), e));
+                json_kv_string(out, &first, "time_source", e->time_source);
+        } else
+                json_kv_null(out, &first, "time");
+        json_kv_string(out, &first, "kernel_release", entry_release(e));
+        json_kv_string(out, &first, "panic", e->panic);
+        json_kv_string(out, &first, "vmcore", e->vmcore);
+        if (e->vmcore) {
+                json_kv_u64(out, &first, "size", e->size);
+                json_kv_u64(out, &first, "disk_size", e->disk_size);
+        } else
+                json_kv_null(out, &first, "size");
+        json_kv_bool(out, &first, "complete", e->complete);
+        json_kv_string(out, &first, "incomplete_reason", e->incomplete_reason);
+        json_kv_string(out, &first, "format", e->vmcore && e->info_error >= 0 ? dump_format_to_string(e->info.format) : NULL);
+        json_kv_string(out, &first, "compression", e->info_error >= 0 ? e->info.compression : NULL);
+        if (e->info_error >= 0 && e->info.dump_level >= 0)
+                json_kv_i64(out, &first, "dump_level", e->info.dump_level);
+        else
+                json_kv_null(out, &first, "dump_level");
+        json_kv_string(out, &first, "dmesg", e->dmesg);
+        fputc('}', out);
+}
+
+static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        r = open_catalog(o, &dir, &c);
+        if (r < 0)
+                return r;
+
+        if (o->json) {
+                fputc('[', out);
+                for (size_t i = 0; i < c->n; i++) {
+                        if (i)
+                                fputc(',', out);
+                        json_entry(out, i + 1, &c->entries[i]);
+                }
+                fputs("]\n", out);
+                return 0;
+        }
+
+        if (c->n == 0) {
+                fprintf(out, "No dumps in %s.\n", dir);
+                return 0;
+        }
+        fprintf(out, "%3s %-27s %-20s %10s %-8s %-19s %s\n", "#", "TIME", "KERNEL", "SIZE", "COMPLETE", "DIRECTORY", "PANIC");
+        for (size_t i = 0; i < c->n; i++) {
+                const struct dump_entry *e = &c->entries[i];
+                char t[64], b[32];
+
+                fprintf(out, "%3zu %-27s %-20s %10s %-8s %-19s %s\n", i + 1, format_time(t, sizeof(t), e),
+                        entry_release(e) ?: "-", e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-",
+                        e->complete ? "yes" : "no", e->id, e->panic ?: "-");
+        }
+        fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
+        return 0;
+}
+
+static int find_entry(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret) {
+        int r = dump_catalog_find(c, id, ret);
+
+        if (r == -ENOTUNIQ)
+                return log_error_errno(r, "'%s' matches several dumps in %s; give more of the name.", id, dir);
+        if (r < 0)
+                return log_error_errno(r, "No dump '%s' in %s (%zu dump%s; see kdumpctl list).", id, dir, c->n,
+                                       c->n == 1 ? "" : "s");
+        return 0;
+}
+
+static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *out) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_free_ char *dir = NULL, *vmlinux = NULL;
+        const struct dump_entry *e;
+        const char *rel;
+        char t[64], b1[32], b2[32];
+        bool have_vmlinux = false;
+        int r;
+
+        r = open_catalog(o, &dir, &c);
+        if (r < 0)
+                return r;
+        r = find_entry(c, dir, id, &e);
+        if (r < 0)
+                return r;
+        rel = entry_release(e);
+
+        fprintf(out, "          ID: %zu (%s)\n", (size_t) (e - c->entries) + 1, e->id);
+        fprintf(out, "   Directory: %s\n", e->dir);
+        fprintf(out, "  Crash time: %s", format_time(t, sizeof(t), e));
+        if (e->have_time)
+                fprintf(out, " (from %s)", e->time_source);
+        fputc('\n', out);
+        fprintf(out, "      Kernel: %s\n", rel ?: "unknown");
+        fprintf(out, "       Panic: %s\n", e->panic ?: e->dmesg ? "not found in the kernel log" : "unknown (no vmcore-dmesg.txt)");
+        if (e->vmcore) {
+                fprintf(out, "        Dump: %s\n", e->vmcore);
+                fprintf(out, "        Size: %s (%" PRIu64 " bytes), %s on disk\n", format_bytes(b1, sizeof(b1), e->size),
+                        e->size, format_bytes(b2, sizeof(b2), e->disk_size));
+        } else
+                fprintf(out, "        Dump: none\n");
+        fprintf(out, "    Complete: %s%s%s\n", e->complete ? "yes" : "no", e->incomplete_reason ? ": " : "",
+                e->incomplete_reason ?: "");
+        if (e->vmcore && e->info_error < 0)
+                fprintf(out, "      Format: unreadable (%s)\n", strerror(-e->info_error));
+        else if (e->vmcore) {
+                fprintf(out, "      Format: %s", dump_format_to_string(e->info.format));
+                if (e->info.compression)
+                        fprintf(out, ", %s compression", e->info.compression);
+                if (e->info.dump_level >= 0)
+                        fprintf(out, ", dump level %d", e->info.dump_level);
+                fputc('\n', out);
+                if (e->info.nr_cpus > 0)
+                        fprintf(out, "        CPUs: %u online at the crash\n", e->info.nr_cpus);
+        }
+        fprintf(out, "  Kernel log: %s\n", e->dmesg ?: "none (kdumpctl dmesg extracts it from an ELF vmcore)");
+
+        if (e->vmcore && rel) {
+                r = dump_vmlinux_path(NULL, rel, &vmlinux, &have_vmlinux);
+                if (r < 0)
+                        return log_oom();
+                fprintf(out, "     Analyse: crash %s %s\n", vmlinux, e->vmcore);
+                if (!have_vmlinux)
+                        fprintf(out, "              (%s is not installed: apt-get install linux-image-%s-dbg)\n",
+                                vmlinux, rel);
+        } else if (e->vmcore)
+                fprintf(out, "     Analyse: crash /usr/lib/debug/boot/vmlinux-<release> %s (the release is unknown)\n",
+                        e->vmcore);
+        return 0;
+}
+
+static int copy_file(const char *path, FILE *out) {
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char buf[65536];
+        size_t n;
+
+        if (!f)
+                return negative_errno();
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                if (fwrite(buf, 1, n, out) != n)
+                        return -EIO;
+        return ferror(f) ? -EIO : 0;
+}
+
+static int verb_dmesg(const struct catalog_verb_opts *o, const char *id, FILE *out) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_free_ char *dir = NULL;
+        const struct dump_entry *e;
+        int r;
+
+        r = open_catalog(o, &dir, &c);
+        if (r < 0)
+                return r;
+        r = find_entry(c, dir, id, &e);
+        if (r < 0)
+                return r;
+        if (e->dmesg) {
+                r = copy_file(e->dmesg, out);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read %s: %m", e->dmesg);
+                return 0;
+        }
+        if (!e->vmcore)
+                return log_error_errno(ENOENT, "Dump %s has neither vmcore-dmesg.txt nor a vmcore.", e->id);
+        r = dump_extract_dmesg(e->vmcore, out);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "Dump %s has no vmcore-dmesg.txt, and its %s vmcore cannot be read here: "
+                                       "open it with crash(8) and use its 'log' command.", e->id,
+                                       dump_format_to_string(e->info.format));
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the kernel log from %s: %m", e->vmcore);
+        return 0;
+}
+
+int catalog_verb_run(const char *verb, const struct catalog_verb_opts *o, char *const *args, int n_args, FILE *out) {
+        int r;
+
+        if (strcmp(verb, "list") == 0) {
+                if (n_args > 0)
+                        return log_error_errno(EINVAL, "list takes no arguments.");
+                r = verb_list(o, out);
+        } else {
+                if (n_args != 1)
+                        return log_error_errno(EINVAL, "%s needs one dump ID (see kdumpctl list).", verb);
+                if (o->json)
+                        return log_error_errno(EINVAL, "--json is for list and status.");
+                r = strcmp(verb, "info") == 0 ? verb_info(o, args[0], out) : verb_dmesg(o, args[0], out);
+        }
+        if (r >= 0 && fflush(out) != 0)
+                return log_error_errno(errno, "Failed to write the output: %m");
+        return r;
+}
