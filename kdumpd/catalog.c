@@ -367,3 +367,17 @@ int dump_extract_dmesg(const char *vmcore_path, FILE *f) {
                 return r;
         return printk_dump(v, f);
 }
+
+bool dump_seen_contains(const char *seen, const char *dir) {
+        size_t n = strlen(dir);
+
+        for (const char *l = seen; l && *l;) {
+                const char *nl = strchr(l, '\n');
+                size_t len = nl ? (size_t) (nl - l) : strlen(l);
+
+                if (len == n && memcmp(l, dir, n) == 0)
+                        return true;
+                l = nl ? nl + 1 : NULL;
+        }
+        return false;
+}

@@ -86,3 +86,7 @@ int dump_vmlinux_path(const char *root, const char *release, char **ret, bool *r
  * (notes/printk.h).  -EOPNOTSUPP for other formats (the log is then only in
  * the vmcore-dmesg.txt the capture wrote).  Returns the number of records. */
 int dump_extract_dmesg(const char *vmcore_path, FILE *f);
+
+/* The service's record of dumps already reported (<state_dir>/seen): one
+ * dump directory per line.  Pure. */
+bool dump_seen_contains(const char *seen, const char *dir);

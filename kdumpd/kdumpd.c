@@ -11,7 +11,13 @@
  *     header itself (/sys/devices/system/{cpu,memory}/crash_hotplug reads 1,
  *     CONFIG_CRASH_HOTPLUG with the file loader).
  * Bursts of events cause one reload: every event (re)arms a short timer.
- * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does.
+ * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does; on
+ * SIGHUP (systemctl reload, kdumpctl reload) it loads again.
+ *
+ * At start it also looks for dumps saved since it last looked (after the
+ * reboot that follows a capture), records each in the journal with
+ * MESSAGE_ID_DUMP and KDUMPD_* fields, remembers it in <state_dir>/seen, and
+ * writes vmcore-dmesg.txt from an ELF vmcore where the capture could not.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/inotify.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <sys/utsname.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-device.h>
@@ -34,7 +43,9 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "crashkernel-reserve/reservation.h"
+#include "config/kdump-conf.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/catalog.h"
 
 /* One reload for a burst: onlining 64 CPUs makes 64 events. */
 #define RELOAD_DELAY_USEC (2ULL * 1000000ULL)
@@ -42,6 +53,7 @@
 /* MESSAGE_IDs of kdumpd's journal entries (journalctl MESSAGE_ID=...). */
 #define MESSAGE_ID_LOADED "9d1c2a4e0b6f4d8e8c5a7f3b2e1d0c4a"
 #define MESSAGE_ID_LOAD_FAILED "5b7e3f2a1c9d4e6f8a0b2c4d6e8f1a3b"
+#define MESSAGE_ID_DUMP "e2c7a9f04b1d4c3a9f6e8d2b5a7c1e90"
 
 /* Only a change in what exists or is online changes the header. */
 static bool action_changes_topology(sd_device_action_t action) {
@@ -179,6 +191,167 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
         return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        daemon_state *d = userdata;
+
+        (void) sd_notify(false, "RELOADING=1");
+        (void) do_load(d, "reload requested");
+        (void) sd_notify(false, "READY=1");
+        return 0;
+}
+
+/* vmcore-dmesg.txt from the vmcore itself, when the capture could not write
+ * it (the collector failed early, or an older capture).  Written beside, then
+ * renamed, so a half-written log never looks complete. */
+static int write_missing_dmesg(const struct dump_entry *e, char **ret_path) {
+        _cleanup_free_ char *path = NULL, *tmp = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        int fd, r;
+
+        if (asprintf(&path, "%s/" CATALOG_DMESG, e->dir) < 0 || asprintf(&tmp, "%s/." CATALOG_DMESG ".tmp", e->dir) < 0)
+                return -ENOMEM;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        f = fdopen(fd, "w");
+        if (!f) {
+                r = negative_errno();
+                close(fd);
+                (void) unlink(tmp);
+                return r;
+        }
+        r = dump_extract_dmesg(e->vmcore, f);
+        if (r >= 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0))
+                r = negative_errno();
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlink(tmp);
+                return r;
+        }
+        *ret_path = TAKE_PTR(path);
+        return 0;
+}
+
+static int journal_dump(const struct dump_entry *e, const char *panic, const char *dmesg_note) {
+        char b[32], when[64] = "unknown time";
+        const char *rel = e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
+        char *f[16] = {};
+        struct iovec iov[16];
+        size_t n = 0;
+        int r = 0;
+
+        if (e->have_time) {
+                time_t t = (time_t) e->time;
+                struct tm tm;
+                if (gmtime_r(&t, &tm))
+                        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+        }
+        if (asprintf(&f[n++], "MESSAGE=kdumpd: the kernel %s crashed at %s%s%s; dump %s (%s, %s)%s",
+                     rel ?: "(release unknown)", when, panic ? ": " : "", panic ?: "",
+                     e->vmcore ?: e->dir, e->vmcore ? format_bytes(b, sizeof(b), e->size) : "no vmcore",
+                     e->complete ? "complete" : "INCOMPLETE", dmesg_note ?: "") < 0 ||
+            asprintf(&f[n++], "MESSAGE_ID=%s", MESSAGE_ID_DUMP) < 0 ||
+            asprintf(&f[n++], "PRIORITY=%d", e->complete ? 4 : 3) < 0 ||
+            asprintf(&f[n++], "KDUMPD_KERNEL_RELEASE=%s", rel ?: "") < 0 ||
+            asprintf(&f[n++], "KDUMPD_PANIC=%s", panic ?: "") < 0 ||
+            asprintf(&f[n++], "KDUMPD_DUMP_PATH=%s", e->vmcore ?: "") < 0 ||
+            asprintf(&f[n++], "KDUMPD_DUMP_DIR=%s", e->dir) < 0 ||
+            asprintf(&f[n++], "KDUMPD_DUMP_SIZE=%llu", (unsigned long long) e->size) < 0 ||
+            asprintf(&f[n++], "KDUMPD_COMPLETE=%s", e->complete ? "yes" : "no") < 0)
+                r = -ENOMEM;
+        if (r >= 0 && e->have_time && asprintf(&f[n++], "KDUMPD_CRASH_TIME=%lld", (long long) e->time) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && e->info_error >= 0 && e->info.dump_level >= 0 &&
+            asprintf(&f[n++], "KDUMPD_DUMP_LEVEL=%d", e->info.dump_level) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && e->info_error >= 0 && e->vmcore &&
+            asprintf(&f[n++], "KDUMPD_DUMP_FORMAT=%s", dump_format_to_string(e->info.format)) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && !e->complete && e->incomplete_reason &&
+            asprintf(&f[n++], "KDUMPD_INCOMPLETE_REASON=%s", e->incomplete_reason) < 0)
+                r = -ENOMEM;
+        if (r >= 0) {
+                for (size_t i = 0; i < n; i++)
+                        iov[i] = (struct iovec) { .iov_base = f[i], .iov_len = strlen(f[i]) };
+                r = sd_journal_sendv(iov, (int) n);
+        }
+        for (size_t i = 0; i < n; i++)
+                free(f[i]);
+        return r;
+}
+
+/* Dumps saved since the last look: the capture kernel wrote them, the
+ * machine rebooted, and nobody has been told yet. */
+static void record_new_dumps(daemon_state *d) {
+        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
+        const char *state_dir = d->settings.state_dir ? d->settings.state_dir : KDUMP_STATEDIR;
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
+        _cleanup_free_ char *err = NULL, *dir = NULL, *seen_path = NULL, *seen = NULL;
+        unsigned recorded = 0;
+        int r;
+
+        r = kdump_config_load(config, &c, &err);
+        if (r < 0)
+                return; /* do_load() reports the configuration error */
+        r = dump_catalog_dir(c, &dir, &err);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot look for saved dumps: %s", err ? err : strerror(-r));
+                return;
+        }
+        r = dump_catalog_scan(dir, &cat);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot read the dumps in %s: %m", dir);
+                return;
+        }
+        if (asprintf(&seen_path, "%s/seen", state_dir) < 0) {
+                log_oom();
+                return;
+        }
+        r = read_full_file(seen_path, &seen, NULL);
+        if (r < 0 && r != -ENOENT) {
+                log_warning_errno(r, "Failed to read %s, not recording dumps: %m", seen_path);
+                return;
+        }
+
+        for (size_t i = 0; i < cat->n; i++) {
+                const struct dump_entry *e = &cat->entries[i];
+                _cleanup_free_ char *dmesg = NULL, *text = NULL, *panic = NULL, *line = NULL;
+                const char *note = NULL;
+                _cleanup_close_ int fd = -EBADF;
+
+                if (seen && dump_seen_contains(seen, e->dir))
+                        continue;
+                if (!e->dmesg && e->vmcore) {
+                        r = write_missing_dmesg(e, &dmesg);
+                        if (r >= 0) {
+                                size_t len;
+                                note = "; vmcore-dmesg.txt written from the vmcore";
+                                if (read_full_file(dmesg, &text, &len) >= 0)
+                                        (void) dump_panic_from_dmesg(text, len, &panic);
+                        } else if (r == -EOPNOTSUPP)
+                                note = "; no vmcore-dmesg.txt (the kernel log cannot be read from this format here)";
+                        else
+                                log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", e->dir);
+                }
+                r = journal_dump(e, panic ?: e->panic, note);
+                if (r < 0) {
+                        log_warning_errno(r, "Failed to record dump %s in the journal: %m", e->dir);
+                        continue;
+                }
+                recorded++;
+                /* Append: a crash of this daemon after some entries must not
+                 * record them again. */
+                if (mkdir_p(state_dir, 0700) < 0 ||
+                    (fd = open(seen_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0 ||
+                    asprintf(&line, "%s\n", e->dir) < 0 || loop_write(fd, line, strlen(line)) < 0)
+                        log_warning("Failed to remember dump %s in %s; it will be recorded again.", e->dir, seen_path);
+        }
+        if (recorded > 0)
+                log_info("Recorded %u new dump%s from %s in the journal.", recorded, recorded == 1 ? "" : "s", dir);
+}
+
 static int watch_file(daemon_state *d, const char *path) {
         return sd_event_add_inotify(d->event, NULL, path,
                                     IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB,
@@ -199,9 +372,11 @@ static int run(daemon_state *d) {
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
         sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
         sigprocmask(SIG_BLOCK, &mask, NULL);
         if ((r = sd_event_add_signal(d->event, NULL, SIGTERM, on_signal, d)) < 0 ||
-            (r = sd_event_add_signal(d->event, NULL, SIGINT, on_signal, d)) < 0)
+            (r = sd_event_add_signal(d->event, NULL, SIGINT, on_signal, d)) < 0 ||
+            (r = sd_event_add_signal(d->event, NULL, SIGHUP, on_sighup, d)) < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
 
         /* Editors replace files: watch the directory of the config file. */
@@ -233,6 +408,7 @@ static int run(daemon_state *d) {
 
         (void) do_load(d, "start");
         (void) sd_notify(false, "READY=1");
+        record_new_dumps(d);
 
         r = sd_event_loop(d->event);
         if (r < 0)

@@ -394,4 +394,16 @@ TEST(test_confirmation) {
         ASSERT_TRUE(!service_test_confirmed(""));
 }
 
+TEST(seen_list) {
+        static const char seen[] = "/var/crash/2024-01-02-03:04:05\n/var/crash/2024-01-03-00:00:00\n";
+
+        ASSERT_TRUE(dump_seen_contains(seen, "/var/crash/2024-01-02-03:04:05"));
+        ASSERT_TRUE(dump_seen_contains(seen, "/var/crash/2024-01-03-00:00:00"));
+        /* Whole lines only: a prefix or a longer name is another dump. */
+        ASSERT_TRUE(!dump_seen_contains(seen, "/var/crash/2024-01-02"));
+        ASSERT_TRUE(!dump_seen_contains(seen, "/var/crash/2024-01-03-00:00:00x"));
+        ASSERT_TRUE(!dump_seen_contains("", "/var/crash/x"));
+        ASSERT_TRUE(dump_seen_contains("/a", "/a"));
+}
+
 TEST_MAIN()
