@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,16 +13,39 @@
 
 const char *const kdump_config_fstypes[] = { "ext4", "xfs", NULL };
 
+#define SUPPORTED_KEYS \
+        "ext4, xfs, path, core_collector, failure_action, final_action, kdump_pre, kdump_post, extra_bins, " \
+        "extra_modules, force_rebuild, force_no_rebuild, auto_reset_crashkernel, loader"
+
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
-        "raw", "nfs", "ssh", "sshkey", "kdump_pre", "kdump_post", "extra_bins",
-        "extra_modules", "failure_action", "default", "final_action",
-        "force_rebuild", "force_no_rebuild", "dracut_args", "fence_kdump_args",
-        "fence_kdump_nodes", "auto_reset_crashkernel", "btrfs",
-        "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
+        "raw", "nfs", "ssh", "sshkey", "dracut_args", "fence_kdump_args",
+        "fence_kdump_nodes", "btrfs", "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
 };
+
+/* failure_action values kdump-utils has that need a shell or a second
+ * dump target in the capture environment. */
+static const char *const unimplemented_actions[] = { "shell", "dump_to_rootfs", NULL };
+
+static const char *const action_names[] = {
+        [KDUMP_ACTION_REBOOT] = "reboot",
+        [KDUMP_ACTION_HALT] = "halt",
+        [KDUMP_ACTION_POWEROFF] = "poweroff",
+};
+
+const char *kdump_action_to_string(enum kdump_action a) {
+        return (size_t) a < ELEMENTSOF(action_names) ? action_names[a] : NULL;
+}
+
+static void strv_free(char **l) {
+        if (!l)
+                return;
+        for (char **a = l; *a; a++)
+                free(*a);
+        free(l);
+}
 
 kdump_config *kdump_config_free(kdump_config *c) {
         if (!c)
@@ -31,6 +55,10 @@ kdump_config *kdump_config_free(kdump_config *c) {
         free(c->path);
         free(c->core_collector);
         free(c->loader);
+        free(c->kdump_pre);
+        free(c->kdump_post);
+        strv_free(c->extra_bins);
+        strv_free(c->extra_modules);
         free(c);
         return NULL;
 }
@@ -42,8 +70,34 @@ static bool strv_contains(const char *const *l, const char *s) {
         return false;
 }
 
-_printf_(4, 5)
-static int fail(char **ret_error, const char *filename, unsigned line, const char *fmt, ...) {
+static size_t strv_length(char *const *l) {
+        size_t n = 0;
+        while (l && l[n])
+                n++;
+        return n;
+}
+
+static int strv_append(char ***l, const char *s) {
+        size_t n = strv_length(*l);
+        char **t, *d;
+
+        d = strdup(s);
+        if (!d)
+                return -ENOMEM;
+        t = realloc(*l, (n + 2) * sizeof(char *));
+        if (!t) {
+                free(d);
+                return -ENOMEM;
+        }
+        t[n] = d;
+        t[n + 1] = NULL;
+        *l = t;
+        return 0;
+}
+
+/* Every message: "<file>:<line>: <key>: what is wrong; what would be valid". */
+_printf_(5, 6)
+static int fail(char **ret_error, const char *filename, unsigned line, const char *key, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL;
         va_list ap;
         int r;
@@ -56,22 +110,23 @@ static int fail(char **ret_error, const char *filename, unsigned line, const cha
         if (ret_error) {
                 char *s;
                 if (line > 0)
-                        r = asprintf(&s, "%s:%u: %s", filename, line, msg);
+                        r = asprintf(&s, "%s:%u: %s%s%s", filename, line, key ? key : "", key ? ": " : "", msg);
                 else
-                        r = asprintf(&s, "%s: %s", filename, msg);
+                        r = asprintf(&s, "%s: %s%s%s", filename, key ? key : "", key ? ": " : "", msg);
                 if (r < 0)
                         return -ENOMEM;
+                free(*ret_error);
                 *ret_error = s;
         }
         return -EINVAL;
 }
 
-static int parse_device(const char *v, const char *filename, unsigned line, char **ret_error) {
+static int parse_device(const char *key, const char *v, const char *filename, unsigned line, char **ret_error) {
         if (string_has_prefix(v, "/dev/") && v[5])
                 return 0;
         if ((string_has_prefix(v, "UUID=") && v[5]) || (string_has_prefix(v, "LABEL=") && v[6]))
                 return 0;
-        return fail(ret_error, filename, line,
+        return fail(ret_error, filename, line, key,
                     "invalid device '%s': expected /dev/<name>, UUID=<uuid> or LABEL=<label>", v);
 }
 
@@ -84,15 +139,107 @@ static int set_string(char **field, const char *v) {
         return 0;
 }
 
-int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error) {
-        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
-        unsigned line_no = 0, path_line = 0, collector_line = 0;
+static bool is_module_name(const char *s) {
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+                      *s == '-'))
+                        return false;
+        return true;
+}
+
+/* Where each single-valued key was set in the file being parsed (0: not),
+ * for "already set on line N". */
+struct seen_lines {
+        unsigned target, path, collector, loader, failure_action, final_action, kdump_pre, kdump_post,
+                force_rebuild, force_no_rebuild, auto_reset;
+};
+
+/* Across files: where the force flags were last set, to name both in the
+ * conflict message. */
+struct load_ctx {
+        char force_rebuild_at[512];
+        char force_no_rebuild_at[512];
+};
+
+static int once(unsigned *seen, unsigned line, const char *key, const char *filename, char **ret_error) {
+        if (*seen)
+                return fail(ret_error, filename, line, key, "already set on line %u; give it once per file", *seen);
+        *seen = line;
+        return 0;
+}
+
+static int parse_action(const char *key, const char *value, bool failure, const char *filename, unsigned line,
+                        enum kdump_action *ret, char **ret_error) {
+        for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
+                if (strcmp(value, action_names[i]) == 0) {
+                        *ret = (enum kdump_action) i;
+                        return 0;
+                }
+        if (failure && strv_contains(unimplemented_actions, value))
+                return fail(ret_error, filename, line, key,
+                            "'%s' is not supported yet (there is no shell in kdumpd's capture environment); "
+                            "use reboot, halt or poweroff", value);
+        return fail(ret_error, filename, line, key, "invalid action '%s'; valid: reboot, halt, poweroff", value);
+}
+
+static int parse_bool01(const char *key, const char *value, const char *filename, unsigned line, bool *ret,
+                        char **ret_error) {
+        if (strcmp(value, "1") == 0)
+                *ret = true;
+        else if (strcmp(value, "0") == 0)
+                *ret = false;
+        else
+                return fail(ret_error, filename, line, key, "invalid value '%s'; valid: 0 or 1", value);
+        return 0;
+}
+
+static int parse_program(const char *key, const char *value, const char *filename, unsigned line, char **field,
+                         char **ret_error) {
+        if (*value == 0)
+                return fail(ret_error, filename, line, key, "needs the absolute path of a program, e.g. '%s /usr/local/bin/%s'",
+                            key, strcmp(key, "kdump_pre") == 0 ? "before-dump" : "after-dump");
+        if (*value != '/')
+                return fail(ret_error, filename, line, key, "'%s' is not an absolute path; valid: /path/to/program", value);
+        if (strpbrk(value, " \t"))
+                return fail(ret_error, filename, line, key,
+                            "takes one program without arguments, got '%s'; valid: /path/to/program", value);
+        return set_string(field, value) < 0 ? -ENOMEM : 0;
+}
+
+static int parse_list(const char *key, const char *value, bool modules, const char *filename, unsigned line,
+                      char ***field, char **ret_error) {
+        _cleanup_free_ char *copy = strdup(value);
+        char *save = NULL;
+        unsigned n = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+                if (modules && !is_module_name(w))
+                        return fail(ret_error, filename, line, key,
+                                    "'%s' is not a module name; valid: names as modprobe takes them (e.g. 'dm_crypt "
+                                    "nvme'), without .ko or a path", w);
+                if (!modules && strchr(w, '/') && *w != '/')
+                        return fail(ret_error, filename, line, key,
+                                    "'%s' is a relative path; valid: absolute paths or program names found in PATH", w);
+                if (strv_length(*field) >= KDUMP_CONF_LIST_MAX)
+                        return fail(ret_error, filename, line, key, "more than %u entries", KDUMP_CONF_LIST_MAX);
+                if (strv_append(field, w) < 0)
+                        return -ENOMEM;
+                n++;
+        }
+        if (n == 0)
+                return fail(ret_error, filename, line, key, "needs at least one %s", modules ? "module name" : "program");
+        return 0;
+}
+
+static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, const char *filename, char **ret_error) {
+        struct seen_lines seen = {};
+        unsigned line_no = 0;
         const char *p = text;
         int r;
-
-        c = calloc(1, sizeof(*c));
-        if (!c)
-                return -ENOMEM;
 
         while (*p) {
                 char buf[KDUMP_CONF_LINE_MAX + 1];
@@ -101,7 +248,7 @@ int kdump_config_parse(const char *text, const char *filename, kdump_config **re
 
                 line_no++;
                 if (n > KDUMP_CONF_LINE_MAX)
-                        return fail(ret_error, filename, line_no, "line is longer than %u characters", KDUMP_CONF_LINE_MAX);
+                        return fail(ret_error, filename, line_no, NULL, "line is longer than %u characters", KDUMP_CONF_LINE_MAX);
                 memcpy(buf, p, n);
                 buf[n] = 0;
                 p += n;
@@ -109,7 +256,7 @@ int kdump_config_parse(const char *text, const char *filename, kdump_config **re
                         p++;
 
                 if (memchr(buf, 0, n) || strlen(buf) != n)
-                        return fail(ret_error, filename, line_no, "line contains a NUL byte");
+                        return fail(ret_error, filename, line_no, NULL, "line contains a NUL byte");
 
                 /* Trim; blank lines and whole-line comments are skipped,
                  * as in kdump-utils. */
@@ -127,86 +274,258 @@ int kdump_config_parse(const char *text, const char *filename, kdump_config **re
                 }
 
                 if (strchr(value, '"') || strchr(value, '\''))
-                        return fail(ret_error, filename, line_no,
-                                    "quotes are not supported in '%s': write the value without them", key);
+                        return fail(ret_error, filename, line_no, key,
+                                    "quotes are not supported; write the value without them");
 
                 if (strv_contains(kdump_config_fstypes, key)) {
                         if (*value == 0)
-                                return fail(ret_error, filename, line_no,
-                                            "'%s' needs a device: /dev/<name>, UUID=<uuid> or LABEL=<label>", key);
+                                return fail(ret_error, filename, line_no, key,
+                                            "needs a device: /dev/<name>, UUID=<uuid> or LABEL=<label>");
                         if (strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no,
-                                            "'%s' takes exactly one device, got '%s'", key, value);
-                        if (c->target_line)
-                                return fail(ret_error, filename, line_no,
+                                return fail(ret_error, filename, line_no, key,
+                                            "takes exactly one device, got '%s'", value);
+                        if (seen.target)
+                                return fail(ret_error, filename, line_no, key,
                                             "a dump target was already set on line %u; only one target is allowed",
-                                            c->target_line);
-                        r = parse_device(value, filename, line_no, ret_error);
+                                            seen.target);
+                        r = parse_device(key, value, filename, line_no, ret_error);
                         if (r < 0)
                                 return r;
                         if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
                                 return -ENOMEM;
-                        c->target_line = line_no;
+                        seen.target = c->target_line = line_no;
                 } else if (strcmp(key, "path") == 0) {
                         if (*value != '/')
-                                return fail(ret_error, filename, line_no,
-                                            "path must be an absolute directory on the dump target, got '%s'", value);
+                                return fail(ret_error, filename, line_no, key,
+                                            "must be an absolute directory on the dump target, got '%s'", value);
                         if (strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, "path must not contain white space: '%s'", value);
-                        if (path_line)
-                                return fail(ret_error, filename, line_no, "path was already set on line %u", path_line);
+                                return fail(ret_error, filename, line_no, key, "must not contain white space: '%s'", value);
+                        if ((r = once(&seen.path, line_no, key, filename, ret_error)) < 0)
+                                return r;
                         if (set_string(&c->path, value) < 0)
                                 return -ENOMEM;
-                        path_line = line_no;
                 } else if (strcmp(key, "core_collector") == 0) {
                         if (*value == 0)
-                                return fail(ret_error, filename, line_no,
-                                            "core_collector needs a command, e.g. 'core_collector %s'",
-                                            KDUMP_CONF_DEFAULT_COLLECTOR);
-                        if (collector_line)
-                                return fail(ret_error, filename, line_no, "core_collector was already set on line %u",
-                                            collector_line);
+                                return fail(ret_error, filename, line_no, key,
+                                            "needs a command, e.g. 'core_collector %s'", KDUMP_CONF_DEFAULT_COLLECTOR);
+                        if ((r = once(&seen.collector, line_no, key, filename, ret_error)) < 0)
+                                return r;
                         if (set_string(&c->core_collector, value) < 0)
                                 return -ENOMEM;
-                        collector_line = line_no;
                 } else if (strcmp(key, "loader") == 0) {
                         /* kdumpctl start --loader: kexec_file_load, kexec_load, or the first falling back to the second */
                         if (!strv_contains((const char *const[]) { "file", "classic", "auto", NULL }, value))
-                                return fail(ret_error, filename, line_no, "loader must be file, classic or auto, got '%s'", value);
+                                return fail(ret_error, filename, line_no, key, "must be file, classic or auto, got '%s'", value);
+                        if ((r = once(&seen.loader, line_no, key, filename, ret_error)) < 0)
+                                return r;
                         if (set_string(&c->loader, value) < 0)
                                 return -ENOMEM;
+                } else if (strcmp(key, "failure_action") == 0 || strcmp(key, "default") == 0) {
+                        /* "default" is kdump-utils' older name for failure_action. */
+                        if ((r = once(&seen.failure_action, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        r = parse_action(key, value, true, filename, line_no, &c->failure_action, ret_error);
+                        if (r < 0)
+                                return r;
+                } else if (strcmp(key, "final_action") == 0) {
+                        if ((r = once(&seen.final_action, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        r = parse_action(key, value, false, filename, line_no, &c->final_action, ret_error);
+                        if (r < 0)
+                                return r;
+                } else if (strcmp(key, "kdump_pre") == 0 || strcmp(key, "kdump_post") == 0) {
+                        bool pre = strcmp(key, "kdump_pre") == 0;
+                        if ((r = once(pre ? &seen.kdump_pre : &seen.kdump_post, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        r = parse_program(key, value, filename, line_no, pre ? &c->kdump_pre : &c->kdump_post, ret_error);
+                        if (r < 0)
+                                return r;
+                } else if (strcmp(key, "extra_bins") == 0 || strcmp(key, "extra_modules") == 0) {
+                        bool modules = strcmp(key, "extra_modules") == 0;
+                        r = parse_list(key, value, modules, filename, line_no, modules ? &c->extra_modules : &c->extra_bins,
+                                       ret_error);
+                        if (r < 0)
+                                return r;
+                } else if (strcmp(key, "force_rebuild") == 0 || strcmp(key, "force_no_rebuild") == 0) {
+                        bool no = strcmp(key, "force_no_rebuild") == 0;
+                        if ((r = once(no ? &seen.force_no_rebuild : &seen.force_rebuild, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        r = parse_bool01(key, value, filename, line_no, no ? &c->force_no_rebuild : &c->force_rebuild, ret_error);
+                        if (r < 0)
+                                return r;
+                        snprintf(no ? ctx->force_no_rebuild_at : ctx->force_rebuild_at, sizeof(ctx->force_rebuild_at),
+                                 "%s:%u", filename, line_no);
+                } else if (strcmp(key, "auto_reset_crashkernel") == 0) {
+                        if ((r = once(&seen.auto_reset, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (strcmp(value, "yes") == 0)
+                                c->auto_reset_crashkernel = true;
+                        else if (strcmp(value, "no") == 0)
+                                c->auto_reset_crashkernel = false;
+                        else
+                                return fail(ret_error, filename, line_no, key, "invalid value '%s'; valid: yes or no", value);
                 } else if (strv_contains(known_unimplemented, key))
-                        return fail(ret_error, filename, line_no,
-                                    "'%s' is a kdump.conf option that kdumpd does not support yet; remove the line "
-                                    "(supported: ext4, xfs, path, core_collector)", key);
+                        return fail(ret_error, filename, line_no, key,
+                                    "a kdump.conf option that kdumpd does not support yet; remove the line "
+                                    "(supported: " SUPPORTED_KEYS ")");
                 else
-                        return fail(ret_error, filename, line_no,
-                                    "unknown option '%s' (supported: ext4, xfs, path, core_collector)", key);
+                        return fail(ret_error, filename, line_no, key, "unknown option (supported: " SUPPORTED_KEYS ")");
         }
+        return 0;
+}
 
+static int finish(kdump_config *c, const struct load_ctx *ctx, const char *filename, char **ret_error) {
+        if (c->force_rebuild && c->force_no_rebuild)
+                return fail(ret_error, filename, 0, "force_rebuild",
+                            "force_rebuild 1 (%s) and force_no_rebuild 1 (%s) contradict each other; set at most one to 1",
+                            ctx->force_rebuild_at, ctx->force_no_rebuild_at);
         if (!c->path && set_string(&c->path, KDUMP_CONF_DEFAULT_PATH) < 0)
                 return -ENOMEM;
         if (!c->core_collector && set_string(&c->core_collector, KDUMP_CONF_DEFAULT_COLLECTOR) < 0)
                 return -ENOMEM;
+        return 0;
+}
 
+int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        struct load_ctx ctx = {};
+        int r;
+
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        r = parse_into(c, &ctx, text, filename, ret_error);
+        if (r < 0)
+                return r;
+        r = finish(c, &ctx, filename, ret_error);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+static int cmp_names(const void *a, const void *b) {
+        return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The *.conf names in dir, sorted (strcmp: lexical in the C locale). */
+static int list_dropins(const char *dir, char ***ret, size_t *ret_n) {
+        char **names = NULL;
+        size_t n = 0;
+        DIR *d;
+        struct dirent *de;
+        int r = 0;
+
+        d = opendir(dir);
+        if (!d) {
+                *ret = NULL;
+                *ret_n = 0;
+                return errno == ENOENT || errno == ENOTDIR ? 0 : negative_errno();
+        }
+        while ((de = readdir(d))) {
+                size_t len = strlen(de->d_name);
+                char **t;
+
+                if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".conf") != 0)
+                        continue;
+                if (n >= KDUMP_CONF_LIST_MAX) {
+                        r = -E2BIG;
+                        break;
+                }
+                t = realloc(names, (n + 2) * sizeof(char *));
+                if (!t || !(t[n] = strdup(de->d_name))) {
+                        if (t)
+                                names = t;
+                        r = -ENOMEM;
+                        break;
+                }
+                names = t;
+                names[++n] = NULL;
+        }
+        closedir(d);
+        if (r < 0) {
+                if (names)
+                        names[n] = NULL;
+                strv_free(names);
+                return r;
+        }
+        if (n > 1)
+                qsort(names, n, sizeof(char *), cmp_names);
+        *ret = names;
+        *ret_n = n;
+        return 0;
+}
+
+static int read_error(const char *filename, int r, char **ret_error) {
+        if (ret_error) {
+                free(*ret_error);
+                if (asprintf(ret_error, "%s: cannot read: %s", filename, strerror(-r)) < 0)
+                        *ret_error = NULL;
+        }
+        return r;
+}
+
+int kdump_config_load_with_dropins(const char *filename, const char *dropin_dir, kdump_config **ret, char **ret_error) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *text = NULL;
+        struct load_ctx ctx = {};
+        char **names = NULL;
+        size_t n = 0;
+        int r;
+
+        c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+
+        r = read_full_file(filename, &text, NULL);
+        if (r < 0 && r != -ENOENT) /* no file: all defaults */
+                return read_error(filename, r, ret_error);
+        if (r >= 0) {
+                r = parse_into(c, &ctx, text, filename, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        if (dropin_dir) {
+                r = list_dropins(dropin_dir, &names, &n);
+                if (r < 0)
+                        return read_error(dropin_dir, r, ret_error);
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *path = NULL, *t = NULL;
+
+                if (asprintf(&path, "%s/%s", dropin_dir, names[i]) < 0) {
+                        r = -ENOMEM;
+                        break;
+                }
+                r = read_full_file(path, &t, NULL);
+                if (r < 0) {
+                        r = read_error(path, r, ret_error);
+                        break;
+                }
+                /* A drop-in's target replaces the main file's: the one
+                 * target rule applies per file. */
+                r = parse_into(c, &ctx, t, path, ret_error);
+                if (r < 0)
+                        break;
+        }
+        strv_free(names);
+        if (r < 0)
+                return r;
+
+        r = finish(c, &ctx, filename, ret_error);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(c);
         return 0;
 }
 
 int kdump_config_load(const char *filename, kdump_config **ret, char **ret_error) {
-        _cleanup_free_ char *text = NULL;
-        int r;
+        _cleanup_free_ char *dropins = NULL;
 
-        r = read_full_file(filename, &text, NULL);
-        if (r == -ENOENT)
-                /* No file is a valid configuration: all defaults. */
-                return kdump_config_parse("", filename, ret, ret_error);
-        if (r < 0) {
-                if (ret_error && asprintf(ret_error, "%s: cannot read: %s", filename, strerror(-r)) < 0)
-                        *ret_error = NULL;
-                return r;
-        }
-        return kdump_config_parse(text, filename, ret, ret_error);
+        if (asprintf(&dropins, "%s.d", filename) < 0)
+                return -ENOMEM;
+        return kdump_config_load_with_dropins(filename, dropins, ret, ret_error);
 }
 
 void kdump_config_argv_free(char **argv) {

@@ -6,6 +6,20 @@
  *   ext4 UUID=...          the dump target: <fstype> <device>
  *   path /var/crash        directory on the target
  *   core_collector kdump-collect -l -d 31
+ *   failure_action reboot  (alias: default) reboot, halt or poweroff when the capture fails
+ *   final_action reboot    reboot, halt or poweroff after a successful capture
+ *   kdump_pre /usr/local/bin/pre    run in the capture before the dump (non-zero: no dump)
+ *   kdump_post /usr/local/bin/post  run after it, with the dump's exit status as $1
+ *   extra_bins /usr/bin/foo ...     more programs in the capture initramfs
+ *   extra_modules mod1 mod2 ...     more modules, loaded in the capture
+ *   force_rebuild 0|1, force_no_rebuild 0|1
+ *   auto_reset_crashkernel yes|no
+ *   loader file|classic|auto
+ *
+ * kdump_config_load() reads the file, then the drop-ins "<file>.d/<name>.conf"
+ * (/etc/kdump.conf.d/) in lexical order: a key set in a later file replaces
+ * the earlier value; extra_bins and extra_modules add to the lists.  Within
+ * one file a key may be given once (the lists: any number of times).
  *
  * The parser is pure: it works on text, so that it can be tested on fixture
  * files, and it never logs; a bad line yields -EINVAL and a message that
@@ -20,6 +34,16 @@
 #define KDUMP_CONF_DEFAULT_COLLECTOR "kdump-collect -l -d 31"
 /* A sanity bound, not a kernel limit: kdump.conf is a short hand-written file. */
 #define KDUMP_CONF_LINE_MAX 4096
+/* A sanity bound for extra_bins / extra_modules entries, and drop-ins. */
+#define KDUMP_CONF_LIST_MAX 256
+
+enum kdump_action {
+        KDUMP_ACTION_REBOOT,           /* the default of both actions */
+        KDUMP_ACTION_HALT,
+        KDUMP_ACTION_POWEROFF,
+};
+
+const char *kdump_action_to_string(enum kdump_action a);
 
 typedef struct kdump_config {
         /* Dump target; both NULL when none is configured, which means "the
@@ -31,10 +55,23 @@ typedef struct kdump_config {
         char *path;            /* absolute, on the target */
         char *core_collector;  /* command line, split on white space when run */
         char *loader;          /* "file", "classic", "auto"; NULL = not set (auto) */
+
+        enum kdump_action failure_action;
+        enum kdump_action final_action;
+        char *kdump_pre;       /* absolute path, NULL: none */
+        char *kdump_post;
+        char **extra_bins;     /* NULL-terminated, NULL: none */
+        char **extra_modules;
+        bool force_rebuild;
+        bool force_no_rebuild;
+        bool auto_reset_crashkernel;
 } kdump_config;
 
 int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error);
+/* The file, then <filename>.d/<name>.conf.  A missing file is all defaults. */
 int kdump_config_load(const char *filename, kdump_config **ret, char **ret_error);
+/* The same, with the drop-in directory given (NULL: none). */
+int kdump_config_load_with_dropins(const char *filename, const char *dropin_dir, kdump_config **ret, char **ret_error);
 kdump_config *kdump_config_free(kdump_config *c);
 
 static inline void kdump_config_freep(kdump_config **c) {
@@ -50,3 +87,6 @@ extern const char *const kdump_config_fstypes[];
  * parser has already refused quotes. */
 int kdump_config_collector_argv(const kdump_config *c, char ***ret_argv);
 void kdump_config_argv_free(char **argv);
+static inline void kdump_config_argv_freep(char ***argv) {
+        kdump_config_argv_free(*argv);
+}

@@ -6,10 +6,12 @@
  * capture never hangs the machine.
  *
  *   mount /proc /sys /dev -> load modules -> wait for the target ->
- *   mount it -> <path>/<date>/vmcore-dmesg.txt -> vmcore-incomplete ->
- *   rename to vmcore -> sync -> reboot
+ *   mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
+ *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
+ *   final_action (failure_action when something failed), as in kdump-utils
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -139,9 +141,24 @@ static int make_dump_dir(const char *base, char **ret) {
         return 0;
 }
 
-static int capture(void) {
-        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
-        _cleanup_free_ char *err = NULL, *devnode = NULL, *base = NULL, *dir = NULL,
+/* kdump_post gets the dump's exit status as $1, as in kdump-utils. */
+static void run_post(const kdump_config *c, int status) {
+        char arg[16];
+        int r;
+
+        if (!c->kdump_post)
+                return;
+        snprintf(arg, sizeof(arg), "%d", status);
+        log_info("Running kdump_post %s %s.", c->kdump_post, arg);
+        r = run((char *const[]) { c->kdump_post, arg, NULL });
+        if (r != 0)
+                log_warning("kdump_post %s exited with status %d.", c->kdump_post, r);
+}
+
+/* 0: dump saved (or skipped on kdump_pre's request: *ret_skipped), < 0:
+ * failed, failure_action follows. */
+static int capture(const kdump_config *c, bool *ret_skipped) {
+        _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL,
                             *incomplete = NULL, *final = NULL, *dmesg = NULL;
         char **collector = NULL;
         double t0, t1;
@@ -150,9 +167,6 @@ static int capture(void) {
         if (access("/proc/vmcore", R_OK) < 0)
                 return log_error_errno(errno, "No /proc/vmcore (%m): this is not a capture kernel, nothing to save.");
 
-        r = kdump_config_load(CAPTURE_CONF, &c, &err);
-        if (r < 0)
-                return log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
@@ -171,6 +185,19 @@ static int capture(void) {
         if (mount(devnode, CAPTURE_MOUNTPOINT, c->fstype, 0, NULL) < 0)
                 return log_error_errno(errno, "Failed to mount dump target %s (%s) as %s: %m", c->device, devnode, c->fstype);
         log_info("Mounted %s (%s) on %s.", c->device, devnode, CAPTURE_MOUNTPOINT);
+
+        if (c->kdump_pre) {
+                log_info("Running kdump_pre %s.", c->kdump_pre);
+                r = run((char *const[]) { c->kdump_pre, NULL });
+                if (r != 0) {
+                        /* kdump-utils: a non-zero kdump_pre means no dump,
+                         * straight to the final action. */
+                        log_warning("kdump_pre %s exited with status %d: no dump is saved.", c->kdump_pre, r);
+                        (void) umount(CAPTURE_MOUNTPOINT);
+                        *ret_skipped = true;
+                        return 0;
+                }
+        }
 
         if (asprintf(&base, "%s%s", CAPTURE_MOUNTPOINT, c->path) < 0)
                 return log_oom();
@@ -216,12 +243,18 @@ static int capture(void) {
         }
         if (r != 0) {
                 sync();
-                return log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
-                                       r, incomplete);
+                log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
+                                r, incomplete);
+                run_post(c, r);
+                sync();
+                return -EIO;
         }
 
-        if (fsync_path(incomplete, 0) < 0 || rename(incomplete, final) < 0)
-                return log_error_errno(errno, "Failed to complete %s: %m", final);
+        if (fsync_path(incomplete, 0) < 0 || rename(incomplete, final) < 0) {
+                r = log_error_errno(errno, "Failed to complete %s: %m", final);
+                run_post(c, 1);
+                return r;
+        }
         (void) fsync_path(dir, O_DIRECTORY);
         sync();
 
@@ -234,13 +267,35 @@ static int capture(void) {
                          (unsigned long long) size, t1 - t0);
                 log_info("capture kernel uptime at dump end: %.2f s", t1);
         }
+        run_post(c, 0);
+        sync();
 
         if (umount(CAPTURE_MOUNTPOINT) < 0)
                 log_warning_errno(errno, "Failed to unmount %s: %m", CAPTURE_MOUNTPOINT);
         return 0;
 }
 
+static int action_to_reboot_cmd(enum kdump_action a) {
+        switch (a) {
+        case KDUMP_ACTION_HALT: return RB_HALT_SYSTEM;
+        case KDUMP_ACTION_POWEROFF: return RB_POWER_OFF;
+        default: return RB_AUTOBOOT;
+        }
+}
+
+static const char *action_verb(enum kdump_action a) {
+        switch (a) {
+        case KDUMP_ACTION_HALT: return "halting";
+        case KDUMP_ACTION_POWEROFF: return "powering off";
+        default: return "rebooting";
+        }
+}
+
 int main(int argc, char *argv[]) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL;
+        enum kdump_action action = KDUMP_ACTION_REBOOT;
+        bool skipped = false;
         int r;
 
         umask(0077);
@@ -250,14 +305,24 @@ int main(int argc, char *argv[]) {
         setenv("PATH", CAPTURE_PATH_ENV, 1);
 
         log_info("Capture kernel started (uptime %.2f s): saving the crashed kernel's memory.", uptime());
-        r = capture();
+        r = kdump_config_load(CAPTURE_CONF, &c, &err);
         if (r < 0)
-                log_error("Capture failed; rebooting without a complete dump.");
+                log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
         else
-                log_info("Capture complete; rebooting.");
+                r = capture(c, &skipped);
+        if (r < 0) {
+                /* Without a configuration, kdump-utils' default: reboot. */
+                action = c ? c->failure_action : KDUMP_ACTION_REBOOT;
+                log_error("Capture failed; %s without a complete dump (failure_action %s).", action_verb(action),
+                          kdump_action_to_string(action));
+        } else {
+                action = c->final_action;
+                log_info("%s; %s (final_action %s).", skipped ? "Dump skipped by kdump_pre" : "Capture complete",
+                         action_verb(action), kdump_action_to_string(action));
+        }
 
         sync();
-        (void) reboot(RB_AUTOBOOT);
+        (void) reboot(action_to_reboot_cmd(action));
         /* reboot() only returns on failure: never exit PID 1 (that panics). */
         for (;;)
                 pause();

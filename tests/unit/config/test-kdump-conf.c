@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "config/kdump-conf.h"
 #include "tests.h"
@@ -60,29 +62,177 @@ TEST(error_names_file_line_and_key) {
         ASSERT_ERR(kdump_config_load(test_fixture("config/bad-key.conf"), &c, &err), EINVAL);
         ASSERT_TRUE(c == NULL);
         ASSERT_CONTAINS(err, "config/bad-key.conf:3: ");
-        ASSERT_CONTAINS(err, "unknown option 'dumplevel'");
-        ASSERT_CONTAINS(err, "supported: ext4, xfs, path, core_collector");
+        ASSERT_CONTAINS(err, "dumplevel: unknown option");
+        ASSERT_CONTAINS(err, "supported: ext4, xfs, path, core_collector, failure_action");
 }
 
+/* Every error: file, line, key, and what would be valid. */
 static const struct {
         const char *text;
         const char *error;
 } bad[] = {
-        { "ext4\n", "x.conf:1: 'ext4' needs a device" },
-        { "ext4 sdb1\n", "x.conf:1: invalid device 'sdb1'" },
-        { "ext4 UUID=\n", "invalid device 'UUID='" },
-        { "ext4 /dev/vdb /dev/vdc\n", "takes exactly one device" },
-        { "xfs /dev/vdb\next4 /dev/vdc\n", "x.conf:2: a dump target was already set on line 1" },
-        { "path var/crash\n", "x.conf:1: path must be an absolute directory" },
-        { "\n\npath /a\npath /b\n", "x.conf:4: path was already set on line 3" },
-        { "core_collector\n", "core_collector needs a command" },
-        { "core_collector \"makedumpfile -l\"\n", "quotes are not supported" },
-        { "nfs server:/export\n", "'nfs' is a kdump.conf option that kdumpd does not support yet" },
-        { "failure_action shell\n", "'failure_action' is a kdump.conf option" },
-        { "btrfs /dev/vdb\n", "does not support yet" },
-        { "hello world\n", "unknown option 'hello'" },
-        { "loader kexec\n", "x.conf:1: loader must be file, classic or auto" },
+        { "ext4\n", "x.conf:1: ext4: needs a device: /dev/<name>, UUID=<uuid> or LABEL=<label>" },
+        { "ext4 sdb1\n", "x.conf:1: ext4: invalid device 'sdb1': expected /dev/<name>, UUID=<uuid> or LABEL=<label>" },
+        { "ext4 UUID=\n", "ext4: invalid device 'UUID='" },
+        { "ext4 /dev/vdb /dev/vdc\n", "x.conf:1: ext4: takes exactly one device" },
+        { "xfs /dev/vdb\next4 /dev/vdc\n", "x.conf:2: ext4: a dump target was already set on line 1" },
+        { "path var/crash\n", "x.conf:1: path: must be an absolute directory on the dump target, got 'var/crash'" },
+        { "path /a b\n", "x.conf:1: path: must not contain white space" },
+        { "\n\npath /a\npath /b\n", "x.conf:4: path: already set on line 3" },
+        { "core_collector\n", "x.conf:1: core_collector: needs a command, e.g. 'core_collector kdump-collect -l -d 31'" },
+        { "core_collector a\ncore_collector b\n", "x.conf:2: core_collector: already set on line 1" },
+        { "core_collector \"makedumpfile -l\"\n", "x.conf:1: core_collector: quotes are not supported" },
+        { "loader kexec\n", "x.conf:1: loader: must be file, classic or auto, got 'kexec'" },
+        { "loader file\nloader auto\n", "x.conf:2: loader: already set on line 1" },
+        { "failure_action shell\n", "x.conf:1: failure_action: 'shell' is not supported yet" },
+        { "failure_action dump_to_rootfs\n", "failure_action: 'dump_to_rootfs' is not supported yet" },
+        { "failure_action shell\n", "use reboot, halt or poweroff" },
+        { "failure_action explode\n", "x.conf:1: failure_action: invalid action 'explode'; valid: reboot, halt, poweroff" },
+        { "failure_action\n", "failure_action: invalid action ''; valid: reboot, halt, poweroff" },
+        { "default shell\n", "x.conf:1: default: 'shell' is not supported yet" },
+        { "default halt\nfailure_action reboot\n", "x.conf:2: failure_action: already set on line 1" },
+        { "final_action shell\n", "x.conf:1: final_action: invalid action 'shell'; valid: reboot, halt, poweroff" },
+        { "final_action halt\nfinal_action halt\n", "x.conf:2: final_action: already set on line 1" },
+        { "kdump_pre\n", "x.conf:1: kdump_pre: needs the absolute path of a program" },
+        { "kdump_pre bin/pre\n", "x.conf:1: kdump_pre: 'bin/pre' is not an absolute path; valid: /path/to/program" },
+        { "kdump_post /bin/post --now\n", "x.conf:1: kdump_post: takes one program without arguments" },
+        { "kdump_post /a\nkdump_post /b\n", "x.conf:2: kdump_post: already set on line 1" },
+        { "extra_bins\n", "x.conf:1: extra_bins: needs at least one program" },
+        { "extra_bins usr/bin/foo\n", "x.conf:1: extra_bins: 'usr/bin/foo' is a relative path; valid: absolute paths" },
+        { "extra_modules\n", "x.conf:1: extra_modules: needs at least one module name" },
+        { "extra_modules nvme dm-crypt.ko\n", "x.conf:1: extra_modules: 'dm-crypt.ko' is not a module name; valid: names as modprobe takes them" },
+        { "extra_modules kernel/fs/ext4\n", "'kernel/fs/ext4' is not a module name" },
+        { "force_rebuild yes\n", "x.conf:1: force_rebuild: invalid value 'yes'; valid: 0 or 1" },
+        { "force_no_rebuild 2\n", "x.conf:1: force_no_rebuild: invalid value '2'; valid: 0 or 1" },
+        { "force_rebuild 1\nforce_rebuild 0\n", "x.conf:2: force_rebuild: already set on line 1" },
+        { "force_rebuild 1\nforce_no_rebuild 1\n",
+          "force_rebuild 1 (x.conf:1) and force_no_rebuild 1 (x.conf:2) contradict each other; set at most one to 1" },
+        { "auto_reset_crashkernel 1\n", "x.conf:1: auto_reset_crashkernel: invalid value '1'; valid: yes or no" },
+        { "auto_reset_crashkernel yes\nauto_reset_crashkernel no\n", "x.conf:2: auto_reset_crashkernel: already set on line 1" },
+        { "nfs server:/export\n", "x.conf:1: nfs: a kdump.conf option that kdumpd does not support yet; remove the line (supported: " },
+        { "ssh user@host\n", "ssh: a kdump.conf option that kdumpd does not support yet" },
+        { "raw /dev/sdb1\n", "raw: a kdump.conf option that kdumpd does not support yet" },
+        { "dracut_args --omit x\n", "dracut_args: a kdump.conf option that kdumpd does not support yet" },
+        { "btrfs /dev/vdb\n", "btrfs: a kdump.conf option that kdumpd does not support yet" },
+        { "hello world\n", "x.conf:1: hello: unknown option (supported: ext4, xfs" },
 };
+
+TEST(every_key) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL;
+
+        ASSERT_OK(kdump_config_parse("xfs UUID=1234\n"
+                                     "path /dumps\n"
+                                     "core_collector kdump-collect -z -d 17\n"
+                                     "loader file\n"
+                                     "failure_action poweroff\n"
+                                     "final_action halt\n"
+                                     "kdump_pre /usr/local/bin/pre\n"
+                                     "kdump_post /usr/local/bin/post\n"
+                                     "extra_bins /usr/bin/strace lsblk\n"
+                                     "extra_bins /usr/bin/df\n"
+                                     "extra_modules nvme dm_crypt\n"
+                                     "extra_modules dm-mod\n"
+                                     "force_rebuild 1\n"
+                                     "force_no_rebuild 0\n"
+                                     "auto_reset_crashkernel yes\n", "x.conf", &c, &err));
+        ASSERT_STREQ(c->fstype, "xfs");
+        ASSERT_STREQ(c->device, "UUID=1234");
+        ASSERT_STREQ(c->path, "/dumps");
+        ASSERT_STREQ(c->core_collector, "kdump-collect -z -d 17");
+        ASSERT_STREQ(c->loader, "file");
+        ASSERT_EQ(c->failure_action, KDUMP_ACTION_POWEROFF);
+        ASSERT_EQ(c->final_action, KDUMP_ACTION_HALT);
+        ASSERT_STREQ(c->kdump_pre, "/usr/local/bin/pre");
+        ASSERT_STREQ(c->kdump_post, "/usr/local/bin/post");
+        ASSERT_STREQ(c->extra_bins[0], "/usr/bin/strace");
+        ASSERT_STREQ(c->extra_bins[1], "lsblk");
+        ASSERT_STREQ(c->extra_bins[2], "/usr/bin/df");
+        ASSERT_TRUE(c->extra_bins[3] == NULL);
+        ASSERT_STREQ(c->extra_modules[0], "nvme");
+        ASSERT_STREQ(c->extra_modules[2], "dm-mod");
+        ASSERT_TRUE(c->extra_modules[3] == NULL);
+        ASSERT_TRUE(c->force_rebuild);
+        ASSERT_TRUE(!c->force_no_rebuild);
+        ASSERT_TRUE(c->auto_reset_crashkernel);
+}
+
+TEST(action_defaults_and_alias) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL, *d = NULL;
+
+        ASSERT_OK(kdump_config_parse("", "x.conf", &c, NULL));
+        ASSERT_EQ(c->failure_action, KDUMP_ACTION_REBOOT);
+        ASSERT_EQ(c->final_action, KDUMP_ACTION_REBOOT);
+        ASSERT_TRUE(!c->auto_reset_crashkernel && !c->force_rebuild && !c->force_no_rebuild);
+        ASSERT_TRUE(c->kdump_pre == NULL && c->extra_bins == NULL && c->extra_modules == NULL);
+        /* "default" is kdump-utils' old name of failure_action. */
+        ASSERT_OK(kdump_config_parse("default halt\n", "x.conf", &d, NULL));
+        ASSERT_EQ(d->failure_action, KDUMP_ACTION_HALT);
+        ASSERT_STREQ(kdump_action_to_string(KDUMP_ACTION_POWEROFF), "poweroff");
+}
+
+static void write_text(const char *path, const char *text) {
+        FILE *f = fopen(path, "we");
+        ASSERT_TRUE(f != NULL);
+        fputs(text, f);
+        fclose(f);
+}
+
+TEST(dropins_override_in_lexical_order) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL;
+        char main_conf[4096], dir[4200], p[4400];
+
+        snprintf(main_conf, sizeof(main_conf), "%s", test_tmp("kdump.conf"));
+        snprintf(dir, sizeof(dir), "%s.d", main_conf);
+        ASSERT_OK(mkdir_p(dir, 0755));
+        write_text(main_conf, "ext4 LABEL=MAIN\npath /main\nfinal_action halt\nextra_modules nvme\n");
+        snprintf(p, sizeof(p), "%s/20-second.conf", dir);
+        write_text(p, "path /second\nextra_modules dm_crypt\n");
+        snprintf(p, sizeof(p), "%s/10-first.conf", dir);
+        write_text(p, "path /first\nxfs UUID=abcd\nfinal_action poweroff\n");
+        snprintf(p, sizeof(p), "%s/30-ignored.conf.disabled", dir);
+        write_text(p, "path /never\n");
+
+        ASSERT_OK(kdump_config_load(main_conf, &c, &err));
+        ASSERT_STREQ(c->path, "/second");          /* 20- after 10- */
+        ASSERT_STREQ(c->fstype, "xfs");            /* the drop-in's target replaces the main one */
+        ASSERT_STREQ(c->device, "UUID=abcd");
+        ASSERT_EQ(c->final_action, KDUMP_ACTION_POWEROFF);
+        ASSERT_STREQ(c->extra_modules[0], "nvme"); /* lists add up */
+        ASSERT_STREQ(c->extra_modules[1], "dm_crypt");
+        ASSERT_TRUE(c->extra_modules[2] == NULL);
+}
+
+TEST(dropin_error_names_the_dropin) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL;
+        char main_conf[4096], dir[4200], p[4400];
+
+        snprintf(main_conf, sizeof(main_conf), "%s", test_tmp("bad.conf"));
+        snprintf(dir, sizeof(dir), "%s.d", main_conf);
+        ASSERT_OK(mkdir_p(dir, 0755));
+        write_text(main_conf, "force_rebuild 1\n");
+        snprintf(p, sizeof(p), "%s/50-x.conf", dir);
+        write_text(p, "# comment\nfinal_action explode\n");
+        ASSERT_ERR(kdump_config_load(main_conf, &c, &err), EINVAL);
+        ASSERT_CONTAINS(err, "bad.conf.d/50-x.conf:2: final_action: invalid action 'explode'");
+
+        write_text(p, "force_no_rebuild 1\n");
+        free(err);
+        err = NULL;
+        ASSERT_ERR(kdump_config_load(main_conf, &c, &err), EINVAL);
+        ASSERT_CONTAINS(err, "bad.conf:1) and force_no_rebuild 1 (");
+        ASSERT_CONTAINS(err, "50-x.conf:1) contradict each other");
+}
+
+TEST(no_dropin_dir) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        write_text(test_tmp("solo.conf"), "path /solo\n");
+        ASSERT_OK(kdump_config_load(test_tmp("solo.conf"), &c, NULL));
+        ASSERT_STREQ(c->path, "/solo");
+}
 
 TEST(loader_key) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;
