@@ -46,6 +46,7 @@
 #include "config/kdump-conf.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
+#include "kdumpd/verbs-crashkernel.h"
 
 /* One reload for a burst: onlining 64 CPUs makes 64 events. */
 #define RELOAD_DELAY_USEC (2ULL * 1000000ULL)
@@ -352,6 +353,36 @@ static void record_new_dumps(daemon_state *d) {
                 log_info("Recorded %u new dump%s from %s in the journal.", recorded, recorded == 1 ? "" : "s", dir);
 }
 
+/* auto_reset_crashkernel yes: keep the boot loader's crashkernel= at the
+ * recommendation (kdumpctl reset-crashkernel), effective at the next boot.
+ * reset-crashkernel changes nothing when the value is already there. */
+static void auto_reset_crashkernel(daemon_state *d) {
+        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *out = NULL;
+        struct crashkernel_paths p;
+        size_t size = 0;
+        FILE *f;
+        int r;
+
+        if (kdump_config_load(config, &c, NULL) < 0 || !c->auto_reset_crashkernel)
+                return;
+        crashkernel_paths_init(&p, d->settings.state_dir, NULL);
+        f = open_memstream(&out, &size);
+        if (!f) {
+                log_oom();
+                return;
+        }
+        r = verb_reset_crashkernel(&p, f);
+        fclose(f);
+        if (r < 0)
+                return; /* logged */
+        if (out && strstr(out, "already has") && !strstr(out, "(was") && !strstr(out, "added"))
+                return;
+        (void) sd_journal_send("MESSAGE=kdumpd: auto_reset_crashkernel: %s", out ? out : "",
+                               "PRIORITY=5", "KDUMPD_REASON=auto_reset_crashkernel", NULL);
+}
+
 static int watch_file(daemon_state *d, const char *path) {
         return sd_event_add_inotify(d->event, NULL, path,
                                     IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB,
@@ -409,6 +440,7 @@ static int run(daemon_state *d) {
         (void) do_load(d, "start");
         (void) sd_notify(false, "READY=1");
         record_new_dumps(d);
+        auto_reset_crashkernel(d);
 
         r = sd_event_loop(d->event);
         if (r < 0)
