@@ -40,7 +40,7 @@ int crashkernel_estimate(const struct crashkernel_inputs *in, struct crashkernel
         add(&e, "Capture kernel (init_size)", ALIGN_UP(init_size, 4096),
             in->kernel_init_size ? "bzImage setup header" : "typical: Debian 6.1 bzImage");
         add(&e, "Kernel runtime allocations", runtime,
-            in->runtime_base ? "measured" : "estimate, not yet measured");
+            in->runtime_base ? "measured here" : "measured in the QEMU test guest");
         add(&e, "kexec segments", CK_KEXEC_SEGMENTS, "purgatory, boot_params, ELF core header");
         /* The compressed initramfs stays until populate_rootfs() has
          * unpacked it: both are there at the peak. */

@@ -28,16 +28,16 @@
 #include "capture-kernel/kexec-file.h"
 #include "capture-kernel/kexec-loader.h"
 #include "config/kdump-conf.h"
+#include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/dump-target.h"
 
-/* What a capture kernel needs besides its segments, measured on Debian's
- * 6.1 kernel with nr_cpus=1 in a QEMU guest: the kernel's own data, page
- * tables and slab once it runs, plus the unpacked initramfs.  Used for
- * advice only; the kernel decides whether the segments fit. */
-#define CAPTURE_RUNTIME_MIN (96ull << 20)
+/* What a capture kernel needs besides its segments (CK_KERNEL_RUNTIME says
+ * where it was measured).  Used for advice only; the kernel decides
+ * whether the segments fit. */
+#define CAPTURE_RUNTIME_MIN CK_KERNEL_RUNTIME
 
 static const char *config_path(const struct capture_settings *s) {
         return s && s->config_path ? s->config_path : KDUMP_CONF_PATH;

@@ -70,7 +70,7 @@ TEST(measured_runtime_floor_replaces_the_estimate) {
         ASSERT_OK(crashkernel_estimate(&in, &b));
         ASSERT_EQ(b.sum - a.sum, 64 * M);
         ASSERT_TRUE(b.recommended > a.recommended);
-        ASSERT_STREQ(b.items[1].basis, "measured");
+        ASSERT_STREQ(b.items[1].basis, "measured here");
 }
 
 TEST(scales_with_ram_cpus_and_initramfs) {
