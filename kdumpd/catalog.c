@@ -169,6 +169,22 @@ static int read_entry(const char *base, const char *name, struct dump_entry *e) 
                 }
         }
 
+        /* No vmcore-dmesg.txt: an ELF vmcore has the log itself (the
+         * printk ring is small next to the dump). */
+        if (!e->dmesg && e->vmcore && e->info_error >= 0 && e->info.format == DUMP_FORMAT_ELF) {
+                _cleanup_free_ char *text = NULL;
+                size_t len = 0;
+                FILE *f = open_memstream(&text, &len);
+
+                if (!f)
+                        return -ENOMEM;
+                r = dump_extract_dmesg(e->vmcore, f);
+                if (fclose(f) != 0)
+                        return -ENOMEM;
+                if (r >= 0 && dump_panic_from_dmesg(text, len, &e->panic) == -ENOMEM)
+                        return -ENOMEM;
+        }
+
         if (e->info_error >= 0 && e->info.have_crash_time) {
                 e->have_time = true;
                 e->time = e->info.crash_time;

@@ -36,7 +36,7 @@ struct dump_entry {
         const char *incomplete_reason;  /* static text, NULL when complete */
         struct dump_info info;
         int info_error;         /* dump_info_read()'s error, 0 when info is valid */
-        char *panic;            /* the panic string, NULL if not found */
+        char *panic;            /* the panic string (vmcore-dmesg.txt, else an ELF vmcore's log); NULL: not found */
         bool have_time;
         int64_t time;           /* crash time: CRASHTIME, else the directory name, else mtime */
         const char *time_source;  /* "VMCOREINFO CRASHTIME", "the directory name", ... */

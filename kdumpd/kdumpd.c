@@ -336,11 +336,15 @@ static void record_new_dumps(daemon_state *d) {
                         else
                                 log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", e->dir);
                 }
-                r = journal_dump(e, panic ?: e->panic, note);
-                if (r < 0) {
-                        log_warning_errno(r, "Failed to record dump %s in the journal: %m", e->dir);
-                        continue;
-                }
+                /* sd_journal_send() succeeds silently without journald
+                 * (a minimal system): then say it where our output goes. */
+                r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT : journal_dump(e, panic ?: e->panic, note);
+                if (r < 0)
+                        /* No journald (a minimal system): say it where the
+                         * daemon's output goes instead. */
+                        log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", e->vmcore ?: e->dir,
+                                   e->info_error >= 0 && e->info.release[0] ? e->info.release : "unknown",
+                                   panic ?: e->panic ?: "unknown", e->complete ? "complete" : "INCOMPLETE", note ?: "");
                 recorded++;
                 /* Append: a crash of this daemon after some entries must not
                  * record them again. */
@@ -350,7 +354,7 @@ static void record_new_dumps(daemon_state *d) {
                         log_warning("Failed to remember dump %s in %s; it will be recorded again.", e->dir, seen_path);
         }
         if (recorded > 0)
-                log_info("Recorded %u new dump%s from %s in the journal.", recorded, recorded == 1 ? "" : "s", dir);
+                log_info("Recorded %u new dump%s from %s.", recorded, recorded == 1 ? "" : "s", dir);
 }
 
 /* auto_reset_crashkernel yes: keep the boot loader's crashkernel= at the
