@@ -1,0 +1,50 @@
+#!/bin/bash
+# Test driver inside the Debian guest of tests/vm/systemd-e2e, run at every
+# boot by kdump-test.service. The phase survives the crash in
+# /var/lib/kdump-test/phase. Lines starting with "KDUMP-SD:" are read by
+# systemd-e2e on the serial console.
+MSGID_DUMP=e2c7a9f04b1d4c3a9f6e8d2b5a7c1e90
+say() { echo "KDUMP-SD: $*"; }
+phase=$(cat /var/lib/kdump-test/phase 2>/dev/null || echo 1)
+say "phase $phase, kernel $(uname -r)"
+
+if [ "$phase" = 1 ]; then
+        echo 2 >/var/lib/kdump-test/phase
+        sync
+        systemctl enable --now kdumpd; say "enable rc=$?"
+        say "is-active=$(systemctl is-active kdumpd)"
+        say "StatusText=$(systemctl show -p StatusText --value kdumpd)"
+        kdumpctl status; say "kdumpctl status rc=$?"
+        kdumpctl reload; say "kdumpctl reload rc=$?"
+        say "after reload is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+        journalctl -b -u kdumpd --no-pager -o cat | sed 's/^/KDUMP-SD: journal: /'
+        # The reload job ends when SIGHUP is sent; the load follows.
+        for i in $(seq 60); do
+                journalctl -b -u kdumpd -o cat --no-pager | grep -q 'capture kernel .* loaded' &&
+                journalctl -b -u kdumpd -o cat --no-pager | grep -q 'Loading the capture kernel (reload requested)' && break
+                sleep 1
+        done
+        sleep 2
+        say "reload journal entries=$(journalctl -b -u kdumpd -o cat --no-pager | grep -c 'Loading the capture kernel (reload requested)')"
+        say "crashing"
+        sync
+        kdumpctl test --force
+        say "FATAL: still alive"
+        exit 1
+fi
+
+# Phase 2: the first kernel again, after the capture.
+for i in $(seq 180); do
+        [ -s /var/lib/kdumpd/seen ] && break
+        sleep 1
+done
+say "is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+kdumpctl list; say "kdumpctl list rc=$?"
+say "list_json=$(kdumpctl list --json)"
+kdumpctl info last | sed 's/^/KDUMP-SD: info: /'
+journalctl MESSAGE_ID=$MSGID_DUMP -o verbose --no-pager | sed 's/^/KDUMP-SD: journal: /'
+say "journal_fields=$(journalctl MESSAGE_ID=$MSGID_DUMP -o export --no-pager | grep -a '^KDUMPD_' | tr '\n' ';')"
+kdumpctl stop; say "kdumpctl stop rc=$?"
+say "after stop is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+say "done"
+systemctl poweroff
