@@ -1,6 +1,7 @@
 #!/bin/sh
 # kdump-test-expect: dump
-# kdump_pre / kdump_post scripts, final_action poweroff, an ELF collector,
+# kdump_pre / kdump_post scripts, extra_bins, extra_modules, final_action
+# poweroff, an ELF collector,
 # kdumpctl status --json, and "kdumpctl test" (refused without a capture
 # kernel and without a terminal, then --force crashes). Run by
 # tests/vm/service-e2e, which checks the console and the dump.
@@ -9,6 +10,11 @@ mkdir -p /usr/local/sbin
 cat >/usr/local/sbin/kdump-pre <<'PRE'
 #!/bin/sh
 echo "KDUMP-HOOK: kdump_pre ran"
+# extra_modules: loaded by the capture /init; extra_bins: there to run.
+while read -r name rest; do
+        [ "$name" = dm_mod ] && echo "KDUMP-HOOK: extra module dm_mod loaded"
+done </proc/modules
+/usr/sbin/kdumpctl --version | while read -r l; do echo "KDUMP-HOOK: extra bin: $l"; done
 exit 0
 PRE
 cat >/usr/local/sbin/kdump-post <<'POST'
@@ -23,6 +29,8 @@ core_collector kdump-collect -E -d 31
 final_action poweroff
 kdump_pre /usr/local/sbin/kdump-pre
 kdump_post /usr/local/sbin/kdump-post
+extra_bins /usr/sbin/kdumpctl
+extra_modules dm_mod
 CONF
 value test_unloaded sh -c 'kdumpctl test --force; echo "exit=$?"'
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
