@@ -16,6 +16,13 @@ if [ "$phase" = 1 ]; then
         say "StatusText=$(systemctl show -p StatusText --value kdumpd)"
         kdumpctl status; say "kdumpctl status rc=$?"
         kdumpctl reload; say "kdumpctl reload rc=$?"
+        # systemd 252's reload job ends when ExecReload has sent SIGHUP; the
+        # unit stays "reloading" (RELOADING=1) until kdumpd has loaded again
+        # and sent READY=1.  What a user checks: it comes back, loaded.
+        for i in $(seq 120); do
+                [ "$(systemctl is-active kdumpd)" = active ] && break
+                sleep 0.5
+        done
         say "after reload is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
         journalctl -b -u kdumpd --no-pager -o cat | sed 's/^/KDUMP-SD: journal: /'
         # The reload job ends when SIGHUP is sent; the load follows.
