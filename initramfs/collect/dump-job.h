@@ -27,6 +27,12 @@ struct dump_elf_load {
         uint64_t file_size, mem_size;
 };
 
+/* Optional zero-copy access to the source: points *ret at the bytes at
+ * paddr, at most len of them (fewer where a PT_LOAD or the reader's window
+ * ends: *ret_len says how many), valid until the next call.  -ENODATA where
+ * the source has no bytes to point at (a hole): use read instead. */
+typedef int (*phys_map_fn)(void *userdata, uint64_t paddr, size_t len, const void **ret, size_t *ret_len);
+
 struct dump_source {
         size_t sz;
         phys_read_fn read;      /* must be safe to call from one thread at a time */
@@ -41,6 +47,7 @@ struct dump_source {
         const struct dump_elf_load *elf_loads;
         size_t n_elf_loads;
         uint16_t machine;
+        phys_map_fn map;        /* NULL: everything goes through read */
 };
 
 struct dump_progress {

@@ -120,9 +120,13 @@ int elf_seg_builder_end(struct elf_seg_builder *b) {
 }
 
 static bool page_is_zero(const uint8_t *p, size_t n) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        return w == 0 && memcmp(p, p + 8, n - 8) == 0;
+        /* Word compares with an early exit: a page that is not zero almost
+         * always shows it in its first cache line. */
+        const uint64_t *w = (const uint64_t *) p;
+        for (size_t i = 0; i < n / 8; i += 8)
+                if ((w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7]) != 0)
+                        return false;
+        return true;
 }
 
 static double now(void) {
@@ -131,24 +135,189 @@ static double now(void) {
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-/* Pending write of contiguous kept bytes, flushed when the next kept run is
- * not adjacent in the file or the chunk buffer is about to be reused. */
-struct pending {
-        const uint8_t *buf;
-        uint64_t offset, len;
+static bool page_kept(const uint8_t *bm, uint64_t max_mapnr, uint64_t pfn) {
+        return pfn >= max_mapnr || bitmap_test(bm, pfn);
+}
+
+/* The first pfn in [pfn, end) whose keep state differs from pfn's (end if
+ * none), skipping whole bitmap words. */
+static uint64_t run_end(const uint8_t *bm, uint64_t max_mapnr, uint64_t pfn, uint64_t end) {
+        bool keep = page_kept(bm, max_mapnr, pfn);
+        uint64_t lim = MIN(end, max_mapnr);
+
+        if (pfn >= max_mapnr)
+                return end;
+        for (pfn++; pfn < lim;) {
+                if ((pfn & 63) == 0 && pfn + 64 <= lim) {
+                        uint64_t w;
+                        memcpy(&w, bm + pfn / 8, 8);
+                        if (w == (keep ? UINT64_MAX : 0)) {
+                                pfn += 64;
+                                continue;
+                        }
+                }
+                if (bitmap_test(bm, pfn) != keep)
+                        return pfn;
+                pfn++;
+        }
+        /* Past max_mapnr every page is kept. */
+        return keep ? end : lim;
+}
+
+/* One piece of a PT_LOAD: a partial page at an unaligned edge (always kept),
+ * or a run of whole pages with the same keep state. */
+struct piece {
+        uint64_t phys, len;
+        bool keep, whole;
 };
 
-static int pending_flush(struct dump_sink *sink, struct pending *p, uint64_t *high) {
+static struct piece next_piece(uint64_t p, uint64_t end, const uint8_t *bm, uint64_t max_mapnr) {
+        uint64_t pfn, e;
+
+        if (p % PS != 0 || end - p < PS)
+                return (struct piece) { p, MIN(end, ALIGN_DOWN(p, PS) + PS) - p, true, false };
+        pfn = p / PS;
+        e = run_end(bm, max_mapnr, pfn, end / PS);
+        return (struct piece) { p, (e - pfn) * PS, page_kept(bm, max_mapnr, pfn), true };
+}
+
+/* Source bytes at paddr: through src->map where it can point at them
+ * (no copy), else read into buf (len bytes at most). */
+static int source_get(const struct dump_source *src, uint64_t paddr, size_t len, uint8_t *buf,
+                      const uint8_t **ret, size_t *ret_len) {
         int r;
 
-        if (p->len == 0)
-                return 0;
-        r = dump_sink_write(sink, p->offset, p->buf, p->len);
+        if (src->map) {
+                const void *p;
+                r = src->map(src->userdata, paddr, len, &p, ret_len);
+                if (r >= 0) {
+                        *ret = p;
+                        return 0;
+                }
+                if (r != -ENODATA)
+                        return r;
+        }
+        r = src->read(src->userdata, paddr, buf, len);
         if (r < 0)
                 return r;
-        *high = MAX(*high, p->offset + p->len);
-        p->len = 0;
+        *ret = buf;
+        *ret_len = len;
         return 0;
+}
+
+/* Zero pages (dump level bit 1) leave the bitmap before the layout is
+ * computed, so that the program header table has its exact size and the
+ * data follows it directly, as in makedumpfile, whose
+ * get_loads_dumpfile_cyclic() counts the PT_LOADs before writing any.  Only
+ * kept whole pages are looked at, and a page that is not zero is usually
+ * told by its first cache line, so this pass costs little next to the copy. */
+static int exclude_zero_pages(const struct dump_source *src, uint8_t *bm, uint64_t max_mapnr,
+                              uint8_t *chunk, size_t chunk_size, struct dump_result *res) {
+        int r;
+
+        for (size_t i = 0; i < src->n_elf_loads; i++) {
+                const struct dump_elf_load *l = &src->elf_loads[i];
+                uint64_t end = l->phys + l->file_size;
+
+                for (uint64_t p = l->phys; p < end;) {
+                        struct piece pc = next_piece(p, end, bm, max_mapnr);
+
+                        p += pc.len;
+                        if (!pc.keep || !pc.whole)
+                                continue;
+                        for (uint64_t a = pc.phys; a < pc.phys + pc.len;) {
+                                const uint8_t *d;
+                                size_t n;
+
+                                r = source_get(src, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) chunk_size), chunk, &d, &n);
+                                if (r < 0)
+                                        return r;
+                                n = ALIGN_DOWN(n, PS);
+                                if (n == 0)
+                                        return -EIO;
+                                for (size_t o = 0; o < n; o += PS) {
+                                        uint64_t pfn = (a + o) / PS;
+                                        if (pfn < max_mapnr && bitmap_test(bm, pfn) && page_is_zero(d + o, PS)) {
+                                                bitmap_clear(bm, pfn);
+                                                res->zero_pages++;
+                                        }
+                                }
+                                a += n;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* Feeds one PT_LOAD's pieces to the builder; with sink, also writes the kept
+ * bytes. */
+struct walk {
+        const struct dump_source *src;
+        const uint8_t *bm;
+        uint64_t max_mapnr;
+        struct elf_seg_builder *b;
+        struct dump_sink *sink;         /* NULL: layout only */
+        uint8_t *chunk;
+        size_t chunk_size;
+        uint64_t high;                  /* end of the last byte written */
+        uint64_t pages_done, pages_total;
+        struct dump_result *res;
+        const struct dump_options *opts;
+        double t0, last;
+};
+
+static int walk_load(struct walk *w, const struct dump_elf_load *l) {
+        uint64_t end = l->phys + l->file_size;
+        int r = 0, k;
+
+        r = elf_seg_builder_begin(w->b, l->phys, l->virt);
+        if (r < 0)
+                return r;
+        for (uint64_t p = l->phys; p < end && r >= 0;) {
+                struct piece pc = next_piece(p, end, w->bm, w->max_mapnr);
+                uint64_t off;
+
+                p += pc.len;
+                if (!pc.keep) {
+                        elf_seg_builder_hole(w->b, pc.len);
+                        w->pages_done += pc.len / PS;
+                        continue;
+                }
+                r = elf_seg_builder_data(w->b, pc.len, &off);
+                if (r < 0)
+                        break;
+                if (!w->sink)
+                        continue;
+                w->res->dumped_pages += DIV_ROUND_UP(pc.len, PS);
+                for (uint64_t a = pc.phys; a < pc.phys + pc.len;) {
+                        const uint8_t *d;
+                        size_t n;
+
+                        r = source_get(w->src, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) w->chunk_size), w->chunk, &d, &n);
+                        if (r < 0)
+                                break;
+                        r = dump_sink_write(w->sink, off + (a - pc.phys), d, n);
+                        if (r < 0)
+                                break;
+                        a += n;
+                        w->high = MAX(w->high, off + (a - pc.phys));
+                }
+                w->pages_done += DIV_ROUND_UP(pc.len, PS);
+                if (w->opts->progress && now() - w->last >= 1.0) {
+                        struct dump_progress pr = {
+                                w->pages_done, w->pages_total, dump_sink_bytes(w->sink), now() - w->t0,
+                                w->res->excluded, w->res->zero_pages,
+                        };
+                        w->last = now();
+                        w->opts->progress(&pr, w->opts->progress_userdata);
+                }
+        }
+        /* The input's own zero tail stays one. */
+        if (r >= 0 && l->mem_size > l->file_size)
+                elf_seg_builder_hole(w->b, l->mem_size - l->file_size);
+        /* Also after a failure: the headers describe what was reached. */
+        k = elf_seg_builder_end(w->b);
+        return r < 0 ? r : k;
 }
 
 static int write_headers(const struct dump_source *src, struct dump_sink *sink, const struct elf_seg_builder *b,
@@ -201,33 +370,56 @@ static int write_headers(const struct dump_source *src, struct dump_sink *sink, 
         return dump_sink_write(sink, 0, buf, size);
 }
 
-int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max_mapnr,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res) {
         struct elf_seg_builder b = {};
         _cleanup_free_ uint8_t *chunk = NULL;
-        uint64_t max_segs = 0, header_room, notes_offset, data_offset, high = 0;
-        uint64_t pages_total = 0, pages_done = 0;
+        uint64_t max_segs = 0, header_size, notes_offset, data_offset;
         size_t chunk_size;
-        double t0 = now(), last = t0;
+        struct walk w = {
+                .src = src, .bm = bitmap2, .max_mapnr = max_mapnr, .b = &b, .res = res, .opts = opts,
+                .t0 = now(),
+        };
         int r = 0, k;
-
-        for (size_t i = 0; i < src->n_elf_loads; i++) {
-                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, PS),
-                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, exclude_zero));
-                pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, PS);
-        }
-        if (max_segs + 1 > UINT32_MAX)
-                return -E2BIG;
-        header_room = sizeof(Elf64_Ehdr) + (max_segs + 1) * sizeof(Elf64_Phdr) + sizeof(Elf64_Shdr);
-        notes_offset = ALIGN_UP(header_room, 8);
-        data_offset = ALIGN_UP(notes_offset + src->notes_size, PS);
 
         chunk_size = MIN(MAX(opts->memory_budget / 2, (size_t) 64 * PS), (size_t) CHUNK_MAX);
         chunk_size = ALIGN_DOWN(chunk_size, PS);
         chunk = malloc(chunk_size);
         if (!chunk)
                 return -ENOMEM;
+        w.chunk = chunk;
+        w.chunk_size = chunk_size;
+        w.last = w.t0;
+
+        if (exclude_zero) {
+                r = exclude_zero_pages(src, bitmap2, max_mapnr, chunk, chunk_size, res);
+                if (r < 0)
+                        return r;
+        }
+
+        /* The layout from the final bitmap, to size the header exactly. */
+        for (size_t i = 0; i < src->n_elf_loads; i++) {
+                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, PS),
+                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, false));
+                w.pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, PS);
+        }
+        if (max_segs + 1 > UINT32_MAX)
+                return -E2BIG;
+        r = elf_seg_builder_init(&b, (size_t) max_segs, 0, PS);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
+                r = walk_load(&w, &src->elf_loads[i]);
+        max_segs = b.n;
+        elf_seg_builder_done(&b);
+        if (r < 0)
+                return r;
+
+        header_size = sizeof(Elf64_Ehdr) + (max_segs + 1) * sizeof(Elf64_Phdr) +
+                (max_segs + 1 >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
+        notes_offset = ALIGN_UP(header_size, 8);
+        data_offset = notes_offset + src->notes_size;
         res->buffer_bytes += chunk_size + max_segs * sizeof(struct elf_seg);
         r = elf_seg_builder_init(&b, (size_t) max_segs, data_offset, PS);
         if (r < 0)
@@ -243,82 +435,11 @@ int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64
                 if (r < 0)
                         goto finish;
         }
-        high = data_offset;
-
-        for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++) {
-                const struct dump_elf_load *l = &src->elf_loads[i];
-                uint64_t a = l->phys, end = l->phys + l->file_size;
-                struct pending pend = {};
-
-                r = elf_seg_builder_begin(&b, l->phys, l->virt);
-                if (r < 0)
-                        break;
-                while (a < end) {
-                        /* Chunks end on page boundaries of the physical address. */
-                        uint64_t cend = MIN(end, ALIGN_DOWN(a, PS) + chunk_size);
-                        size_t n = (size_t) (cend - a);
-
-                        r = pending_flush(sink, &pend, &high);
-                        if (r < 0)
-                                break;
-                        r = src->read(src->userdata, a, chunk, n);
-                        if (r < 0)
-                                break;
-                        for (uint64_t p = a; p < cend;) {
-                                uint64_t pfn = p / PS, pe = MIN(cend, (pfn + 1) * PS), len = pe - p, off;
-                                const uint8_t *data = chunk + (p - a);
-                                bool whole = p % PS == 0 && len == PS, keep;
-
-                                keep = !whole || pfn >= max_mapnr || bitmap_test(bitmap2, pfn);
-                                if (keep && whole && exclude_zero && page_is_zero(data, PS)) {
-                                        keep = false;
-                                        res->zero_pages++;
-                                }
-                                if (!keep)
-                                        elf_seg_builder_hole(&b, len);
-                                else {
-                                        r = elf_seg_builder_data(&b, len, &off);
-                                        if (r < 0)
-                                                break;
-                                        res->dumped_pages++;
-                                        /* Adjacent in the file and in the chunk: after a
-                                         * long hole the next PT_LOAD's data follows in
-                                         * the file but not in memory. */
-                                        if (pend.len > 0 && pend.offset + pend.len == off && pend.buf + pend.len == data)
-                                                pend.len += len;
-                                        else {
-                                                r = pending_flush(sink, &pend, &high);
-                                                if (r < 0)
-                                                        break;
-                                                pend = (struct pending) { data, off, len };
-                                        }
-                                }
-                                p = pe;
-                                pages_done++;
-                        }
-                        if (r < 0)
-                                break;
-                        r = pending_flush(sink, &pend, &high);
-                        if (r < 0)
-                                break;
-                        a = cend;
-                        if (opts->progress && now() - last >= 1.0) {
-                                struct dump_progress pr = {
-                                        pages_done, pages_total, dump_sink_bytes(sink), now() - t0,
-                                        res->excluded, res->zero_pages,
-                                };
-                                last = now();
-                                opts->progress(&pr, opts->progress_userdata);
-                        }
-                }
-                /* The input's own zero tail stays one. */
-                if (r >= 0 && l->mem_size > l->file_size)
-                        elf_seg_builder_hole(&b, l->mem_size - l->file_size);
-                /* Also after a failure: the headers describe what was reached. */
-                k = elf_seg_builder_end(&b);
-                if (r >= 0 && k < 0)
-                        r = k;
-        }
+        w.high = data_offset;
+        w.sink = sink;
+        w.pages_done = 0;
+        for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
+                r = walk_load(&w, &src->elf_loads[i]);
 
 finish:
         /* Data that ends in a hole still needs the file to reach it. */
@@ -327,7 +448,7 @@ finish:
                 uint64_t file_end = s->offset + s->filesz;
                 /* Only past the last byte written: a stream's extension is a
                  * record that would overwrite data. */
-                if (file_end > high) {
+                if (file_end > w.high) {
                         k = dump_sink_extend(sink, file_end);
                         if (r >= 0 && k < 0)
                                 r = k;

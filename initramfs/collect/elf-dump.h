@@ -12,9 +12,12 @@
  * the real count in section header 0's sh_info, as fs/binfmt_elf.c's
  * fill_extnum_info()).
  *
- * One pass: zero pages (dump level bit 1) are found while copying, so the
- * program header table is written last, into room reserved for the most
- * headers the pass can produce. */
+ * Zero pages (dump level bit 1) are found first, by a pass that looks only
+ * at kept pages (and mostly at their first cache line); then the layout is
+ * computed from the bitmap, so the program header table has its exact size
+ * and the notes and data follow it with no gap, as in makedumpfile's output;
+ * then only kept runs are read and written, through the source's map where
+ * it has one (no copy). */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,11 +57,12 @@ int elf_seg_builder_end(struct elf_seg_builder *b);
 uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size);
 
 /* Writes the ELF dump of src to sink: pages whose pfn is below max_mapnr and
- * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too.
+ * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too (their
+ * bits are cleared from bitmap2 first).
  * Partial pages at unaligned PT_LOAD edges are always kept.  Fills
  * res->zero_pages, dumped_pages, elf_segments, incomplete; calls
  * opts->progress.  On a write error (ENOSPC) the headers still describe the
  * part written and e_flags is 1 (incomplete); the error is returned. */
-int elf_dump_write(const struct dump_source *src, const uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max_mapnr,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res);

@@ -55,6 +55,32 @@ int vmcore_source_read(void *userdata, uint64_t paddr, void *buf, size_t len) {
         return 0;
 }
 
+int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **ret, size_t *ret_len) {
+        struct vmcore_source *s = userdata;
+        uint64_t off, run;
+        const void *p;
+        size_t n;
+        int r;
+
+        if (len == 0)
+                return -EINVAL;
+        r = vmcore_phys_to_offset(s->v, paddr, &off, &run);
+        if (r < 0)
+                return r == -EFAULT ? -ENXIO : r;
+        if (r == 0)
+                return -ENODATA;
+        n = (size_t) MIN(MIN((uint64_t) len, run), (uint64_t) file_window_size(s->w));
+        r = file_window_get(s->w, off, n, &p);
+        if (r == -ERANGE)
+                return -EIO;
+        if (r < 0)
+                return r;
+        s->bytes_read += n;
+        *ret = p;
+        *ret_len = n;
+        return 0;
+}
+
 static bool is_kernel_text_alias(const vmcore *v, const struct vmcore_load *l) {
         return vmcore_machine(v) == 62 /* EM_X86_64 */ && l->virt >= X86_64_KERNEL_TEXT_START;
 }
@@ -102,6 +128,7 @@ int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcor
         s->src = (struct dump_source) {
                 .sz = sizeof(struct dump_source),
                 .read = vmcore_source_read,
+                .map = vmcore_source_map,
                 .userdata = s,
                 .segments = s->segments,
                 .n_segments = nseg,

@@ -27,5 +27,7 @@ const struct dump_source *vmcore_source_get(const struct vmcore_source *s);
 uint64_t vmcore_source_bytes_read(const struct vmcore_source *s);
 bool vmcore_source_mmapped(const struct vmcore_source *s);
 
-/* The phys_read_fn itself (userdata = the vmcore_source), for tests. */
+/* The phys_read_fn and phys_map_fn themselves (userdata = the
+ * vmcore_source), for tests. */
 int vmcore_source_read(void *userdata, uint64_t paddr, void *buf, size_t len);
+int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **ret, size_t *ret_len);

@@ -361,6 +361,18 @@ TEST(elf_filtered_reads_back_and_disk_full) {
                 ASSERT_OK(synth_read_file(out, &e, &en));
                 memcpy(&h, e, sizeof(h));
                 ASSERT_TRUE(h.e_phnum > c.n_loads + 1);
+                /* No room reserved past what is used: the notes follow the
+                 * program headers and the first data the notes, as in
+                 * makedumpfile's output (never larger than it). */
+                {
+                        Elf64_Phdr note, load;
+                        memcpy(&note, e + h.e_phoff, sizeof(note));
+                        memcpy(&load, e + h.e_phoff + sizeof(Elf64_Phdr), sizeof(load));
+                        ASSERT_EQ(note.p_type, PT_NOTE);
+                        ASSERT_EQ(note.p_offset, h.e_phoff + (uint64_t) h.e_phnum * sizeof(Elf64_Phdr));
+                        ASSERT_EQ(load.p_type, PT_LOAD);
+                        ASSERT_EQ(load.p_offset, note.p_offset + note.p_filesz);
+                }
         }
         {
                 struct stat sin;
