@@ -30,6 +30,7 @@
 #include "kdumpd/verbs-catalog.h"
 #include "kdumpd/verbs-crashkernel.h"
 #include "kdumpd/verbs-service.h"
+#include "kdumpd/verbs-shrink.h"
 
 static struct capture_settings arg_settings = { .sz = sizeof(struct capture_settings) };
 static const char *arg_config = KDUMP_CONF_PATH;
@@ -176,6 +177,8 @@ static void help(void) {
                "  get-default-crashkernel  Print the recommended crashkernel= value\n"
                "  reset-crashkernel [--kernel=PATH]  Write the recommendation to /etc/default/grub\n"
                "            and/or /etc/kernel/cmdline; it takes effect at the next boot\n"
+               "  shrink-crashkernel [SIZE] [--force]  Give the reservation above SIZE (default: the\n"
+               "            recommendation) back to the system now, until the next boot\n"
                "  restart   Stop, then start\n"
                "  reload    Load again, rebuilding the initramfs only if an input changed\n"
                "  test [--force]  Crash this machine now to test the capture (asks first)\n"
@@ -194,7 +197,8 @@ static void help(void) {
                "      --json           With status and list: JSON output\n"
                "      --dump-dir=DIR   With list, info, dmesg: look for dumps in DIR instead of the\n"
                "                       configured target's path\n"
-               "      --force          With test: do not ask for confirmation\n"
+               "      --force          With test: do not ask for confirmation; with shrink-crashkernel:\n"
+               "                       allow less than the estimate needs\n"
                "  -v, --verbose        More messages\n"
                "  -h, --help           This text\n"
                "      --version        Version\n",
@@ -263,7 +267,20 @@ int main(int argc, char *argv[]) {
                 r = capture_rebuild(&arg_settings);
         } else if (strcmp(verb, "status") == 0)
                 return verb_status();
-        else if (crashkernel_verb_known(verb))
+        else if (strcmp(verb, "shrink-crashkernel") == 0) {
+                struct crashkernel_paths p;
+
+                if (argc - optind > 2) {
+                        log_error("shrink-crashkernel takes at most one size, like 160M.");
+                        return 2;
+                }
+                crashkernel_paths_init(&p, arg_settings.state_dir, arg_kernel);
+                r = verb_shrink_crashkernel(&p, &arg_settings, &(struct shrink_verb_opts) {
+                                .sz = sizeof(struct shrink_verb_opts),
+                                .size = argc - optind > 1 ? argv[optind + 1] : NULL,
+                                .force = arg_force,
+                        }, stdout);
+        } else if (crashkernel_verb_known(verb))
                 r = crashkernel_verb_run(verb, arg_settings.state_dir, arg_kernel);
         else {
                 log_error("Unknown command '%s'; see kdumpctl --help.", verb);

@@ -4,8 +4,9 @@
  *
  * At start it loads the capture kernel (the same sequence as "kdumpctl
  * start") and tells systemd READY with a STATUS line.  Then it watches:
- *   - the configuration file and the running kernel's module index:
- *     a change rebuilds the capture initramfs and reloads;
+ *   - the configuration file and its drop-ins, the running kernel's image
+ *     and its module index: a change rebuilds the capture initramfs and
+ *     reloads (other names in those directories are ignored);
  *   - CPU and memory hotplug (sd-device monitor): the loaded ELF core header
  *     is stale afterwards, so it reloads, unless the kernel updates the
  *     header itself (/sys/devices/system/{cpu,memory}/crash_hotplug reads 1,
@@ -77,6 +78,7 @@ typedef struct daemon_state {
         unsigned reloads;
         const char *pending_reason;
         bool loaded;
+        struct watch *watches;        /* WATCHES_MAX */
 } daemon_state;
 
 static int do_load(daemon_state *d, const char *reason) {
@@ -176,10 +178,37 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
         return 0;
 }
 
-static int on_inotify(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
-        daemon_state *d = userdata;
+/* One watched directory and the names in it that matter: watching a
+ * directory (editors and depmod replace files by rename) must not turn every
+ * change in /etc or /boot into a reload. */
+typedef struct watch {
+        daemon_state *d;
+        const char *reason;
+        char *name;                   /* exact name, or NULL */
+        char *alt_name;               /* a second exact name, or NULL */
+        const char *prefix;           /* or names starting with this */
+        const char *suffix;           /* or names ending with this */
+} watch;
 
-        (void) schedule_reload(d, "configuration or modules changed");
+static bool watch_matches(const watch *w, const char *name) {
+        size_t n = strlen(name);
+
+        if (w->name && strcmp(name, w->name) == 0)
+                return true;
+        if (w->alt_name && strcmp(name, w->alt_name) == 0)
+                return true;
+        if (w->prefix && strncmp(name, w->prefix, strlen(w->prefix)) == 0)
+                return true;
+        return w->suffix && n >= strlen(w->suffix) && strcmp(name + n - strlen(w->suffix), w->suffix) == 0;
+}
+
+static int on_inotify(sd_event_source *s, const struct inotify_event *ev, void *userdata) {
+        watch *w = userdata;
+
+        if (ev->len == 0 || !watch_matches(w, ev->name))
+                return 0;
+        log_debug("%s changed (%s).", ev->name, w->reason);
+        (void) schedule_reload(w->d, w->reason);
         return 0;
 }
 
@@ -387,16 +416,61 @@ static void auto_reset_crashkernel(daemon_state *d) {
                                "PRIORITY=5", "KDUMPD_REASON=auto_reset_crashkernel", NULL);
 }
 
-static int watch_file(daemon_state *d, const char *path) {
-        return sd_event_add_inotify(d->event, NULL, path,
-                                    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB,
-                                    on_inotify, d);
+#define WATCHES_MAX 4
+
+static void watch_done(watch *w) {
+        free(w->name);
+        free(w->alt_name);
+}
+
+static int watch_dir(daemon_state *d, watch *w, const char *dir, const char *reason) {
+        int r;
+
+        w->d = d;
+        w->reason = reason;
+        r = sd_event_add_inotify(d->event, NULL, dir,
+                                 IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB,
+                                 on_inotify, w);
+        if (r < 0)
+                log_warning_errno(r, "Failed to watch %s; changes there need kdumpctl reload: %m", dir);
+        return r;
+}
+
+/* What a reload rebuilds from: the configuration and its drop-ins, the
+ * running kernel's image and its module index (capture-image.c's inputs). */
+static void watch_inputs(daemon_state *d, watch ws[static WATCHES_MAX]) {
+        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
+        _cleanup_free_ char *dir = NULL, *dropins = NULL, *modules = NULL;
+        const char *base;
+        struct utsname u;
+
+        dir = strdup(config);
+        if (!dir || asprintf(&dropins, "%s.d", config) < 0) {
+                log_oom();
+                return;
+        }
+        base = strrchr(config, '/') ? strrchr(config, '/') + 1 : config;
+        if (strrchr(dir, '/'))
+                *strrchr(dir, '/') = 0;
+        ws[0].name = strdup(base);
+        if (asprintf(&ws[0].alt_name, "%s.d", base) < 0)
+                ws[0].alt_name = NULL;
+        (void) watch_dir(d, &ws[0], *dir ? dir : "/", "configuration changed");
+        ws[1].suffix = ".conf";
+        if (access(dropins, F_OK) >= 0)
+                (void) watch_dir(d, &ws[1], dropins, "configuration changed");
+
+        if (uname(&u) < 0)
+                return;
+        if (asprintf(&modules, "/lib/modules/%s", u.release) >= 0) {
+                ws[2].prefix = "modules.";
+                (void) watch_dir(d, &ws[2], modules, "kernel modules changed");
+        }
+        if (asprintf(&ws[3].name, "vmlinuz-%s", u.release) >= 0)
+                (void) watch_dir(d, &ws[3], "/boot", "kernel image changed");
 }
 
 static int run(daemon_state *d) {
-        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
-        _cleanup_free_ char *config_dir = NULL, *modules = NULL;
-        struct utsname u;
         sigset_t mask;
         int r;
 
@@ -414,20 +488,7 @@ static int run(daemon_state *d) {
             (r = sd_event_add_signal(d->event, NULL, SIGHUP, on_sighup, d)) < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
 
-        /* Editors replace files: watch the directory of the config file. */
-        config_dir = strdup(config);
-        if (!config_dir)
-                return log_oom();
-        if (strrchr(config_dir, '/'))
-                *strrchr(config_dir, '/') = 0;
-        r = watch_file(d, *config_dir ? config_dir : "/");
-        if (r < 0)
-                log_warning_errno(r, "Failed to watch %s, configuration changes need a restart: %m", config_dir);
-        if (uname(&u) >= 0 && asprintf(&modules, "/lib/modules/%s", u.release) >= 0) {
-                r = watch_file(d, modules);
-                if (r < 0)
-                        log_warning_errno(r, "Failed to watch %s: %m", modules);
-        }
+        watch_inputs(d, d->watches);
 
         r = sd_device_monitor_new(&d->monitor);
         if (r >= 0)
@@ -473,9 +534,13 @@ int main(int argc, char *argv[]) {
                         return 2;
                 }
 
+        watch ws[WATCHES_MAX] = {};
+        d.watches = ws;
         r = run(&d);
         d.monitor = sd_device_monitor_unref(d.monitor);
         d.reload_timer = sd_event_source_unref(d.reload_timer);
         d.event = sd_event_unref(d.event);
+        for (size_t i = 0; i < WATCHES_MAX; i++)
+                watch_done(&ws[i]);
         return r < 0 ? 1 : 0;
 }

@@ -359,6 +359,24 @@ int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         return 0;
 }
 
+int crashkernel_needed(const struct crashkernel_paths *p, struct crash_reservation *ret_res, uint64_t *ret_needed,
+                       uint64_t *ret_recommended) {
+        _cleanup_(machine_done) struct machine m = {};
+        struct crashkernel_estimate e;
+        int r;
+
+        r = machine_read(p, true, &m);
+        if (r < 0)
+                return r;
+        r = crashkernel_estimate(&m.in, &e);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the estimate: %m");
+        *ret_res = m.res;
+        *ret_needed = e.total;
+        *ret_recommended = e.recommended;
+        return 0;
+}
+
 static int recommendation(const struct crashkernel_paths *p, char *buf, size_t len) {
         _cleanup_(machine_done) struct machine m = {};
         int r;

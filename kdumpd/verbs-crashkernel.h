@@ -19,6 +19,7 @@
  * update-grub is not run. */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct crashkernel_paths {
@@ -41,6 +42,12 @@ int verb_showmem(const struct crashkernel_paths *p, FILE *out);
 int verb_estimate(const struct crashkernel_paths *p, FILE *out);
 int verb_get_default_crashkernel(const struct crashkernel_paths *p, FILE *out);
 int verb_reset_crashkernel(const struct crashkernel_paths *p, FILE *out);
+
+/* The reservation and what the estimate says this machine's capture
+ * environment needs (with headroom) and recommends (rounded).  Logs. */
+struct crash_reservation;
+int crashkernel_needed(const struct crashkernel_paths *p, struct crash_reservation *ret_res, uint64_t *ret_needed,
+                       uint64_t *ret_recommended);
 
 /* For kdumpctl's dispatch: true for the four verbs above. */
 bool crashkernel_verb_known(const char *verb);

@@ -236,3 +236,36 @@ int service_verb_run(const char *verb, const struct capture_settings *s, bool fo
                 return r;
         return capture_start(s, NULL);
 }
+
+int service_pause(const struct capture_settings *s, bool *ret_via_systemd) {
+        _cleanup_(bus_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        r = through_systemd(&bus);
+        if (r > 0) {
+                log_info("%s is running: asking systemd to stop it for now (StopUnit).", KDUMPD_UNIT);
+                r = systemd_job(bus, "StopUnit");
+                if (r < 0)
+                        return r;
+                *ret_via_systemd = true;
+                return 0;
+        }
+        r = capture_stop(s);
+        if (r < 0)
+                return r;
+        *ret_via_systemd = false;
+        return 0;
+}
+
+int service_resume(const struct capture_settings *s, bool via_systemd) {
+        _cleanup_(bus_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        if (!via_systemd)
+                return capture_start(s, NULL);
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Cannot reach systemd to start %s again: %m", KDUMPD_UNIT);
+        log_info("Asking systemd to start %s again (StartUnit).", KDUMPD_UNIT);
+        return systemd_job(bus, "StartUnit");
+}

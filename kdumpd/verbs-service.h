@@ -25,6 +25,13 @@ bool service_verb_known(const char *verb);
 /* Logs errors; returns -errno. */
 int service_verb_run(const char *verb, const struct capture_settings *s, bool force);
 
+/* For a change the kernel allows only without a capture kernel loaded (a
+ * shrink of the reservation): unloads it, through systemd when kdumpd runs
+ * (*ret_via_systemd then says to start the unit again), and service_resume()
+ * loads it back the same way.  Both log. */
+int service_pause(const struct capture_settings *s, bool *ret_via_systemd);
+int service_resume(const struct capture_settings *s, bool via_systemd);
+
 /* Pure: whether an answer to the "test" prompt is a yes (only "YES",
  * optionally followed by white space, as a slip of the keyboard must not
  * crash a machine). */

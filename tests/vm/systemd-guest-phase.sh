@@ -6,6 +6,20 @@
 MSGID_DUMP=e2c7a9f04b1d4c3a9f6e8d2b5a7c1e90
 say() { echo "KDUMP-SD: $*"; }
 phase=$(cat /var/lib/kdump-test/phase 2>/dev/null || echo 1)
+# Loads kdumpd logged for a reason ("Loading the capture kernel (REASON).").
+reloads() { journalctl -b -u kdumpd -o cat --no-pager | grep -c "Loading the capture kernel ($1)"; }
+# Waits until N such loads have finished (each ends with "... loaded, ..."
+# or a failure), then 8 s more (4 debounce periods) in which no further one
+# may start.
+wait_reloads() {
+        local i
+        for i in $(seq 120); do
+                [ "$(reloads "$1")" -ge "$2" ] &&
+                        journalctl -b -u kdumpd -o cat --no-pager | tail -n 1 | grep -qE 'capture kernel .* loaded|failed' && break
+                sleep 0.5
+        done
+        sleep 8
+}
 say "phase $phase, kernel $(uname -r)"
 
 if [ "$phase" = 1 ]; then
@@ -33,6 +47,29 @@ if [ "$phase" = 1 ]; then
         done
         sleep 2
         say "reload journal entries=$(journalctl -b -u kdumpd -o cat --no-pager | grep -c 'Loading the capture kernel (reload requested)')"
+
+        # Input changes: a file beside kdump.conf that is not an input causes
+        # no reload; a change to kdump.conf exactly one.
+        touch /etc/hostname
+        echo "# edited by the test" >>/etc/kdump.conf
+        wait_reloads "configuration changed" 1
+        say "config reloads=$(reloads 'configuration changed') loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+
+        # CPU hotplug: offlining a CPU makes kdumpd load again, once (the
+        # kernel updates the header itself only where crash_hotplug reads 1).
+        say "crash_hotplug=$(cat /sys/devices/system/cpu/crash_hotplug 2>/dev/null || echo absent)"
+        echo 0 >/sys/devices/system/cpu/cpu1/online; say "offline cpu1 rc=$? online=$(cat /sys/devices/system/cpu/online)"
+        wait_reloads "CPU hotplug" 1
+        say "hotplug reloads=$(reloads 'CPU hotplug') loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+
+        # Shrink the reservation in place: 256M -> 160M, given back to the
+        # system; the capture kernel is loaded again through systemd.
+        mem0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+        kdumpctl shrink-crashkernel 160M; say "shrink rc=$?"
+        mem1=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+        say "after shrink kexec_crash_size=$(cat /sys/kernel/kexec_crash_size) iomem=$(grep 'Crash kernel' /proc/iomem | tr -d ' ') memtotal_gain_kib=$((mem1 - mem0)) is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+        kdumpctl shrink-crashkernel 512M; say "grow rc=$?"
+        journalctl -b -u kdumpd --no-pager -o cat | sed 's/^/KDUMP-SD: journal: /'
         say "crashing"
         sync
         kdumpctl test --force

@@ -8,6 +8,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "kdumpd/verbs-crashkernel.h"
+#include "kdumpd/verbs-shrink.h"
 #include "tests.h"
 
 /* Every path points at fixtures or the test's temp dir: nothing of the
@@ -105,6 +106,66 @@ TEST(reset_refuses_without_boot_loader_config) {
         p.kernel_cmdline = test_tmp("no-cmdline");
         out = run(verb_reset_crashkernel, &p, -ENOENT);
         ASSERT_TRUE(access(p.grub_defaults, F_OK) < 0 && access(p.kernel_cmdline, F_OK) < 0);
+}
+
+/* shrink-crashkernel with no capture kernel loaded (kexec_crash_loaded 0),
+ * so nothing is unloaded or loaded: only kexec_crash_size is written. */
+static char *shrink(const struct crashkernel_paths *p, const char *size, bool force, int want) {
+        struct capture_settings s = { .sz = sizeof(s), .state_dir = p->state_dir };
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        int r;
+
+        ASSERT_TRUE(f);
+        r = verb_shrink_crashkernel(p, &s, &(struct shrink_verb_opts) { .sz = sizeof(struct shrink_verb_opts),
+                                    .size = size, .force = force }, f);
+        fclose(f);
+        for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+                printf("# %.*s\n", (int) strcspn(l, "\n"), l);
+        if (r != want)
+                TEST_FAIL("shrink returned %d, expected %d", r, want);
+        return buf;
+}
+
+/* Its own directory: the other cases read test_tmp("sys"). */
+static void fake_sysfs(struct crashkernel_paths *p, const char *dir, const char *size) {
+        char f[4096];
+
+        p->sysfs_kernel = test_tmp(dir);
+        ASSERT_OK(mkdir_p(p->sysfs_kernel, 0755));
+        snprintf(f, sizeof(f), "%s/kexec_crash_size", p->sysfs_kernel);
+        ASSERT_OK(write_file_atomic(f, size, strlen(size), 0644));
+        snprintf(f, sizeof(f), "%s/kexec_crash_loaded", p->sysfs_kernel);
+        ASSERT_OK(write_file_atomic(f, "0\n", 2, 0644));
+}
+
+TEST(shrink_writes_kexec_crash_size_and_reports) {
+        struct crashkernel_paths p = paths("crashkernel=256M\n");
+        _cleanup_free_ char *out = NULL, *v = NULL;
+        char f[4096];
+
+        fake_sysfs(&p, "sys-shrink", "268435456\n");
+        out = shrink(&p, "200M", false, 0);
+        ASSERT_CONTAINS(out, "256.0 MiB -> 200.0 MiB; 56.0 MiB given back");
+        ASSERT_CONTAINS(out, "until the next boot");
+        snprintf(f, sizeof(f), "%s/kexec_crash_size", p.sysfs_kernel);
+        ASSERT_OK(read_one_line_file(f, &v));
+        ASSERT_STREQ(v, "209715200");
+}
+
+TEST(shrink_refuses_bad_sizes_and_leaves_the_file) {
+        struct crashkernel_paths p = paths("crashkernel=256M\n");
+        _cleanup_free_ char *v = NULL;
+        char f[4096];
+
+        fake_sysfs(&p, "sys-shrink-refused", "268435456\n");
+        free(shrink(&p, "512M", true, -EINVAL));
+        free(shrink(&p, "16M", false, -ERANGE));
+        free(shrink(&p, "160MB", false, -EINVAL));
+        snprintf(f, sizeof(f), "%s/kexec_crash_size", p.sysfs_kernel);
+        ASSERT_OK(read_one_line_file(f, &v));
+        ASSERT_STREQ(v, "268435456");
 }
 
 TEST_MAIN()
