@@ -216,6 +216,23 @@ static int read_headers(vmcore *v, unsigned flags) {
 
         if (elf_getphdrnum(e, &phnum) < 0)
                 return -EBADMSG;
+        /* PN_XNUM: more program headers than e_phnum holds; the count is in
+         * section header 0's sh_info (fs/binfmt_elf.c's fill_extnum_info()
+         * writes it so for a core, makedumpfile and kdump-collect -E too).
+         * Checked here as well: libelf takes 0xffff itself when there is no
+         * section header, and would read past the real table. */
+        if (ehdr.e_phnum == PN_XNUM) {
+                Elf64_Shdr sh;
+
+                if (ehdr.e_shoff == 0 || ehdr.e_shentsize != sizeof(sh) ||
+                    ehdr.e_shoff > v->file_size || sizeof(sh) > v->file_size - ehdr.e_shoff)
+                        return -EBADMSG;
+                r = pread_full(v->fd, &sh, sizeof(sh), ehdr.e_shoff);
+                if (r < 0)
+                        return r;
+                if (sh.sh_info != phnum)
+                        return -EBADMSG;
+        }
         if (phnum > VMCORE_PHDRS_MAX)
                 return -EFBIG;
         if (phnum > 0 && ehdr.e_phentsize != sizeof(Elf64_Phdr))

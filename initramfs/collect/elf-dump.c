@@ -320,9 +320,9 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
         return r < 0 ? r : k;
 }
 
-static int write_headers(const struct dump_source *src, struct dump_sink *sink, const struct elf_seg_builder *b,
-                         uint64_t notes_offset, bool incomplete) {
-        size_t nph = b->n + 1, size;
+int elf_dump_headers(const struct dump_source *src, const struct elf_seg *segs, size_t n_segs,
+                     uint64_t notes_offset, bool incomplete, uint8_t **ret, size_t *ret_size) {
+        size_t nph = n_segs + 1, size;
         bool xnum = nph >= PN_XNUM;
         _cleanup_free_ uint8_t *buf = NULL;
         Elf64_Ehdr eh = {
@@ -338,11 +338,17 @@ static int write_headers(const struct dump_source *src, struct dump_sink *sink, 
         };
         Elf64_Phdr *ph;
 
-        size = sizeof(eh) + nph * sizeof(Elf64_Phdr) + (xnum ? sizeof(Elf64_Shdr) : 0);
+        if (nph > UINT32_MAX)
+                return -E2BIG;
+        size = elf_dump_header_size(n_segs);
+        if (notes_offset < size)
+                return -EINVAL;
         buf = calloc(1, size);
         if (!buf)
                 return -ENOMEM;
         if (xnum) {
+                /* The real count in section header 0, as fs/binfmt_elf.c's
+                 * fill_extnum_info() writes it for a core. */
                 Elf64_Shdr sh = { .sh_type = SHT_NULL, .sh_size = 1, .sh_link = SHN_UNDEF, .sh_info = (Elf64_Word) nph };
                 eh.e_shoff = sizeof(eh) + nph * sizeof(Elf64_Phdr);
                 eh.e_shentsize = sizeof(Elf64_Shdr);
@@ -356,17 +362,36 @@ static int write_headers(const struct dump_source *src, struct dump_sink *sink, 
                 .p_type = PT_NOTE, .p_offset = notes_offset,
                 .p_filesz = src->notes_size, .p_memsz = src->notes_size, .p_align = 0,
         };
-        for (size_t i = 0; i < b->n; i++)
+        for (size_t i = 0; i < n_segs; i++)
                 ph[i + 1] = (Elf64_Phdr) {
                         .p_type = PT_LOAD,
                         .p_flags = PF_R | PF_W | PF_X,
-                        .p_offset = b->segs[i].offset,
-                        .p_vaddr = b->segs[i].virt,
-                        .p_paddr = b->segs[i].phys,
-                        .p_filesz = b->segs[i].filesz,
-                        .p_memsz = b->segs[i].memsz,
+                        .p_offset = segs[i].offset,
+                        .p_vaddr = segs[i].virt,
+                        .p_paddr = segs[i].phys,
+                        .p_filesz = segs[i].filesz,
+                        .p_memsz = segs[i].memsz,
                         .p_align = 0,
                 };
+        *ret = TAKE_PTR(buf);
+        *ret_size = size;
+        return 0;
+}
+
+uint64_t elf_dump_header_size(uint64_t n_segs) {
+        return sizeof(Elf64_Ehdr) + (n_segs + 1) * sizeof(Elf64_Phdr) +
+                (n_segs + 1 >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
+}
+
+static int write_headers(const struct dump_source *src, struct dump_sink *sink, const struct elf_seg_builder *b,
+                         uint64_t notes_offset, bool incomplete) {
+        _cleanup_free_ uint8_t *buf = NULL;
+        size_t size;
+        int r;
+
+        r = elf_dump_headers(src, b->segs, b->n, notes_offset, incomplete, &buf, &size);
+        if (r < 0)
+                return r;
         return dump_sink_write(sink, 0, buf, size);
 }
 
@@ -416,8 +441,7 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         if (r < 0)
                 return r;
 
-        header_size = sizeof(Elf64_Ehdr) + (max_segs + 1) * sizeof(Elf64_Phdr) +
-                (max_segs + 1 >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
+        header_size = elf_dump_header_size(max_segs);
         notes_offset = ALIGN_UP(header_size, 8);
         data_offset = notes_offset + src->notes_size;
         res->buffer_bytes += chunk_size + max_segs * sizeof(struct elf_seg);

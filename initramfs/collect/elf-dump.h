@@ -56,6 +56,14 @@ int elf_seg_builder_end(struct elf_seg_builder *b);
 /* The most PT_LOADs a load of that many bytes can turn into. */
 uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size);
 
+/* Bytes of the ELF header, the program header table for n_segs PT_LOADs and
+ * the PT_NOTE, and (past 65534 PT_LOADs) section header 0 for PN_XNUM. */
+uint64_t elf_dump_header_size(uint64_t n_segs);
+/* Builds those bytes (pure): the PT_NOTE points at notes_offset (at least
+ * elf_dump_header_size()) with src->notes_size bytes. */
+int elf_dump_headers(const struct dump_source *src, const struct elf_seg *segs, size_t n_segs,
+                     uint64_t notes_offset, bool incomplete, uint8_t **ret, size_t *ret_size);
+
 /* Writes the ELF dump of src to sink: pages whose pfn is below max_mapnr and
  * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too (their
  * bits are cleared from bitmap2 first).
