@@ -11,6 +11,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "initramfs/builder/initramfs.h"
+#include "initramfs/collect/snappy-dl.h"
 #include "initramfs/init/capture-layout.h"
 #include "kdumpd/capture-image.h"
 
@@ -173,11 +174,64 @@ static int set_builder_error(char **ret_error, const initramfs *ir, const char *
         return r;
 }
 
+bool capture_collector_needs_snappy(char *const *argv) {
+        /* kdump-collect's short options that take a value (its getopt
+         * string): what follows them in a cluster, or the next word, is
+         * the value. */
+        static const char with_value[] = "d";
+
+        for (size_t i = 1; argv[i]; i++) {
+                const char *a = argv[i];
+
+                if (strcmp(a, "--") == 0)
+                        return false;
+                if (a[0] != '-' || a[1] == 0)
+                        continue;
+                if (a[1] == '-') {
+                        /* --message-level N, --num-threads N: skip the value */
+                        if (!strchr(a, '=') && argv[i + 1] &&
+                            (strcmp(a, "--message-level") == 0 || strcmp(a, "--num-threads") == 0))
+                                i++;
+                        continue;
+                }
+                for (const char *c = a + 1; *c; c++) {
+                        if (*c == 'p')
+                                return true;
+                        if (strchr(with_value, *c)) {
+                                if (c[1] == 0 && argv[i + 1])
+                                        i++;
+                                break;
+                        }
+                }
+        }
+        return false;
+}
+
+/* A library by soname in the system directories, as the loader would find
+ * it for an x86_64 program (elf-closure.h's step 4). */
+static int find_library(const char *soname, char **ret) {
+        static const char *const dirs[] = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+                                             "/usr/lib64", "/lib", "/usr/lib" };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                char *p;
+
+                if (asprintf(&p, "%s/%s", dirs[i], soname) < 0)
+                        return -ENOMEM;
+                if (access(p, R_OK) == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        return -ENOENT;
+}
+
 int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                          struct capture_image *ret, char **ret_error) {
         _cleanup_(initramfs_freep) initramfs *ir = NULL;
         _cleanup_free_ char *conf = NULL, *img = NULL, *inputs_path = NULL, *inputs = NULL, *old = NULL,
-                            *collector = NULL, *collector_dest = NULL;
+                            *collector = NULL, *collector_dest = NULL, *snappy = NULL;
         _cleanup_(kdump_config_argv_freep) char **extras = NULL;
         char **argv = NULL;
         const char *base;
@@ -193,7 +247,15 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         if (r < 0)
                 return r;
         base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        if (strcmp(base, "kdump-collect") != 0) {
+        if (strcmp(base, "kdump-collect") == 0 && capture_collector_needs_snappy(argv)) {
+                r = find_library(SNAPPY_DL_SONAME, &snappy);
+                if (r < 0) {
+                        r = set_error(ret_error, "core_collector asks for snappy (-p) but %s is not installed "
+                                      "(Debian: apt install libsnappy1v5): %s", SNAPPY_DL_SONAME, r);
+                        kdump_config_argv_free(argv);
+                        return r;
+                }
+        } else if (strcmp(base, "kdump-collect") != 0) {
                 r = find_program(argv[0], &collector);
                 if (r < 0) {
                         r = set_error(ret_error, "core_collector program '%s' not found on this system: %s", argv[0], r);
@@ -239,7 +301,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 }
         }
 
-        r = fingerprint(o, c, conf, collector, extras, &inputs);
+        r = fingerprint(o, c, conf, snappy ? snappy : collector, extras, &inputs);
         if (r < 0)
                 return set_error(ret_error, "cannot read an input of the capture initramfs (%s): %s",
                                  o->kernel_image, r);
@@ -282,6 +344,12 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 r = initramfs_add_program(ir, collector, collector_dest);
                 if (r < 0)
                         return set_builder_error(ret_error, ir, "cannot add the core collector %s to the initramfs: %s", collector, r);
+        }
+        if (snappy) {
+                /* dlopen()ed by kdump-collect -p: not in its DT_NEEDED. */
+                r = initramfs_add_program(ir, snappy, snappy);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add %s (for -p) to the initramfs: %s", snappy, r);
         }
         for (size_t i = 0; extras && extras[i]; i++) {
                 r = add_executable(ir, extras[i]);

@@ -36,6 +36,12 @@ void capture_image_done(struct capture_image *img);
  * resolved.  Pure. */
 int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret);
 
+/* Pure: whether a kdump-collect command line asks for snappy (-p, also in a
+ * cluster of short options as getopt reads it: "-Ep", "-pd31"; not the
+ * value of -d or of a long option).  kdump-collect opens
+ * libsnappy with dlopen(), so the builder adds it only then. */
+bool capture_collector_needs_snappy(char *const *argv);
+
 /* ret_error gets a message for errors a user can fix (a missing module,
  * program or library). */
 int capture_image_ensure(const struct capture_image_opts *opts, const kdump_config *c, const dump_target *t,

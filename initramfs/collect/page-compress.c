@@ -4,12 +4,13 @@
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
-#if HAVE_SNAPPY
-#include <snappy-c.h>
-#endif
 
 #include "basic/macro.h"
 #include "initramfs/collect/page-compress.h"
+#include "initramfs/collect/snappy-dl.h"
+
+/* snappy-c.h's SNAPPY_OK */
+#define SNAPPY_STATUS_OK 0
 
 struct page_compressor {
         enum page_compression type;
@@ -28,7 +29,7 @@ bool page_compression_supported(enum page_compression c) {
         case PAGE_COMPRESS_ZSTD:
                 return true;
         case PAGE_COMPRESS_SNAPPY:
-                return HAVE_SNAPPY;
+                return snappy_dl_get() != NULL;
         }
         return false;
 }
@@ -55,9 +56,8 @@ size_t page_compress_bound(size_t page_size) {
         size_t b = page_size + page_size / 16 + 64 + 3;
         b = MAX(b, (size_t) compressBound(page_size));
         b = MAX(b, ZSTD_compressBound(page_size));
-#if HAVE_SNAPPY
-        b = MAX(b, snappy_max_compressed_length(page_size));
-#endif
+        if (snappy_dl_get())
+                b = MAX(b, snappy_dl_get()->max_compressed_length(page_size));
         return b;
 }
 
@@ -156,18 +156,14 @@ int page_compress(struct page_compressor *pc, const void *page, void *out, size_
                         return -EIO;
                 break;
 
-        case PAGE_COMPRESS_SNAPPY:
-#if HAVE_SNAPPY
-        {
+        case PAGE_COMPRESS_SNAPPY: {
+                /* page_compressor_new() refused it where it is missing. */
                 size_t l = cap;
-                if (snappy_compress(page, pc->page_size, out, &l) != SNAPPY_OK)
+                if (snappy_dl_get()->compress(page, pc->page_size, out, &l) != SNAPPY_STATUS_OK)
                         return -EIO;
                 n = l;
                 break;
         }
-#else
-                return -EOPNOTSUPP;
-#endif
         }
 
         /* Not smaller than a page: stored raw (flags 0), which is what
@@ -205,13 +201,11 @@ int page_decompress(unsigned flags, const void *in, size_t in_size, void *out, s
                         return -EBADMSG;
                 return 0;
         }
-#if HAVE_SNAPPY
-        if (flags & PAGE_COMPRESS_SNAPPY) {
+        if ((flags & PAGE_COMPRESS_SNAPPY) && snappy_dl_get()) {
                 size_t l = page_size;
-                if (snappy_uncompress(in, in_size, out, &l) != SNAPPY_OK || l != page_size)
+                if (snappy_dl_get()->uncompress(in, in_size, out, &l) != SNAPPY_STATUS_OK || l != page_size)
                         return -EBADMSG;
                 return 0;
         }
-#endif
         return -EOPNOTSUPP;
 }

@@ -42,4 +42,27 @@ TEST(defaults_render_as_reboot) {
         ASSERT_OK(kdump_config_parse(text, "capture.conf", &back, NULL));
 }
 
+/* kdump-collect opens libsnappy with dlopen(): the builder must see -p in
+ * every form getopt accepts, and nothing else. */
+TEST(snappy_is_needed_only_for_p) {
+        static const struct { const char *args[6]; bool want; } rows[] = {
+                { { "kdump-collect", "-p", "-d", "31" }, true },
+                { { "kdump-collect", "-d", "31", "-p" }, true },
+                { { "kdump-collect", "-Ep" }, true },
+                { { "kdump-collect", "-pd31" }, true },
+                { { "kdump-collect", "-l", "-d", "31" }, false },
+                { { "kdump-collect", "-d", "-p" }, false },        /* -p is -d's value here */
+                { { "kdump-collect", "-d31", "-c" }, false },
+                { { "kdump-collect", "-dp" }, false },              /* value of -d */
+                { { "kdump-collect", "--message-level", "-p" }, false },
+                { { "kdump-collect", "--", "-p" }, false },
+                { { "kdump-collect" }, false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
+                printf("# row %zu\n", i);
+                ASSERT_EQ(capture_collector_needs_snappy((char *const *) rows[i].args), rows[i].want);
+        }
+}
+
 TEST_MAIN()
