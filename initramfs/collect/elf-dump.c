@@ -260,7 +260,7 @@ struct walk {
         uint8_t *chunk;
         size_t chunk_size;
         uint64_t high;                  /* end of the last byte written */
-        uint64_t pages_done, pages_total;
+        uint64_t bytes_done, pages_total;
         struct dump_result *res;
         const struct dump_options *opts;
         double t0, last;
@@ -280,7 +280,7 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
                 p += pc.len;
                 if (!pc.keep) {
                         elf_seg_builder_hole(w->b, pc.len);
-                        w->pages_done += pc.len / PS;
+                        w->bytes_done += pc.len;
                         continue;
                 }
                 r = elf_seg_builder_data(w->b, pc.len, &off);
@@ -301,15 +301,17 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
                                 break;
                         a += n;
                         w->high = MAX(w->high, off + (a - pc.phys));
-                }
-                w->pages_done += DIV_ROUND_UP(pc.len, PS);
-                if (w->opts->progress && now() - w->last >= 1.0) {
-                        struct dump_progress pr = {
-                                w->pages_done, w->pages_total, dump_sink_bytes(w->sink), now() - w->t0,
-                                w->res->excluded, w->res->zero_pages,
-                        };
-                        w->last = now();
-                        w->opts->progress(&pr, w->opts->progress_userdata);
+                        w->bytes_done += n;
+                        /* Per chunk: one kept run can be gigabytes. */
+                        if (w->opts->progress && now() - w->last >= 1.0) {
+                                struct dump_progress pr = {
+                                        MIN(w->bytes_done / PS, w->pages_total), w->pages_total,
+                                        dump_sink_bytes(w->sink), now() - w->t0,
+                                        w->res->excluded, w->res->zero_pages,
+                                };
+                                w->last = now();
+                                w->opts->progress(&pr, w->opts->progress_userdata);
+                        }
                 }
         }
         /* The input's own zero tail stays one. */
@@ -461,7 +463,7 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         }
         w.high = data_offset;
         w.sink = sink;
-        w.pages_done = 0;
+        w.bytes_done = 0;
         for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
                 r = walk_load(&w, &src->elf_loads[i]);
 

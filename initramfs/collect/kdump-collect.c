@@ -321,7 +321,7 @@ static int do_dump_dmesg(void) {
 
 struct progress_ctx {
         struct progress p;
-        bool tty;
+        struct progress_out out;
 };
 
 static void progress_cb(uint64_t done, uint64_t total, void *userdata) {
@@ -332,17 +332,13 @@ static void progress_cb(uint64_t done, uint64_t total, void *userdata) {
         if (!(arg.message_level & ML_PROGRESS) || !progress_due(&c->p, done, now))
                 return;
         progress_format(&c->p, done, now, line, sizeof(line));
-        /* A console or log file gets whole lines; a terminal one line redrawn. */
-        if (c->tty)
-                fprintf(stderr, "\r%s%s", line, done >= total ? "\n" : "");
-        else
-                fprintf(stderr, "%s\n", line);
+        progress_emit(&c->out, stderr, line, done >= total);
 }
 
 static int do_copy(void) {
         _cleanup_vmcore_ vmcore *v = NULL;
         _cleanup_close_ int in_fd = -EBADF, out_fd = -EBADF;
-        struct progress_ctx pc = { .tty = isatty(STDERR_FILENO) };
+        struct progress_ctx pc = { .out.tty = isatty(STDERR_FILENO) };
         struct elf_copy_result res;
         struct stat st;
         uint64_t size;
@@ -391,6 +387,7 @@ static int do_copy(void) {
                              .progress = progress_cb,
                              .userdata = &pc,
                      }, &res);
+        progress_close(&pc.out, stderr);
         if (r == -ENOSPC || r == -EDQUOT || r == -EFBIG) {
                 char a[32], b[32];
                 int k = elf_mark_incomplete(out_fd);
@@ -464,7 +461,7 @@ static size_t memory_budget(uint64_t available) {
 
 struct job_progress {
         struct progress p;
-        bool tty;
+        struct progress_out out;
         bool announced;
 };
 
@@ -501,10 +498,7 @@ static void job_progress_cb(const struct dump_progress *pr, void *userdata) {
                  pr->pages_total ? (unsigned) (pr->pages_done * 100 / pr->pages_total) : 100,
                  (unsigned long long) pr->pages_done, (unsigned long long) pr->pages_total, rate,
                  format_bytes(w, sizeof(w), pr->bytes_written), ex);
-        if (c->tty)
-                fprintf(stderr, "\r%s%s", line, pr->pages_done >= pr->pages_total ? "\n" : "");
-        else
-                fprintf(stderr, "%s\n", line);
+        progress_emit(&c->out, stderr, line, pr->pages_done >= pr->pages_total);
 }
 
 static unsigned online_cpus(void) {
@@ -548,7 +542,7 @@ static int do_dump(void) {
         _cleanup_vmcore_ vmcore *v = NULL;
         struct vmcore_source *vs = NULL;
         _cleanup_close_ int out_fd = -EBADF;
-        struct job_progress jp = { .tty = isatty(STDERR_FILENO) };
+        struct job_progress jp = { .out.tty = isatty(STDERR_FILENO) };
         struct dump_result res = {};
         const vmcoreinfo *vi;
         uint64_t avail = meminfo_available();
@@ -607,6 +601,9 @@ static int do_dump(void) {
                                  .progress = job_progress_cb,
                                  .progress_userdata = &jp,
                          }, fd, &res);
+        /* Also after a failure (a full disk, a read error): the messages
+         * below start on their own line. */
+        progress_close(&jp.out, stderr);
         log_debug("Read %s of the dump with %s.", format_bytes(a, sizeof(a), vmcore_source_bytes_read(vs)),
                   vmcore_source_mmapped(vs) ? "mmap" : "pread");
         vmcore_source_free(vs);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "basic/parse-util.h"
@@ -46,6 +47,36 @@ void progress_format(const struct progress *p, uint64_t done, uint64_t now_ns, c
         snprintf(buf, size, "Copied %3u%% (%s of %s), %.1f MiB/s",
                  percent(p->total, done),
                  format_bytes(a, sizeof(a), done), format_bytes(b, sizeof(b), p->total), rate);
+}
+
+void progress_emit(struct progress_out *o, FILE *f, const char *line, bool final) {
+        size_t len = strlen(line);
+
+        if (!o->tty) {
+                fprintf(f, "%s\n", line);
+                fflush(f);
+                return;
+        }
+        /* Blank what a longer previous line left on screen. */
+        fprintf(f, "\r%s%*s", line, o->last_len > len ? (int) (o->last_len - len) : 0, "");
+        if (final) {
+                fputc('\n', f);
+                o->open = false;
+                o->last_len = 0;
+        } else {
+                o->open = true;
+                o->last_len = len;
+        }
+        fflush(f);
+}
+
+void progress_close(struct progress_out *o, FILE *f) {
+        if (!o->open)
+                return;
+        fputc('\n', f);
+        fflush(f);
+        o->open = false;
+        o->last_len = 0;
 }
 
 uint64_t progress_now_ns(void) {

@@ -394,6 +394,7 @@ TEST(elf_filtered_reads_back_and_disk_full) {
         free(d);
         d = NULL;
         ASSERT_EQ(run((const char *[]) { "-E", "-d", "1", "--force", in, out, NULL }, 3 * 4096 + 2048, &err), 4);
+        ASSERT_TRUE(strlen(err) > 0 && err[strlen(err) - 1] == '\n');
         ASSERT_OK(synth_read_file(out, &d, &n));
         memcpy(&eh, d, sizeof(eh));
         ASSERT_EQ(eh.e_flags, 1);
@@ -433,6 +434,51 @@ TEST(progress_rate) {
         ASSERT_CONTAINS(line, "50%");
         ASSERT_CONTAINS(line, "500.0 MiB of 1000.0 MiB");
         ASSERT_CONTAINS(line, "50.0 MiB/s");
+}
+
+static char *read_stream(FILE *f) {
+        static char buf[1024];
+        size_t n;
+
+        rewind(f);
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = 0;
+        return buf;
+}
+
+TEST(progress_lines_end_with_newline) {
+        struct progress_out o = { .tty = true };
+        FILE *f = tmpfile();
+
+        ASSERT_TRUE(f);
+        /* A terminal: redrawn with \r, a longer line blanked, and the line
+         * still open at an error ends with a newline before the message. */
+        progress_emit(&o, f, "Dumped 10%", false);
+        progress_emit(&o, f, "Dumped 9%", false);
+        ASSERT_TRUE(o.open);
+        progress_close(&o, f);
+        ASSERT_STREQ(read_stream(f), "\rDumped 10%\rDumped 9% \n");
+        progress_close(&o, f);          /* nothing open: nothing added */
+        ASSERT_STREQ(read_stream(f), "\rDumped 10%\rDumped 9% \n");
+        fclose(f);
+
+        /* The final line ends itself. */
+        f = tmpfile();
+        o = (struct progress_out) { .tty = true };
+        progress_emit(&o, f, "Dumped 50%", false);
+        progress_emit(&o, f, "Dumped 100%", true);
+        progress_close(&o, f);
+        ASSERT_STREQ(read_stream(f), "\rDumped 50%\rDumped 100%\n");
+        fclose(f);
+
+        /* A serial console: whole lines only. */
+        f = tmpfile();
+        o = (struct progress_out) { .tty = false };
+        progress_emit(&o, f, "Dumped 5%", false);
+        progress_emit(&o, f, "Dumped 10%", false);
+        progress_close(&o, f);
+        ASSERT_STREQ(read_stream(f), "Dumped 5%\nDumped 10%\n");
+        fclose(f);
 }
 
 TEST_MAIN();
