@@ -28,40 +28,56 @@ static double now(void) {
 
 /* ---- compression workers ---- */
 
+/* One batch of pages: read into in, compressed into out.  Two slots let the
+ * main thread write one batch and read the next while the workers compress
+ * the other (the output stays in PFN order, so it does not depend on the
+ * number of threads). */
+struct slot {
+        uint8_t *in, *out;
+        size_t *out_size;
+        int *result;                    /* flag > 0, 0 raw, ITEM_ZERO, or -errno */
+        uint64_t *pfns;
+        unsigned n;
+};
+
 struct pool {
         pthread_mutex_t lock;
         pthread_cond_t start, done;
         unsigned gen, busy, n_threads;
         bool quit;
         atomic_uint next;
-        unsigned n_items;
+        struct slot *cur;               /* being compressed */
+        struct slot slots[2];
         size_t ps, bound;
-        uint8_t *in, *out;
-        size_t *out_size;
-        int *result;                    /* flag > 0, 0 raw, ITEM_ZERO, or -errno */
         struct page_compressor **pcs;   /* one per thread, [0] for the main thread */
         pthread_t *tids;
 };
 
 static bool page_is_zero(const uint8_t *p, size_t n) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        return w == 0 && memcmp(p, p + 8, n - 8) == 0;
+        /* Word compares with an early exit: a page that is not zero almost
+         * always shows it in its first cache line. */
+        const uint64_t *w = (const uint64_t *) p;
+        for (size_t i = 0; i < n / 8; i += 8)
+                if ((w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7]) != 0)
+                        return false;
+        return true;
 }
 
 static void pool_process(struct pool *p, struct page_compressor *pc) {
+        struct slot *s = p->cur;
+
         for (;;) {
                 unsigned i = atomic_fetch_add(&p->next, 1);
                 const uint8_t *page;
 
-                if (i >= p->n_items)
+                if (i >= s->n)
                         break;
-                page = p->in + (size_t) i * p->ps;
+                page = s->in + (size_t) i * p->ps;
                 if (page_is_zero(page, p->ps)) {
-                        p->result[i] = ITEM_ZERO;
+                        s->result[i] = ITEM_ZERO;
                         continue;
                 }
-                p->result[i] = page_compress(pc, page, p->out + (size_t) i * p->bound, &p->out_size[i]);
+                s->result[i] = page_compress(pc, page, s->out + (size_t) i * p->bound, &s->out_size[i]);
         }
 }
 
@@ -97,15 +113,20 @@ static void *pool_worker(void *a) {
         return NULL;
 }
 
-static void pool_run(struct pool *p, unsigned n_items) {
+/* Hands slot s to the workers and returns at once. */
+static void pool_start(struct pool *p, struct slot *s) {
         pthread_mutex_lock(&p->lock);
         atomic_store(&p->next, 0);
-        p->n_items = n_items;
+        p->cur = s;
         p->busy = p->n_threads - 1;
         p->gen++;
         pthread_cond_broadcast(&p->start);
         pthread_mutex_unlock(&p->lock);
+}
 
+/* The main thread compresses what is left of the current slot, then waits
+ * for the workers to finish theirs. */
+static void pool_finish(struct pool *p) {
         pool_process(p, p->pcs[0]);
 
         pthread_mutex_lock(&p->lock);
@@ -131,10 +152,13 @@ static void pool_free(struct pool *p) {
                         page_compressor_free(p->pcs[i]);
         free(p->pcs);
         free(p->tids);
-        free(p->in);
-        free(p->out);
-        free(p->out_size);
-        free(p->result);
+        for (unsigned k = 0; k < 2; k++) {
+                free(p->slots[k].in);
+                free(p->slots[k].out);
+                free(p->slots[k].out_size);
+                free(p->slots[k].result);
+                free(p->slots[k].pfns);
+        }
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->start);
         pthread_cond_destroy(&p->done);
@@ -153,15 +177,23 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
         p->n_threads = MAX(n_threads, 1u);
         p->ps = ps;
         p->bound = page_compress_bound(ps);
-        p->in = malloc((size_t) batch * ps);
-        p->out = malloc((size_t) batch * p->bound);
-        p->out_size = calloc(batch, sizeof(size_t));
-        p->result = calloc(batch, sizeof(int));
         p->pcs = calloc(p->n_threads, sizeof(*p->pcs));
         p->tids = calloc(p->n_threads, sizeof(*p->tids));
-        if (!p->in || !p->out || !p->out_size || !p->result || !p->pcs || !p->tids) {
+        if (!p->pcs || !p->tids) {
                 pool_free(p);
                 return -ENOMEM;
+        }
+        for (unsigned k = 0; k < 2; k++) {
+                struct slot *s = &p->slots[k];
+                s->in = malloc((size_t) batch * ps);
+                s->out = malloc((size_t) batch * p->bound);
+                s->out_size = calloc(batch, sizeof(size_t));
+                s->result = calloc(batch, sizeof(int));
+                s->pfns = calloc(batch, sizeof(uint64_t));
+                if (!s->in || !s->out || !s->out_size || !s->result || !s->pfns) {
+                        pool_free(p);
+                        return -ENOMEM;
+                }
         }
         for (unsigned i = 0; i < p->n_threads; i++) {
                 r = page_compressor_new(c, ps, &p->pcs[i]);
@@ -186,6 +218,63 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
                 }
         }
         *ret = p;
+        return 0;
+}
+
+/* Next batch of dumped pfns from *pfn on, read with one read per
+ * physically contiguous run. */
+static int slot_fill(struct slot *s, const struct dump_source *src, const uint8_t *bm2, uint64_t max_mapnr,
+                     uint64_t *pfn, unsigned batch, size_t ps) {
+        unsigned n = 0;
+        uint64_t q = *pfn;
+        int r;
+
+        for (; q < max_mapnr && n < batch; q++) {
+                if ((q & 63) == 0 && q + 64 <= max_mapnr) {
+                        uint64_t word;
+                        memcpy(&word, bm2 + q / 8, 8);
+                        if (word == 0) {
+                                q += 63;
+                                continue;
+                        }
+                }
+                if (bitmap_test(bm2, q))
+                        s->pfns[n++] = q;
+        }
+        *pfn = q;
+        s->n = n;
+        for (unsigned i = 0; i < n;) {
+                unsigned j = i + 1;
+                while (j < n && s->pfns[j] == s->pfns[j - 1] + 1)
+                        j++;
+                r = src->read(src->userdata, s->pfns[i] * ps, s->in + (size_t) i * ps, (size_t) (j - i) * ps);
+                if (r < 0) {
+                        s->n = 0;
+                        return r;
+                }
+                i = j;
+        }
+        return 0;
+}
+
+/* Hands a compressed slot to the writer, in PFN order. */
+static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w, struct dump_result *res) {
+        int r = 0;
+
+        for (unsigned i = 0; i < s->n; i++) {
+                int f = s->result[i];
+                if (f == ITEM_ZERO) {
+                        r = diskdump_writer_add_zero(w, s->pfns[i]);
+                        res->zero_pages++;
+                } else if (f > 0)
+                        r = diskdump_writer_add_page(w, s->pfns[i], s->out + (size_t) i * p->bound, s->out_size[i], (unsigned) f);
+                else if (f == 0)
+                        r = diskdump_writer_add_page(w, s->pfns[i], s->in + (size_t) i * p->ps, p->ps, 0);
+                else
+                        r = f;
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -223,7 +312,6 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         struct diskdump_writer *w = NULL;
         struct pool *pool = NULL;
         _cleanup_free_ uint8_t *bm1 = NULL, *bm2 = NULL;
-        _cleanup_free_ uint64_t *pfns = NULL;
         uint64_t max_mapnr = 0, nbytes, pfn, done = 0, total;
         unsigned level = opts->dump_level & DL_MAX, batch;
         bool mmu_ok = false;
@@ -343,20 +431,18 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         info.vmcoreinfo_size = v.len;
         fill_utsname(&info, &v, &mmu, mmu_ok);
 
-        /* Buffers from the budget: per page in a batch, the page, its
-         * compressed copy, and a share of the writer's buffer. */
+        /* Buffers from the budget: per page in a batch, the page and its
+         * compressed copy in each of the two slots, and a share of the
+         * writer's buffer. */
         {
                 size_t budget = opts->memory_budget ? opts->memory_budget : 16u << 20;
-                size_t per = ps + page_compress_bound(ps) + ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int);
+                size_t per = 2 * (ps + page_compress_bound(ps) + sizeof(uint64_t) + sizeof(size_t) + sizeof(int)) + ps;
                 batch = (unsigned) MIN(MAX(budget / per, (size_t) 64), (size_t) 8192);
         }
-        pfns = malloc(sizeof(uint64_t) * batch);
-        if (!pfns)
-                return -ENOMEM;
         r = pool_new(opts->threads, batch, ps, opts->compression, &pool);
         if (r < 0)
                 return r;
-        res.buffer_bytes += (size_t) batch * (2 * ps + page_compress_bound(ps) + sizeof(uint64_t));
+        res.buffer_bytes += (size_t) batch * (3 * ps + 2 * page_compress_bound(ps) + 2 * sizeof(uint64_t));
 
         r = dump_sink_new(out_fd, opts->flat, &sink);
         if (r < 0)
@@ -368,58 +454,50 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         total = diskdump_writer_layout(w)->nr_dumpable;
         last_progress = now();
         pfn = 0;
-        while (done < total) {
-                unsigned n = 0;
+        /* A pipeline of two slots: while the workers (and then the main
+         * thread) compress one, the main thread writes the batch before it
+         * and reads the batch after it. */
+        {
+                struct slot *cur = &pool->slots[0], *prev = &pool->slots[1];
 
-                /* Next batch of dumped pfns, read with one read per
-                 * physically contiguous run. */
-                for (; pfn < max_mapnr && n < batch; pfn++) {
-                        if ((pfn & 63) == 0 && pfn + 64 <= max_mapnr) {
-                                uint64_t word;
-                                memcpy(&word, bm2 + pfn / 8, 8);
-                                if (word == 0) {
-                                        pfn += 63;
-                                        continue;
-                                }
+                prev->n = 0;
+                r = slot_fill(cur, src, bm2, max_mapnr, &pfn, batch, ps);
+                if (r < 0)
+                        goto finish;
+                while (cur->n > 0) {
+                        int k2 = 0;
+
+                        pool_start(pool, cur);
+                        if (prev->n > 0) {
+                                r = slot_write(prev, pool, w, &res);
+                                done += prev->n;
                         }
-                        if (bitmap_test(bm2, pfn))
-                                pfns[n++] = pfn;
-                }
-                if (n == 0)
-                        break;
-                for (unsigned i = 0; i < n;) {
-                        unsigned j = i + 1;
-                        while (j < n && pfns[j] == pfns[j - 1] + 1)
-                                j++;
-                        r = src->read(src->userdata, pfns[i] * ps, pool->in + (size_t) i * ps, (size_t) (j - i) * ps);
+                        prev->n = 0;
+                        if (r >= 0 && done + cur->n < total)
+                                k2 = slot_fill(prev, src, bm2, max_mapnr, &pfn, batch, ps);
+                        pool_finish(pool);
+                        if (r >= 0)
+                                r = k2;
                         if (r < 0)
                                 goto finish;
-                        i = j;
+                        {
+                                struct slot *t = cur;
+                                cur = prev;
+                                prev = t;
+                        }
+
+                        if (opts->progress && now() - last_progress >= 1.0) {
+                                struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0,
+                                                            res.excluded, res.zero_pages };
+                                last_progress = now();
+                                opts->progress(&pr, opts->progress_userdata);
+                        }
                 }
-
-                pool_run(pool, n);
-
-                for (unsigned i = 0; i < n; i++) {
-                        int f = pool->result[i];
-                        if (f == ITEM_ZERO) {
-                                r = diskdump_writer_add_zero(w, pfns[i]);
-                                res.zero_pages++;
-                        } else if (f > 0)
-                                r = diskdump_writer_add_page(w, pfns[i], pool->out + (size_t) i * pool->bound, pool->out_size[i], (unsigned) f);
-                        else if (f == 0)
-                                r = diskdump_writer_add_page(w, pfns[i], pool->in + (size_t) i * ps, ps, 0);
-                        else
-                                r = f;
+                if (prev->n > 0) {
+                        r = slot_write(prev, pool, w, &res);
+                        done += prev->n;
                         if (r < 0)
                                 goto finish;
-                }
-                done += n;
-
-                if (opts->progress && now() - last_progress >= 1.0) {
-                        struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0,
-                                                    res.excluded, res.zero_pages };
-                        last_progress = now();
-                        opts->progress(&pr, opts->progress_userdata);
                 }
         }
         r = 0;
