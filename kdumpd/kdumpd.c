@@ -47,6 +47,7 @@
 #include "config/kdump-conf.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
+#include "kdumpd/reload-record.h"
 #include "kdumpd/verbs-crashkernel.h"
 
 /* One reload for a burst: onlining 64 CPUs makes 64 events. */
@@ -81,7 +82,32 @@ typedef struct daemon_state {
         struct watch *watches;        /* WATCHES_MAX */
 } daemon_state;
 
+static int do_load_now(daemon_state *d, const char *reason);
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
+}
+
+/* For "kdumpd --reload" (ExecReload=) waiting on a load. */
+static void record_load(uint64_t start, int result) {
+        if (reload_record_write(reload_record_dir(), start, result) < 0)
+                log_debug("Cannot write %s/%s; systemctl reload will not wait for the load.", reload_record_dir(),
+                          RELOAD_RECORD_NAME);
+}
+
 static int do_load(daemon_state *d, const char *reason) {
+        uint64_t start = now_usec();
+        int r;
+
+        r = do_load_now(d, reason);
+        record_load(start, r);
+        return r;
+}
+
+static int do_load_now(daemon_state *d, const char *reason) {
         struct capture_loaded info = {};
         char b[32];
         int r;
@@ -224,9 +250,15 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata) {
         daemon_state *d = userdata;
 
+        uint64_t start = now_usec();
+        int r;
+
         (void) sd_notify(false, "RELOADING=1");
-        (void) do_load(d, "reload requested");
+        r = do_load_now(d, "reload requested");
+        /* READY=1 before the record: when ExecReload= returns, the unit is
+         * active again. */
         (void) sd_notify(false, "READY=1");
+        record_load(start, r);
         return 0;
 }
 
@@ -513,9 +545,41 @@ static int run(daemon_state *d) {
         return 0;
 }
 
+/* ExecReload=: SIGHUP to the daemon, then wait for a load that began after
+ * it (see reload-record.h), and exit with its result. */
+#define RELOAD_WAIT_USEC (300ULL * 1000000ULL)
+
+static int reload_and_wait(const char *pid_arg) {
+        uint64_t pid64, t0, start;
+        int result, r;
+
+        r = safe_atou64_base(pid_arg, 10, &pid64);
+        if (r < 0 || pid64 <= 1 || pid64 > INT_MAX)
+                return log_error_errno(EINVAL, "--reload takes kdumpd's process ID ($MAINPID), not '%s'.", pid_arg);
+        t0 = now_usec();
+        if (kill((pid_t) pid64, SIGHUP) < 0)
+                return log_error_errno(errno, "Failed to signal kdumpd (PID %llu): %m", (unsigned long long) pid64);
+        for (;;) {
+                if (reload_record_read(reload_record_dir(), &start, &result) >= 0 && start >= t0) {
+                        if (result < 0)
+                                return log_error_errno(result, "Loading the capture kernel again failed: %m; "
+                                                       "see journalctl -u kdumpd.");
+                        return 0;
+                }
+                if (kill((pid_t) pid64, 0) < 0 && errno == ESRCH)
+                        return log_error_errno(ESRCH, "kdumpd (PID %llu) exited during the reload.",
+                                               (unsigned long long) pid64);
+                if (now_usec() - t0 > RELOAD_WAIT_USEC)
+                        return log_error_errno(ETIMEDOUT, "kdumpd did not finish the reload in %llu s.",
+                                               RELOAD_WAIT_USEC / 1000000ULL);
+                (void) usleep(100 * 1000);
+        }
+}
+
 int main(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
+                { "reload", required_argument, NULL, 'R' },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
@@ -526,9 +590,11 @@ int main(int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "c:h", options, NULL)) >= 0)
                 switch (c) {
                 case 'c': d.settings.config_path = optarg; break;
+                case 'R': return reload_and_wait(optarg) < 0 ? 1 : 0;
                 case 'h':
-                        printf("Usage: kdumpd [--config=FILE]\n\nKeeps the kdump capture kernel loaded; run by "
-                               "kdumpd.service.\n");
+                        printf("Usage: kdumpd [--config=FILE]\n"
+                               "       kdumpd --reload=PID   (ExecReload=: SIGHUP, then wait for that load)\n\n"
+                               "Keeps the kdump capture kernel loaded; run by kdumpd.service.\n");
                         return 0;
                 default:
                         return 2;
