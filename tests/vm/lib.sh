@@ -66,7 +66,9 @@ file_is_static() {
 }
 
 # ---------------------------------------------------------------------------
-# 1. Kernel: Debian's current linux-image-amd64, its -dbg vmlinux, cached.
+# 1. Kernel: Debian's current linux-image-amd64, its -dbg vmlinux, cached;
+# VM_KERNEL_PKG (e.g. linux-image-6.12.95+deb12-amd64) picks another
+# kernel package already downloaded into $VM_CACHE instead.
 # Sets KREL (uname -r), KVER (Debian version), KDIR (cache dir of this
 # kernel), KROOT (unpacked package), VMLINUX.
 
@@ -78,9 +80,19 @@ vm_kernel_fetch() {
         local pkg="" ver="" deb dbg
 
         mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
-        pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-              sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1)
-        [ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+        if [ -n "${VM_KERNEL_PKG:-}" ]; then
+                # Another kernel (tests/vm/other-kernel): the image package
+                # and its -dbg must already be in the cache (fetched with a
+                # private apt configuration); the newest cached version wins.
+                pkg=$VM_KERNEL_PKG
+                deb=$(ls -1 "$VM_CACHE/${pkg}"_*_amd64.deb 2>/dev/null | sort -V | tail -n 1)
+                [ -n "$deb" ] || vm_die "VM_KERNEL_PKG=$pkg: no ${pkg}_*_amd64.deb in $VM_CACHE"
+                ver=$(dpkg-deb -f "$deb" Version)
+        else
+                pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+                      sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1)
+                [ -n "$pkg" ] && ver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+        fi
         if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
                 # No apt lists (offline CI cache): use the newest kernel already in the cache.
                 deb=$(ls -1 "$VM_CACHE"/linux-image-[0-9]*-amd64_*_amd64.deb 2>/dev/null | sort -V | tail -n 1)
