@@ -20,8 +20,14 @@
 #define E820_TYPE_ACPI 3u
 #define E820_TYPE_NVS 4u
 
-/* E820_MAX_ENTRIES_ZEROPAGE (arch/x86/include/uapi/asm/bootparam.h). */
+/* E820_MAX_ENTRIES_ZEROPAGE (arch/x86/include/uapi/asm/bootparam.h): what
+ * fits in boot_params.e820_table; the rest goes in a SETUP_E820_EXT
+ * setup_data record (boot-params.c). */
 #define E820_ZEROPAGE_MAX 128u
+/* The capture kernel's own table, E820_MAX_ENTRIES (arch/x86/include/asm/
+ * e820/types.h: 128 + 3 * MAX_NUMNODES, 3200 with Debian's NODES_SHIFT=10);
+ * append_e820_table() would drop entries beyond it. */
+#define E820_MAP_MAX 3200u
 
 struct e820_ent {
         uint64_t addr;
@@ -30,7 +36,7 @@ struct e820_ent {
 };
 
 struct e820_map {
-        struct e820_ent e[E820_ZEROPAGE_MAX];
+        struct e820_ent e[E820_MAP_MAX];
         size_t n;
 };
 
@@ -42,9 +48,8 @@ struct capture_e820_input {
         uint64_t hdr_start, hdr_size;           /* ELF core header segment, excluded */
 };
 
-/* -E2BIG when the map needs more than E820_ZEROPAGE_MAX entries (the
- * SETUP_E820_EXT setup_data chain is not written yet); -EINVAL when the
- * header lies outside the crash range. */
+/* -E2BIG when the map needs more than E820_MAP_MAX entries; -EINVAL when
+ * the header lies outside the crash range. */
 int capture_e820_build(const struct capture_e820_input *in, struct e820_map *ret);
 
 /* The "Crash kernel" range the segments go to: crashk_res, which with

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "capture-kernel/boot-params.h"
 #include "capture-kernel/bzimage.h"
 #include "capture-kernel/e820.h"
+#include "capture-kernel/efi-runtime.h"
 #include "capture-kernel/kexec-classic.h"
 #include "capture-kernel/purgatory-load.h"
 #include "capture-kernel/purgatory/purgatory-abi.h"
@@ -41,7 +43,7 @@ struct kexec_classic {
         size_t initrd_size;
         void *hdr;                    /* ELF core header */
         size_t hdr_size;
-        uint8_t *bp;                  /* boot_params + command line */
+        uint8_t *bp;                  /* boot_params + command line + EFI map + setup_data */
         size_t bp_size;
         purgatory *purg;
         char *cmdline;
@@ -167,8 +169,12 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
         struct bzimage_info bz;
         uint64_t res_start, res_end, low_start, low_end, hdr_addr, kernel_addr, initrd_addr = 0, bp_addr, purg_addr,
                  entry_rip;
-        size_t running_size = 0;
-        struct e820_map e820;
+        size_t running_size = 0, bp_size = 0;
+        _cleanup_free_ struct e820_map *e820 = NULL;
+        _cleanup_(efi_runtime_freep) struct efi_runtime *efi = NULL;
+        struct boot_params_input bpi;
+        uint8_t seed[BOOT_PARAMS_RNG_SEED_SIZE];
+        bool have_seed = true;
         const char *root = opts->root ? opts->root : "";
         char p[4096];
         uint16_t port;
@@ -250,33 +256,60 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
 
         if (asprintf(&k->cmdline, "elfcorehdr=0x%llx %s", (unsigned long long) hdr_addr, opts->cmdline) < 0)
                 return -ENOMEM;
-        r = kexec_seg_add(&k->segs, "boot_params", NULL, BOOT_PARAMS_SIZE + strlen(k->cmdline) + 1,
-                          BOOT_PARAMS_SIZE + strlen(k->cmdline) + 1, KEXEC_PAGE_SIZE, MIN_BOOTPARAM_ADDR, &bp_addr);
-        if (r < 0)
-                goto nospace;
 
+        /* The memory map does not depend on where boot_params goes, but
+         * boot_params' size depends on it (SETUP_E820_EXT past 128). */
+        e820 = calloc(1, sizeof(*e820));
+        if (!e820)
+                return -ENOMEM;
         r = capture_e820_build(&(struct capture_e820_input) {
                         .sz = sizeof(struct capture_e820_input), .iomem = m,
                         .crash_start = res_start, .crash_end = res_end, .low_start = low_start, .low_end = low_end,
                         .hdr_start = hdr_addr, .hdr_size = ALIGN_UP(k->hdr_size, KEXEC_PAGE_SIZE),
-                }, &e820);
+                }, e820);
         if (r < 0)
-                return set_error_message(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_ZEROPAGE_MAX);
+                return set_error_message(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_MAP_MAX);
 
         snprintf(p, sizeof(p), "%s/sys/kernel/boot_params/data", root);
         if (read_full_file(p, &running_bp, &running_size) < 0)
                 running_size = 0;
-        r = boot_params_build(&(struct boot_params_input) {
-                        .sz = sizeof(struct boot_params_input),
-                        .image = (const uint8_t *) k->kernel_data, .image_size = k->kernel_size,
-                        .running = (const uint8_t *) running_bp, .running_size = running_size,
-                        .load_addr = bp_addr, .cmdline = k->cmdline,
-                        .initrd_addr = initrd_addr, .initrd_size = k->initrd_size,
-                        .e820 = &e820,
-                }, &k->bp, &k->bp_size);
+        r = efi_runtime_load(root, &efi);
+        if (r < 0 && r != -ENOENT)
+                return set_error_message(ret_error, r, "Failed to read the EFI runtime map from %s/sys/firmware/efi: %s.",
+                            root, strerror(-r));
+
+        /* setup_rng_seed(): only from an initialised RNG, so GRND_NONBLOCK
+         * and no seed on EAGAIN. */
+        if (opts->rng_seed)
+                memcpy(seed, opts->rng_seed, sizeof(seed));
+        else if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t) sizeof(seed))
+                have_seed = false;
+
+        bpi = (struct boot_params_input) {
+                .sz = sizeof(struct boot_params_input),
+                .image = (const uint8_t *) k->kernel_data, .image_size = k->kernel_size,
+                .running = (const uint8_t *) running_bp, .running_size = running_size,
+                .cmdline = k->cmdline,
+                .e820 = e820, .efi = efi,
+                .rng_seed = have_seed ? seed : NULL, .rng_seed_size = sizeof(seed),
+        };
+        r = boot_params_size(&bpi, &bp_size);
+        if (r >= 0) {
+                r = kexec_seg_add(&k->segs, "boot_params", NULL, bp_size, bp_size, KEXEC_PAGE_SIZE, MIN_BOOTPARAM_ADDR, &bp_addr);
+                if (r < 0)
+                        goto nospace;
+                bpi.load_addr = bp_addr;
+                bpi.initrd_addr = initrd_addr;
+                bpi.initrd_size = k->initrd_size;
+                r = boot_params_build(&bpi, &k->bp, &k->bp_size);
+        }
+        explicit_bzero(seed, sizeof(seed));
         if (r == -E2BIG)
-                return set_error_message(ret_error, r, "The capture command line (%zu bytes with elfcorehdr=) is longer than %s accepts.",
-                            strlen(k->cmdline), opts->kernel);
+                return set_error_message(ret_error, r, "The capture command line (%zu bytes with elfcorehdr=) is longer than %s accepts, "
+                            "or the memory map has more than %u entries.", strlen(k->cmdline), opts->kernel, E820_MAP_MAX);
+        if (r == -EOPNOTSUPP)
+                return set_error_message(ret_error, r, "This machine runs on 32-bit EFI firmware; a 64-bit capture kernel cannot use its "
+                            "runtime services (the kernel's own loader refuses this too).");
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to build boot_params: %s.", strerror(-r));
         for (size_t i = 0; i < k->segs.n; i++)

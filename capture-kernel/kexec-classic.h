@@ -22,6 +22,9 @@ struct kexec_classic_opts {
         const char *cmdline;           /* without elfcorehdr=, which is prepended */
         const char *root;              /* where /proc and /sys are; NULL or "" = live */
         bool corrupt_digest;           /* test hook: store a wrong digest so the purgatory must refuse */
+        /* SETUP_RNG_SEED bytes (BOOT_PARAMS_RNG_SEED_SIZE); NULL: 32 bytes
+         * from getrandom(GRND_NONBLOCK), none while the RNG is not ready. */
+        const uint8_t *rng_seed;
 };
 
 typedef struct kexec_classic kexec_classic;

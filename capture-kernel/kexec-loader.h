@@ -30,6 +30,14 @@ struct kexec_crash_load {
         enum kexec_loader loader;
         const char *kernel, *initrd, *cmdline;
         bool corrupt_digest;                 /* classic only: test hook */
+        /* auto only: where the file loader's answer is remembered for this
+         * boot (loader-probe.h); NULL probes every time. */
+        const char *probe_path;
+        const char *boot_id_path;            /* NULL: KEXEC_BOOT_ID_PATH */
+        /* If not NULL, set to true when auto went straight to kexec_load
+         * because of a remembered answer (*ret_file_error then holds the
+         * remembered error). */
+        bool *ret_remembered;
 };
 
 /* Loads the crash kernel.  *ret_used says which loader made the final

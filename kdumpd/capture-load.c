@@ -27,6 +27,7 @@
 #include "capture-kernel/kexec-classic.h"
 #include "capture-kernel/kexec-file.h"
 #include "capture-kernel/kexec-loader.h"
+#include "capture-kernel/loader-probe.h"
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
@@ -223,6 +224,7 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                 _cleanup_free_ char *err = NULL;
                 const char *name = s->loader ? s->loader : p.config->loader ? p.config->loader : "auto";
                 enum kexec_loader want, used;
+                bool remembered = false;
                 int file_error;
 
                 if (kexec_loader_from_string(name, &want) < 0)
@@ -231,8 +233,12 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                                 .sz = sizeof(struct kexec_crash_load), .loader = want,
                                 .kernel = p.kernel, .initrd = p.image.path, .cmdline = cmdline,
                                 .corrupt_digest = s->corrupt_digest,
+                                .probe_path = KEXEC_LOADER_PROBE_PATH, .ret_remembered = &remembered,
                         }, &used, &file_error, &err);
-                if (file_error < 0)
+                if (remembered)
+                        log_info("kexec_file_load failed earlier in this boot (%s); using kexec_load (remembered in %s).",
+                                 strerror(-file_error), KEXEC_LOADER_PROBE_PATH);
+                else if (file_error < 0)
                         log_notice("kexec_file_load failed (%s: %s); falling back to kexec_load.", strerror(-file_error),
                                    kexec_file_explain(file_error));
                 if (r < 0) {
