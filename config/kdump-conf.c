@@ -25,15 +25,18 @@ static const char *const known_unimplemented[] = {
         "fence_kdump_nodes", "btrfs", "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
 };
 
-/* failure_action values kdump-utils has that need a shell or a second
- * dump target in the capture environment. */
-static const char *const unimplemented_actions[] = { "shell", "dump_to_rootfs", NULL };
-
-static const char *const action_names[] = {
+static const char *const action_names[_KDUMP_ACTION_MAX] = {
         [KDUMP_ACTION_REBOOT] = "reboot",
         [KDUMP_ACTION_HALT] = "halt",
         [KDUMP_ACTION_POWEROFF] = "poweroff",
+        [KDUMP_ACTION_SHELL] = "shell",
+        [KDUMP_ACTION_DUMP_TO_ROOTFS] = "dump_to_rootfs",
 };
+
+/* final_action ends the capture: only these (kdump-utils). */
+static bool final_action_valid(enum kdump_action a) {
+        return a == KDUMP_ACTION_REBOOT || a == KDUMP_ACTION_HALT || a == KDUMP_ACTION_POWEROFF;
+}
 
 const char *kdump_action_to_string(enum kdump_action a) {
         return (size_t) a < ELEMENTSOF(action_names) ? action_names[a] : NULL;
@@ -174,13 +177,14 @@ static int parse_action(const char *key, const char *value, bool failure, const 
                         enum kdump_action *ret, char **ret_error) {
         for (size_t i = 0; i < ELEMENTSOF(action_names); i++)
                 if (strcmp(value, action_names[i]) == 0) {
+                        if (!failure && !final_action_valid((enum kdump_action) i))
+                                break;
                         *ret = (enum kdump_action) i;
                         return 0;
                 }
-        if (failure && strv_contains(unimplemented_actions, value))
+        if (failure)
                 return fail(ret_error, filename, line, key,
-                            "'%s' is not supported yet (there is no shell in kdumpd's capture environment); "
-                            "use reboot, halt or poweroff", value);
+                            "invalid action '%s'; valid: reboot, halt, poweroff, shell, dump_to_rootfs", value);
         return fail(ret_error, filename, line, key, "invalid action '%s'; valid: reboot, halt, poweroff", value);
 }
 

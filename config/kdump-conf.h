@@ -41,6 +41,10 @@ enum kdump_action {
         KDUMP_ACTION_REBOOT,           /* the default of both actions */
         KDUMP_ACTION_HALT,
         KDUMP_ACTION_POWEROFF,
+        /* failure_action only (kdump-utils' meaning): */
+        KDUMP_ACTION_SHELL,            /* a shell on the console, then reboot */
+        KDUMP_ACTION_DUMP_TO_ROOTFS,   /* save to path on the root filesystem, then final_action */
+        _KDUMP_ACTION_MAX,
 };
 
 const char *kdump_action_to_string(enum kdump_action a);

@@ -20,6 +20,7 @@ struct capture_image_opts {
         const char *init_program;     /* kdump-init */
         const char *collect_program;  /* kdump-collect */
         bool force_rebuild;
+        const dump_target *rootfs;    /* failure_action dump_to_rootfs: the root filesystem; else NULL */
 };
 
 struct capture_image {
@@ -35,6 +36,10 @@ void capture_image_done(struct capture_image *img);
 /* The capture.conf text that goes in: kdump.conf syntax with the target
  * resolved.  Pure. */
 int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret);
+
+/* The rootfs.conf for failure_action dump_to_rootfs: the root filesystem
+ * as a target, the same path and core_collector.  Pure. */
+int capture_rootfs_conf_render(const kdump_config *c, const dump_target *rootfs, char **ret);
 
 /* Pure: whether a kdump-collect command line asks for snappy (-p, also in a
  * cluster of short options as getopt reads it: "-Ep", "-pd31"; not the

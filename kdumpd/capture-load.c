@@ -83,6 +83,7 @@ static void say_unprotected(void) {
 struct prepared {
         kdump_config *config;
         dump_target *target;
+        dump_target *rootfs;          /* failure_action dump_to_rootfs */
         struct utsname uts;
         char *kernel;
         struct bzimage_info bz;
@@ -92,6 +93,7 @@ struct prepared {
 static void prepared_done(struct prepared *p) {
         kdump_config_free(p->config);
         dump_target_free(p->target);
+        dump_target_free(p->rootfs);
         free(p->kernel);
         capture_image_done(&p->image);
 }
@@ -125,6 +127,14 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         r = dump_target_resolve(p->config, &p->target, &err);
         if (r < 0)
                 return log_error_errno(r, "%s: %s", config_path(s), err ? err : strerror(-r));
+        if (p->config->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
+                free(err);
+                err = NULL;
+                r = dump_target_resolve_rootfs(p->config, &p->rootfs, &err);
+                if (r < 0)
+                        return log_error_errno(r, "%s: failure_action dump_to_rootfs: %s", config_path(s),
+                                               err ? err : strerror(-r));
+        }
 
         /* For running from a build tree; the installed paths otherwise. */
         init = strdup(getenv("KDUMPD_INIT") ?: KDUMP_LIBEXECDIR "/kdump-init");
@@ -141,6 +151,7 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         .init_program = init,
                         .collect_program = collect,
                         .force_rebuild = s->force_rebuild,
+                        .rootfs = p->rootfs,
                 }, p->config, p->target, &p->image, &err);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the capture initramfs: %s", err ? err : strerror(-r));

@@ -190,3 +190,25 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
         *ret = TAKE_PTR(t);
         return 0;
 }
+
+int dump_target_resolve_rootfs(const kdump_config *c, dump_target **ret, char **ret_error) {
+        _cleanup_(dump_target_freep) dump_target *t = NULL;
+        kdump_config root = *c;
+        int r;
+
+        t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        /* The filesystem mounted on "/", found the way the default target
+         * is; the dump goes to the same path there (kdump-utils). */
+        root.path = (char *) "/";
+        r = resolve_default(&root, t, ret_error);
+        if (r < 0)
+                return r;
+        free(t->path);
+        t->path = strdup(c->path);
+        if (!t->path)
+                return -ENOMEM;
+        *ret = TAKE_PTR(t);
+        return 0;
+}

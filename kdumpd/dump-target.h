@@ -24,6 +24,10 @@ static inline void dump_target_freep(dump_target **t) {
  * -EOPNOTSUPP when the default target's filesystem is not one we support. */
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error);
 
+/* For failure_action dump_to_rootfs: the root filesystem, with c->path on
+ * it.  -EOPNOTSUPP when / is on a filesystem kdumpd cannot write to. */
+int dump_target_resolve_rootfs(const kdump_config *c, dump_target **ret, char **ret_error);
+
 /* Pure: finds the mount that holds st_dev "maj:min" in a mountinfo text
  * (proc_pid_mountinfo(5)); returns its mount point, source and fstype. */
 int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,

@@ -8,6 +8,11 @@
  * resolved at build time (a device spec always present, path relative to
  * the target's root). */
 #define CAPTURE_CONF "/etc/kdump/capture.conf"
+/* failure_action dump_to_rootfs: the root filesystem as a second target,
+ * kdump.conf syntax ("<fstype> <spec>", "path", "core_collector"). */
+#define CAPTURE_ROOTFS_CONF "/etc/kdump/rootfs.conf"
+/* failure_action shell: the shell it runs on the console. */
+#define CAPTURE_SHELL "/bin/sh"
 /* Modules to load, one absolute path per line, in load order (written by
  * the initramfs builder). */
 #define CAPTURE_MODULES_LOAD "/etc/kdump/modules.load"

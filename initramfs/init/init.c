@@ -9,6 +9,10 @@
  *   mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
  *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
  *   final_action (failure_action when something failed), as in kdump-utils
+ *
+ * failure_action dump_to_rootfs tries once more on the root filesystem
+ * (rootfs.conf, resolved at build time), then final_action; failure_action
+ * shell runs the shell the builder added on the console, then reboots.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -170,10 +175,6 @@ static int capture(const kdump_config *c, bool *ret_skipped) {
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
-        r = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
-        if (r < 0)
-                log_warning_errno(r, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
-
         log_info("Waiting for dump target %s (%s) ...", c->device, c->fstype);
         r = device_wait(c->device, DEVICE_TIMEOUT_MS, report_wait, &devnode);
         if (r < 0)
@@ -275,6 +276,62 @@ static int capture(const kdump_config *c, bool *ret_skipped) {
         return 0;
 }
 
+/* failure_action dump_to_rootfs: the same capture, to the root filesystem. */
+static int capture_to_rootfs(void) {
+        _cleanup_(kdump_config_freep) kdump_config *root = NULL;
+        _cleanup_free_ char *err = NULL;
+        bool skipped = false;
+        int r;
+
+        /* The failed attempt may have left the target mounted there. */
+        (void) umount(CAPTURE_MOUNTPOINT);
+        r = kdump_config_load(CAPTURE_ROOTFS_CONF, &root, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_ROOTFS_CONF);
+        log_info("failure_action dump_to_rootfs: saving to %s on the root filesystem %s (%s).", root->path,
+                 root->device, root->fstype);
+        return capture(root, &skipped);
+}
+
+/* failure_action shell: an interactive shell on the console; the machine
+ * reboots when it exits. */
+static void run_shell(void) {
+        pid_t pid;
+        int status;
+
+        if (access(CAPTURE_SHELL, X_OK) < 0) {
+                log_error_errno(errno, "No shell at %s (%m); rebuild the initramfs with kdumpctl.", CAPTURE_SHELL);
+                return;
+        }
+        log_notice("failure_action shell: starting %s on the console; exit it to reboot.", CAPTURE_SHELL);
+        pid = fork();
+        if (pid < 0) {
+                log_error_errno(errno, "fork: %m");
+                return;
+        }
+        if (pid == 0) {
+                int fd;
+
+                /* A session with the console as controlling terminal, so
+                 * job control and ^C work. */
+                (void) setsid();
+                fd = open("/dev/console", O_RDWR);
+                if (fd >= 0) {
+                        (void) ioctl(fd, TIOCSCTTY, 0);
+                        for (int i = 0; i < 3; i++)
+                                (void) dup2(fd, i);
+                        if (fd > 2)
+                                close(fd);
+                }
+                setenv("PS1", "kdump# ", 1);
+                execl(CAPTURE_SHELL, "sh", "-i", (char *) NULL);
+                _exit(127);
+        }
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        log_info("The shell exited.");
+}
+
 static int action_to_reboot_cmd(enum kdump_action a) {
         switch (a) {
         case KDUMP_ACTION_HALT: return RB_HALT_SYSTEM;
@@ -308,13 +365,27 @@ int main(int argc, char *argv[]) {
         r = kdump_config_load(CAPTURE_CONF, &c, &err);
         if (r < 0)
                 log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
-        else
+        else {
+                int k = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
+                if (k < 0)
+                        log_warning_errno(k, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
                 r = capture(c, &skipped);
+        }
+        if (r < 0 && c && c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
+                log_error("Capture to %s failed; failure_action dump_to_rootfs.", c->device);
+                r = capture_to_rootfs();
+                if (r >= 0)
+                        log_info("Saved to the root filesystem.");
+        } else if (r < 0 && c && c->failure_action == KDUMP_ACTION_SHELL) {
+                log_error("Capture failed; failure_action shell.");
+                run_shell();
+        }
         if (r < 0) {
-                /* Without a configuration, kdump-utils' default: reboot. */
-                action = c ? c->failure_action : KDUMP_ACTION_REBOOT;
+                /* Without a configuration, kdump-utils' default: reboot;
+                 * after shell or dump_to_rootfs, too. */
+                action = c && c->failure_action <= KDUMP_ACTION_POWEROFF ? c->failure_action : KDUMP_ACTION_REBOOT;
                 log_error("Capture failed; %s without a complete dump (failure_action %s).", action_verb(action),
-                          kdump_action_to_string(action));
+                          c ? kdump_action_to_string(c->failure_action) : "reboot");
         } else {
                 action = c->final_action;
                 log_info("%s; %s (final_action %s).", skipped ? "Dump skipped by kdump_pre" : "Capture complete",

@@ -51,6 +51,10 @@ if [ "$phase" = 1 ]; then
         echo 0 >/sys/devices/system/cpu/cpu1/online; say "offline cpu1 rc=$? online=$(cat /sys/devices/system/cpu/online)"
         wait_reloads "CPU hotplug" 1
         say "hotplug reloads=$(reloads 'CPU hotplug') loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+        # A burst (online, offline, online, offline) is one more reload.
+        for v in 1 0 1 0; do echo $v >/sys/devices/system/cpu/cpu1/online; done
+        wait_reloads "CPU hotplug" 2
+        say "burst reloads=$(reloads 'CPU hotplug') online=$(cat /sys/devices/system/cpu/online) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 
         # Shrink the reservation in place: 256M -> 160M, given back to the
         # system; the capture kernel is loaded again through systemd.

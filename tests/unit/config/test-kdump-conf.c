@@ -84,14 +84,12 @@ static const struct {
         { "core_collector \"makedumpfile -l\"\n", "x.conf:1: core_collector: quotes are not supported" },
         { "loader kexec\n", "x.conf:1: loader: must be file, classic or auto, got 'kexec'" },
         { "loader file\nloader auto\n", "x.conf:2: loader: already set on line 1" },
-        { "failure_action shell\n", "x.conf:1: failure_action: 'shell' is not supported yet" },
-        { "failure_action dump_to_rootfs\n", "failure_action: 'dump_to_rootfs' is not supported yet" },
-        { "failure_action shell\n", "use reboot, halt or poweroff" },
-        { "failure_action explode\n", "x.conf:1: failure_action: invalid action 'explode'; valid: reboot, halt, poweroff" },
-        { "failure_action\n", "failure_action: invalid action ''; valid: reboot, halt, poweroff" },
-        { "default shell\n", "x.conf:1: default: 'shell' is not supported yet" },
+        { "failure_action explode\n", "x.conf:1: failure_action: invalid action 'explode'; valid: reboot, halt, poweroff, shell, dump_to_rootfs" },
+        { "failure_action\n", "failure_action: invalid action ''; valid: reboot, halt, poweroff, shell, dump_to_rootfs" },
+        { "default Shell\n", "x.conf:1: default: invalid action 'Shell'" },
         { "default halt\nfailure_action reboot\n", "x.conf:2: failure_action: already set on line 1" },
         { "final_action shell\n", "x.conf:1: final_action: invalid action 'shell'; valid: reboot, halt, poweroff" },
+        { "final_action dump_to_rootfs\n", "x.conf:1: final_action: invalid action 'dump_to_rootfs'; valid: reboot, halt, poweroff" },
         { "final_action halt\nfinal_action halt\n", "x.conf:2: final_action: already set on line 1" },
         { "kdump_pre\n", "x.conf:1: kdump_pre: needs the absolute path of a program" },
         { "kdump_pre bin/pre\n", "x.conf:1: kdump_pre: 'bin/pre' is not an absolute path; valid: /path/to/program" },
@@ -169,6 +167,20 @@ TEST(action_defaults_and_alias) {
         ASSERT_OK(kdump_config_parse("default halt\n", "x.conf", &d, NULL));
         ASSERT_EQ(d->failure_action, KDUMP_ACTION_HALT);
         ASSERT_STREQ(kdump_action_to_string(KDUMP_ACTION_POWEROFF), "poweroff");
+}
+
+TEST(failure_action_shell_and_dump_to_rootfs) {
+        _cleanup_(kdump_config_freep) kdump_config *a = NULL, *b = NULL, *d = NULL;
+
+        ASSERT_OK(kdump_config_parse("failure_action shell\n", "x.conf", &a, NULL));
+        ASSERT_EQ(a->failure_action, KDUMP_ACTION_SHELL);
+        ASSERT_OK(kdump_config_parse("failure_action dump_to_rootfs\nfinal_action poweroff\n", "x.conf", &b, NULL));
+        ASSERT_EQ(b->failure_action, KDUMP_ACTION_DUMP_TO_ROOTFS);
+        ASSERT_EQ(b->final_action, KDUMP_ACTION_POWEROFF);
+        ASSERT_OK(kdump_config_parse("default dump_to_rootfs\n", "x.conf", &d, NULL));
+        ASSERT_EQ(d->failure_action, KDUMP_ACTION_DUMP_TO_ROOTFS);
+        ASSERT_STREQ(kdump_action_to_string(KDUMP_ACTION_DUMP_TO_ROOTFS), "dump_to_rootfs");
+        ASSERT_STREQ(kdump_action_to_string(KDUMP_ACTION_SHELL), "shell");
 }
 
 static void write_text(const char *path, const char *text) {
