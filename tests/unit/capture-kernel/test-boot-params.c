@@ -235,6 +235,57 @@ TEST(bios_guest_has_no_efi) {
         ASSERT_TRUE(find_setup_data(bps->buf, bps->mem, bps->bufsz, SETUP_RNG_SEED, NULL));
 }
 
+/* 160 reserved ranges on top of qemu-pc-1g's map: the zero page holds the
+ * first 128 entries and SETUP_E820_EXT the rest; together they are exactly
+ * the map capture_e820_build() makes, each reserved range once. */
+TEST(fragmented_e820_through_the_loader) {
+        _cleanup_(kexec_classic_freep) kexec_classic *k = NULL;
+        _cleanup_free_ char *err = NULL;
+        const struct kexec_seg *bps, *hdr;
+        const struct boot_params *bp;
+        const struct setup_data *sd;
+        struct boot_e820_entry all[E820_ZEROPAGE_MAX + 64];
+        size_t n = 0, ext;
+        unsigned high_reserved = 0;
+        uint64_t ram_in_crash = 0;
+        int r;
+
+        r = kexec_classic_prepare(&(struct kexec_classic_opts) {
+                        .sz = sizeof(struct kexec_classic_opts), .kernel = forge_kernel(), .cmdline = "console=ttyS0",
+                        .root = test_fixture("capture-kernel/fragmented-e820"), .rng_seed = seed,
+                }, &k, &err);
+        if (r < 0)
+                TEST_FAIL("prepare: %s", err);
+        bps = seg(k, "boot_params");
+        hdr = seg(k, "elfcorehdr");
+        bp = bps->buf;
+        ASSERT_EQ(bp->e820_entries, 128);
+        sd = find_setup_data(bps->buf, bps->mem, bps->bufsz, SETUP_E820_EXT, NULL);
+        ASSERT_TRUE(sd);
+        ASSERT_EQ(sd->len % sizeof(struct boot_e820_entry), 0);
+        ext = sd->len / sizeof(struct boot_e820_entry);
+        ASSERT_TRUE(ext > 0 && ext <= 64);
+        memcpy(all, bp->e820_table, 128 * sizeof(struct boot_e820_entry));
+        memcpy(all + 128, sd->data, sd->len);
+        n = 128 + ext;
+        /* the RNG seed still follows in the chain */
+        ASSERT_TRUE(find_setup_data(bps->buf, bps->mem, bps->bufsz, SETUP_RNG_SEED, NULL));
+
+        for (size_t i = 0; i < n; i++) {
+                if (all[i].type == E820_TYPE_RESERVED && all[i].addr >= 0x180000000ull) {
+                        ASSERT_EQ((all[i].addr - 0x180000000ull) % 0x200000, 0);
+                        ASSERT_EQ(all[i].size, 0x100000);
+                        high_reserved++;
+                }
+                if (all[i].type == E820_TYPE_RAM && all[i].addr >= 0x10000000 && all[i].addr + all[i].size <= 0x20000000)
+                        ram_in_crash += all[i].size;
+                for (size_t j = 0; j < i; j++)
+                        ASSERT_TRUE(all[j].addr != all[i].addr);
+        }
+        ASSERT_EQ(high_reserved, 160);
+        ASSERT_EQ(ram_in_crash, 0x10000000 - ALIGN_UP(hdr->memsz, 4096));
+}
+
 /* The pure builder on hand-made inputs. */
 static struct boot_params_input base_input(const uint8_t *image, size_t image_size) {
         return (struct boot_params_input) {
