@@ -11,7 +11,8 @@
  *     is stale afterwards, so it reloads, unless the kernel updates the
  *     header itself (/sys/devices/system/{cpu,memory}/crash_hotplug reads 1,
  *     CONFIG_CRASH_HOTPLUG with the file loader).
- * Bursts of events cause one reload: every event (re)arms a short timer.
+ * Bursts of events cause one reload: every event (re)arms a timer, bounded
+ * from the first event (RELOAD_QUIET_USEC, RELOAD_MAX_DELAY_USEC).
  * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does; on
  * SIGHUP (systemctl reload, kdumpctl reload) it loads again.
  *
@@ -50,8 +51,13 @@
 #include "kdumpd/reload-record.h"
 #include "kdumpd/verbs-crashkernel.h"
 
-/* One reload for a burst: onlining 64 CPUs makes 64 events. */
-#define RELOAD_DELAY_USEC (2ULL * 1000000ULL)
+/* One reload for a burst: onlining 64 CPUs makes 64 events, and udev
+ * passes them on with gaps of seconds on a slow (or emulated) machine.  The
+ * load waits for RELOAD_QUIET_USEC without events, but never more than
+ * RELOAD_MAX_DELAY_USEC after the first, so a steady stream of events cannot
+ * keep a stale header loaded. */
+#define RELOAD_QUIET_USEC (5ULL * 1000000ULL)
+#define RELOAD_MAX_DELAY_USEC (30ULL * 1000000ULL)
 
 /* MESSAGE_IDs of kdumpd's journal entries (journalctl MESSAGE_ID=...). */
 #define MESSAGE_ID_LOADED "9d1c2a4e0b6f4d8e8c5a7f3b2e1d0c4a"
@@ -71,6 +77,16 @@ static bool action_changes_topology(sd_device_action_t action) {
         }
 }
 
+static const char *action_name(sd_device_action_t action) {
+        switch (action) {
+        case SD_DEVICE_ADD: return "added";
+        case SD_DEVICE_REMOVE: return "removed";
+        case SD_DEVICE_ONLINE: return "online";
+        case SD_DEVICE_OFFLINE: return "offline";
+        default: return "changed";
+        }
+}
+
 typedef struct daemon_state {
         struct capture_settings settings;
         sd_event *event;
@@ -78,6 +94,7 @@ typedef struct daemon_state {
         sd_device_monitor *monitor;
         unsigned reloads;
         const char *pending_reason;
+        uint64_t pending_since;       /* CLOCK_MONOTONIC of the first event of a burst; 0: none */
         bool loaded;
         struct watch *watches;        /* WATCHES_MAX */
 } daemon_state;
@@ -152,24 +169,35 @@ static int do_load_now(daemon_state *d, const char *reason) {
 
 static int on_reload_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         daemon_state *d = userdata;
+        const char *reason = d->pending_reason ? d->pending_reason : "change";
 
-        (void) do_load(d, d->pending_reason ? d->pending_reason : "change");
         d->pending_reason = NULL;
+        d->pending_since = 0;
+        (void) do_load(d, reason);
         return 0;
 }
 
+/* Pure: when the load of a burst happens (see RELOAD_QUIET_USEC). */
+static uint64_t reload_due(uint64_t first_event, uint64_t now) {
+        uint64_t due = now + RELOAD_QUIET_USEC;
+
+        return MIN(due, first_event + RELOAD_MAX_DELAY_USEC);
+}
+
 static int schedule_reload(daemon_state *d, const char *reason) {
-        uint64_t now;
+        uint64_t now, due;
         int r;
 
         d->pending_reason = reason;
         r = sd_event_now(d->event, CLOCK_MONOTONIC, &now);
         if (r < 0)
                 return r;
+        if (d->pending_since == 0)
+                d->pending_since = now;
+        due = reload_due(d->pending_since, now);
         if (!d->reload_timer)
-                return sd_event_add_time(d->event, &d->reload_timer, CLOCK_MONOTONIC, now + RELOAD_DELAY_USEC, 0,
-                                         on_reload_timer, d);
-        r = sd_event_source_set_time(d->reload_timer, now + RELOAD_DELAY_USEC);
+                return sd_event_add_time(d->event, &d->reload_timer, CLOCK_MONOTONIC, due, 0, on_reload_timer, d);
+        r = sd_event_source_set_time(d->reload_timer, due);
         if (r < 0)
                 return r;
         return sd_event_source_set_enabled(d->reload_timer, SD_EVENT_ONESHOT);
@@ -199,7 +227,8 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
                 log_debug("%s %s changed; the kernel updates the crash header itself.", subsystem, sysname ? sysname : "?");
                 return 0;
         }
-        log_info("%s %s changed: the loaded crash header is stale, reloading.", subsystem, sysname ? sysname : "?");
+        log_info("%s %s %s: the loaded crash header is stale, reloading.", subsystem, sysname ? sysname : "?",
+                 action_name(action));
         (void) schedule_reload(d, strcmp(subsystem, "cpu") == 0 ? "CPU hotplug" : "memory hotplug");
         return 0;
 }
