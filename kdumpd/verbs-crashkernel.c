@@ -320,6 +320,19 @@ static uint64_t current_reservation(const struct crash_reservation *res) {
         return res->total;
 }
 
+/* The machine with its sizing inputs, and the estimate for it. */
+static int machine_estimate(const struct crashkernel_paths *p, struct machine *m, struct crashkernel_estimate *ret) {
+        int r;
+
+        r = machine_read(p, true, m);
+        if (r < 0)
+                return r;
+        r = crashkernel_estimate(&m->in, ret);
+        if (r < 0)
+                return log_error_errno(r, "Failed to compute the estimate: %m");
+        return 0;
+}
+
 int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         _cleanup_(machine_done) struct machine m = {};
         struct crashkernel_estimate e;
@@ -327,12 +340,9 @@ int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         char b[32], b2[32];
         int r;
 
-        r = machine_read(p, true, &m);
+        r = machine_estimate(p, &m, &e);
         if (r < 0)
                 return r;
-        r = crashkernel_estimate(&m.in, &e);
-        if (r < 0)
-                return log_error_errno(r, "Failed to compute the estimate: %m");
 
         fprintf(out, "Capture environment for %s of RAM, %u possible CPUs, kernel %s%s%s:\n",
                 format_bytes(b, sizeof(b), m.res.system_ram), m.in.possible_cpus ?: 1, m.kernel,
@@ -365,12 +375,9 @@ int crashkernel_needed(const struct crashkernel_paths *p, struct crash_reservati
         struct crashkernel_estimate e;
         int r;
 
-        r = machine_read(p, true, &m);
+        r = machine_estimate(p, &m, &e);
         if (r < 0)
                 return r;
-        r = crashkernel_estimate(&m.in, &e);
-        if (r < 0)
-                return log_error_errno(r, "Failed to compute the estimate: %m");
         *ret_res = m.res;
         *ret_needed = e.total;
         *ret_recommended = e.recommended;

@@ -32,6 +32,12 @@ static struct crashkernel_paths paths(const char *cmdline) {
         return p;
 }
 
+/* A verb's output as TAP diagnostics, one "# " line each. */
+static void print_diag(const char *buf) {
+        for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
+                printf("# %.*s\n", (int) strcspn(l, "\n"), l);
+}
+
 static char *run(int (*verb)(const struct crashkernel_paths *, FILE *), const struct crashkernel_paths *p, int want) {
         char *buf = NULL;
         size_t len = 0;
@@ -41,8 +47,7 @@ static char *run(int (*verb)(const struct crashkernel_paths *, FILE *), const st
         ASSERT_TRUE(f);
         r = verb(p, f);
         fclose(f);
-        for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
-                printf("# %.*s\n", (int) strcspn(l, "\n"), l);
+        print_diag(buf);
         if (r != want)
                 TEST_FAIL("verb returned %d, expected %d", r, want);
         return buf;
@@ -121,8 +126,7 @@ static char *shrink(const struct crashkernel_paths *p, const char *size, bool fo
         r = verb_shrink_crashkernel(p, &s, &(struct shrink_verb_opts) { .sz = sizeof(struct shrink_verb_opts),
                                     .size = size, .force = force }, f);
         fclose(f);
-        for (const char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0))
-                printf("# %.*s\n", (int) strcspn(l, "\n"), l);
+        print_diag(buf);
         if (r != want)
                 TEST_FAIL("shrink returned %d, expected %d", r, want);
         return buf;
