@@ -47,8 +47,7 @@ static int load_classic(const struct kexec_crash_load *o, char **ret_error) {
         return kexec_classic_load(k);
 }
 
-/* The remembered answer, if any; errors mean "probe again". */
-static void probe_read(const struct kexec_crash_load *o, char *boot_id, char *image, size_t image_size,
+void kexec_loader_probe_read(const struct kexec_crash_load *o, char *boot_id, char *image, size_t image_size,
                        struct loader_probe *ret, bool *ret_have) {
         _cleanup_free_ char *id = NULL, *text = NULL;
 
@@ -64,8 +63,7 @@ static void probe_read(const struct kexec_crash_load *o, char *boot_id, char *im
                 *ret_have = true;
 }
 
-/* Best effort: without /run the next load just probes again. */
-static void probe_write(const char *path, const char *boot_id, int file_error, const char *image) {
+void kexec_loader_probe_write(const char *path, const char *boot_id, int file_error, const char *image) {
         _cleanup_free_ char *text = NULL, *dir = NULL;
         struct loader_probe p;
         char *slash;
@@ -101,7 +99,7 @@ int kexec_crash_load(const struct kexec_crash_load *o, enum kexec_loader *ret_us
 
         probing = o->loader == KEXEC_LOADER_AUTO && o->probe_path;
         if (probing) {
-                probe_read(o, boot_id, image, sizeof(image), &remembered, &have);
+                kexec_loader_probe_read(o, boot_id, image, sizeof(image), &remembered, &have);
                 if (have && loader_probe_decide(&remembered, boot_id, image) == KEXEC_LOADER_CLASSIC) {
                         if (ret_file_error)
                                 *ret_file_error = -remembered.file_errno;
@@ -115,7 +113,7 @@ int kexec_crash_load(const struct kexec_crash_load *o, enum kexec_loader *ret_us
         *ret_used = KEXEC_LOADER_FILE;
         r = kexec_file_load_crash(o->kernel, o->initrd, o->cmdline);
         if (probing && boot_id[0])
-                probe_write(o->probe_path, boot_id, r < 0 ? r : 0, image);
+                kexec_loader_probe_write(o->probe_path, boot_id, r < 0 ? r : 0, image);
         if (r >= 0 || o->loader == KEXEC_LOADER_FILE || !kexec_loader_should_fall_back(r))
                 return r;
 

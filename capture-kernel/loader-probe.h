@@ -50,5 +50,18 @@ bool loader_probe_record(const char *boot_id, int file_error, const char *image,
  * to skip the file loader, AUTO to try it (and fall back as usual). */
 enum kexec_loader loader_probe_decide(const struct loader_probe *remembered, const char *boot_id, const char *image);
 
+/* The I/O around the pure functions above, used by kexec_crash_load()
+ * (kexec-loader.c).  kexec_loader_probe_read() reads the running boot_id
+ * (o->boot_id_path) into boot_id ("" if unreadable), the kernel's image key
+ * into image ("" if unknown) and the record at o->probe_path into *ret;
+ * *ret_have is false when there is none or it does not parse (then auto
+ * probes again).  kexec_loader_probe_write() keeps the record
+ * loader_probe_record() makes, best effort: without /run the next load
+ * just probes again. */
+struct kexec_crash_load;
+void kexec_loader_probe_read(const struct kexec_crash_load *o, char *boot_id, char *image, size_t image_size,
+                             struct loader_probe *ret, bool *ret_have);
+void kexec_loader_probe_write(const char *path, const char *boot_id, int file_error, const char *image);
+
 /* "path size=N mtime=S.NS" of the kernel file, the image key. */
 int loader_probe_image_key(const char *kernel, char *buf, size_t size);

@@ -121,6 +121,53 @@ TEST(probe_decide) {
         ASSERT_EQ(loader_probe_decide(&p, BOOT_A, IMG_1), KEXEC_LOADER_AUTO);
 }
 
+/* Through the files: a boot_id file, the record under a fresh /run-like
+ * directory, and the decision the next load makes from them. */
+TEST(probe_files) {
+        char boot_id[BOOT_ID_LEN + 1], image[512];
+        struct loader_probe p;
+        _cleanup_free_ char *text = NULL;
+        bool have;
+        struct kexec_crash_load o = {
+                .sz = sizeof(struct kexec_crash_load), .loader = KEXEC_LOADER_AUTO,
+                .kernel = test_tmp("vmlinuz-probe"), .probe_path = test_tmp("run/kdumpd/loader-probe"),
+                .boot_id_path = test_tmp("boot_id"),
+        };
+
+        ASSERT_OK(write_file_atomic(o.kernel, "kernel", 6, 0644));
+        ASSERT_OK(write_file_atomic(o.boot_id_path, BOOT_A "\n", BOOT_ID_LEN + 1, 0644));
+
+        /* first load of the boot: nothing remembered */
+        kexec_loader_probe_read(&o, boot_id, image, sizeof(image), &p, &have);
+        ASSERT_TRUE(!have);
+        ASSERT_STREQ(boot_id, BOOT_A);
+        ASSERT_CONTAINS(image, " size=6 mtime=");
+
+        /* kexec_file_load said ENOSYS: kept, and the next load skips it */
+        kexec_loader_probe_write(o.probe_path, boot_id, -ENOSYS, image);
+        ASSERT_OK(read_full_file(o.probe_path, &text, NULL));
+        ASSERT_CONTAINS(text, "loader=classic\nerrno=38\n");
+        kexec_loader_probe_read(&o, boot_id, image, sizeof(image), &p, &have);
+        ASSERT_TRUE(have);
+        ASSERT_EQ(loader_probe_decide(&p, boot_id, image), KEXEC_LOADER_CLASSIC);
+
+        /* after a reboot the record is another boot's */
+        ASSERT_OK(write_file_atomic(o.boot_id_path, BOOT_B "\n", BOOT_ID_LEN + 1, 0644));
+        kexec_loader_probe_read(&o, boot_id, image, sizeof(image), &p, &have);
+        ASSERT_TRUE(have);
+        ASSERT_EQ(loader_probe_decide(&p, boot_id, image), KEXEC_LOADER_AUTO);
+
+        /* a signature refusal leaves the record as it was */
+        kexec_loader_probe_write(o.probe_path, boot_id, -EKEYREJECTED, image);
+        kexec_loader_probe_read(&o, boot_id, image, sizeof(image), &p, &have);
+        ASSERT_STREQ(p.boot_id, BOOT_A);
+
+        /* a garbled record: probe again */
+        ASSERT_OK(write_file_atomic(o.probe_path, "loader=classic\n", 15, 0644));
+        kexec_loader_probe_read(&o, boot_id, image, sizeof(image), &p, &have);
+        ASSERT_TRUE(!have);
+}
+
 TEST(probe_image_key) {
         char key[512];
 
