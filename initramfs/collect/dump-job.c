@@ -38,17 +38,7 @@ struct slot {
         int *result;                    /* flag > 0, 0 raw, ITEM_ZERO, or -errno */
         uint64_t *pfns;
         unsigned n;
-        /* With read_any: the pages are not read yet; runs[k] is the index of
-         * the first page of the k-th run of at most RUN_PAGES contiguous
-         * pages, runs[n_runs] = n. */
-        unsigned *runs;
-        unsigned n_runs;
-        bool unread;
 };
-
-/* Pages a worker reads at once: one pread, and a share small enough that
- * the threads finish a batch together. */
-#define RUN_PAGES 16u
 
 struct pool {
         pthread_mutex_t lock;
@@ -61,7 +51,6 @@ struct pool {
         size_t ps, bound;
         struct page_compressor **pcs;   /* one per thread, [0] for the main thread */
         pthread_t *tids;
-        const struct dump_source *src;  /* for read_any */
 };
 
 static bool page_is_zero(const uint8_t *p, size_t n) {
@@ -74,42 +63,21 @@ static bool page_is_zero(const uint8_t *p, size_t n) {
         return true;
 }
 
-static void process_page(struct pool *p, struct slot *s, unsigned i, struct page_compressor *pc) {
-        const uint8_t *page = s->in + (size_t) i * p->ps;
-
-        if (page_is_zero(page, p->ps)) {
-                s->result[i] = ITEM_ZERO;
-                return;
-        }
-        s->result[i] = page_compress(pc, page, s->out + (size_t) i * p->bound, &s->out_size[i]);
-}
-
 static void pool_process(struct pool *p, struct page_compressor *pc) {
         struct slot *s = p->cur;
 
         for (;;) {
                 unsigned i = atomic_fetch_add(&p->next, 1);
+                const uint8_t *page;
 
-                if (!s->unread) {
-                        if (i >= s->n)
-                                break;
-                        process_page(p, s, i, pc);
+                if (i >= s->n)
+                        break;
+                page = s->in + (size_t) i * p->ps;
+                if (page_is_zero(page, p->ps)) {
+                        s->result[i] = ITEM_ZERO;
                         continue;
                 }
-
-                /* A run: read it, then compress its pages. */
-                if (i >= s->n_runs)
-                        break;
-                {
-                        unsigned a = s->runs[i], b = s->runs[i + 1];
-                        int r = p->src->read_any(p->src->userdata, s->pfns[a] * p->ps, s->in + (size_t) a * p->ps,
-                                                 (size_t) (b - a) * p->ps);
-                        for (unsigned j = a; j < b; j++)
-                                if (r < 0)
-                                        s->result[j] = r;
-                                else
-                                        process_page(p, s, j, pc);
-                }
+                s->result[i] = page_compress(pc, page, s->out + (size_t) i * p->bound, &s->out_size[i]);
         }
 }
 
@@ -190,7 +158,6 @@ static void pool_free(struct pool *p) {
                 free(p->slots[k].out_size);
                 free(p->slots[k].result);
                 free(p->slots[k].pfns);
-                free(p->slots[k].runs);
         }
         pthread_mutex_destroy(&p->lock);
         pthread_cond_destroy(&p->start);
@@ -198,14 +165,12 @@ static void pool_free(struct pool *p) {
         free(p);
 }
 
-static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_compression c,
-                    const struct dump_source *src, struct pool **ret) {
+static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_compression c, struct pool **ret) {
         struct pool *p = calloc(1, sizeof(*p));
         int r;
 
         if (!p)
                 return -ENOMEM;
-        p->src = src;
         pthread_mutex_init(&p->lock, NULL);
         pthread_cond_init(&p->start, NULL);
         pthread_cond_init(&p->done, NULL);
@@ -225,8 +190,7 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
                 s->out_size = calloc(batch, sizeof(size_t));
                 s->result = calloc(batch, sizeof(int));
                 s->pfns = calloc(batch, sizeof(uint64_t));
-                s->runs = calloc(batch + 1, sizeof(unsigned));
-                if (!s->in || !s->out || !s->out_size || !s->result || !s->pfns || !s->runs) {
+                if (!s->in || !s->out || !s->out_size || !s->result || !s->pfns) {
                         pool_free(p);
                         return -ENOMEM;
                 }
@@ -279,24 +243,17 @@ static int slot_fill(struct slot *s, const struct dump_source *src, const uint8_
         }
         *pfn = q;
         s->n = n;
-        s->n_runs = 0;
-        s->unread = src->read_any != NULL;
         for (unsigned i = 0; i < n;) {
                 unsigned j = i + 1;
-                while (j < n && s->pfns[j] == s->pfns[j - 1] + 1 && (!s->unread || j - i < RUN_PAGES))
+                while (j < n && s->pfns[j] == s->pfns[j - 1] + 1)
                         j++;
-                if (s->unread)
-                        s->runs[s->n_runs++] = i;
-                else {
-                        r = src->read(src->userdata, s->pfns[i] * ps, s->in + (size_t) i * ps, (size_t) (j - i) * ps);
-                        if (r < 0) {
-                                s->n = 0;
-                                return r;
-                        }
+                r = src->read(src->userdata, s->pfns[i] * ps, s->in + (size_t) i * ps, (size_t) (j - i) * ps);
+                if (r < 0) {
+                        s->n = 0;
+                        return r;
                 }
                 i = j;
         }
-        s->runs[s->n_runs] = n;
         return 0;
 }
 
@@ -482,7 +439,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 size_t per = 2 * (ps + page_compress_bound(ps) + sizeof(uint64_t) + sizeof(size_t) + sizeof(int)) + ps;
                 batch = (unsigned) MIN(MAX(budget / per, (size_t) 64), (size_t) 8192);
         }
-        r = pool_new(opts->threads, batch, ps, opts->compression, src, &pool);
+        r = pool_new(opts->threads, batch, ps, opts->compression, &pool);
         if (r < 0)
                 return r;
         res.buffer_bytes += (size_t) batch * (3 * ps + 2 * page_compress_bound(ps) + 2 * sizeof(uint64_t));

@@ -48,11 +48,6 @@ struct dump_source {
         size_t n_elf_loads;
         uint16_t machine;
         phys_map_fn map;        /* NULL: everything goes through read */
-        /* Optional: a read that any number of threads may call at once
-         * (pread() on the file).  Where set, the compression workers read
-         * their own pages, so the copy out of the source is spread over
-         * every thread instead of the one that writes. */
-        phys_read_fn read_any;
 };
 
 struct dump_progress {

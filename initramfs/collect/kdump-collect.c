@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/magic.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -568,16 +566,7 @@ static int do_dump(void) {
         if (!vi && arg.dump_level > 1)
                 log_warning_errno(vmcore_vmcoreinfo_error(v), "%s has no usable VMCOREINFO (%m): only zero pages can be excluded.", arg.input);
 
-        /* /proc/vmcore: one reader through mmap, which maps the old memory
-         * (remap_oldmem_pfn_range()) where read() copies it page by page
-         * (copy_oldmem_page()).  A saved file in the page cache: pread() is
-         * one copy with no page faults, so every compression thread reads
-         * its own pages and the writing thread only writes. */
-        {
-                struct statfs sfs;
-                bool procfs = fstatfs(vmcore_fd(v), &sfs) >= 0 && sfs.f_type == PROC_SUPER_MAGIC;
-                r = vmcore_source_new(v, 0, arg.no_mmap, !procfs, &vs);
-        }
+        r = vmcore_source_new(v, 0, arg.no_mmap, &vs);
         if (r < 0) {
                 log_error_errno(r, "Failed to set up reading %s: %m", arg.input);
                 return EXIT_FAILED;

@@ -5,7 +5,6 @@
 
 #include "basic/macro.h"
 #include "initramfs/collect/vmcore-source.h"
-#include "basic/fileio.h"
 #include "notes/file-window.h"
 
 /* __START_KERNEL_map: a PT_LOAD mapped here is the kernel image, whose
@@ -82,41 +81,11 @@ int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **r
         return 0;
 }
 
-int vmcore_source_pread(void *userdata, uint64_t paddr, void *buf, size_t len) {
-        struct vmcore_source *s = userdata;
-        uint8_t *p = buf;
-
-        /* Only vmcore_phys_to_offset() (read-only) and pread(): safe from
-         * several threads at once. */
-        while (len > 0) {
-                uint64_t off, run;
-                size_t n;
-                int r;
-
-                r = vmcore_phys_to_offset(s->v, paddr, &off, &run);
-                if (r < 0)
-                        return r == -EFAULT ? -ENXIO : r;
-                n = (size_t) MIN((uint64_t) len, run);
-                if (r == 0)
-                        memset(p, 0, n);
-                else {
-                        r = pread_full(vmcore_fd(s->v), p, n, off);
-                        if (r < 0)
-                                return r;
-                        __atomic_fetch_add(&s->bytes_read, n, __ATOMIC_RELAXED);
-                }
-                p += n;
-                paddr += n;
-                len -= n;
-        }
-        return 0;
-}
-
 static bool is_kernel_text_alias(const vmcore *v, const struct vmcore_load *l) {
         return vmcore_machine(v) == 62 /* EM_X86_64 */ && l->virt >= X86_64_KERNEL_TEXT_START;
 }
 
-int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, bool parallel_reads, struct vmcore_source **ret) {
+int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcore_source **ret) {
         _cleanup_free_ struct vmcore_source *s = NULL;
         const struct vmcore_load *loads;
         const char *vi = NULL;
@@ -160,7 +129,6 @@ int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, bool paralle
                 .sz = sizeof(struct dump_source),
                 .read = vmcore_source_read,
                 .map = vmcore_source_map,
-                .read_any = parallel_reads ? vmcore_source_pread : NULL,
                 .userdata = s,
                 .segments = s->segments,
                 .n_segments = nseg,

@@ -16,10 +16,8 @@
 struct vmcore_source;
 
 /* v is borrowed and must outlive the source.  window: mmap window size (0:
- * the default); no_mmap forces pread.  parallel_reads: offer read_any (pread
- * from the compression workers), for a file where pread is as cheap as
- * mmap (a regular file in the page cache), not for /proc/vmcore. */
-int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, bool parallel_reads, struct vmcore_source **ret);
+ * the default); no_mmap forces pread. */
+int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcore_source **ret);
 struct vmcore_source *vmcore_source_free(struct vmcore_source *s);
 
 /* Valid while s lives. */
@@ -32,5 +30,4 @@ bool vmcore_source_mmapped(const struct vmcore_source *s);
 /* The phys_read_fn and phys_map_fn themselves (userdata = the
  * vmcore_source), for tests. */
 int vmcore_source_read(void *userdata, uint64_t paddr, void *buf, size_t len);
-int vmcore_source_pread(void *userdata, uint64_t paddr, void *buf, size_t len);
 int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **ret, size_t *ret_len);
