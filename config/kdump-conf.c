@@ -14,14 +14,14 @@
 const char *const kdump_config_fstypes[] = { "ext4", "xfs", NULL };
 
 #define SUPPORTED_KEYS \
-        "ext4, xfs, path, core_collector, failure_action, final_action, kdump_pre, kdump_post, extra_bins, " \
+        "ext4, xfs, raw, path, core_collector, failure_action, final_action, kdump_pre, kdump_post, extra_bins, " \
         "extra_modules, force_rebuild, force_no_rebuild, auto_reset_crashkernel, loader"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
-        "raw", "nfs", "ssh", "sshkey", "dracut_args", "fence_kdump_args",
+        "nfs", "ssh", "sshkey", "dracut_args", "fence_kdump_args",
         "fence_kdump_nodes", "btrfs", "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
 };
 
@@ -295,6 +295,21 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         r = parse_device(key, value, filename, line_no, ret_error);
                         if (r < 0)
                                 return r;
+                        if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
+                                return -ENOMEM;
+                        seen.target = c->target_line = line_no;
+                } else if (strcmp(key, KDUMP_RAW) == 0) {
+                        if (!string_has_prefix(value, "/dev/") || value[5] == 0)
+                                return fail(ret_error, filename, line_no, key,
+                                            "needs a block device without a filesystem, /dev/<name> (e.g. "
+                                            "/dev/disk/by-id/...), got '%s'", value);
+                        if (strpbrk(value, " \t"))
+                                return fail(ret_error, filename, line_no, key,
+                                            "takes exactly one device, got '%s'", value);
+                        if (seen.target)
+                                return fail(ret_error, filename, line_no, key,
+                                            "a dump target was already set on line %u; only one target is allowed",
+                                            seen.target);
                         if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
                                 return -ENOMEM;
                         seen.target = c->target_line = line_no;

@@ -86,6 +86,14 @@ static inline void kdump_config_freep(kdump_config **c) {
 /* The filesystem types whose capture we support; NULL-terminated. */
 extern const char *const kdump_config_fstypes[];
 
+/* "raw /dev/<name>": the target's fstype is this, the dump is written to the
+ * device as makedumpfile's flattened stream, and saved from there to path
+ * on this system's filesystem at the next start (kdump-utils' meaning). */
+#define KDUMP_RAW "raw"
+static inline bool kdump_config_is_raw(const kdump_config *c) {
+        return c->fstype && __builtin_strcmp(c->fstype, KDUMP_RAW) == 0;
+}
+
 /* Splits core_collector into an argv (NULL-terminated, caller frees with
  * strv_free-like kdump_config_argv_free()). Quoting is not supported: the
  * parser has already refused quotes. */

@@ -416,9 +416,12 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                                                  c->extra_modules[0], r);
         }
 
-        r = initramfs_add_modules(ir, (const char *const[]) { t->fstype, NULL });
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot add the %s filesystem module and its dependencies: %s", t->fstype, r);
+        if (strcmp(t->fstype, KDUMP_RAW) != 0) {
+                r = initramfs_add_modules(ir, (const char *const[]) { t->fstype, NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the %s filesystem module and its "
+                                                 "dependencies: %s", t->fstype, r);
+        }
         r = initramfs_add_modules_for_device(ir, t->devnode);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot find the drivers for the dump target %s: %s", t->devnode, r);

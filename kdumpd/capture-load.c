@@ -33,6 +33,7 @@
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/raw-save.h"
 #include "kdumpd/dump-target.h"
 
 /* What a capture kernel needs besides its segments (CK_KERNEL_RUNTIME says
@@ -198,6 +199,22 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         r = prepare(s, &p);
         if (r < 0)
                 return r;
+
+        if (kdump_config_is_raw(p.config)) {
+                _cleanup_free_ char *dir = NULL;
+                const char *collect = getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect";
+
+                /* A dump the capture kernel left on the device: saved
+                 * before loading (kdump-utils' order); a failure is said
+                 * but does not keep the machine unprotected. */
+                r = raw_dump_save(p.target->devnode, p.config->path, collect, &dir);
+                if (r > 0)
+                        log_notice("Saved the dump on the raw device %s to %s/vmcore.", p.target->devnode, dir);
+                else if (r < 0)
+                        log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%m); it stays on the "
+                                        "device and is tried again at the next start.", p.target->devnode,
+                                        p.config->path);
+        }
 
         /* The kernel segment takes init_size (kexec-bzimage64.c), the
          * initramfs its size, plus a few pages of boot_params, purgatory and

@@ -313,9 +313,10 @@ int dump_catalog_dir(const kdump_config *c, char **ret, char **ret_error) {
         char *p;
         int r;
 
-        if (!c->device) {
+        if (!c->device || kdump_config_is_raw(c)) {
                 /* No target device: dumps are written to the filesystem
-                 * that holds path here, at the same path. */
+                 * that holds path here, at the same path; raw: they are
+                 * saved there from the device at start. */
                 p = strdup(c->path);
                 if (!p)
                         return -ENOMEM;

@@ -156,6 +156,91 @@ static int resolve_default(const kdump_config *c, dump_target *t, char **ret_err
         return 0;
 }
 
+/* raw: dumps overwrite the device from its first byte, so it must hold
+ * nothing: no mounted filesystem on it or on a partition of it, no
+ * filesystem, swap or partition table signature.  The capture kernel has no
+ * udev (no /dev/disk/by-* links), so the device goes in by its kernel name. */
+static int resolve_raw(const kdump_config *c, dump_target *t, char **ret_error) {
+        _cleanup_free_ char *dev = NULL, *mountinfo = NULL, *syspath = NULL;
+        struct stat st;
+        const char *name;
+        blkid_probe pr;
+        int r;
+
+        dev = realpath(c->device, NULL);
+        if (!dev || stat(dev, &st) < 0 || !S_ISBLK(st.st_mode))
+                return set_error_message(ret_error, ENODEV,
+                                         "the raw dump target %s (line %u) is not a block device on this system; "
+                                         "attach it, or fix the device in the configuration (see lsblk)",
+                                         c->device, c->target_line);
+
+        /* Mounted, itself or a partition (its sysfs directory is below the
+         * disk's): /proc/self/mountinfo's major:minor against /sys/dev/block. */
+        name = strrchr(dev, '/') + 1;
+        if (asprintf(&syspath, "/sys/class/block/%s", name) < 0)
+                return -ENOMEM;
+        r = read_full_file("/proc/self/mountinfo", &mountinfo, NULL);
+        if (r < 0)
+                return r;
+        for (const char *line = mountinfo; line && *line;) {
+                const char *end = strchr(line, '\n');
+                unsigned maj, min;
+                char link[64], *real, *disk_real;
+                int n = 0;
+
+                if (sscanf(line, "%*u %*u %u:%u %n", &maj, &min, &n) == 2 && n > 0) {
+                        snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", maj, min);
+                        real = realpath(link, NULL);
+                        disk_real = realpath(syspath, NULL);
+                        if (real && disk_real && string_has_prefix(real, disk_real) &&
+                            (real[strlen(disk_real)] == 0 || real[strlen(disk_real)] == '/')) {
+                                free(real);
+                                free(disk_real);
+                                return set_error_message(ret_error, EBUSY,
+                                                         "the raw dump target %s (%s) holds a mounted filesystem; "
+                                                         "a dump would overwrite it. Give raw an unused device.",
+                                                         c->device, dev);
+                        }
+                        free(real);
+                        free(disk_real);
+                }
+                line = end ? end + 1 : NULL;
+        }
+
+        pr = blkid_new_probe_from_filename(dev);
+        if (!pr)
+                return set_error_message(ret_error, EACCES, "cannot read the raw dump target %s: %s", dev,
+                                         strerror(errno ?: EACCES));
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL);
+        blkid_probe_enable_partitions(pr, 1);
+        if (blkid_do_safeprobe(pr) == 0) {
+                const char *type = NULL, *pttype = NULL;
+
+                (void) blkid_probe_lookup_value(pr, "TYPE", &type, NULL);
+                (void) blkid_probe_lookup_value(pr, "PTTYPE", &pttype, NULL);
+                if (type || pttype) {
+                        r = set_error_message(ret_error, EEXIST,
+                                              "the raw dump target %s (%s) is not empty: blkid finds %s %s on it, "
+                                              "which a dump would destroy. If the device is meant for dumps, wipe "
+                                              "it first (wipefs -a %s).",
+                                              c->device, dev, type ? "a signature of type" : "a partition table of type",
+                                              type ?: pttype, dev);
+                        blkid_free_probe(pr);
+                        return r;
+                }
+        }
+        blkid_free_probe(pr);
+
+        t->fstype = strdup(KDUMP_RAW);
+        t->spec = strdup(dev);
+        t->path = strdup(c->path);
+        if (!t->fstype || !t->spec || !t->path)
+                return -ENOMEM;
+        t->devnode = TAKE_PTR(dev);
+        return 0;
+}
+
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
         int r;
@@ -166,6 +251,10 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
 
         if (!c->device) {
                 r = resolve_default(c, t, ret_error);
+                if (r < 0)
+                        return r;
+        } else if (kdump_config_is_raw(c)) {
+                r = resolve_raw(c, t, ret_error);
                 if (r < 0)
                         return r;
         } else {

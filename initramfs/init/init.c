@@ -92,7 +92,8 @@ static void report_wait(const char *spec, unsigned waited_ms) {
         log_info("Still waiting for dump target %s (%us of %us) ...", spec, waited_ms / 1000, DEVICE_TIMEOUT_MS / 1000);
 }
 
-static int run(char *const argv[]) {
+/* Runs argv and waits; stdout_fd >= 0 becomes its standard output. */
+static int run_to(char *const argv[], int stdout_fd) {
         pid_t pid;
         int status;
 
@@ -100,6 +101,8 @@ static int run(char *const argv[]) {
         if (pid < 0)
                 return negative_errno();
         if (pid == 0) {
+                if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0)
+                        _exit(127);
                 execvp(argv[0], argv);
                 log_error_errno(errno, "Failed to execute %s: %m", argv[0]);
                 _exit(127);
@@ -110,6 +113,10 @@ static int run(char *const argv[]) {
         if (WIFEXITED(status))
                 return WEXITSTATUS(status);
         return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int run(char *const argv[]) {
+        return run_to(argv, -1);
 }
 
 static int fsync_path(const char *path, int flags) {
@@ -160,6 +167,91 @@ static void run_post(const kdump_config *c, int status) {
                 log_warning("kdump_post %s exited with status %d.", c->kdump_post, r);
 }
 
+/* The collector's argv for a raw device: its own words, "-F" (the
+ * flattened stream, which needs no seeking back) unless given, and
+ * /proc/vmcore; the stream goes to standard output. */
+static int raw_collector_argv(const kdump_config *c, char ***ret) {
+        char **words = NULL, **argv;
+        bool flat = false;
+        size_t n = 0, k = 0;
+        int r;
+
+        r = kdump_config_collector_argv(c, &words);
+        if (r < 0)
+                return r;
+        for (; words[n]; n++)
+                if (strcmp(words[n], "-F") == 0)
+                        flat = true;
+        argv = calloc(n + 3, sizeof(char *));
+        if (!argv) {
+                kdump_config_argv_free(words);
+                return -ENOMEM;
+        }
+        argv[k++] = words[0];
+        if (!flat && !(argv[k++] = strdup("-F"))) {
+                free(argv);
+                kdump_config_argv_free(words);
+                return -ENOMEM;
+        }
+        for (size_t i = 1; i < n; i++)
+                argv[k++] = words[i];
+        argv[k++] = strdup("/proc/vmcore");
+        free(words); /* the strings moved to argv */
+        if (!argv[k - 1]) {
+                kdump_config_argv_free(argv);
+                return -ENOMEM;
+        }
+        *ret = argv;
+        return 0;
+}
+
+/* raw <device>: the flattened stream written over the device from its
+ * first byte; kdumpctl start saves it to path at the next boot. */
+static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_skipped) {
+        _cleanup_close_ int fd = -EBADF;
+        char **argv = NULL;
+        struct stat st;
+        double t0, t1;
+        int r;
+
+        if (c->kdump_pre) {
+                log_info("Running kdump_pre %s.", c->kdump_pre);
+                r = run((char *const[]) { c->kdump_pre, NULL });
+                if (r != 0) {
+                        log_warning("kdump_pre %s exited with status %d: no dump is saved.", c->kdump_pre, r);
+                        *ret_skipped = true;
+                        return 0;
+                }
+        }
+        fd = open(devnode, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode))
+                return log_error_errno(fd < 0 ? errno : ENOTBLK, "Cannot open the raw dump target %s (%s) for writing: %m",
+                                       c->device, devnode);
+        r = raw_collector_argv(c, &argv);
+        if (r < 0)
+                return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
+        log_info("Writing the dump with '%s -F' to the raw device %s ...", c->core_collector, devnode);
+        t0 = uptime();
+        r = run_to(argv, fd);
+        t1 = uptime();
+        kdump_config_argv_free(argv);
+        if (r != 0) {
+                log_error_errno(EIO, "The core collector failed (exit status %d) writing to %s.", r, devnode);
+                run_post(c, r);
+                return -EIO;
+        }
+        if (fsync(fd) < 0) {
+                r = log_error_errno(errno, "Failed to flush %s: %m", devnode);
+                run_post(c, 1);
+                return r;
+        }
+        log_info("dump written: raw %s in %.2f s; kdumpctl start saves it to %s at the next boot", devnode, t1 - t0,
+                 c->path);
+        log_info("capture kernel uptime at dump end: %.2f s", t1);
+        run_post(c, 0);
+        return 0;
+}
+
 /* 0: dump saved (or skipped on kdump_pre's request: *ret_skipped), < 0:
  * failed, failure_action follows. */
 static int capture(const kdump_config *c, bool *ret_skipped) {
@@ -181,6 +273,8 @@ static int capture(const kdump_config *c, bool *ret_skipped) {
                 return log_error_errno(r, "Dump target %s did not appear within %us: %m. Is the storage driver in the "
                                        "capture initramfs? Check the device name in /etc/kdump.conf.",
                                        c->device, DEVICE_TIMEOUT_MS / 1000);
+        if (kdump_config_is_raw(c))
+                return capture_raw(c, devnode, ret_skipped);
 
         (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
         if (mount(devnode, CAPTURE_MOUNTPOINT, c->fstype, 0, NULL) < 0)

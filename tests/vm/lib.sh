@@ -360,6 +360,11 @@ vm_qemu() {
                 -append "console=ttyS0 crashkernel=$VM_CRASHKERNEL panic=5 $VM_APPEND"
                 -drive "file=$ROOT_IMG,if=virtio,format=raw"
                 -drive "file=$DUMP_IMG,if=virtio,format=raw")
+        # More disks (vdc, ...): VM_EXTRA_DRIVES, space-separated image paths.
+        local extra
+        for extra in ${VM_EXTRA_DRIVES:-}; do
+                QEMU_CMD+=(-drive "file=$extra,if=virtio,format=raw")
+        done
         printf '%q ' "${QEMU_CMD[@]}" >"$VM_WORK/qemu.cmd"; echo >>"$VM_WORK/qemu.cmd"
         vm_say "booting: QEMU ($VM_ACCEL, ${VM_MEM}, ${VM_SMP} CPUs), timeout ${VM_TIMEOUT}s; console: $log"
         t0=$EPOCHREALTIME

@@ -63,7 +63,7 @@ TEST(error_names_file_line_and_key) {
         ASSERT_TRUE(c == NULL);
         ASSERT_CONTAINS(err, "config/bad-key.conf:3: ");
         ASSERT_CONTAINS(err, "dumplevel: unknown option");
-        ASSERT_CONTAINS(err, "supported: ext4, xfs, path, core_collector, failure_action");
+        ASSERT_CONTAINS(err, "supported: ext4, xfs, raw, path, core_collector, failure_action");
 }
 
 /* Every error: file, line, key, and what would be valid. */
@@ -109,7 +109,12 @@ static const struct {
         { "auto_reset_crashkernel yes\nauto_reset_crashkernel no\n", "x.conf:2: auto_reset_crashkernel: already set on line 1" },
         { "nfs server:/export\n", "x.conf:1: nfs: a kdump.conf option that kdumpd does not support yet; remove the line (supported: " },
         { "ssh user@host\n", "ssh: a kdump.conf option that kdumpd does not support yet" },
-        { "raw /dev/sdb1\n", "raw: a kdump.conf option that kdumpd does not support yet" },
+        { "nfs host:/export\n", "nfs: a kdump.conf option that kdumpd does not support yet" },
+        { "raw LABEL=x\n", "x.conf:1: raw: needs a block device without a filesystem, /dev/<name>" },
+        { "raw /dev/\n", "raw: needs a block device" },
+        { "raw /dev/vdb /dev/vdc\n", "x.conf:1: raw: takes exactly one device" },
+        { "ext4 LABEL=A\nraw /dev/vdc\n", "x.conf:2: raw: a dump target was already set on line 1" },
+        { "raw /dev/vdc\nxfs /dev/vdb\n", "x.conf:2: xfs: a dump target was already set on line 1" },
         { "dracut_args --omit x\n", "dracut_args: a kdump.conf option that kdumpd does not support yet" },
         { "btrfs /dev/vdb\n", "btrfs: a kdump.conf option that kdumpd does not support yet" },
         { "hello world\n", "x.conf:1: hello: unknown option (supported: ext4, xfs" },
@@ -167,6 +172,17 @@ TEST(action_defaults_and_alias) {
         ASSERT_OK(kdump_config_parse("default halt\n", "x.conf", &d, NULL));
         ASSERT_EQ(d->failure_action, KDUMP_ACTION_HALT);
         ASSERT_STREQ(kdump_action_to_string(KDUMP_ACTION_POWEROFF), "poweroff");
+}
+
+TEST(raw_target) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        ASSERT_OK(kdump_config_parse("raw /dev/disk/by-id/virtio-kdump\n", "x.conf", &c, NULL));
+        ASSERT_TRUE(kdump_config_is_raw(c));
+        ASSERT_STREQ(c->device, "/dev/disk/by-id/virtio-kdump");
+        ASSERT_EQ(c->target_line, 1);
+        /* path: where the dump is saved from the device at the next start */
+        ASSERT_STREQ(c->path, KDUMP_CONF_DEFAULT_PATH);
 }
 
 TEST(failure_action_shell_and_dump_to_rootfs) {

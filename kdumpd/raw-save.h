@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/* "raw <device>": the capture kernel wrote the dump over the device as
+ * makedumpfile's flattened stream (it cannot mount anything there).  At the
+ * next start, as kdump-utils does, the stream is turned back into a dump
+ * file under path (kdump-collect -R), and only when that is complete and
+ * synced is the stream's header cleared, so a dump is never lost and never
+ * saved twice. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Pure: whether the first bytes of the device are a flattened stream's
+ * header (FLAT_SIGNATURE, type 1). */
+bool raw_header_is_dump(const void *head, size_t len);
+
+/* 1 and *ret_dir (path/<date>) when a dump was saved, 0 when the device
+ * holds none.  collect: the kdump-collect to run.  On failure the stream is
+ * left on the device and what was written is kept as vmcore-incomplete. */
+int raw_dump_save(const char *devnode, const char *path, const char *collect, char **ret_dir);
