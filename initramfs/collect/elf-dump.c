@@ -189,12 +189,18 @@ static int source_get(const struct dump_source *src, uint64_t paddr, size_t len,
 
         if (src->map) {
                 const void *p;
-                r = src->map(src->userdata, paddr, len, &p, ret_len);
-                if (r >= 0) {
+                size_t n;
+                r = src->map(src->userdata, paddr, len, &p, &n);
+                /* Less than a page only where the source's PT_LOADs split
+                 * one: read that page whole instead. */
+                if (r >= 0 && (n >= PS || n == len)) {
                         *ret = p;
+                        *ret_len = n;
                         return 0;
                 }
-                if (r != -ENODATA)
+                if (r >= 0)
+                        len = MIN(len, (size_t) PS);
+                else if (r != -ENODATA)
                         return r;
         }
         r = src->read(src->userdata, paddr, buf, len);
