@@ -351,22 +351,33 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         /* The filter.  Anything VMCOREINFO does not let us interpret lowers
          * the level to what can be honoured; never a guess. */
         mmu_ok = x86_mmu_init(&mmu, &v, src->read, src->userdata) >= 0;
-        if (level & ~(unsigned) DL_EXCLUDE_ZERO) {
+        /* The mem_map is walked at every level: hwpoison and offline pages
+         * are excluded even at -d 0/1 (reading them can machine-check the
+         * capture kernel or touch memory the hypervisor took back). */
+        {
                 struct page_filter_stats st;
+                bool want = level & ~(unsigned) DL_EXCLUDE_ZERO;
 
                 if (!mmu_ok) {
-                        res.fallback_reason = "no x86_64 page-table root in VMCOREINFO";
+                        if (want)
+                                res.fallback_reason = "no x86_64 page-table root in VMCOREINFO";
                         level &= DL_EXCLUDE_ZERO;
                 } else if (page_layout_from_vmcoreinfo(&v, &layout) < 0) {
-                        res.fallback_reason = "struct page layout missing or absurd in VMCOREINFO";
+                        if (want) {
+                                res.fallback_reason = "struct page layout missing or absurd in VMCOREINFO";
+                                res.fallback_entry = page_layout_problem(&v);
+                        }
                         level &= DL_EXCLUDE_ZERO;
                 } else if (memmap_discover(&v, &mmu, max_mapnr, &mm) < 0) {
-                        res.fallback_reason = "mem_map not found (SPARSEMEM entries missing or unreadable)";
+                        if (want)
+                                res.fallback_reason = "mem_map not found (SPARSEMEM entries missing or unreadable)";
                         level &= DL_EXCLUDE_ZERO;
                 } else {
                         unsigned ok = page_layout_supported_levels(&layout);
-                        if ((level & ok) != level)
-                                res.fallback_reason = "VMCOREINFO lacks page-type values for some levels";
+                        if ((level & ok) != level) {
+                                res.fallback_reason = "VMCOREINFO cannot be interpreted for some levels";
+                                res.fallback_entry = page_layout_missing(&layout, level);
+                        }
                         level &= ok;
                         r = page_filter_apply(&layout, level, &mm, &mmu, bm2, max_mapnr, &st);
                         memmap_done(&mm);

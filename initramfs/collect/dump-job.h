@@ -75,6 +75,7 @@ struct dump_options {
 struct dump_result {
         unsigned effective_level;       /* after falling back for what VMCOREINFO allows */
         const char *fallback_reason;    /* NULL, or why the level was lowered */
+        const char *fallback_entry;     /* NULL, or the VMCOREINFO entry missing (page-class.h) */
         uint64_t max_mapnr;
         uint64_t ram_pages;
         uint64_t dumped_pages;          /* descriptors written */

@@ -609,7 +609,9 @@ static int do_dump(void) {
         vmcore_source_free(vs);
 
         if (res.fallback_reason)
-                log_warning("Dump level %u lowered to %u: %s.", arg.dump_level, res.effective_level, res.fallback_reason);
+                log_warning("Dump level %u lowered to %u: %s%s%s%s.", arg.dump_level, res.effective_level,
+                            res.fallback_reason, res.fallback_entry ? " (" : "", res.fallback_entry ?: "",
+                            res.fallback_entry ? " not usable)" : "");
         if (res.memmap_unreadable > 0)
                 log_warning("%llu pages kept because their struct page could not be read.", (unsigned long long) res.memmap_unreadable);
 

@@ -28,8 +28,6 @@ int page_filter_apply(const struct page_layout *l, unsigned dump_level, const st
         uint32_t ps = l->size;
 
         *stats = (struct page_filter_stats) {};
-        if ((dump_level & ~(unsigned) DL_EXCLUDE_ZERO) == 0)
-                return 0;
 
         buf = malloc((size_t) (CHUNK_PAGES + 1) * ps);
         if (!buf)

@@ -93,6 +93,7 @@ TEST(filter_end_to_end) {
         struct dump_options o = { .sz = sizeof(o), .dump_level = 31, .compression = PAGE_COMPRESS_LZO, .threads = 2 };
         struct dump_result r;
         _cleanup_close_ int fd = open(test_tmp("filtered"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        uint64_t nonzero = 0;
         int n;
 
         mem = calloc(PAGES, 4096);
@@ -122,6 +123,8 @@ TEST(filter_end_to_end) {
         }
         put64(SP(2300), 1u << 9);                                                /* slab */
         put64(SP(2300) + 24, DIRECT + 0x8001);
+        put64(SP(2400), 1u << 23);                                               /* hwpoison */
+        put32(SP(2401) + 48, 0xfffffeff);                                        /* offline */
 
         n = snprintf(vmci, sizeof(vmci),
                      "OSRELEASE=6.1.0-synthetic\nPAGESIZE=4096\nSYMBOL(init_top_pgt)=ffffffff80001000\n"
@@ -146,17 +149,44 @@ TEST(filter_end_to_end) {
         ASSERT_EQ(r.excluded[PAGE_FREE], 4);
         ASSERT_EQ(r.excluded[PAGE_CACHE], 10);
         ASSERT_EQ(r.excluded[PAGE_USER], 5);
+        ASSERT_EQ(r.excluded[PAGE_HWPOISON], 1);
+        ASSERT_EQ(r.excluded[PAGE_OFFLINE], 1);
         ASSERT_EQ(r.memmap_unreadable, 0);
-        ASSERT_EQ(r.dumped_pages, 2500 - 19);
+        ASSERT_EQ(r.dumped_pages, 2500 - 21);
 
-        /* level 8 only: cache and free pages stay */
+        /* level 8 only: cache and free pages stay; poisoned and offline
+         * pages never do */
         fd = safe_close(fd);
         fd = open(test_tmp("filtered8"), O_RDWR | O_CREAT | O_TRUNC, 0600);
         o.dump_level = 8;
         ASSERT_OK(dump_job_run(&src, &o, fd, &r));
         ASSERT_EQ(r.excluded[PAGE_FREE], 0);
         ASSERT_EQ(r.excluded[PAGE_CACHE], 0);
-        ASSERT_EQ(r.dumped_pages, 2500 - 5);
+        ASSERT_EQ(r.dumped_pages, 2500 - 5 - 2);
+
+        /* levels 1 and 0 too: reading a poisoned page can machine-check
+         * the capture kernel, an offline one may be gone from the host */
+        for (size_t i = 0; i < ELEMENTSOF(segs); i++)
+                for (uint64_t a = segs[i].phys_start; a < segs[i].phys_start + segs[i].size; a += 4096) {
+                        bool z = true;
+                        for (size_t b = 0; b < 4096 && z; b++)
+                                z = mem[a + b] == 0;
+                        nonzero += !z;
+                }
+        for (unsigned level = 0; level <= 1; level++) {
+                fd = safe_close(fd);
+                fd = open(test_tmp("filtered01"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+                o.dump_level = level;
+                ASSERT_OK(dump_job_run(&src, &o, fd, &r));
+                ASSERT_EQ(r.effective_level, level);
+                ASSERT_TRUE(r.fallback_reason == NULL);
+                ASSERT_EQ(r.excluded[PAGE_HWPOISON], 1);
+                ASSERT_EQ(r.excluded[PAGE_OFFLINE], 1);
+                ASSERT_EQ(r.excluded[PAGE_USER], 0);
+                ASSERT_EQ(r.dumped_pages, 2500 - 2);
+                /* zero pages share one zero-page descriptor at any level */
+                ASSERT_EQ(r.zero_pages, 2500 - nonzero);
+        }
         free(mem);
 }
 
