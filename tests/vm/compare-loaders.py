@@ -6,11 +6,16 @@ be the memory the running kernel described (kexec_file_load).
 
 Reads two kdump-compressed dumps of the same guest, one per loader, and
 compares what the header fixed: the 1st bitmap (every page inside a PT_LOAD
-of /proc/vmcore), the number of CPU notes, and the kernel release.  Prints
-PASS/FAIL lines and "N passed, M failed".
+of /proc/vmcore), the number of CPU notes, and the kernel release.  The two
+dumps come from two boots, and with KASLR the kernel may put the crash
+reservation elsewhere in each ("Reserving 256MB of memory at 752MB for
+crashkernel" on the console): given the consoles, each dump must leave out
+exactly its own boot's reservation, and the RAM plus the reservation must
+be the same in both.  Prints PASS/FAIL lines and "N passed, M failed".
 
-    compare-loaders.py FILE_LOADER_VMCORE CLASSIC_LOADER_VMCORE
+    compare-loaders.py FILE_VMCORE CLASSIC_VMCORE [FILE_CONSOLE CLASSIC_CONSOLE]
 """
+import re
 import struct
 import sys
 
@@ -52,8 +57,34 @@ def fmt(rs):
     return ", ".join(f"{s << 12:#x}-{(e << 12) - 1:#x}" for s, e in rs)
 
 
+def reservation(console):
+    """The crash reservation as a page range, from the boot's console."""
+    with open(console, "rb") as f:
+        text = f.read().decode(errors="replace")
+    m = re.search(r"Reserving (\d+)MB of memory at (\d+)MB for crashkernel", text)
+    if not m:
+        raise SystemExit(f"{console}: no 'Reserving ...MB of memory at ...MB for crashkernel' line")
+    size, at = int(m.group(1)) << 8, int(m.group(2)) << 8     # MiB -> 4 KiB pages
+    return at, at + size
+
+
+def merge(rs):
+    out = []
+    for s, e in sorted(rs):
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def overlaps(rs, r):
+    return any(s < r[1] and r[0] < e for s, e in rs)
+
+
 def main():
     a, b = read_dump(sys.argv[1]), read_dump(sys.argv[2])
+    res = (reservation(sys.argv[3]), reservation(sys.argv[4])) if len(sys.argv) > 4 else None
     passed = failed = 0
 
     def check(name, ok, detail=""):
@@ -71,8 +102,17 @@ def main():
     ra, rb = ranges(a[3], min(n, len(a[3]) * 8)), ranges(b[3], min(n, len(b[3]) * 8))
     print(f"file loader RAM:    {fmt(ra)}")
     print(f"classic loader RAM: {fmt(rb)}")
-    check("the classic loader's PT_LOADs cover the same RAM as kexec_file_load's", ra == rb,
-          "ranges differ (see above)")
+    if res is None:
+        check("the classic loader's PT_LOADs cover the same RAM as kexec_file_load's", ra == rb,
+              "ranges differ (see above)")
+    else:
+        print(f"reservations:       file {fmt([res[0]])}, classic {fmt([res[1]])}")
+        check("the file loader's dump leaves out its boot's reservation", not overlaps(ra, res[0]),
+              "PT_LOADs overlap the reservation")
+        check("the classic loader's dump leaves out its boot's reservation", not overlaps(rb, res[1]),
+              "PT_LOADs overlap the reservation")
+        check("the classic loader's PT_LOADs plus its reservation cover the same RAM as kexec_file_load's",
+              merge(ra + [res[0]]) == merge(rb + [res[1]]), "ranges differ (see above)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
