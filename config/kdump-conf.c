@@ -142,6 +142,34 @@ static int set_string(char **field, const char *v) {
         return 0;
 }
 
+/* "<fstype> <device>" or "raw /dev/<name>": the one dump target. */
+static int parse_target(kdump_config *c, const char *key, const char *value, const char *filename, unsigned line,
+                        unsigned *seen_target, char **ret_error) {
+        bool raw = strcmp(key, KDUMP_RAW) == 0;
+        int r;
+
+        if (raw && (!string_has_prefix(value, "/dev/") || value[5] == 0))
+                return fail(ret_error, filename, line, key,
+                            "needs a block device without a filesystem, /dev/<name> (e.g. /dev/disk/by-id/...), "
+                            "got '%s'", value);
+        if (*value == 0)
+                return fail(ret_error, filename, line, key, "needs a device: /dev/<name>, UUID=<uuid> or LABEL=<label>");
+        if (strpbrk(value, " \t"))
+                return fail(ret_error, filename, line, key, "takes exactly one device, got '%s'", value);
+        if (*seen_target)
+                return fail(ret_error, filename, line, key,
+                            "a dump target was already set on line %u; only one target is allowed", *seen_target);
+        if (!raw) {
+                r = parse_device(key, value, filename, line, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
+                return -ENOMEM;
+        *seen_target = c->target_line = line;
+        return 0;
+}
+
 static bool is_module_name(const char *s) {
         if (!*s)
                 return false;
@@ -281,38 +309,10 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         return fail(ret_error, filename, line_no, key,
                                     "quotes are not supported; write the value without them");
 
-                if (strv_contains(kdump_config_fstypes, key)) {
-                        if (*value == 0)
-                                return fail(ret_error, filename, line_no, key,
-                                            "needs a device: /dev/<name>, UUID=<uuid> or LABEL=<label>");
-                        if (strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, key,
-                                            "takes exactly one device, got '%s'", value);
-                        if (seen.target)
-                                return fail(ret_error, filename, line_no, key,
-                                            "a dump target was already set on line %u; only one target is allowed",
-                                            seen.target);
-                        r = parse_device(key, value, filename, line_no, ret_error);
+                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0) {
+                        r = parse_target(c, key, value, filename, line_no, &seen.target, ret_error);
                         if (r < 0)
                                 return r;
-                        if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
-                                return -ENOMEM;
-                        seen.target = c->target_line = line_no;
-                } else if (strcmp(key, KDUMP_RAW) == 0) {
-                        if (!string_has_prefix(value, "/dev/") || value[5] == 0)
-                                return fail(ret_error, filename, line_no, key,
-                                            "needs a block device without a filesystem, /dev/<name> (e.g. "
-                                            "/dev/disk/by-id/...), got '%s'", value);
-                        if (strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, key,
-                                            "takes exactly one device, got '%s'", value);
-                        if (seen.target)
-                                return fail(ret_error, filename, line_no, key,
-                                            "a dump target was already set on line %u; only one target is allowed",
-                                            seen.target);
-                        if (set_string(&c->fstype, key) < 0 || set_string(&c->device, value) < 0)
-                                return -ENOMEM;
-                        seen.target = c->target_line = line_no;
                 } else if (strcmp(key, "path") == 0) {
                         if (*value != '/')
                                 return fail(ret_error, filename, line_no, key,

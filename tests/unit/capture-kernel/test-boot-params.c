@@ -11,34 +11,14 @@
 #include "capture-kernel/kexec-classic.h"
 #include "capture-kernel/setup-data.h"
 #include "tests.h"
+#include "classic-fixtures.h"
 
-#define DEBIAN_VMLINUZ_SIZE 8247232u
 #define OVMF_TREE "capture-kernel/qemu-ovmf-1g"
 
 static const uint8_t seed[BOOT_PARAMS_RNG_SEED_SIZE] = {
         0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
         0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00,
 };
-
-/* A bzImage file of the Debian kernel's size with its real first KiB. */
-static const char *forge_kernel(void) {
-        _cleanup_free_ char *head = NULL, *img = NULL;
-        size_t n;
-
-        ASSERT_OK(read_full_file(test_fixture("capture-kernel/vmlinuz-6.1.0-56-amd64.head"), &head, &n));
-        img = calloc(1, DEBIAN_VMLINUZ_SIZE);
-        memcpy(img, head, n);
-        ASSERT_OK(write_file_atomic(test_tmp("vmlinuz"), img, DEBIAN_VMLINUZ_SIZE, 0644));
-        return test_tmp("vmlinuz");
-}
-
-static const struct kexec_seg *seg(const kexec_classic *k, const char *name) {
-        const struct kexec_seg_list *l = kexec_classic_segments(k);
-        for (size_t i = 0; i < l->n; i++)
-                if (strcmp(l->segs[i].name, name) == 0)
-                        return &l->segs[i];
-        TEST_FAIL("no segment %s", name);
-}
 
 /* Follows hdr.setup_data the way parse_setup_data() does, through physical
  * addresses, and returns the record of that type (NULL if none).  Every

@@ -15,22 +15,8 @@
 #include "capture-kernel/purgatory/sha256.h"
 #include "notes/elfcorehdr.h"
 #include "tests.h"
+#include "classic-fixtures.h"
 
-#define DEBIAN_VMLINUZ_SIZE 8247232u
-
-/* A bzImage file of the Debian kernel's size with its real first KiB. */
-static const char *forge_kernel(void) {
-        _cleanup_free_ char *head = NULL, *img = NULL;
-        size_t n;
-
-        ASSERT_OK(read_full_file(test_fixture("capture-kernel/vmlinuz-6.1.0-56-amd64.head"), &head, &n));
-        img = calloc(1, DEBIAN_VMLINUZ_SIZE);
-        memcpy(img, head, n);
-        for (size_t i = 40 * 512; i < DEBIAN_VMLINUZ_SIZE; i++)
-                img[i] = (char) (i * 7);
-        ASSERT_OK(write_file_atomic(test_tmp("vmlinuz"), img, DEBIAN_VMLINUZ_SIZE, 0644));
-        return test_tmp("vmlinuz");
-}
 
 static const char *forge_initrd(size_t size) {
         _cleanup_free_ char *b = calloc(1, size);
@@ -38,14 +24,6 @@ static const char *forge_initrd(size_t size) {
                 b[i] = (char) (i ^ 0x5a);
         ASSERT_OK(write_file_atomic(test_tmp("initrd"), b, size, 0644));
         return test_tmp("initrd");
-}
-
-static const struct kexec_seg *seg(const kexec_classic *k, const char *name) {
-        const struct kexec_seg_list *l = kexec_classic_segments(k);
-        for (size_t i = 0; i < l->n; i++)
-                if (strcmp(l->segs[i].name, name) == 0)
-                        return &l->segs[i];
-        TEST_FAIL("no segment %s", name);
 }
 
 static void e820_has(const struct boot_params *bp, uint64_t addr, uint64_t size, uint32_t type) {
