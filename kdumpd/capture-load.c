@@ -32,6 +32,7 @@
 #include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
 #include "kdumpd/capture-image.h"
+#include "kdumpd/catalog.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/raw-save.h"
 #include "kdumpd/dump-target.h"
@@ -208,9 +209,19 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                  * before loading (kdump-utils' order); a failure is said
                  * but does not keep the machine unprotected. */
                 r = raw_dump_save(p.target->devnode, p.config->path, collect, &dir);
-                if (r > 0)
+                if (r > 0) {
+                        _cleanup_free_ char *vmcore = NULL, *dmesg = NULL;
+
                         log_notice("Saved the dump on the raw device %s to %s/vmcore.", p.target->devnode, dir);
-                else if (r < 0)
+                        /* The capture wrote only the stream: the log comes
+                         * from the dump, as for any capture's directory. */
+                        if (asprintf(&vmcore, "%s/vmcore", dir) < 0)
+                                return log_oom();
+                        r = dump_write_dmesg_file(dir, vmcore, &dmesg);
+                        if (r < 0)
+                                log_warning_errno(r, "Failed to write the kernel log of %s to %s/vmcore-dmesg.txt: %m",
+                                                  vmcore, dir);
+                } else if (r < 0)
                         log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%m); it stays on the "
                                         "device and is tried again at the next start.", p.target->devnode,
                                         p.config->path);

@@ -14,9 +14,9 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/collect/dump-dmesg.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/dump-target.h"
-#include "notes/printk.h"
 #include "notes/vmcore.h"
 
 static void entry_done(struct dump_entry *e) {
@@ -169,16 +169,18 @@ static int read_entry(const char *base, const char *name, struct dump_entry *e) 
                 }
         }
 
-        /* No vmcore-dmesg.txt: an ELF vmcore has the log itself (the
-         * printk ring is small next to the dump). */
-        if (!e->dmesg && e->vmcore && e->info_error >= 0 && e->info.format == DUMP_FORMAT_ELF) {
+        /* No vmcore-dmesg.txt: the vmcore has the log itself (the printk
+         * ring is small next to the dump; a kdump-compressed dump costs its
+         * bitmap and a few dozen pages more). */
+        if (!e->dmesg && e->vmcore && e->info_error >= 0 &&
+            (e->info.format == DUMP_FORMAT_ELF || e->info.format == DUMP_FORMAT_KDUMP)) {
                 _cleanup_free_ char *text = NULL;
                 size_t len = 0;
                 FILE *f = open_memstream(&text, &len);
 
                 if (!f)
                         return -ENOMEM;
-                r = dump_extract_dmesg(e->vmcore, f);
+                r = dump_dmesg_write(e->vmcore, f);
                 if (fclose(f) != 0)
                         return -ENOMEM;
                 if (r >= 0 && dump_panic_from_dmesg(text, len, &e->panic) == -ENOMEM)
@@ -369,20 +371,34 @@ int dump_vmlinux_path(const char *root, const char *release, char **ret, bool *r
         return 0;
 }
 
-int dump_extract_dmesg(const char *vmcore_path, FILE *f) {
-        _cleanup_vmcore_ vmcore *v = NULL;
-        struct dump_info info;
-        int r;
+int dump_write_dmesg_file(const char *dir, const char *vmcore_path, char **ret_path) {
+        _cleanup_free_ char *path = NULL, *tmp = NULL;
+        _cleanup_fclose_ FILE *f = NULL;
+        int fd, r;
 
-        r = dump_info_read(vmcore_path, &info);
-        if (r < 0)
+        if (asprintf(&path, "%s/" CATALOG_DMESG, dir) < 0 || asprintf(&tmp, "%s/." CATALOG_DMESG ".tmp", dir) < 0)
+                return -ENOMEM;
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return negative_errno();
+        f = fdopen(fd, "w");
+        if (!f) {
+                r = negative_errno();
+                close(fd);
+                (void) unlink(tmp);
                 return r;
-        if (info.format != DUMP_FORMAT_ELF)
-                return -EOPNOTSUPP;
-        r = vmcore_open(vmcore_path, VMCORE_OPEN_ALLOW_TRUNCATED, &v);
-        if (r < 0)
+        }
+        r = dump_dmesg_write(vmcore_path, f);
+        if (r >= 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0))
+                r = negative_errno();
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = negative_errno();
+        if (r < 0) {
+                (void) unlink(tmp);
                 return r;
-        return printk_dump(v, f);
+        }
+        *ret_path = TAKE_PTR(path);
+        return 0;
 }
 
 bool dump_seen_contains(const char *seen, const char *dir) {

@@ -82,11 +82,13 @@ int dump_catalog_dir(const kdump_config *c, char **ret, char **ret_error);
  * /); if neither, the first, and *ret_exists = false. */
 int dump_vmlinux_path(const char *root, const char *release, char **ret, bool *ret_exists);
 
-/* Writes the kernel log of an ELF dump to f, as vmcore-dmesg.txt holds it
- * (notes/printk.h).  -EOPNOTSUPP for other formats (the log is then only in
- * the vmcore-dmesg.txt the capture wrote).  Returns the number of records. */
-int dump_extract_dmesg(const char *vmcore_path, FILE *f);
 
 /* The service's record of dumps already reported (<state_dir>/seen): one
  * dump directory per line.  Pure. */
+/* Writes <dir>/vmcore-dmesg.txt (0600) from the vmcore, for a dump whose
+ * capture could not (the collector failed early, a raw device's stream, an
+ * older capture): beside, then renamed, so a half-written log never looks
+ * complete.  Errors of dump_dmesg_write() (initramfs/collect/dump-dmesg.h). */
+int dump_write_dmesg_file(const char *dir, const char *vmcore_path, char **ret_path);
+
 bool dump_seen_contains(const char *seen, const char *dir);

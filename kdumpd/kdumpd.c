@@ -19,7 +19,7 @@
  * At start it also looks for dumps saved since it last looked (after the
  * reboot that follows a capture), records each in the journal with
  * MESSAGE_ID_DUMP and KDUMPD_* fields, remembers it in <state_dir>/seen, and
- * writes vmcore-dmesg.txt from an ELF vmcore where the capture could not.
+ * writes vmcore-dmesg.txt from the vmcore where the capture could not.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +46,7 @@
 #include "basic/parse-util.h"
 #include "crashkernel-reserve/reservation.h"
 #include "config/kdump-conf.h"
+#include "initramfs/collect/dump-dmesg.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
@@ -291,39 +292,6 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
-/* vmcore-dmesg.txt from the vmcore itself, when the capture could not write
- * it (the collector failed early, or an older capture).  Written beside, then
- * renamed, so a half-written log never looks complete. */
-static int write_missing_dmesg(const struct dump_entry *e, char **ret_path) {
-        _cleanup_free_ char *path = NULL, *tmp = NULL;
-        _cleanup_fclose_ FILE *f = NULL;
-        int fd, r;
-
-        if (asprintf(&path, "%s/" CATALOG_DMESG, e->dir) < 0 || asprintf(&tmp, "%s/." CATALOG_DMESG ".tmp", e->dir) < 0)
-                return -ENOMEM;
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return negative_errno();
-        f = fdopen(fd, "w");
-        if (!f) {
-                r = negative_errno();
-                close(fd);
-                (void) unlink(tmp);
-                return r;
-        }
-        r = dump_extract_dmesg(e->vmcore, f);
-        if (r >= 0 && (fflush(f) != 0 || fsync(fileno(f)) < 0))
-                r = negative_errno();
-        if (r >= 0 && rename(tmp, path) < 0)
-                r = negative_errno();
-        if (r < 0) {
-                (void) unlink(tmp);
-                return r;
-        }
-        *ret_path = TAKE_PTR(path);
-        return 0;
-}
-
 static int journal_dump(const struct dump_entry *e, const char *panic, const char *dmesg_note) {
         char b[32], when[64] = "unknown time";
         const char *rel = e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
@@ -415,14 +383,16 @@ static void record_new_dumps(daemon_state *d) {
                 if (seen && dump_seen_contains(seen, e->dir))
                         continue;
                 if (!e->dmesg && e->vmcore) {
-                        r = write_missing_dmesg(e, &dmesg);
+                        r = dump_write_dmesg_file(e->dir, e->vmcore, &dmesg);
                         if (r >= 0) {
                                 size_t len;
                                 note = "; vmcore-dmesg.txt written from the vmcore";
                                 if (read_full_file(dmesg, &text, &len) >= 0)
                                         (void) dump_panic_from_dmesg(text, len, &panic);
-                        } else if (r == -EOPNOTSUPP)
+                        } else if (r == -ENOEXEC || r == -EPROTONOSUPPORT)
                                 note = "; no vmcore-dmesg.txt (the kernel log cannot be read from this format here)";
+                        else if (r == -ENODATA)
+                                note = "; no vmcore-dmesg.txt (the kernel log's pages are not in the dump)";
                         else
                                 log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", e->dir);
                 }

@@ -13,6 +13,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "config/kdump-conf.h"
+#include "initramfs/collect/dump-dmesg.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/json-out.h"
 #include "kdumpd/verbs-catalog.h"
@@ -245,11 +246,14 @@ static int verb_dmesg(const struct catalog_verb_opts *o, const char *id, FILE *o
         }
         if (!e->vmcore)
                 return log_error_errno(ENOENT, "Dump %s has neither vmcore-dmesg.txt nor a vmcore.", e->id);
-        r = dump_extract_dmesg(e->vmcore, out);
-        if (r == -EOPNOTSUPP)
+        r = dump_dmesg_write(e->vmcore, out);
+        if (r == -ENOEXEC || r == -EPROTONOSUPPORT)
                 return log_error_errno(r, "Dump %s has no vmcore-dmesg.txt, and its %s vmcore cannot be read here: "
                                        "open it with crash(8) and use its 'log' command.", e->id,
                                        dump_format_to_string(e->info.format));
+        if (r == -ENODATA)
+                return log_error_errno(r, "Dump %s has no vmcore-dmesg.txt, and the pages of the kernel log are not in %s.",
+                                       e->id, e->vmcore);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the kernel log from %s: %m", e->vmcore);
         return 0;

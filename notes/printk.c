@@ -80,7 +80,27 @@ static uint16_t rd16(const uint8_t *p) {
         return x;
 }
 
-static int read_alloc(const vmcore *v, uint64_t vaddr, uint64_t size, uint8_t **ret) {
+static int read_u64(const struct printk_source *s, uint64_t vaddr, uint64_t *ret) {
+        uint64_t x;
+        int r = s->read_virt(s->userdata, vaddr, &x, sizeof(x));
+
+        if (r < 0)
+                return r;
+        *ret = x;
+        return 0;
+}
+
+static int read_u32(const struct printk_source *s, uint64_t vaddr, uint32_t *ret) {
+        uint32_t x;
+        int r = s->read_virt(s->userdata, vaddr, &x, sizeof(x));
+
+        if (r < 0)
+                return r;
+        *ret = x;
+        return 0;
+}
+
+static int read_alloc(const struct printk_source *s, uint64_t vaddr, uint64_t size, uint8_t **ret) {
         _cleanup_free_ uint8_t *b = NULL;
         int r;
 
@@ -89,14 +109,14 @@ static int read_alloc(const vmcore *v, uint64_t vaddr, uint64_t size, uint8_t **
         b = malloc(size ? size : 1);
         if (!b)
                 return -ENOMEM;
-        r = vmcore_read_virt(v, vaddr, b, size);
+        r = s->read_virt(s->userdata, vaddr, b, size);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(b);
         return 0;
 }
 
-static int walk_ringbuffer(const vmcore *v, const vmcoreinfo *vi, printk_record_cb cb, void *userdata) {
+static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, printk_record_cb cb, void *userdata) {
         _cleanup_free_ uint8_t *descs = NULL, *infos = NULL, *data = NULL;
         struct ringbuf_layout l = {};
         uint64_t prb_sym, prb, descs_addr, infos_addr, data_addr, head, tail, count, data_size, id, n;
@@ -117,29 +137,29 @@ static int walk_ringbuffer(const vmcore *v, const vmcoreinfo *vi, printk_record_
 
         /* prb is a pointer to the ring buffer in use: printk_rb_static, or
          * printk_rb_dynamic after setup_log_buf() grew it. */
-        r = vmcore_read_virt_u64(v, prb_sym, &prb);
+        r = read_u64(s, prb_sym, &prb);
         if (r < 0)
                 return r;
 
-        r = vmcore_read_virt_u32(v, prb + l.rb_desc_ring + l.dr_count_bits, &count_bits);
+        r = read_u32(s, prb + l.rb_desc_ring + l.dr_count_bits, &count_bits);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u64(v, prb + l.rb_desc_ring + l.dr_descs, &descs_addr);
+        r = read_u64(s, prb + l.rb_desc_ring + l.dr_descs, &descs_addr);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u64(v, prb + l.rb_desc_ring + l.dr_infos, &infos_addr);
+        r = read_u64(s, prb + l.rb_desc_ring + l.dr_infos, &infos_addr);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u64(v, prb + l.rb_desc_ring + l.dr_head_id + l.counter, &head);
+        r = read_u64(s, prb + l.rb_desc_ring + l.dr_head_id + l.counter, &head);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u64(v, prb + l.rb_desc_ring + l.dr_tail_id + l.counter, &tail);
+        r = read_u64(s, prb + l.rb_desc_ring + l.dr_tail_id + l.counter, &tail);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u32(v, prb + l.rb_text_data_ring + l.data_size_bits, &size_bits);
+        r = read_u32(s, prb + l.rb_text_data_ring + l.data_size_bits, &size_bits);
         if (r < 0)
                 return r;
-        r = vmcore_read_virt_u64(v, prb + l.rb_text_data_ring + l.data_data, &data_addr);
+        r = read_u64(s, prb + l.rb_text_data_ring + l.data_data, &data_addr);
         if (r < 0)
                 return r;
 
@@ -150,13 +170,13 @@ static int walk_ringbuffer(const vmcore *v, const vmcoreinfo *vi, printk_record_
         if (count * l.desc_size > PRINTK_RING_MAX || count * l.info_size > PRINTK_RING_MAX)
                 return -EFBIG;
 
-        r = read_alloc(v, descs_addr, count * l.desc_size, &descs);
+        r = read_alloc(s, descs_addr, count * l.desc_size, &descs);
         if (r < 0)
                 return r;
-        r = read_alloc(v, infos_addr, count * l.info_size, &infos);
+        r = read_alloc(s, infos_addr, count * l.info_size, &infos);
         if (r < 0)
                 return r;
-        r = read_alloc(v, data_addr, data_size, &data);
+        r = read_alloc(s, data_addr, data_size, &data);
         if (r < 0)
                 return r;
 
@@ -217,7 +237,7 @@ static int walk_ringbuffer(const vmcore *v, const vmcoreinfo *vi, printk_record_
         return records;
 }
 
-static int walk_log_buf(const vmcore *v, const vmcoreinfo *vi, printk_record_cb cb, void *userdata) {
+static int walk_log_buf(const struct printk_source *s, const vmcoreinfo *vi, printk_record_cb cb, void *userdata) {
         _cleanup_free_ uint8_t *buf = NULL;
         uint64_t sym_buf, sym_len, sym_first, sym_next, hdr_size, off_ts, off_len, off_text_len, buf_addr;
         uint32_t len, first, next, idx;
@@ -253,14 +273,14 @@ static int walk_log_buf(const vmcore *v, const vmcoreinfo *vi, printk_record_cb 
         if (off_ts + 8 > hdr_size || off_len + 2 > hdr_size || off_text_len + 2 > hdr_size || hdr_size == 0)
                 return -EBADMSG;
 
-        if ((r = vmcore_read_virt_u64(v, sym_buf, &buf_addr)) < 0 ||
-            (r = vmcore_read_virt_u32(v, sym_len, &len)) < 0 ||
-            (r = vmcore_read_virt_u32(v, sym_first, &first)) < 0 ||
-            (r = vmcore_read_virt_u32(v, sym_next, &next)) < 0)
+        if ((r = read_u64(s, sym_buf, &buf_addr)) < 0 ||
+            (r = read_u32(s, sym_len, &len)) < 0 ||
+            (r = read_u32(s, sym_first, &first)) < 0 ||
+            (r = read_u32(s, sym_next, &next)) < 0)
                 return r;
         if (first > len || next > len)
                 return -EBADMSG;
-        r = read_alloc(v, buf_addr, len, &buf);
+        r = read_alloc(s, buf_addr, len, &buf);
         if (r < 0)
                 return r;
 
@@ -306,17 +326,33 @@ static int walk_log_buf(const vmcore *v, const vmcoreinfo *vi, printk_record_cb 
         return records;
 }
 
-int printk_walk(const vmcore *v, printk_record_cb cb, void *userdata) {
-        const vmcoreinfo *vi = vmcore_vmcoreinfo(v);
+int printk_walk_source(const struct printk_source *s, printk_record_cb cb, void *userdata) {
+        const vmcoreinfo *vi = s->vmcoreinfo;
 
         if (!vi)
-                return vmcore_vmcoreinfo_error(v) < 0 ? vmcore_vmcoreinfo_error(v) : -ENOENT;
+                return -ENOENT;
         if (vmcoreinfo_get(vi, "SYMBOL(prb)"))
-                return walk_ringbuffer(v, vi, cb, userdata);
+                return walk_ringbuffer(s, vi, cb, userdata);
         if (vmcoreinfo_get(vi, "SYMBOL(log_buf)") && vmcoreinfo_get(vi, "SYMBOL(log_first_idx)"))
-                return walk_log_buf(v, vi, cb, userdata);
+                return walk_log_buf(s, vi, cb, userdata);
         /* Before 3.5 (log_end/logged_chars) is not handled. */
         return -ENOENT;
+}
+
+static int vmcore_read_cb(void *userdata, uint64_t vaddr, void *buf, size_t n) {
+        return vmcore_read_virt(userdata, vaddr, buf, n);
+}
+
+int printk_walk(const vmcore *v, printk_record_cb cb, void *userdata) {
+        struct printk_source s = {
+                .vmcoreinfo = vmcore_vmcoreinfo(v),
+                .read_virt = vmcore_read_cb,
+                .userdata = (void *) v,
+        };
+
+        if (!s.vmcoreinfo)
+                return vmcore_vmcoreinfo_error(v) < 0 ? vmcore_vmcoreinfo_error(v) : -ENOENT;
+        return printk_walk_source(&s, cb, userdata);
 }
 
 int printk_format_record(const struct printk_record *rec, FILE *f) {
@@ -347,12 +383,18 @@ static int format_cb(const struct printk_record *rec, void *userdata) {
         return printk_format_record(rec, userdata);
 }
 
-int printk_dump(const vmcore *v, FILE *f) {
-        int r = printk_walk(v, format_cb, f);
-
+static int finish_dump(int r, FILE *f) {
         if (r < 0)
                 return r;
         if (fflush(f) != 0 || ferror(f))
                 return -EIO;
         return r;
+}
+
+int printk_dump(const vmcore *v, FILE *f) {
+        return finish_dump(printk_walk(v, format_cb, f), f);
+}
+
+int printk_dump_source(const struct printk_source *s, FILE *f) {
+        return finish_dump(printk_walk_source(s, format_cb, f), f);
 }

@@ -38,10 +38,25 @@ struct printk_record {
 /* Return < 0 to stop the walk; that value is returned by printk_walk(). */
 typedef int (*printk_record_cb)(const struct printk_record *rec, void *userdata);
 
+/* Where the log is read from: the dumped kernel's virtual memory and its
+ * VMCOREINFO.  An ELF vmcore translates addresses through its PT_LOADs
+ * (printk_walk()); a kdump-compressed dump has none and walks the dumped
+ * kernel's page tables instead (initramfs/collect/diskdump-read.h). */
+struct printk_source {
+        const vmcoreinfo *vmcoreinfo;
+        /* -EFAULT for an unmapped address, -ENODATA for one the dump left
+         * out, other -errno as the reader has them. */
+        int (*read_virt)(void *userdata, uint64_t vaddr, void *buf, size_t n);
+        void *userdata;
+};
+
 /* Calls cb for each record, oldest first.  Returns the number of records, or
  * -ENOENT when VMCOREINFO lacks what either format needs (or is absent),
  * -EBADMSG for an impossible ring (sizes, indexes out of range), -EFBIG for
  * rings over PRINTK_RING_MAX, -EFAULT when an address is not in the dump. */
+int printk_walk_source(const struct printk_source *s, printk_record_cb cb, void *userdata);
+/* printk_walk_source() on an ELF vmcore; -ENOENT or VMCOREINFO's parse
+ * error when it has no usable VMCOREINFO. */
 int printk_walk(const vmcore *v, printk_record_cb cb, void *userdata);
 
 /* "[%5llu.%06llu] text\n" like dmesg and makedumpfile --dump-dmesg; each
@@ -52,4 +67,5 @@ int printk_format_record(const struct printk_record *rec, FILE *f);
 
 /* printk_walk() + printk_format_record() into f.  Returns the number of
  * records, or -errno (-EIO when writing fails). */
+int printk_dump_source(const struct printk_source *s, FILE *f);
 int printk_dump(const vmcore *v, FILE *f);

@@ -26,7 +26,7 @@
 #include "initramfs/collect/page-compress.h"
 #include "initramfs/collect/progress.h"
 #include "initramfs/collect/vmcore-source.h"
-#include "notes/printk.h"
+#include "initramfs/collect/dump-dmesg.h"
 #include "notes/vmcore.h"
 
 enum {
@@ -86,7 +86,8 @@ static void help(void) {
                "  -R                   rebuild OUTPUT from a flattened stream on stdin\n"
                "      --num-threads N  compression threads (default: the online CPUs); the\n"
                "                       output does not depend on it\n"
-               "      --dump-dmesg     write the kernel log (dmesg) of VMCORE to OUTPUT\n"
+               "      --dump-dmesg     write the kernel log (dmesg) of VMCORE (ELF or\n"
+               "                       kdump-compressed) to OUTPUT\n"
                "  -f, --force          replace OUTPUT if it exists\n"
                "      --message-level N  bit mask: 1 progress, 2 common messages,\n"
                "                       4 errors, 8 debug (default 7)\n"
@@ -279,20 +280,13 @@ static int exit_for(int r) {
 }
 
 static int do_dump_dmesg(void) {
-        _cleanup_vmcore_ vmcore *v = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         int fd = -EBADF, r;
 
-        r = vmcore_open(arg.input, 0, &v);
-        if (r < 0) {
-                log_error_errno(r, "Failed to read the dump %s: %m", arg.input);
+        if (access(arg.input, R_OK) < 0) {
+                log_error_errno(errno, "Failed to read the dump %s: %m", arg.input);
                 return EXIT_FAILED;
         }
-        if (!vmcore_vmcoreinfo(v)) {
-                log_error_errno(vmcore_vmcoreinfo_error(v), "%s has no usable VMCOREINFO note (%m); cannot find the kernel log.", arg.input);
-                return EXIT_FAILED;
-        }
-
         r = create_output(arg.output, &fd);
         if (r < 0)
                 return exit_for(r);
@@ -304,12 +298,18 @@ static int do_dump_dmesg(void) {
                 return EXIT_FAILED;
         }
 
-        r = printk_dump(v, f);
+        r = dump_dmesg_write(arg.input, f);
         if (r >= 0 && fsync(fileno(f)) < 0)
                 r = negative_errno();
         if (r < 0) {
                 if (r == -ENOENT)
-                        log_error("VMCOREINFO of %s lacks the entries needed to find the kernel log (printk ring buffer or log_buf).", arg.input);
+                        log_error("%s has no VMCOREINFO, or one without the entries needed to find the kernel log (printk ring buffer or log_buf).", arg.input);
+                else if (r == -ENOEXEC)
+                        log_error("%s is neither an ELF core nor a kdump-compressed dump.", arg.input);
+                else if (r == -EPROTONOSUPPORT)
+                        log_error("%s: reading the log of a kdump-compressed dump needs an x86_64 kernel's page tables (SYMBOL(init_top_pgt)); this dump has none.", arg.input);
+                else if (r == -ENODATA)
+                        log_error("%s: the pages of the kernel log were left out of the dump (or never written).", arg.input);
                 else
                         log_error_errno(r, "Failed to extract the kernel log from %s to %s: %m", arg.input, arg.output);
                 (void) unlink(arg.output);

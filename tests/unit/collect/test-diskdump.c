@@ -8,6 +8,7 @@
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/page-compress.h"
 #include "tests.h"
@@ -257,9 +258,149 @@ TEST(disk_full_marks_incomplete) {
         ASSERT_EQ(waitpid(pid, &status, 0), pid);
         ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         {
-                long good = check_dump(test_tmp("full"), false);
+                long good = check_dump(test_tmp("full"), false), read_ok = 0;
+                _cleanup_diskdump_reader_ diskdump_reader *r = NULL;
+                uint8_t want[PS], got[PS];
+
                 ASSERT_TRUE(good > 0 && good < nr_kept());
+                /* The reader: every page is either the page written or
+                 * -ENODATA (never written), never wrong bytes. */
+                ASSERT_OK(diskdump_reader_open(test_tmp("full"), &r));
+                ASSERT_TRUE(diskdump_reader_geometry(r)->status & DUMP_DH_COMPRESSED_INCOMPLETE);
+                for (uint64_t p = 0; p < MAPNR; p++) {
+                        int k = diskdump_reader_read_page(r, p, got);
+
+                        if (!kept(p) || k == -ENODATA) {
+                                ASSERT_ERR(k, ENODATA);
+                                continue;
+                        }
+                        ASSERT_OK(k);
+                        page_content(p, want);
+                        ASSERT_TRUE(memcmp(want, got, PS) == 0);
+                        read_ok++;
+                }
+                ASSERT_EQ(read_ok, good);
         }
+}
+
+TEST(reader_reads_every_page_back) {
+        static const enum page_compression comps[] = { PAGE_COMPRESS_LZO, PAGE_COMPRESS_ZSTD, PAGE_COMPRESS_ZLIB, PAGE_COMPRESS_NONE };
+        for (size_t i = 0; i < ELEMENTSOF(comps); i++) {
+                _cleanup_diskdump_reader_ diskdump_reader *r = NULL;
+                const struct diskdump_geometry *g;
+                uint8_t want[2 * PS], got[PS];
+                const char *vi;
+                size_t vlen;
+
+                ASSERT_EQ(write_dump(test_tmp("rd"), comps[i], false), 0);
+                ASSERT_OK(diskdump_reader_open(test_tmp("rd"), &r));
+                g = diskdump_reader_geometry(r);
+                ASSERT_EQ(g->header_version, 6);
+                ASSERT_EQ(g->block_size, PS);
+                ASSERT_EQ(g->max_mapnr, MAPNR);
+                ASSERT_EQ(g->status & DUMP_DH_COMPRESSED_INCOMPLETE, 0);
+                vi = diskdump_reader_vmcoreinfo(r, &vlen);
+                ASSERT_EQ(vlen, sizeof(vmcoreinfo_text) - 1);
+                ASSERT_TRUE(vi && memcmp(vi, vmcoreinfo_text, vlen) == 0);
+
+                for (uint64_t p = 0; p < MAPNR + 3; p++) {
+                        int k = diskdump_reader_read_page(r, p, got);
+
+                        if (p >= MAPNR) {
+                                ASSERT_ERR(k, ENXIO);
+                        } else if (!kept(p)) {
+                                ASSERT_ERR(k, ENODATA);
+                                ASSERT_TRUE(!diskdump_reader_has_page(r, p));
+                        } else {
+                                ASSERT_OK(k);
+                                page_content(p, want);
+                                ASSERT_TRUE(memcmp(want, got, PS) == 0);
+                        }
+                }
+                /* Across a page boundary (pages 4 and 5 are both kept), and
+                 * backwards, past the one-page cache. */
+                page_content(4, want);
+                page_content(5, want + PS);
+                {
+                        uint8_t buf[300];
+                        ASSERT_OK(diskdump_reader_read_phys(r, 5 * PS - 100, buf, sizeof(buf)));
+                        ASSERT_TRUE(memcmp(buf, want + PS - 100, sizeof(buf)) == 0);
+                        ASSERT_OK(diskdump_reader_read_phys(r, 4 * PS + 7, buf, 10));
+                        ASSERT_TRUE(memcmp(buf, want + 7, 10) == 0);
+                        /* Page 6 is excluded: the read stops there. */
+                        ASSERT_ERR(diskdump_reader_read_phys(r, 6 * PS - 10, buf, 20), ENODATA);
+                }
+        }
+}
+
+/* A copy of a good dump with `len` bytes at `off` replaced, opened. */
+static int open_mutated(const char *good, uint64_t off, const void *bytes, size_t len, size_t truncate_to,
+                        diskdump_reader **ret) {
+        _cleanup_free_ char *d = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        size_t n;
+
+        ASSERT_OK(read_full_file(good, &d, &n));
+        ASSERT_TRUE(off + len <= n);
+        memcpy(d + off, bytes, len);
+        if (truncate_to)
+                n = truncate_to;
+        fd = open(test_tmp("mutated"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(loop_write(fd, d, n));
+        return diskdump_reader_open(test_tmp("mutated"), ret);
+}
+
+TEST(reader_rejects_bad_headers) {
+        char good[1024];
+        _cleanup_diskdump_reader_ diskdump_reader *r = NULL;
+        uint32_t u32;
+        uint64_t u64, desc;
+
+        /* test_tmp()'s buffers are reused: keep a copy. */
+        snprintf(good, sizeof(good), "%s", test_tmp("good"));
+        ASSERT_EQ(write_dump(good, PAGE_COMPRESS_LZO, false), 0);
+        ASSERT_ERR(open_mutated(good, 0, "KDUMP  X", 8, 0, &r), ENOEXEC);
+        u32 = 3000;
+        ASSERT_ERR(open_mutated(good, 428, &u32, 4, 0, &r), EPROTONOSUPPORT);
+        u32 = UINT32_C(1) << 31;
+        ASSERT_ERR(open_mutated(good, 428, &u32, 4, 0, &r), EPROTONOSUPPORT);
+        u32 = 0;
+        ASSERT_ERR(open_mutated(good, 432, &u32, 4, 0, &r), EBADMSG);   /* no sub-header */
+        ASSERT_ERR(open_mutated(good, 436, &u32, 4, 0, &r), EBADMSG);   /* no bitmap */
+        u32 = 3;
+        ASSERT_ERR(open_mutated(good, 436, &u32, 4, 0, &r), EBADMSG);   /* odd */
+        u64 = PS * 8 + 1;                       /* more pages than one bitmap block holds */
+        ASSERT_ERR(open_mutated(good, PS + 96, &u64, 8, 0, &r), EBADMSG);
+        u64 = UINT64_C(1) << 50;
+        ASSERT_ERR(open_mutated(good, PS + 96, &u64, 8, 0, &r), EFBIG);
+        u64 = UINT64_C(1) << 40;                /* VMCOREINFO past the end */
+        ASSERT_ERR(open_mutated(good, PS + 32, &u64, 8, 0, &r), EBADMSG);
+        u64 = 2u << 20;
+        ASSERT_ERR(open_mutated(good, PS + 40, &u64, 8, 0, &r), EFBIG);
+        ASSERT_ERR(open_mutated(good, 0, "KDUMP   ", 8, 300, &r), EIO);       /* inside block 0 */
+        ASSERT_ERR(open_mutated(good, 0, "KDUMP   ", 8, 3 * PS + 5, &r), EIO); /* inside the 2nd bitmap */
+
+        /* Descriptors: pfn 0 is the first kept page. */
+        desc = 4 * (uint64_t) PS;               /* block 0, sub-header, 2 bitmap blocks */
+        u64 = UINT64_C(1) << 40;
+        ASSERT_OK(open_mutated(good, desc, &u64, 8, 0, &r));
+        ASSERT_ERR(diskdump_reader_read_page(r, 0, (uint8_t[PS]) {}), EIO);         /* data past the end */
+        r = diskdump_reader_free(r);
+        u32 = PS + 1;
+        ASSERT_OK(open_mutated(good, desc + 8, &u32, 4, 0, &r));
+        ASSERT_ERR(diskdump_reader_read_page(r, 0, (uint8_t[PS]) {}), EBADMSG);     /* bigger than a page */
+        r = diskdump_reader_free(r);
+        u64 = 8;
+        ASSERT_OK(open_mutated(good, desc, &u64, 8, 0, &r));
+        ASSERT_ERR(diskdump_reader_read_page(r, 0, (uint8_t[PS]) {}), EBADMSG);     /* points into the headers */
+        r = diskdump_reader_free(r);
+        /* pfn 7 is stored raw (incompressible), its descriptor the 6th
+         * (pfns 1 and 6 are not kept): flag it "zstd". */
+        u32 = 0x20;
+        ASSERT_OK(open_mutated(good, desc + 5 * 24 + 12, &u32, 4, 0, &r));
+        ASSERT_OK(diskdump_reader_read_page(r, 5, (uint8_t[PS]) {}));               /* others still read */
+        ASSERT_ERR(diskdump_reader_read_page(r, 7, (uint8_t[PS]) {}), EBADMSG);
 }
 
 TEST(rejects_out_of_order) {
