@@ -8,6 +8,7 @@
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "basic/unaligned.h"
 #include "notes/dump-info.h"
 #include "notes/elf-notes.h"
 #include "notes/vmcore.h"
@@ -22,18 +23,6 @@ const char *dump_format_to_string(enum dump_format f) {
         }
 }
 
-static uint32_t get32(const uint8_t *p) {
-        uint32_t v;
-        memcpy(&v, p, sizeof(v));
-        return le32toh(v);
-}
-
-static uint64_t get64(const uint8_t *p) {
-        uint64_t v;
-        memcpy(&v, p, sizeof(v));
-        return le64toh(v);
-}
-
 static void info_init(struct dump_info *i) {
         *i = (struct dump_info) { .dump_level = -1 };
 }
@@ -45,26 +34,26 @@ int diskdump_header_parse(const void *buf, size_t size, struct dump_info *ret, u
 
         if (size < DISKDUMP_HDR_SIZE || memcmp(h, DISKDUMP_SIGNATURE, 8) != 0)
                 return -ENOEXEC;
-        bs = get32(h + DISKDUMP_OFF_BLOCK_SIZE);
+        bs = unaligned_read_le32(h + DISKDUMP_OFF_BLOCK_SIZE);
         if (bs < 512 || bs > (1u << 20) || (bs & (bs - 1)))
                 return -EBADMSG;
 
         info_init(&i);
         i.format = DUMP_FORMAT_KDUMP;
-        i.header_version = get32(h + DISKDUMP_OFF_VERSION);
+        i.header_version = unaligned_read_le32(h + DISKDUMP_OFF_VERSION);
         /* utsname fields are 65 bytes, normally NUL-terminated; never trust it. */
         memcpy(i.release, h + DISKDUMP_OFF_RELEASE, 64);
         i.release[64] = 0;
-        status = get32(h + DISKDUMP_OFF_STATUS);
+        status = unaligned_read_le32(h + DISKDUMP_OFF_STATUS);
         i.marked_incomplete = status & DISKDUMP_STATUS_INCOMPLETE;
         i.compression = status & DISKDUMP_STATUS_ZLIB ? "zlib" :
                         status & DISKDUMP_STATUS_LZO ? "lzo" :
                         status & DISKDUMP_STATUS_SNAPPY ? "snappy" :
                         status & DISKDUMP_STATUS_ZSTD ? "zstd" : "none";
-        i.nr_cpus = get32(h + DISKDUMP_OFF_NR_CPUS);
-        if (get64(h + DISKDUMP_OFF_TIMESTAMP) != 0) {
+        i.nr_cpus = unaligned_read_le32(h + DISKDUMP_OFF_NR_CPUS);
+        if (unaligned_read_le64(h + DISKDUMP_OFF_TIMESTAMP) != 0) {
                 i.have_crash_time = true;
-                i.crash_time = (int64_t) get64(h + DISKDUMP_OFF_TIMESTAMP);
+                i.crash_time = (int64_t) unaligned_read_le64(h + DISKDUMP_OFF_TIMESTAMP);
         }
         *ret = i;
         if (ret_block_size)
@@ -77,12 +66,12 @@ void kdump_sub_header_parse(const void *buf, uint32_t version, struct dump_info 
                             uint64_t *ret_note_offset, uint64_t *ret_note_size) {
         const uint8_t *s = buf;
 
-        info->dump_level = (int) get32(s + KDUMP_SUB_OFF_DUMP_LEVEL);
+        info->dump_level = (int) unaligned_read_le32(s + KDUMP_SUB_OFF_DUMP_LEVEL);
         /* Fields appeared with header versions (makedumpfile diskdump_mod.h). */
-        *ret_vmcoreinfo_offset = version >= 3 ? get64(s + KDUMP_SUB_OFF_VMCOREINFO) : 0;
-        *ret_vmcoreinfo_size = version >= 3 ? get64(s + KDUMP_SUB_OFF_VMCOREINFO + 8) : 0;
-        *ret_note_offset = version >= 4 ? get64(s + KDUMP_SUB_OFF_NOTE) : 0;
-        *ret_note_size = version >= 4 ? get64(s + KDUMP_SUB_OFF_NOTE + 8) : 0;
+        *ret_vmcoreinfo_offset = version >= 3 ? unaligned_read_le64(s + KDUMP_SUB_OFF_VMCOREINFO) : 0;
+        *ret_vmcoreinfo_size = version >= 3 ? unaligned_read_le64(s + KDUMP_SUB_OFF_VMCOREINFO + 8) : 0;
+        *ret_note_offset = version >= 4 ? unaligned_read_le64(s + KDUMP_SUB_OFF_NOTE) : 0;
+        *ret_note_size = version >= 4 ? unaligned_read_le64(s + KDUMP_SUB_OFF_NOTE + 8) : 0;
 }
 
 int dump_info_apply_vmcoreinfo(struct dump_info *info, const char *text, size_t len) {

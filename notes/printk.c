@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/unaligned.h"
 #include "notes/printk.h"
 
 /* kernel/printk/printk_ringbuffer.h, for a 64-bit unsigned long. */
@@ -65,12 +66,6 @@ static int get_layout(const vmcoreinfo *vi, struct ringbuf_layout *l) {
         }
         l->have_seq = vmcoreinfo_offset(vi, "printk_info.seq", &l->info_seq) >= 0;
         return 0;
-}
-
-static uint64_t rd64(const uint8_t *p) {
-        uint64_t x;
-        memcpy(&x, p, sizeof(x));
-        return x;
 }
 
 
@@ -194,12 +189,12 @@ static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, 
         for (id = tail; n > 0; n--, id = DESC_ID(id + 1)) {
                 uint64_t idx = id & (count - 1);
                 const uint8_t *d = descs + idx * l.desc_size, *info = infos + idx * l.info_size;
-                uint64_t sv = rd64(d + l.desc_state_var + l.counter);
-                uint64_t begin = rd64(d + l.desc_text_blk_lpos + l.lpos_begin);
-                uint64_t next = rd64(d + l.desc_text_blk_lpos + l.lpos_next);
+                uint64_t sv = unaligned_read_le64(d + l.desc_state_var + l.counter);
+                uint64_t begin = unaligned_read_le64(d + l.desc_text_blk_lpos + l.lpos_begin);
+                uint64_t next = unaligned_read_le64(d + l.desc_text_blk_lpos + l.lpos_next);
                 struct printk_record rec = {
-                        .seq = l.have_seq ? rd64(info + l.info_seq) : 0,
-                        .ts_nsec = rd64(info + l.info_ts_nsec),
+                        .seq = l.have_seq ? unaligned_read_le64(info + l.info_seq) : 0,
+                        .ts_nsec = unaligned_read_le64(info + l.info_ts_nsec),
                         .text = "",
                 };
                 uint16_t text_len = rd16(info + l.info_text_len);
@@ -311,7 +306,7 @@ static int walk_log_buf(const struct printk_source *s, const vmcoreinfo *vi, pri
                         return -EBADMSG;
                 text_len = rd16(h + off_text_len);
                 rec = (struct printk_record) {
-                        .ts_nsec = rd64(h + off_ts),
+                        .ts_nsec = unaligned_read_le64(h + off_ts),
                         .text = (const char *) h + hdr_size,
                         .text_len = MIN((uint64_t) text_len, rec_len - hdr_size),
                 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/unaligned.h"
 #include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/page-compress.h"
@@ -30,18 +31,6 @@ struct diskdump_reader {
         uint8_t *cbuf;                  /* compressed data of one page */
 };
 
-static uint32_t get32(const uint8_t *p) {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-}
-
-static uint64_t get64(const uint8_t *p) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-}
-
 static bool block_size_ok(uint32_t bs) {
         return bs >= 4096 && bs <= 65536 && (bs & (bs - 1)) == 0;
 }
@@ -54,12 +43,12 @@ int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *
 
         if (hdr_size < DISKDUMP_HEADER_SIZE || memcmp(hdr, KDUMP_SIGNATURE, 8) != 0)
                 return -ENOEXEC;
-        g.header_version = get32(hdr + 8);
-        g.status = get32(hdr + 424);
-        g.block_size = get32(hdr + 428);
-        sub_blocks = get32(hdr + 432);
-        bitmap_blocks = get32(hdr + 436);
-        g.max_mapnr = get32(hdr + 440);
+        g.header_version = unaligned_read_le32(hdr + 8);
+        g.status = unaligned_read_le32(hdr + 424);
+        g.block_size = unaligned_read_le32(hdr + 428);
+        sub_blocks = unaligned_read_le32(hdr + 432);
+        bitmap_blocks = unaligned_read_le32(hdr + 436);
+        g.max_mapnr = unaligned_read_le32(hdr + 440);
 
         if (!block_size_ok(g.block_size))
                 return -EPROTONOSUPPORT;
@@ -70,7 +59,7 @@ int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *
         /* makedumpfile's header_version 6 moved max_mapnr to the sub-header
          * (64 bits); the 32-bit field is then only a clamped copy. */
         if (g.header_version >= 6)
-                g.max_mapnr = get64(sub + 96);
+                g.max_mapnr = unaligned_read_le64(sub + 96);
         if (g.max_mapnr > DISKDUMP_READ_MAPNR_MAX)
                 return -EFBIG;
 
@@ -81,8 +70,8 @@ int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *
         g.desc_offset = g.bitmap2_offset + g.bitmap_bytes;
 
         if (g.header_version >= 3) {
-                g.vmcoreinfo_offset = get64(sub + 32);
-                g.vmcoreinfo_size = get64(sub + 40);
+                g.vmcoreinfo_offset = unaligned_read_le64(sub + 32);
+                g.vmcoreinfo_size = unaligned_read_le64(sub + 40);
                 if (g.vmcoreinfo_size > DISKDUMP_READ_VMCOREINFO_MAX)
                         return -EFBIG;
                 if (g.vmcoreinfo_size &&
@@ -159,9 +148,9 @@ int diskdump_reader_open(const char *path, diskdump_reader **ret) {
         if (memcmp(hdr, KDUMP_SIGNATURE, 8) != 0)
                 return -ENOEXEC;
         /* The sub-header starts at block 1. */
-        if (!block_size_ok(get32(hdr + 428)))
+        if (!block_size_ok(unaligned_read_le32(hdr + 428)))
                 return -EPROTONOSUPPORT;
-        k = pread_full(r->fd, sub, sizeof(sub), get32(hdr + 428));
+        k = pread_full(r->fd, sub, sizeof(sub), unaligned_read_le32(hdr + 428));
         if (k < 0)
                 return k;
         k = diskdump_geometry_parse(hdr, sizeof(hdr), sub, sizeof(sub), r->file_size, &r->g);
@@ -231,9 +220,9 @@ static int load_page(diskdump_reader *r, uint64_t pfn) {
                 return -ENODATA;        /* the descriptor area itself was cut short */
         if (k < 0)
                 return k;
-        offset = get64(d);
-        size = get32(d + 8);
-        flags = get32(d + 12);
+        offset = unaligned_read_le64(d);
+        size = unaligned_read_le32(d + 8);
+        flags = unaligned_read_le32(d + 12);
         if (offset == 0 && size == 0)
                 return -ENODATA;        /* reserved, never written */
         if (size == 0 || size > r->g.block_size || offset < r->g.desc_offset ||

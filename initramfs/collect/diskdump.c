@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "basic/unaligned.h"
 #include "initramfs/collect/diskdump.h"
 
 struct diskdump_writer {
@@ -70,51 +71,44 @@ int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpab
         return 0;
 }
 
-static void put32(uint8_t *p, uint32_t v) {
-        memcpy(p, &v, 4);
-}
-static void put64(uint8_t *p, uint64_t v) {
-        memcpy(p, &v, 8);
-}
-
 void diskdump_header_build(const struct diskdump_info *info, const struct diskdump_layout *l,
                            unsigned status, uint8_t out[DISKDUMP_HEADER_SIZE]) {
         memset(out, 0, DISKDUMP_HEADER_SIZE);
         memcpy(out, KDUMP_SIGNATURE, 8);
-        put32(out + 8, KDUMP_HEADER_VERSION);
+        unaligned_write_le32(out + 8, KDUMP_HEADER_VERSION);
         for (unsigned i = 0; i < 6; i++)
                 memcpy(out + 12 + i * 65, info->utsname[i], 65);
         /* 6 bytes of padding after new_utsname, then struct timeval. */
-        put64(out + 408, (uint64_t) info->tv_sec);
-        put64(out + 416, (uint64_t) info->tv_usec);
-        put32(out + 424, status | info->compression);
-        put32(out + 428, info->page_size);
-        put32(out + 432, l->sub_hdr_blocks);
-        put32(out + 436, (uint32_t) (2 * l->bitmap_bytes / info->page_size));
+        unaligned_write_le64(out + 408, (uint64_t) info->tv_sec);
+        unaligned_write_le64(out + 416, (uint64_t) info->tv_usec);
+        unaligned_write_le32(out + 424, status | info->compression);
+        unaligned_write_le32(out + 428, info->page_size);
+        unaligned_write_le32(out + 432, l->sub_hdr_blocks);
+        unaligned_write_le32(out + 436, (uint32_t) (2 * l->bitmap_bytes / info->page_size));
         /* 32-bit max_mapnr is obsolete; the full value is max_mapnr_64. */
-        put32(out + 440, (uint32_t) MIN(info->max_mapnr, (uint64_t) UINT_MAX));
+        unaligned_write_le32(out + 440, (uint32_t) MIN(info->max_mapnr, (uint64_t) UINT_MAX));
         /* total_ram_blocks, device_blocks, written_blocks, current_cpu: unused */
-        put32(out + 460, (uint32_t) info->nr_cpus);
+        unaligned_write_le32(out + 460, (uint32_t) info->nr_cpus);
 }
 
 void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HEADER_SIZE]) {
         uint64_t page_size = info->page_size;
 
         memset(out, 0, KDUMP_SUB_HEADER_SIZE);
-        put64(out + 0, info->phys_base);
-        put32(out + 8, (uint32_t) info->dump_level);
+        unaligned_write_le64(out + 0, info->phys_base);
+        unaligned_write_le32(out + 8, (uint32_t) info->dump_level);
         /* split (12), start_pfn (16), end_pfn (24): not a split dump */
         if (info->notes_size > 0) {
                 uint64_t note_off = page_size + KDUMP_SUB_HEADER_SIZE;
                 if (info->vmcoreinfo_size > 0) {
-                        put64(out + 32, note_off + info->vmcoreinfo_offset);
-                        put64(out + 40, info->vmcoreinfo_size);
+                        unaligned_write_le64(out + 32, note_off + info->vmcoreinfo_offset);
+                        unaligned_write_le64(out + 40, info->vmcoreinfo_size);
                 }
-                put64(out + 48, note_off);
-                put64(out + 56, info->notes_size);
+                unaligned_write_le64(out + 48, note_off);
+                unaligned_write_le64(out + 56, info->notes_size);
         }
         /* eraseinfo (64, 72), start_pfn_64 (80), end_pfn_64 (88): unused */
-        put64(out + 96, info->max_mapnr);
+        unaligned_write_le64(out + 96, info->max_mapnr);
 }
 
 struct diskdump_writer *diskdump_writer_free(struct diskdump_writer *w) {
@@ -287,10 +281,10 @@ static void writer_add_desc(struct diskdump_writer *w, uint64_t offset, uint32_t
 
         /* Callers made room (writer_flush()) before. */
         d = w->desc + w->desc_fill * PAGE_DESC_SIZE;
-        put64(d, offset);
-        put32(d + 8, size);
-        put32(d + 12, flags);
-        put64(d + 16, 0);
+        unaligned_write_le64(d, offset);
+        unaligned_write_le32(d + 8, size);
+        unaligned_write_le32(d + 12, flags);
+        unaligned_write_le64(d + 16, 0);
         w->desc_fill++;
         w->pages++;
 }

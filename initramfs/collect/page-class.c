@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "basic/unaligned.h"
 #include "initramfs/collect/page-class.h"
 
 const char *page_class_name(enum page_class c) {
@@ -272,18 +273,6 @@ bool page_class_excluded(enum page_class c, unsigned dump_level) {
         }
 }
 
-static uint64_t ld64(const uint8_t *p) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-}
-
-static uint32_t ld32(const uint8_t *p) {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return v;
-}
-
 static bool test_bit(int bit, uint64_t flags) {
         return bit >= 0 && (flags & (UINT64_C(1) << bit));
 }
@@ -326,11 +315,11 @@ static bool is_cache(const struct page_layout *l, uint64_t flags) {
 
 enum page_class page_classify(const struct page_layout *l, unsigned dump_level, uint64_t pfn,
                               const uint8_t *sp, const uint8_t *next, uint64_t *ret_nr_pages) {
-        uint64_t flags = ld64(sp + l->off_flags);
-        uint64_t mapping = ld64(sp + l->off_mapping);
-        uint32_t mapcount = l->off_mapcount != PAGE_FIELD_MISSING ? ld32(sp + l->off_mapcount) : 0;
-        uint64_t priv = l->off_private != PAGE_FIELD_MISSING ? ld64(sp + l->off_private) : 0;
-        uint64_t head = l->off_compound_head != PAGE_FIELD_MISSING ? ld64(sp + l->off_compound_head) : 0;
+        uint64_t flags = unaligned_read_le64(sp + l->off_flags);
+        uint64_t mapping = unaligned_read_le64(sp + l->off_mapping);
+        uint32_t mapcount = l->off_mapcount != PAGE_FIELD_MISSING ? unaligned_read_le32(sp + l->off_mapcount) : 0;
+        uint64_t priv = l->off_private != PAGE_FIELD_MISSING ? unaligned_read_le64(sp + l->off_private) : 0;
+        uint64_t head = l->off_compound_head != PAGE_FIELD_MISSING ? unaligned_read_le64(sp + l->off_compound_head) : 0;
         unsigned order = 0;
         bool hugetlb = false;
         enum page_class c;
@@ -342,7 +331,7 @@ enum page_class page_classify(const struct page_layout *l, unsigned dump_level, 
         dump_level &= page_layout_supported_levels(l);
 
         if (next && l->pg_head_mask && !(head & 1) && (flags & l->pg_head_mask)) {
-                uint64_t flags_1 = ld64(next + l->off_flags);
+                uint64_t flags_1 = unaligned_read_le64(next + l->off_flags);
 
                 if (l->order_in_flags_1) {
                         /* 6.6+: folio->_flags_1 low byte is the order. */
