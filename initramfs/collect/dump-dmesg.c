@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "basic/macro.h"
 #include "initramfs/collect/diskdump-read.h"
+#include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/dump-dmesg.h"
 #include "initramfs/collect/vmci.h"
 #include "initramfs/collect/x86-mmu.h"
@@ -43,17 +49,33 @@ static int diskdump_dmesg(diskdump_reader *d, FILE *f) {
 int dump_dmesg_write(const char *path, FILE *f) {
         _cleanup_vmcore_ vmcore *v = NULL;
         _cleanup_diskdump_reader_ diskdump_reader *d = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char magic[8];
+        ssize_t n;
         int r;
 
-        /* A dump cut short by a full disk still has its log, usually: the
-         * log is in low memory, written early. */
-        r = vmcore_open(path, VMCORE_OPEN_ALLOW_TRUNCATED, &v);
-        if (r >= 0)
+        /* The format by its magic, so that a short or foreign file is
+         * "neither", not a read error of whichever parser came first. */
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        n = pread(fd, magic, sizeof(magic), 0);
+        if (n < 0)
+                return negative_errno();
+
+        if (n >= SELFMAG && memcmp(magic, ELFMAG, SELFMAG) == 0) {
+                /* A dump cut short by a full disk still has its log,
+                 * usually: the log is in low memory, written early. */
+                r = vmcore_open_fd(fd, VMCORE_OPEN_ALLOW_TRUNCATED, &v);
+                if (r < 0)
+                        return r;
                 return printk_dump(v, f);
-        if (r != -ENOEXEC)
-                return r;
-        r = diskdump_reader_open(path, &d);
-        if (r < 0)
-                return r;
-        return diskdump_dmesg(d, f);
+        }
+        if (n == (ssize_t) sizeof(magic) && memcmp(magic, KDUMP_SIGNATURE, sizeof(magic)) == 0) {
+                r = diskdump_reader_open(path, &d);
+                if (r < 0)
+                        return r;
+                return diskdump_dmesg(d, f);
+        }
+        return -ENOEXEC;
 }

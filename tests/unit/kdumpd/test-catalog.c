@@ -370,6 +370,37 @@ TEST(verb_dmesg) {
         ASSERT_CONTAINS(b, "BUG: kernel NULL pointer dereference");
 }
 
+TEST(write_dmesg_file) {
+        char dir[4096], vmcore[4096];
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        size_t n;
+        struct stat st;
+
+        snprintf(dir, sizeof(dir), "%s", test_tmp("dmesg-dir"));
+        ASSERT_OK(mkdir_p(dir, 0700));
+        ASSERT_TRUE(strlen(dir) + 8 < sizeof(vmcore));
+        memcpy(vmcore, dir, strlen(dir));
+        memcpy(vmcore + strlen(dir), "/vmcore", 8);
+        make_elf(vmcore, false, TIME_A);
+        ASSERT_OK(dump_write_dmesg_file(dir, vmcore, &path));
+        ASSERT_STREQ(path, mkpath(dir, "vmcore-dmesg.txt"));
+        ASSERT_OK(read_full_file(path, &text, &n));
+        ASSERT_CONTAINS(text, "[    5.000100] Kernel panic - not syncing: sysrq triggered crash\n");
+        ASSERT_OK(stat(path, &st));
+        ASSERT_EQ(st.st_mode & 07777, 0600);
+        ASSERT_TRUE(access(mkpath(dir, ".vmcore-dmesg.txt.tmp"), F_OK) < 0);
+
+        /* Not a dump: nothing is left behind, not even the temporary file. */
+        ASSERT_OK(unlink(path));
+        write_file(vmcore, "not a dump at all", 17);
+        free(path);
+        path = NULL;
+        ASSERT_ERR(dump_write_dmesg_file(dir, vmcore, &path), ENOEXEC);
+        ASSERT_TRUE(path == NULL);
+        ASSERT_TRUE(access(mkpath(dir, "vmcore-dmesg.txt"), F_OK) < 0);
+        ASSERT_TRUE(access(mkpath(dir, ".vmcore-dmesg.txt.tmp"), F_OK) < 0);
+}
+
 TEST(vmlinux_path) {
         const char *root = test_tmp("debugroot");
         _cleanup_free_ char *a = NULL, *b = NULL;
