@@ -145,3 +145,24 @@ const char *format_bytes(char *buf, unsigned len, uint64_t bytes) {
 bool string_has_prefix(const char *s, const char *prefix) {
         return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+static bool is_octal(char c) {
+        return c >= '0' && c <= '7';
+}
+
+char *octal_unescape(const char *s, size_t n) {
+        char *out = malloc(n + 1), *o = out;
+
+        if (!out)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' && s[i + 1] <= '3' && is_octal(s[i + 2]) &&
+                    is_octal(s[i + 3])) {
+                        *o++ = (char) ((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                        i += 3;
+                } else
+                        *o++ = s[i];
+        }
+        *o = 0;
+        return out;
+}

@@ -28,3 +28,8 @@ int parse_cpu_list(const char *s, unsigned limit, uint64_t **ret, size_t *ret_n)
 const char *format_bytes(char *buf, unsigned len, uint64_t bytes);
 
 bool string_has_prefix(const char *s, const char *prefix);
+
+/* The first n bytes of s with the \ooo escapes of /proc/self/mountinfo and
+ * /etc/fstab (space, tab, newline, backslash) decoded; a malloc()ed string,
+ * NULL when out of memory. */
+char *octal_unescape(const char *s, size_t n);

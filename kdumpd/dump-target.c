@@ -27,23 +27,6 @@ dump_target *dump_target_free(dump_target *t) {
         return NULL;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static char *unescape_octal(const char *s, size_t n) {
-        char *out = malloc(n + 1), *o = out;
-
-        if (!out)
-                return NULL;
-        for (size_t i = 0; i < n; i++) {
-                if (s[i] == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3') {
-                        *o++ = (char) ((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-                        i += 3;
-                } else
-                        *o++ = s[i];
-        }
-        *o = 0;
-        return out;
-}
-
 int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
                        char **ret_mountpoint, char **ret_source, char **ret_fstype) {
         char want[32];
@@ -75,7 +58,7 @@ int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
                         continue;
                 for (size_t i = 5; i + 2 < nf; i++)
                         if (strcmp(fields[i], "-") == 0) {
-                                char *mp = unescape_octal(fields[4], strlen(fields[4]));
+                                char *mp = octal_unescape(fields[4], strlen(fields[4]));
                                 char *src = strdup(fields[i + 2]);
                                 char *fs = strdup(fields[i + 1]);
                                 if (!mp || !src || !fs) {

@@ -28,6 +28,10 @@ if [ "$phase" = 1 ]; then
         systemctl enable --now kdumpd; say "enable rc=$?"
         say "is-active=$(systemctl is-active kdumpd)"
         say "StatusText=$(systemctl show -p StatusText --value kdumpd)"
+        # kdumpd-generator: ordered after the dump target's mount (fstab's
+        # LABEL=KDUMP on /kdump), wanted, not required.
+        say "ordering after-kdump.mount=$(systemctl show -p After --value kdumpd | tr ' ' '\n' | grep -cx kdump.mount) wants=$(systemctl show -p Wants --value kdumpd | tr ' ' '\n' | grep -cx kdump.mount) requires=$(systemctl show -p Requires --value kdumpd | tr ' ' '\n' | grep -cx kdump.mount)"
+        say "dropins=$(systemctl show -p DropInPaths --value kdumpd)"
         kdumpctl status; say "kdumpctl status rc=$?"
         kdumpctl reload; say "kdumpctl reload rc=$?"
         # No waiting: the reload job ends when kdumpd has loaded again

@@ -65,4 +65,24 @@ TEST(size_prefix) {
         ASSERT_STREQ(end, "@16M");
 }
 
+TEST(octal_unescape) {
+        static const struct { const char *in, *out; } t[] = {
+                { "/srv/dumps\\040here", "/srv/dumps here" },
+                { "a\\011b\\134c", "a\tb\\c" },
+                { "/x\\04", "/x\\04" },             /* ends inside an escape: kept as written */
+                { "/x\\08a", "/x\\08a" },           /* 8 is not octal */
+                { "/x\\400", "/x\\400" },           /* past \377 */
+                { "", "" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_free_ char *o = octal_unescape(t[i].in, strlen(t[i].in));
+                ASSERT_STREQ(o, t[i].out);
+        }
+        {
+                /* Only the first n bytes count, even where the string goes on. */
+                _cleanup_free_ char *o = octal_unescape("/x\\040", 4);
+                ASSERT_STREQ(o, "/x\\0");
+        }
+}
+
 TEST_MAIN()
