@@ -166,3 +166,17 @@ char *octal_unescape(const char *s, size_t n) {
         *o = 0;
         return out;
 }
+
+bool string_list_contains(const char *list, char sep, const char *item) {
+        size_t n = strlen(item);
+
+        for (const char *e = list; e && *e;) {
+                const char *end = strchr(e, sep);
+                size_t len = end ? (size_t) (end - e) : strlen(e);
+
+                if (len == n && memcmp(e, item, n) == 0)
+                        return true;
+                e = end ? end + 1 : NULL;
+        }
+        return false;
+}

@@ -29,6 +29,10 @@ const char *format_bytes(char *buf, unsigned len, uint64_t bytes);
 
 bool string_has_prefix(const char *s, const char *prefix);
 
+/* Whether item is one of the sep-separated entries of list (whole entries:
+ * "noauto" is not in "noautomount,ro"). */
+bool string_list_contains(const char *list, char sep, const char *item);
+
 /* The first n bytes of s with the \ooo escapes of /proc/self/mountinfo and
  * /etc/fstab (space, tab, newline, backslash) decoded; a malloc()ed string,
  * NULL when out of memory. */

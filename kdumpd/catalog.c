@@ -402,15 +402,5 @@ int dump_write_dmesg_file(const char *dir, const char *vmcore_path, char **ret_p
 }
 
 bool dump_seen_contains(const char *seen, const char *dir) {
-        size_t n = strlen(dir);
-
-        for (const char *l = seen; l && *l;) {
-                const char *nl = strchr(l, '\n');
-                size_t len = nl ? (size_t) (nl - l) : strlen(l);
-
-                if (len == n && memcmp(l, dir, n) == 0)
-                        return true;
-                l = nl ? nl + 1 : NULL;
-        }
-        return false;
+        return string_list_contains(seen, '\n', dir);
 }

@@ -60,20 +60,6 @@ static size_t holds(const char *where, const char *path) {
         return n;
 }
 
-static bool has_option(const char *options, const char *name) {
-        size_t n = strlen(name);
-
-        for (const char *o = options; o && *o;) {
-                const char *comma = strchr(o, ',');
-                size_t len = comma ? (size_t) (comma - o) : strlen(o);
-
-                if (len == n && strncmp(o, name, n) == 0)
-                        return true;
-                o = comma ? comma + 1 : NULL;
-        }
-        return false;
-}
-
 int dump_target_mount_point(const kdump_config *c, const char *fstab, char **ret_where) {
         _cleanup_free_ char *want = NULL, *best = NULL;
         size_t best_len = 0;
@@ -100,7 +86,7 @@ int dump_target_mount_point(const kdump_config *c, const char *fstab, char **ret
                         fields[nf++] = tok;
                 if (nf < 3 || fields[0][0] == '#' || strlen(fields[0]) > FSTAB_FIELD_MAX || strlen(fields[1]) > FSTAB_FIELD_MAX)
                         continue;
-                if (strcmp(fields[2], "swap") == 0 || fields[1][0] != '/' || has_option(fields[3], "noauto"))
+                if (strcmp(fields[2], "swap") == 0 || fields[1][0] != '/' || string_list_contains(fields[3], ',', "noauto"))
                         continue;
 
                 _cleanup_free_ char *where = octal_unescape(fields[1], strlen(fields[1]));

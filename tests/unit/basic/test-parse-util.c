@@ -85,4 +85,15 @@ TEST(octal_unescape) {
         }
 }
 
+TEST(string_list_contains) {
+        ASSERT_TRUE(string_list_contains("defaults,noauto,user", ',', "noauto"));
+        ASSERT_TRUE(string_list_contains("noauto", ',', "noauto"));
+        ASSERT_TRUE(!string_list_contains("noautomount,ro", ',', "noauto"));
+        ASSERT_TRUE(!string_list_contains("ro,xnoauto", ',', "noauto"));
+        ASSERT_TRUE(!string_list_contains("", ',', "noauto"));
+        ASSERT_TRUE(!string_list_contains(NULL, ',', "noauto"));
+        ASSERT_TRUE(string_list_contains("/a\n/b/c\n", '\n', "/b/c"));
+        ASSERT_TRUE(!string_list_contains("/a\n/b/c\n", '\n', "/b"));
+}
+
 TEST_MAIN()
