@@ -389,7 +389,7 @@ static void record_new_dumps(daemon_state *d) {
                                 note = "; vmcore-dmesg.txt written from the vmcore";
                                 if (read_full_file(dmesg, &text, &len) >= 0)
                                         (void) dump_panic_from_dmesg(text, len, &panic);
-                        } else if (r == -ENOEXEC || r == -EPROTONOSUPPORT)
+                        } else if (r == -ENOEXEC || r == -EPROTONOSUPPORT || r == -EMEDIUMTYPE)
                                 note = "; no vmcore-dmesg.txt (the kernel log cannot be read from this format here)";
                         else if (r == -ENODATA)
                                 note = "; no vmcore-dmesg.txt (the kernel log's pages are not in the dump)";

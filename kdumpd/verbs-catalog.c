@@ -247,7 +247,7 @@ static int verb_dmesg(const struct catalog_verb_opts *o, const char *id, FILE *o
         if (!e->vmcore)
                 return log_error_errno(ENOENT, "Dump %s has neither vmcore-dmesg.txt nor a vmcore.", e->id);
         r = dump_dmesg_write(e->vmcore, out);
-        if (r == -ENOEXEC || r == -EPROTONOSUPPORT)
+        if (r == -ENOEXEC || r == -EPROTONOSUPPORT || r == -EMEDIUMTYPE)
                 return log_error_errno(r, "Dump %s has no vmcore-dmesg.txt, and its %s vmcore cannot be read here: "
                                        "open it with crash(8) and use its 'log' command.", e->id,
                                        dump_format_to_string(e->info.format));

@@ -9,6 +9,7 @@
 #include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/dump-dmesg.h"
+#include "initramfs/collect/flatten.h"
 #include "initramfs/collect/vmci.h"
 #include "initramfs/collect/x86-mmu.h"
 #include "notes/printk.h"
@@ -50,7 +51,7 @@ int dump_dmesg_write(const char *path, FILE *f) {
         _cleanup_vmcore_ vmcore *v = NULL;
         _cleanup_diskdump_reader_ diskdump_reader *d = NULL;
         _cleanup_close_ int fd = -EBADF;
-        char magic[8];
+        char magic[16];
         ssize_t n;
         int r;
 
@@ -71,11 +72,13 @@ int dump_dmesg_write(const char *path, FILE *f) {
                         return r;
                 return printk_dump(v, f);
         }
-        if (n == (ssize_t) sizeof(magic) && memcmp(magic, KDUMP_SIGNATURE, sizeof(magic)) == 0) {
+        if (n >= 8 && memcmp(magic, KDUMP_SIGNATURE, 8) == 0) {
                 r = diskdump_reader_open(path, &d);
                 if (r < 0)
                         return r;
                 return diskdump_dmesg(d, f);
         }
+        if (n >= (ssize_t) sizeof(FLAT_SIGNATURE) && memcmp(magic, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) == 0)
+                return -EMEDIUMTYPE;    /* a flattened stream: kdump-collect -R first */
         return -ENOEXEC;
 }

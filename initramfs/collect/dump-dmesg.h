@@ -11,6 +11,8 @@
 
 /* Writes the log to f as dmesg shows it.  Returns the number of records, or
  *   -ENOEXEC          neither an ELF core nor a kdump-compressed dump
+ *   -EMEDIUMTYPE      a flattened stream (-F), which kdump-collect -R turns
+ *                     into a kdump-compressed dump first
  *   -ENOENT           no VMCOREINFO, or one without what either printk
  *                     format needs
  *   -EPROTONOSUPPORT  a kdump-compressed dump of a kernel whose page tables

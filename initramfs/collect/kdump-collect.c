@@ -306,6 +306,9 @@ static int do_dump_dmesg(void) {
                         log_error("%s has no VMCOREINFO, or one without the entries needed to find the kernel log (printk ring buffer or log_buf).", arg.input);
                 else if (r == -ENOEXEC)
                         log_error("%s is neither an ELF core nor a kdump-compressed dump.", arg.input);
+                else if (r == -EMEDIUMTYPE)
+                        log_error("%s is a flattened stream (-F); rebuild the dump first: kdump-collect -R DUMP < %s",
+                                  arg.input, arg.input);
                 else if (r == -EPROTONOSUPPORT)
                         log_error("%s: reading the log of a kdump-compressed dump needs an x86_64 kernel's page tables (SYMBOL(init_top_pgt)); this dump has none.", arg.input);
                 else if (r == -ENODATA)

@@ -304,6 +304,14 @@ TEST(kdump_compressed_default_threads_flat) {
         ASSERT_EQ(run_io((const char *[]) { "-l", "-d", "31", "-F", in, NULL }, 0, NULL, flat, &err), 0);
         ASSERT_EQ(run_io((const char *[]) { "-R", rebuilt, NULL }, 0, flat, NULL, &err), 0);
         ASSERT_TRUE(same_dump(o1, rebuilt));
+        /* --dump-dmesg on the stream names it and the way out. */
+        {
+                char dm[4096];
+                ASSERT_TRUE(snprintf(dm, sizeof(dm), "%s.dmesg", flat) < (int) sizeof(dm));
+                ASSERT_EQ(run((const char *[]) { "--dump-dmesg", flat, dm, NULL }, 0, &err), 1);
+                ASSERT_CONTAINS(err, "is a flattened stream (-F); rebuild the dump first: kdump-collect -R");
+                ASSERT_TRUE(access(dm, F_OK) < 0);
+        }
         /* A stream cut short is refused. */
         ASSERT_OK(truncate(flat, 5000));
         ASSERT_EQ(run_io((const char *[]) { "-R", "--force", rebuilt, NULL }, 0, flat, NULL, &err), 1);
