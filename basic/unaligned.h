@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
+static inline uint16_t unaligned_read_le16(const void *p) {
+        uint16_t v;
+        memcpy(&v, p, sizeof(v));
+        return le16toh(v);
+}
+
 static inline uint32_t unaligned_read_le32(const void *p) {
         uint32_t v;
         memcpy(&v, p, sizeof(v));

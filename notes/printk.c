@@ -68,13 +68,6 @@ static int get_layout(const vmcoreinfo *vi, struct ringbuf_layout *l) {
         return 0;
 }
 
-
-static uint16_t rd16(const uint8_t *p) {
-        uint16_t x;
-        memcpy(&x, p, sizeof(x));
-        return x;
-}
-
 static int read_u64(const struct printk_source *s, uint64_t vaddr, uint64_t *ret) {
         uint64_t x;
         int r = s->read_virt(s->userdata, vaddr, &x, sizeof(x));
@@ -197,7 +190,7 @@ static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, 
                         .ts_nsec = unaligned_read_le64(info + l.info_ts_nsec),
                         .text = "",
                 };
-                uint16_t text_len = rd16(info + l.info_text_len);
+                uint16_t text_len = unaligned_read_le16(info + l.info_text_len);
                 uint64_t state = DESC_STATE(sv);
 
                 if (DESC_ID(sv) != id)
@@ -294,7 +287,7 @@ static int walk_log_buf(const struct printk_source *s, const vmcoreinfo *vi, pri
                         continue;
                 }
                 h = buf + idx;
-                rec_len = rd16(h + off_len);
+                rec_len = unaligned_read_le16(h + off_len);
                 if (rec_len == 0) {
                         if (wrapped)
                                 return -EBADMSG;
@@ -304,7 +297,7 @@ static int walk_log_buf(const struct printk_source *s, const vmcoreinfo *vi, pri
                 }
                 if (rec_len < hdr_size || (uint64_t) idx + rec_len > len)
                         return -EBADMSG;
-                text_len = rd16(h + off_text_len);
+                text_len = unaligned_read_le16(h + off_text_len);
                 rec = (struct printk_record) {
                         .ts_nsec = unaligned_read_le64(h + off_ts),
                         .text = (const char *) h + hdr_size,
