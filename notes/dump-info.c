@@ -23,6 +23,19 @@ const char *dump_format_to_string(enum dump_format f) {
         }
 }
 
+enum dump_format dump_format_from_magic(const void *buf, size_t n) {
+        /* makedumpfile's flattened stream: the signature, NUL-padded to 16. */
+        static const char flat[] = "makedumpfile";
+
+        if (n >= 8 && memcmp(buf, DISKDUMP_SIGNATURE, 8) == 0)
+                return DUMP_FORMAT_KDUMP;
+        if (n >= 4 && memcmp(buf, "\177ELF", 4) == 0)
+                return DUMP_FORMAT_ELF;
+        if (n >= sizeof(flat) && memcmp(buf, flat, sizeof(flat)) == 0)
+                return DUMP_FORMAT_FLATTENED;
+        return DUMP_FORMAT_UNKNOWN;
+}
+
 static void info_init(struct dump_info *i) {
         *i = (struct dump_info) { .dump_level = -1 };
 }
@@ -171,15 +184,16 @@ int dump_info_read(const char *path, struct dump_info *ret) {
         n = pread(fd, hdr, sizeof(hdr), 0);
         if (n < 0)
                 return negative_errno();
-        if (n >= 8 && memcmp(hdr, DISKDUMP_SIGNATURE, 8) == 0)
+        switch (dump_format_from_magic(hdr, (size_t) n)) {
+        case DUMP_FORMAT_KDUMP:
                 return n < (ssize_t) DISKDUMP_HDR_SIZE ? -EBADMSG : read_kdump(fd, hdr, (size_t) n, ret);
-        if (n >= 4 && memcmp(hdr, "\177ELF", 4) == 0)
+        case DUMP_FORMAT_ELF:
                 return read_elf(fd, ret);
-        /* makedumpfile's flattened stream starts with this signature. */
-        if (n >= 12 && memcmp(hdr, "makedumpfile", 12) == 0) {
+        case DUMP_FORMAT_FLATTENED:
                 info_init(ret);
                 ret->format = DUMP_FORMAT_FLATTENED;
                 return 0;
+        default:
+                return n == 0 ? -EBADMSG : -ENOEXEC;
         }
-        return n == 0 ? -EBADMSG : -ENOEXEC;
 }

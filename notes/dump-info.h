@@ -77,6 +77,16 @@ struct dump_info {
 
 const char *dump_format_to_string(enum dump_format f);
 
+/* Bytes of a file's start dump_format_from_magic() needs to tell every
+ * format. */
+#define DUMP_MAGIC_MAX 16u
+
+/* The format by the first n bytes of a file: "\177ELF", the kdump-compressed
+ * "KDUMP   ", or makedumpfile's flattened-stream signature ("makedumpfile"
+ * and its NUL); DUMP_FORMAT_UNKNOWN otherwise, or when n is too short to
+ * tell.  Pure. */
+enum dump_format dump_format_from_magic(const void *buf, size_t n);
+
 /* Parses block 0 of a kdump-compressed file (at least DISKDUMP_HDR_SIZE
  * bytes).  Fills format, release (utsname.release; VMCOREINFO's OSRELEASE
  * overrides it later if present), marked_incomplete, compression, nr_cpus,

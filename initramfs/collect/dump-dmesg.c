@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -7,11 +6,10 @@
 
 #include "basic/macro.h"
 #include "initramfs/collect/diskdump-read.h"
-#include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/dump-dmesg.h"
-#include "initramfs/collect/flatten.h"
 #include "initramfs/collect/vmci.h"
 #include "initramfs/collect/x86-mmu.h"
+#include "notes/dump-info.h"
 #include "notes/printk.h"
 #include "notes/vmcore.h"
 
@@ -51,7 +49,7 @@ int dump_dmesg_write(const char *path, FILE *f) {
         _cleanup_vmcore_ vmcore *v = NULL;
         _cleanup_diskdump_reader_ diskdump_reader *d = NULL;
         _cleanup_close_ int fd = -EBADF;
-        char magic[16];
+        char magic[DUMP_MAGIC_MAX];
         ssize_t n;
         int r;
 
@@ -64,21 +62,22 @@ int dump_dmesg_write(const char *path, FILE *f) {
         if (n < 0)
                 return negative_errno();
 
-        if (n >= SELFMAG && memcmp(magic, ELFMAG, SELFMAG) == 0) {
+        switch (dump_format_from_magic(magic, (size_t) n)) {
+        case DUMP_FORMAT_ELF:
                 /* A dump cut short by a full disk still has its log,
                  * usually: the log is in low memory, written early. */
                 r = vmcore_open_fd(fd, VMCORE_OPEN_ALLOW_TRUNCATED, &v);
                 if (r < 0)
                         return r;
                 return printk_dump(v, f);
-        }
-        if (n >= 8 && memcmp(magic, KDUMP_SIGNATURE, 8) == 0) {
+        case DUMP_FORMAT_KDUMP:
                 r = diskdump_reader_open(path, &d);
                 if (r < 0)
                         return r;
                 return diskdump_dmesg(d, f);
+        case DUMP_FORMAT_FLATTENED:
+                return -EMEDIUMTYPE;    /* kdump-collect -R first */
+        default:
+                return -ENOEXEC;
         }
-        if (n >= (ssize_t) sizeof(FLAT_SIGNATURE) && memcmp(magic, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) == 0)
-                return -EMEDIUMTYPE;    /* a flattened stream: kdump-collect -R first */
-        return -ENOEXEC;
 }

@@ -139,6 +139,23 @@ static const char *build_tree(void) {
         return root;
 }
 
+TEST(dump_format_from_magic) {
+        static const struct { const char *bytes; size_t n; enum dump_format f; } t[] = {
+                { "\177ELF\2\1\1", 7, DUMP_FORMAT_ELF },
+                { "KDUMP   \6\0\0\0", 12, DUMP_FORMAT_KDUMP },
+                { "makedumpfile\0\0\0\0", 16, DUMP_FORMAT_FLATTENED },
+                { "makedumpfileX\0\0\0", 16, DUMP_FORMAT_UNKNOWN },    /* not NUL-padded */
+                { "KDUMP  ", 7, DUMP_FORMAT_UNKNOWN },                  /* too short to tell */
+                { "\177EL", 3, DUMP_FORMAT_UNKNOWN },
+                { "not a dump at all", 17, DUMP_FORMAT_UNKNOWN },
+                { "", 0, DUMP_FORMAT_UNKNOWN },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++)
+                if (dump_format_from_magic(t[i].bytes, t[i].n) != t[i].f)
+                        TEST_FAIL("case %zu: %s, expected %s", i, dump_format_to_string(dump_format_from_magic(t[i].bytes, t[i].n)),
+                                  dump_format_to_string(t[i].f));
+}
+
 TEST(dump_info_elf) {
         const char *p = test_tmp("a.vmcore");
         struct dump_info i;
