@@ -106,10 +106,51 @@ int dump_info_apply_vmcoreinfo(struct dump_info *info, const char *text, size_t 
         return 0;
 }
 
+int kdump_vmcoreinfo_load(int fd, uint64_t vmcoreinfo_offset, uint64_t vmcoreinfo_size, uint64_t note_offset,
+                          uint64_t note_size, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *buf = NULL;
+        const char *vi;
+        size_t vs;
+        int r;
+
+        if (vmcoreinfo_size > 0) {
+                if (vmcoreinfo_size > DUMP_INFO_NOTES_MAX)
+                        return -EFBIG;
+                buf = malloc(vmcoreinfo_size);
+                if (!buf)
+                        return -ENOMEM;
+                r = pread_full(fd, buf, vmcoreinfo_size, vmcoreinfo_offset);
+                if (r < 0)
+                        return r;
+                *ret_size = vmcoreinfo_size;
+                *ret = TAKE_PTR(buf);
+                return 1;
+        }
+        if (note_size == 0)
+                return 0;
+        if (note_size > DUMP_INFO_NOTES_MAX)
+                return -EFBIG;
+        buf = malloc(note_size);
+        if (!buf)
+                return -ENOMEM;
+        r = pread_full(fd, buf, note_size, note_offset);
+        if (r < 0)
+                return r;
+        if (elf_notes_scan(buf, note_size, NULL, &vi, &vs) < 0 || !vi)
+                return 0;
+        /* vi points into buf: move the text to its start. */
+        memmove(buf, vi, vs);
+        *ret_size = vs;
+        *ret = TAKE_PTR(buf);
+        return 1;
+}
+
 static int read_kdump(int fd, const uint8_t *hdr, size_t n, struct dump_info *ret) {
         uint8_t sub[KDUMP_SUB_HDR_SIZE];
         uint64_t vi_off, vi_size, note_off, note_size;
+        _cleanup_free_ char *vi = NULL;
         struct dump_info i;
+        size_t vs;
         uint32_t bs;
         int r;
 
@@ -121,25 +162,12 @@ static int read_kdump(int fd, const uint8_t *hdr, size_t n, struct dump_info *re
                 return r == -EIO ? -EBADMSG : r;
         kdump_sub_header_parse(sub, i.header_version, &i, &vi_off, &vi_size, &note_off, &note_size);
 
-        /* VMCOREINFO directly, or found among the notes; neither is required. */
-        if (vi_size == 0 && note_size > 0 && note_size <= DUMP_INFO_NOTES_MAX) {
-                _cleanup_free_ char *notes = malloc(note_size);
-                const char *vi;
-                size_t vs;
-
-                if (!notes)
-                        return -ENOMEM;
-                if (pread_full(fd, notes, note_size, note_off) >= 0 &&
-                    elf_notes_scan(notes, note_size, NULL, &vi, &vs) >= 0 && vi)
-                        (void) dump_info_apply_vmcoreinfo(&i, vi, vs);
-        } else if (vi_size > 0 && vi_size <= DUMP_INFO_NOTES_MAX) {
-                _cleanup_free_ char *vi = malloc(vi_size);
-
-                if (!vi)
-                        return -ENOMEM;
-                if (pread_full(fd, vi, vi_size, vi_off) >= 0)
-                        (void) dump_info_apply_vmcoreinfo(&i, vi, vi_size);
-        }
+        /* Neither VMCOREINFO nor the notes are required here. */
+        r = kdump_vmcoreinfo_load(fd, vi_off, vi_size, note_off, note_size, &vi, &vs);
+        if (r == -ENOMEM)
+                return r;
+        if (r > 0)
+                (void) dump_info_apply_vmcoreinfo(&i, vi, vs);
         *ret = i;
         return 0;
 }

@@ -35,12 +35,16 @@
 #define DISKDUMP_OFF_TIMESTAMP 408u     /* struct timeval, after 6 padding bytes */
 #define DISKDUMP_OFF_STATUS 424u
 #define DISKDUMP_OFF_BLOCK_SIZE 428u
+#define DISKDUMP_OFF_SUB_HDR_SIZE 432u  /* blocks */
+#define DISKDUMP_OFF_BITMAP_BLOCKS 436u /* both bitmaps */
+#define DISKDUMP_OFF_MAX_MAPNR 440u     /* 32 bits; header_version 6 has the 64-bit one below */
 #define DISKDUMP_OFF_NR_CPUS 460u
 /* kdump_sub_header (at block_size) */
 #define KDUMP_SUB_HDR_SIZE 104u
 #define KDUMP_SUB_OFF_DUMP_LEVEL 8u
 #define KDUMP_SUB_OFF_VMCOREINFO 32u    /* offset, then size (header_version >= 3) */
 #define KDUMP_SUB_OFF_NOTE 48u          /* offset, then size (header_version >= 4) */
+#define KDUMP_SUB_OFF_MAX_MAPNR_64 96u  /* header_version >= 6 */
 
 /* disk_dump_header.status */
 #define DISKDUMP_STATUS_ZLIB 0x1u
@@ -102,6 +106,14 @@ int diskdump_header_parse(const void *buf, size_t size, struct dump_info *ret, u
 void kdump_sub_header_parse(const void *buf, uint32_t version, struct dump_info *info,
                             uint64_t *ret_vmcoreinfo_offset, uint64_t *ret_vmcoreinfo_size,
                             uint64_t *ret_note_offset, uint64_t *ret_note_size);
+
+/* The VMCOREINFO of a kdump-compressed dump open as fd, where
+ * kdump_sub_header_parse() found it: at its own offset, or, when the dump
+ * records only the notes, as the VMCOREINFO note among them.  Returns 1 with
+ * a malloc()ed copy, 0 when the dump has neither, -EFBIG past
+ * DUMP_INFO_NOTES_MAX, -ENOMEM, or the error of pread_full(). */
+int kdump_vmcoreinfo_load(int fd, uint64_t vmcoreinfo_offset, uint64_t vmcoreinfo_size, uint64_t note_offset,
+                          uint64_t note_size, char **ret, size_t *ret_size);
 
 /* Applies VMCOREINFO text (OSRELEASE, CRASHTIME) to info.  Pure. */
 int dump_info_apply_vmcoreinfo(struct dump_info *info, const char *text, size_t len);

@@ -11,6 +11,7 @@
 #include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/page-compress.h"
+#include "notes/dump-info.h"
 
 /* Set bits counted per chunk of the 2nd bitmap, so that finding a page's
  * descriptor is one table lookup plus at most 64 popcounts. */
@@ -24,8 +25,8 @@ struct diskdump_reader {
         uint64_t *bitmap2;              /* max_mapnr bits, the rest of the last word zero */
         uint64_t nwords;
         uint64_t *rank;                 /* set bits before each chunk */
-        uint64_t nr_dumped;
-        char *vmcoreinfo;
+        char *vmcoreinfo;               /* NULL: none */
+        size_t vmcoreinfo_size;
         uint8_t *page;                  /* the last page read */
         uint64_t page_pfn;              /* UINT64_MAX: none */
         uint8_t *cbuf;                  /* compressed data of one page */
@@ -38,28 +39,29 @@ static bool block_size_ok(uint32_t bs) {
 int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *sub, size_t sub_size,
                             uint64_t file_size, struct diskdump_geometry *ret) {
         struct diskdump_geometry g = {};
+        struct dump_info unused;
         uint32_t sub_blocks, bitmap_blocks;
         uint64_t end;
 
-        if (hdr_size < DISKDUMP_HEADER_SIZE || memcmp(hdr, KDUMP_SIGNATURE, 8) != 0)
+        if (hdr_size < DISKDUMP_HDR_SIZE || memcmp(hdr, DISKDUMP_SIGNATURE, 8) != 0)
                 return -ENOEXEC;
-        g.header_version = unaligned_read_le32(hdr + 8);
-        g.status = unaligned_read_le32(hdr + 424);
-        g.block_size = unaligned_read_le32(hdr + 428);
-        sub_blocks = unaligned_read_le32(hdr + 432);
-        bitmap_blocks = unaligned_read_le32(hdr + 436);
-        g.max_mapnr = unaligned_read_le32(hdr + 440);
+        g.header_version = unaligned_read_le32(hdr + DISKDUMP_OFF_VERSION);
+        g.status = unaligned_read_le32(hdr + DISKDUMP_OFF_STATUS);
+        g.block_size = unaligned_read_le32(hdr + DISKDUMP_OFF_BLOCK_SIZE);
+        sub_blocks = unaligned_read_le32(hdr + DISKDUMP_OFF_SUB_HDR_SIZE);
+        bitmap_blocks = unaligned_read_le32(hdr + DISKDUMP_OFF_BITMAP_BLOCKS);
+        g.max_mapnr = unaligned_read_le32(hdr + DISKDUMP_OFF_MAX_MAPNR);
 
         if (!block_size_ok(g.block_size))
                 return -EPROTONOSUPPORT;
         if (sub_blocks == 0 || bitmap_blocks == 0 || bitmap_blocks % 2)
                 return -EBADMSG;
-        if (sub_size < KDUMP_SUB_HEADER_SIZE)
+        if (sub_size < KDUMP_SUB_HDR_SIZE)
                 return -EBADMSG;
         /* makedumpfile's header_version 6 moved max_mapnr to the sub-header
          * (64 bits); the 32-bit field is then only a clamped copy. */
         if (g.header_version >= 6)
-                g.max_mapnr = unaligned_read_le64(sub + 96);
+                g.max_mapnr = unaligned_read_le64(sub + KDUMP_SUB_OFF_MAX_MAPNR_64);
         if (g.max_mapnr > DISKDUMP_READ_MAPNR_MAX)
                 return -EFBIG;
 
@@ -69,15 +71,14 @@ int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *
         g.bitmap2_offset = (1 + (uint64_t) sub_blocks) * g.block_size + g.bitmap_bytes;
         g.desc_offset = g.bitmap2_offset + g.bitmap_bytes;
 
-        if (g.header_version >= 3) {
-                g.vmcoreinfo_offset = unaligned_read_le64(sub + 32);
-                g.vmcoreinfo_size = unaligned_read_le64(sub + 40);
-                if (g.vmcoreinfo_size > DISKDUMP_READ_VMCOREINFO_MAX)
-                        return -EFBIG;
-                if (g.vmcoreinfo_size &&
-                    (__builtin_add_overflow(g.vmcoreinfo_offset, g.vmcoreinfo_size, &end) || end > file_size))
-                        return -EBADMSG;
-        }
+        /* Where VMCOREINFO and the notes are, by header version. */
+        kdump_sub_header_parse(sub, g.header_version, &unused, &g.vmcoreinfo_offset, &g.vmcoreinfo_size,
+                               &g.note_offset, &g.note_size);
+        if (g.vmcoreinfo_size > DISKDUMP_READ_VMCOREINFO_MAX)
+                return -EFBIG;
+        if (g.vmcoreinfo_size &&
+            (__builtin_add_overflow(g.vmcoreinfo_offset, g.vmcoreinfo_size, &end) || end > file_size))
+                return -EBADMSG;
         *ret = g;
         return 0;
 }
@@ -97,7 +98,7 @@ diskdump_reader *diskdump_reader_free(diskdump_reader *r) {
 }
 
 static int load_bitmap(diskdump_reader *r) {
-        uint64_t bytes = (r->g.max_mapnr + 7) / 8, nchunks;
+        uint64_t bytes = (r->g.max_mapnr + 7) / 8, nchunks, dumped = 0;
         int k;
 
         if (r->g.bitmap2_offset + bytes > r->file_size)
@@ -119,15 +120,16 @@ static int load_bitmap(diskdump_reader *r) {
                 return -ENOMEM;
         for (uint64_t w = 0; w < r->nwords; w++) {
                 if (w % RANK_CHUNK_WORDS == 0)
-                        r->rank[w / RANK_CHUNK_WORDS] = r->nr_dumped;
-                r->nr_dumped += (uint64_t) __builtin_popcountll(r->bitmap2[w]);
+                        r->rank[w / RANK_CHUNK_WORDS] = dumped;
+                dumped += (uint64_t) __builtin_popcountll(r->bitmap2[w]);
         }
         return 0;
 }
 
-int diskdump_reader_open(const char *path, diskdump_reader **ret) {
+int diskdump_reader_open_fd(int fd, diskdump_reader **ret) {
         _cleanup_(diskdump_reader_freep) diskdump_reader *r = NULL;
-        uint8_t hdr[DISKDUMP_HEADER_SIZE], sub[KDUMP_SUB_HEADER_SIZE];
+        uint8_t hdr[DISKDUMP_HDR_SIZE], sub[KDUMP_SUB_HDR_SIZE];
+        size_t vs;
         struct stat st;
         int k;
 
@@ -135,7 +137,7 @@ int diskdump_reader_open(const char *path, diskdump_reader **ret) {
         if (!r)
                 return -ENOMEM;
         r->page_pfn = UINT64_MAX;
-        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        r->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         if (r->fd < 0)
                 return negative_errno();
         if (fstat(r->fd, &st) < 0)
@@ -145,12 +147,12 @@ int diskdump_reader_open(const char *path, diskdump_reader **ret) {
         k = pread_full(r->fd, hdr, sizeof(hdr), 0);
         if (k < 0)
                 return k;
-        if (memcmp(hdr, KDUMP_SIGNATURE, 8) != 0)
+        if (memcmp(hdr, DISKDUMP_SIGNATURE, 8) != 0)
                 return -ENOEXEC;
         /* The sub-header starts at block 1. */
-        if (!block_size_ok(unaligned_read_le32(hdr + 428)))
+        if (!block_size_ok(unaligned_read_le32(hdr + DISKDUMP_OFF_BLOCK_SIZE)))
                 return -EPROTONOSUPPORT;
-        k = pread_full(r->fd, sub, sizeof(sub), unaligned_read_le32(hdr + 428));
+        k = pread_full(r->fd, sub, sizeof(sub), unaligned_read_le32(hdr + DISKDUMP_OFF_BLOCK_SIZE));
         if (k < 0)
                 return k;
         k = diskdump_geometry_parse(hdr, sizeof(hdr), sub, sizeof(sub), r->file_size, &r->g);
@@ -160,14 +162,11 @@ int diskdump_reader_open(const char *path, diskdump_reader **ret) {
         k = load_bitmap(r);
         if (k < 0)
                 return k;
-        if (r->g.vmcoreinfo_size) {
-                r->vmcoreinfo = malloc(r->g.vmcoreinfo_size);
-                if (!r->vmcoreinfo)
-                        return -ENOMEM;
-                k = pread_full(r->fd, r->vmcoreinfo, r->g.vmcoreinfo_size, r->g.vmcoreinfo_offset);
-                if (k < 0)
-                        return k;
-        }
+        k = kdump_vmcoreinfo_load(r->fd, r->g.vmcoreinfo_offset, r->g.vmcoreinfo_size, r->g.note_offset,
+                                  r->g.note_size, &r->vmcoreinfo, &vs);
+        if (k < 0)
+                return k;
+        r->vmcoreinfo_size = k > 0 ? vs : 0;
         r->page = malloc(r->g.block_size);
         r->cbuf = malloc(r->g.block_size);
         if (!r->page || !r->cbuf)
@@ -176,13 +175,21 @@ int diskdump_reader_open(const char *path, diskdump_reader **ret) {
         return 0;
 }
 
+int diskdump_reader_open(const char *path, diskdump_reader **ret) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return negative_errno();
+        return diskdump_reader_open_fd(fd, ret);
+}
+
 const struct diskdump_geometry *diskdump_reader_geometry(const diskdump_reader *r) {
         return &r->g;
 }
 
 const char *diskdump_reader_vmcoreinfo(const diskdump_reader *r, size_t *ret_size) {
         if (ret_size)
-                *ret_size = r->vmcoreinfo ? r->g.vmcoreinfo_size : 0;
+                *ret_size = r->vmcoreinfo_size;
         return r->vmcoreinfo;
 }
 

@@ -36,6 +36,8 @@ struct diskdump_geometry {
         uint64_t desc_offset;           /* first page descriptor */
         uint64_t vmcoreinfo_offset;
         uint64_t vmcoreinfo_size;       /* 0: none (header_version < 3, or not written) */
+        uint64_t note_offset;           /* the ELF notes (header_version >= 4) */
+        uint64_t note_size;
 };
 
 /* Checks and decodes block 0 (disk_dump_header) and the start of block 1
@@ -52,13 +54,18 @@ int diskdump_geometry_parse(const uint8_t *hdr, size_t hdr_size, const uint8_t *
 
 typedef struct diskdump_reader diskdump_reader;
 
-/* Errors of diskdump_geometry_parse(), -EIO when the file ends inside the
- * headers or bitmaps, -ENOMEM, or the errno of open()/fstat()/pread(). */
+/* Errors of diskdump_geometry_parse() and kdump_vmcoreinfo_load(), -EIO
+ * when the file ends inside the headers or bitmaps, -ENOMEM, or the errno of
+ * open()/fstat()/pread(). */
 int diskdump_reader_open(const char *path, diskdump_reader **ret);
+/* fd is duplicated; the caller keeps its own. */
+int diskdump_reader_open_fd(int fd, diskdump_reader **ret);
 diskdump_reader *diskdump_reader_free(diskdump_reader *r);
 
 const struct diskdump_geometry *diskdump_reader_geometry(const diskdump_reader *r);
-/* The VMCOREINFO text (not NUL-terminated); NULL when the dump has none. */
+/* The VMCOREINFO text (not NUL-terminated): at its own offset, or the
+ * VMCOREINFO note among the ELF notes where the dump records only those
+ * (kdump_vmcoreinfo_load()); NULL when the dump has neither. */
 const char *diskdump_reader_vmcoreinfo(const diskdump_reader *r, size_t *ret_size);
 /* Whether page pfn is in the dump (its bit in the 2nd bitmap). */
 bool diskdump_reader_has_page(const diskdump_reader *r, uint64_t pfn);

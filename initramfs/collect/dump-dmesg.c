@@ -71,7 +71,7 @@ int dump_dmesg_write(const char *path, FILE *f) {
                         return r;
                 return printk_dump(v, f);
         case DUMP_FORMAT_KDUMP:
-                r = diskdump_reader_open(path, &d);
+                r = diskdump_reader_open_fd(fd, &d);
                 if (r < 0)
                         return r;
                 return diskdump_dmesg(d, f);

@@ -381,6 +381,19 @@ TEST(reader_rejects_bad_headers) {
         ASSERT_ERR(open_mutated(good, 0, "KDUMP   ", 8, 300, &r), EIO);       /* inside block 0 */
         ASSERT_ERR(open_mutated(good, 0, "KDUMP   ", 8, 3 * PS + 5, &r), EIO); /* inside the 2nd bitmap */
 
+        /* No VMCOREINFO offset (a writer that records only the notes): the
+         * VMCOREINFO note is found among them, the same text. */
+        u64 = 0;
+        ASSERT_OK(open_mutated(good, PS + 40, &u64, 8, 0, &r));
+        {
+                size_t vlen;
+                const char *vi = diskdump_reader_vmcoreinfo(r, &vlen);
+                ASSERT_EQ(diskdump_reader_geometry(r)->vmcoreinfo_size, 0);
+                ASSERT_EQ(vlen, sizeof(vmcoreinfo_text) - 1);
+                ASSERT_TRUE(vi && memcmp(vi, vmcoreinfo_text, vlen) == 0);
+        }
+        r = diskdump_reader_free(r);
+
         /* Descriptors: pfn 0 is the first kept page. */
         desc = 4 * (uint64_t) PS;               /* block 0, sub-header, 2 bitmap blocks */
         u64 = UINT64_C(1) << 40;
