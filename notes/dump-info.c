@@ -108,39 +108,32 @@ int dump_info_apply_vmcoreinfo(struct dump_info *info, const char *text, size_t 
 
 int kdump_vmcoreinfo_load(int fd, uint64_t vmcoreinfo_offset, uint64_t vmcoreinfo_size, uint64_t note_offset,
                           uint64_t note_size, char **ret, size_t *ret_size) {
+        bool in_notes = vmcoreinfo_size == 0;
+        uint64_t off = in_notes ? note_offset : vmcoreinfo_offset, size = in_notes ? note_size : vmcoreinfo_size;
         _cleanup_free_ char *buf = NULL;
-        const char *vi;
-        size_t vs;
         int r;
 
-        if (vmcoreinfo_size > 0) {
-                if (vmcoreinfo_size > DUMP_INFO_NOTES_MAX)
-                        return -EFBIG;
-                buf = malloc(vmcoreinfo_size);
-                if (!buf)
-                        return -ENOMEM;
-                r = pread_full(fd, buf, vmcoreinfo_size, vmcoreinfo_offset);
-                if (r < 0)
-                        return r;
-                *ret_size = vmcoreinfo_size;
-                *ret = TAKE_PTR(buf);
-                return 1;
-        }
-        if (note_size == 0)
+        if (size == 0)
                 return 0;
-        if (note_size > DUMP_INFO_NOTES_MAX)
+        if (size > DUMP_INFO_NOTES_MAX)
                 return -EFBIG;
-        buf = malloc(note_size);
+        buf = malloc(size);
         if (!buf)
                 return -ENOMEM;
-        r = pread_full(fd, buf, note_size, note_offset);
+        r = pread_full(fd, buf, size, off);
         if (r < 0)
                 return r;
-        if (elf_notes_scan(buf, note_size, NULL, &vi, &vs) < 0 || !vi)
-                return 0;
-        /* vi points into buf: move the text to its start. */
-        memmove(buf, vi, vs);
-        *ret_size = vs;
+        if (in_notes) {
+                const char *vi;
+                size_t vs;
+
+                if (elf_notes_scan(buf, size, NULL, &vi, &vs) < 0 || !vi)
+                        return 0;
+                /* vi points into buf: move the text to its start. */
+                memmove(buf, vi, vs);
+                size = vs;
+        }
+        *ret_size = size;
         *ret = TAKE_PTR(buf);
         return 1;
 }
