@@ -154,6 +154,8 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
         if (r >= 0) r = append_stat(f, "modules", dep);
         if (r >= 0) r = append_stat(f, "tool", o->init_program);
         if (r >= 0) r = append_stat(f, "tool", o->collect_program);
+        if (r >= 0 && o->stack_program && access(o->stack_program, F_OK) == 0)
+                r = append_stat(f, "tool", o->stack_program);
         if (r >= 0 && collector) r = append_stat(f, "tool", collector);
         for (size_t i = 0; r >= 0 && extras && extras[i]; i++)
                 r = append_stat(f, "extra", extras[i]);
@@ -241,12 +243,68 @@ static int find_library(const char *soname, char **ret) {
         return -ENOENT;
 }
 
+/* What reaching one target takes: its filesystem's module, the drivers of
+ * the disks under it and, for a stack, the record, kdump-stack and the dm
+ * and md modules.  `what` names the target in errors. */
+static int add_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, const char *record_dest,
+                      const char *what, char **ret_error) {
+        _cleanup_free_ char *record = NULL;
+        char **modules = NULL;
+        int r;
+
+        if (strcmp(t->fstype, KDUMP_RAW) != 0) {
+                r = initramfs_add_modules(ir, (const char *const[]) { t->fstype, NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the %s filesystem module and its "
+                                                 "dependencies: %s", t->fstype, r);
+        }
+        r = initramfs_add_modules_for_device(ir, t->devnode);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot find the drivers for %s: %s", what, r);
+        if (!t->stack)
+                return 0;
+
+        r = storage_stack_render(t->stack, &record);
+        if (r >= 0)
+                r = initramfs_add_data(ir, record_dest, record, strlen(record), 0600);
+        if (r < 0)
+                return r;
+        if (!o->stack_program)
+                return -EINVAL;
+        r = initramfs_add_program(ir, o->stack_program, CAPTURE_STACK_PROGRAM);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot add %s (for the storage stack) to the initramfs: %s",
+                                         o->stack_program, r);
+        r = storage_stack_modules(t->stack, &modules);
+        if (r < 0)
+                return r;
+        r = initramfs_add_modules(ir, (const char *const *) modules);
+        if (r < 0)
+                (void) set_builder_error(ret_error, ir, "cannot add the device-mapper and md modules (%s...) for the "
+                                         "storage stack: %s", modules[0], r);
+        kdump_config_argv_free(modules);
+        return r;
+}
+
+/* The stack records are inputs of the image: a moved or extended volume is
+ * a new table, so a new image. */
+static int stack_records(const struct capture_image_opts *o, const dump_target *t, char **ret) {
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        int r;
+
+        if (t->stack && (r = storage_stack_render(t->stack, &a)) < 0)
+                return r;
+        if (o->rootfs && o->rootfs->stack && (r = storage_stack_render(o->rootfs->stack, &b)) < 0)
+                return r;
+        return asprintf(ret, "stack\n%srootfs-stack\n%s", a ?: "", b ?: "") < 0 ? -ENOMEM : 0;
+}
+
 int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                          struct capture_image *ret, char **ret_error) {
         _cleanup_(initramfs_freep) initramfs *ir = NULL;
         _cleanup_free_ char *conf = NULL, *img = NULL, *inputs_path = NULL, *inputs = NULL, *old = NULL,
                             *collector = NULL, *collector_dest = NULL, *snappy = NULL, *rootfs_conf = NULL,
-                            *fp_conf = NULL;
+                            *fp_conf = NULL, *records = NULL;
         _cleanup_(kdump_config_argv_freep) char **extras = NULL;
         char **argv = NULL;
         const char *base;
@@ -323,7 +381,10 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 if (r < 0)
                         return r;
         }
-        if (asprintf(&fp_conf, "%s%s", conf, rootfs_conf ?: "") < 0)
+        r = stack_records(o, t, &records);
+        if (r < 0)
+                return r;
+        if (asprintf(&fp_conf, "%s%s%s", conf, rootfs_conf ?: "", records) < 0)
                 return -ENOMEM;
 
         r = fingerprint(o, c, fp_conf, snappy ? snappy : collector, extras, &inputs);
@@ -389,14 +450,10 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 r = initramfs_add_data(ir, CAPTURE_ROOTFS_CONF, rootfs_conf, strlen(rootfs_conf), 0600);
                 if (r < 0)
                         return r;
-                r = initramfs_add_modules(ir, (const char *const[]) { o->rootfs->fstype, NULL });
+                r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
+                               "the root filesystem (failure_action dump_to_rootfs)", ret_error);
                 if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add the %s filesystem module of the root "
-                                                 "filesystem (failure_action dump_to_rootfs): %s", o->rootfs->fstype, r);
-                r = initramfs_add_modules_for_device(ir, o->rootfs->devnode);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot find the drivers for the root filesystem's "
-                                                 "device %s (failure_action dump_to_rootfs): %s", o->rootfs->devnode, r);
+                        return r;
         }
         if (c->failure_action == KDUMP_ACTION_SHELL) {
                 _cleanup_free_ char *sh = NULL;
@@ -416,15 +473,9 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                                                  c->extra_modules[0], r);
         }
 
-        if (strcmp(t->fstype, KDUMP_RAW) != 0) {
-                r = initramfs_add_modules(ir, (const char *const[]) { t->fstype, NULL });
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add the %s filesystem module and its "
-                                                 "dependencies: %s", t->fstype, r);
-        }
-        r = initramfs_add_modules_for_device(ir, t->devnode);
+        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", ret_error);
         if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot find the drivers for the dump target %s: %s", t->devnode, r);
+                return r;
 
         r = initramfs_write(ir, img, initramfs_compression_for_kernel(o->kernel_release), &size);
         if (r < 0)

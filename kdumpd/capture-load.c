@@ -103,7 +103,7 @@ static void prepared_done(struct prepared *p) {
 /* Reads the configuration, checks the kernel and the target, and builds or
  * reuses the capture initramfs.  Loads nothing. */
 static int prepare(const struct capture_settings *s, struct prepared *p) {
-        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL;
+        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL, *stack = NULL;
         char b[32];
         int r;
 
@@ -141,8 +141,12 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         /* For running from a build tree; the installed paths otherwise. */
         init = strdup(getenv("KDUMPD_INIT") ?: KDUMP_LIBEXECDIR "/kdump-init");
         collect = strdup(getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect");
-        if (!init || !collect)
+        stack = strdup(getenv("KDUMPD_STACK") ?: KDUMP_LIBEXECDIR "/kdump-stack");
+        if (!init || !collect || !stack)
                 return log_oom();
+        if (p->target->stack_summary)
+                log_info("The dump target is on a storage stack the capture kernel recreates: %s.",
+                         p->target->stack_summary);
 
         r = capture_image_ensure(&(struct capture_image_opts) {
                         .sz = sizeof(struct capture_image_opts),
@@ -152,6 +156,7 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         .state_dir = state_dir(s),
                         .init_program = init,
                         .collect_program = collect,
+                        .stack_program = stack,
                         .force_rebuild = s->force_rebuild,
                         .rootfs = p->rootfs,
                 }, p->config, p->target, &p->image, &err);
@@ -174,7 +179,7 @@ int capture_rebuild(const struct capture_settings *s) {
 
 int capture_start(const struct capture_settings *s, struct capture_loaded *ret) {
         _cleanup_(prepared_done) struct prepared p = {};
-        _cleanup_free_ char *running = NULL, *cmdline = NULL, *state = NULL, *state_path = NULL;
+        _cleanup_free_ char *running = NULL, *cmdline = NULL, *state = NULL, *state_path = NULL, *target = NULL;
         struct crash_reservation res;
         uint64_t largest, start, need;
         char b1[32], b2[32], b3[32];
@@ -301,9 +306,11 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                 return -EIO;
         }
 
-        if (asprintf(&state, "kernel=%s\nrelease=%s\ninitramfs=%s\ninitramfs_size=%llu\ncmdline=%s\ntarget=%s %s:%s\nloaded_at=%lld\n",
-                     p.kernel, p.uts.release, p.image.path, (unsigned long long) p.image.size, cmdline, p.target->fstype,
-                     p.target->spec, p.target->path, (long long) time(NULL)) < 0)
+        if (dump_target_describe(p.target, &target) < 0)
+                return log_oom();
+        if (asprintf(&state, "kernel=%s\nrelease=%s\ninitramfs=%s\ninitramfs_size=%llu\ncmdline=%s\ntarget=%s\nloaded_at=%lld\n",
+                     p.kernel, p.uts.release, p.image.path, (unsigned long long) p.image.size, cmdline, target,
+                     (long long) time(NULL)) < 0)
                 return log_oom();
         r = capture_state_path(s, &state_path);
         if (r < 0)
@@ -316,7 +323,8 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                  p.uts.release, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
                  format_bytes(b2, sizeof(b2), p.image.size));
         log_info("Command line: %s", cmdline);
-        log_info("Dumps go to %s %s, directory %s.", p.target->fstype, p.target->spec, p.target->path);
+        log_info("Dumps go to %s %s, directory %s%s%s.", p.target->fstype, p.target->spec, p.target->path,
+                 p.target->stack_summary ? ", on " : "", p.target->stack_summary ?: "");
 
         if (ret) {
                 *ret = (struct capture_loaded) {
@@ -325,8 +333,7 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                         .initramfs_size = p.image.size,
                 };
                 snprintf(ret->release, sizeof(ret->release), "%s", p.uts.release);
-                if (asprintf(&ret->target, "%s %s:%s", p.target->fstype, p.target->spec, p.target->path) < 0)
-                        ret->target = NULL;
+                ret->target = TAKE_PTR(target);
         }
         return 0;
 }

@@ -14,6 +14,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/stack/stack-describe.h"
 #include "kdumpd/dump-target.h"
 
 dump_target *dump_target_free(dump_target *t) {
@@ -23,8 +24,44 @@ dump_target *dump_target_free(dump_target *t) {
         free(t->spec);
         free(t->devnode);
         free(t->path);
+        storage_stack_free(t->stack);
+        free(t->stack_summary);
         free(t);
         return NULL;
+}
+
+int dump_target_describe(const dump_target *t, char **ret) {
+        int r;
+
+        if (t->stack_summary)
+                r = asprintf(ret, "%s %s:%s on %s", t->fstype, t->spec, t->path, t->stack_summary);
+        else
+                r = asprintf(ret, "%s %s:%s", t->fstype, t->spec, t->path);
+        return r < 0 ? -ENOMEM : 0;
+}
+
+/* The dm/md stack under the target's device, for the capture kernel to
+ * recreate; what it cannot recreate is refused here, before anything is
+ * loaded. */
+static int resolve_stack(dump_target *t, const char *what, char **ret_error) {
+        _cleanup_free_ char *err = NULL;
+        struct stat st;
+        int r;
+
+        if (stat(t->devnode, &st) < 0 || !S_ISBLK(st.st_mode))
+                return 0;       /* the capture waits for the spec, as before */
+        r = storage_stack_describe(&stack_host_ops_system, st.st_rdev, &t->stack, &err);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return set_error_message(ret_error, -r, "%s %s (%s): %s", what, t->spec, t->devnode,
+                                         err ? err : strerror(-r));
+        if (t->stack) {
+                r = storage_stack_summary(t->stack, &t->stack_summary);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
@@ -136,7 +173,7 @@ static int resolve_default(const kdump_config *c, dump_target *t, char **ret_err
                 return -ENOMEM;
         t->fstype = TAKE_PTR(fs);
         t->devnode = TAKE_PTR(src);
-        return 0;
+        return resolve_stack(t, "the filesystem that holds the dump path,", ret_error);
 }
 
 /* raw: dumps overwrite the device from its first byte, so it must hold
@@ -156,6 +193,25 @@ static int resolve_raw(const kdump_config *c, dump_target *t, char **ret_error) 
                                          "the raw dump target %s (line %u) is not a block device on this system; "
                                          "attach it, or fix the device in the configuration (see lsblk)",
                                          c->device, c->target_line);
+
+        {
+                _cleanup_(storage_stack_freep) storage_stack *stack = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                /* The capture writes the stream to the device by its
+                 * kernel name: only a disk or partition has the same one. */
+                r = storage_stack_describe(&stack_host_ops_system, st.st_rdev, &stack, &err);
+                if (r < 0 && r != -ENOMEM)
+                        return set_error_message(ret_error, -r, "the raw dump target %s (%s): %s", c->device, dev,
+                                                 err ? err : strerror(-r));
+                if (r < 0)
+                        return r;
+                if (stack)
+                        return set_error_message(ret_error, EOPNOTSUPP,
+                                                 "the raw dump target %s (%s) is a device-mapper or md device; raw "
+                                                 "targets must be a disk or partition. Use a filesystem on it "
+                                                 "(\"ext4 %s\") instead.", c->device, dev, c->device);
+        }
 
         /* Mounted, itself or a partition (its sysfs directory is below the
          * disk's): /proc/self/mountinfo's major:minor against /sys/dev/block. */
@@ -257,6 +313,9 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                 t->path = strdup(c->path);
                 if (!t->fstype || !t->spec || !t->path)
                         return -ENOMEM;
+                r = resolve_stack(t, "the dump target", ret_error);
+                if (r < 0)
+                        return r;
         }
 
         *ret = TAKE_PTR(t);

@@ -16,6 +16,14 @@
 /* Modules to load, one absolute path per line, in load order (written by
  * the initramfs builder). */
 #define CAPTURE_MODULES_LOAD "/etc/kdump/modules.load"
+/* The storage stack (dm, md) under the dump target, and under the root
+ * filesystem for dump_to_rootfs (initramfs/stack/storage-stack.h); present
+ * only when there is one. */
+#define CAPTURE_STACK "/etc/kdump/stack"
+#define CAPTURE_ROOTFS_STACK "/etc/kdump/rootfs-stack"
+/* The program that recreates it, and where it writes the top device's node. */
+#define CAPTURE_STACK_PROGRAM "/usr/sbin/kdump-stack"
+#define CAPTURE_STACK_TOP "/etc/kdump/stack-top"
 /* Where the target is mounted. */
 #define CAPTURE_MOUNTPOINT "/kdumproot"
 /* The collector that always comes along: it also writes vmcore-dmesg.txt. */

@@ -71,6 +71,14 @@ int device_find(const char *spec, char **ret_devnode) {
         return -ENODEV;
 }
 
+int device_matches(const char *devnode, const char *spec) {
+        if (string_has_prefix(spec, "UUID="))
+                return probe_tag(devnode, "UUID", spec + 5);
+        if (string_has_prefix(spec, "LABEL="))
+                return probe_tag(devnode, "LABEL", spec + 6);
+        return 1;
+}
+
 int device_wait(const char *spec, unsigned timeout_ms, void (*progress)(const char *spec, unsigned waited_ms),
                 char **ret_devnode) {
         const unsigned step_ms = 100;

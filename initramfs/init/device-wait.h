@@ -11,3 +11,8 @@ int device_find(const char *spec, char **ret_devnode);
 /* Retries until found or timeout_ms passes, calling progress every ~5 s. */
 int device_wait(const char *spec, unsigned timeout_ms, void (*progress)(const char *spec, unsigned waited_ms),
                 char **ret_devnode);
+
+/* Whether devnode is what spec names: 1 yes, 0 no ("/dev/..." specs are
+ * taken as they are).  For the top of a recreated storage stack, whose
+ * legs (a raid1's images) carry the same filesystem UUID. */
+int device_matches(const char *devnode, const char *spec);

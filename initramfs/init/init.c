@@ -5,8 +5,8 @@
  * is here, and every failure is said on the console before the reboot, so a
  * capture never hangs the machine.
  *
- *   mount /proc /sys /dev -> load modules -> wait for the target ->
- *   mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
+ *   mount /proc /sys /dev -> load modules -> wait for the target (or have
+ *   kdump-stack recreate the dm/md stack under it) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
  *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
  *   final_action (failure_action when something failed), as in kdump-utils
  *
@@ -252,9 +252,39 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
         return 0;
 }
 
+/* The target's device: recreated by kdump-stack when the target is on dm or
+ * md (stack_record exists), else waited for by its spec. */
+static int find_target(const kdump_config *c, const char *stack_record, char **ret_devnode) {
+        char timeout[16];
+        int r;
+
+        if (access(stack_record, R_OK) < 0) {
+                log_info("Waiting for dump target %s (%s) ...", c->device, c->fstype);
+                r = device_wait(c->device, DEVICE_TIMEOUT_MS, report_wait, ret_devnode);
+                if (r < 0)
+                        return log_error_errno(r, "Dump target %s did not appear within %us: %m. Is the storage driver "
+                                               "in the capture initramfs? Check the device name in /etc/kdump.conf.",
+                                               c->device, DEVICE_TIMEOUT_MS / 1000);
+                return 0;
+        }
+        snprintf(timeout, sizeof(timeout), "%u", DEVICE_TIMEOUT_MS / 1000);
+        r = run((char *const[]) { (char *) CAPTURE_STACK_PROGRAM, (char *) stack_record, (char *) CAPTURE_STACK_TOP,
+                                  timeout, NULL });
+        if (r != 0)
+                return log_error_errno(EIO, "The storage stack under dump target %s could not be set up (kdump-stack "
+                                       "exit status %d, reason above).", c->device, r);
+        r = read_one_line_file(CAPTURE_STACK_TOP, ret_devnode);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", CAPTURE_STACK_TOP);
+        if (device_matches(*ret_devnode, c->device) != 1)
+                return log_error_errno(ENODEV, "%s, the top of the recreated storage stack, is not %s; not writing "
+                                       "to it.", *ret_devnode, c->device);
+        return 0;
+}
+
 /* 0: dump saved (or skipped on kdump_pre's request: *ret_skipped), < 0:
  * failed, failure_action follows. */
-static int capture(const kdump_config *c, bool *ret_skipped) {
+static int capture(const kdump_config *c, const char *stack_record, bool *ret_skipped) {
         _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL,
                             *incomplete = NULL, *final = NULL, *dmesg = NULL;
         char **collector = NULL;
@@ -267,12 +297,9 @@ static int capture(const kdump_config *c, bool *ret_skipped) {
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
-        log_info("Waiting for dump target %s (%s) ...", c->device, c->fstype);
-        r = device_wait(c->device, DEVICE_TIMEOUT_MS, report_wait, &devnode);
+        r = find_target(c, stack_record, &devnode);
         if (r < 0)
-                return log_error_errno(r, "Dump target %s did not appear within %us: %m. Is the storage driver in the "
-                                       "capture initramfs? Check the device name in /etc/kdump.conf.",
-                                       c->device, DEVICE_TIMEOUT_MS / 1000);
+                return r;
         if (kdump_config_is_raw(c))
                 return capture_raw(c, devnode, ret_skipped);
 
@@ -384,7 +411,7 @@ static int capture_to_rootfs(void) {
                 return log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_ROOTFS_CONF);
         log_info("failure_action dump_to_rootfs: saving to %s on the root filesystem %s (%s).", root->path,
                  root->device, root->fstype);
-        return capture(root, &skipped);
+        return capture(root, CAPTURE_ROOTFS_STACK, &skipped);
 }
 
 /* failure_action shell: an interactive shell on the console; the machine
@@ -463,7 +490,7 @@ int main(int argc, char *argv[]) {
                 int k = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
                 if (k < 0)
                         log_warning_errno(k, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
-                r = capture(c, &skipped);
+                r = capture(c, CAPTURE_STACK, &skipped);
         }
         if (r < 0 && c && c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
                 log_error("Capture to %s failed; failure_action dump_to_rootfs.", c->device);
