@@ -334,6 +334,17 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                 };
                 snprintf(ret->release, sizeof(ret->release), "%s", p.uts.release);
                 ret->target = TAKE_PTR(target);
+                ret->stack_devices = NULL;
+                if (p.target->stack || (p.rootfs && p.rootfs->stack)) {
+                        _cleanup_free_ char *a = NULL, *b = NULL;
+
+                        if (p.target->stack)
+                                (void) storage_stack_device_names(p.target->stack, &a);
+                        if (p.rootfs && p.rootfs->stack)
+                                (void) storage_stack_device_names(p.rootfs->stack, &b);
+                        if (asprintf(&ret->stack_devices, "%s %s", a ?: "", b ?: "") < 0)
+                                ret->stack_devices = NULL;
+                }
         }
         return 0;
 }

@@ -23,6 +23,7 @@ struct capture_loaded {
         uint64_t reservation_size;
         uint64_t initramfs_size;
         char *target;                 /* "ext4 LABEL=KDUMP:/crash", owned */
+        char *stack_devices;          /* kernel names of the dm/md stacks' devices ("vdc md0 dm-0"), owned; NULL: none */
 };
 
 /* All three log what went wrong with context and return -errno. */

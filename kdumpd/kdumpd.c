@@ -10,7 +10,11 @@
  *   - CPU and memory hotplug (sd-device monitor): the loaded ELF core header
  *     is stale afterwards, so it reloads, unless the kernel updates the
  *     header itself (/sys/devices/system/{cpu,memory}/crash_hotplug reads 1,
- *     CONFIG_CRASH_HOTPLUG with the file loader).
+ *     CONFIG_CRASH_HOTPLUG with the file loader);
+ *   - the devices of the dump target's dm/md stack (sd-device, "block"):
+ *     a change event on one of them (a table loaded by lvextend, lvconvert
+ *     or pvmove, an md member added, failed or replaced), or one removed,
+ *     rebuilds the stack's record and reloads.
  * Bursts of events cause one reload: every event (re)arms a timer, bounded
  * from the first event (RELOAD_QUIET_USEC, RELOAD_MAX_DELAY_USEC).
  * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does; on
@@ -98,6 +102,7 @@ typedef struct daemon_state {
         uint64_t pending_since;       /* CLOCK_MONOTONIC of the first event of a burst; 0: none */
         bool loaded;
         struct watch *watches;        /* WATCHES_MAX */
+        char *stack_devices;          /* of the loaded capture kernel's target, space-separated; NULL: none */
 } daemon_state;
 
 static int do_load_now(daemon_state *d, const char *reason);
@@ -165,6 +170,8 @@ static int do_load_now(daemon_state *d, const char *reason) {
                           info.release, format_bytes(b, sizeof(b), info.reservation_size),
                           (unsigned long long) info.reservation_start, info.target ? info.target : "?");
         free(info.target);
+        free(d->stack_devices);
+        d->stack_devices = info.stack_devices;
         return 0;
 }
 
@@ -222,6 +229,16 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
         (void) sd_device_get_action(dev, &action);
         if (!subsystem)
                 return 0;
+        if (strcmp(subsystem, "block") == 0) {
+                /* dm and md announce a new table or member with "change" */
+                if (!sysname || !d->stack_devices || !string_list_contains(d->stack_devices, ' ', sysname) ||
+                    (action != SD_DEVICE_CHANGE && action != SD_DEVICE_REMOVE && action != SD_DEVICE_ADD))
+                        return 0;
+                log_info("%s, a device under the dump target, %s: rebuilding its storage stack and reloading.",
+                         sysname, action_name(action));
+                (void) schedule_reload(d, "storage stack changed");
+                return 0;
+        }
         if (!action_changes_topology(action))
                 return 0;
         if (kernel_updates_header(subsystem)) {
@@ -527,11 +544,14 @@ static int run(daemon_state *d) {
         if (r >= 0)
                 r = sd_device_monitor_filter_add_match_subsystem_devtype(d->monitor, "memory", NULL);
         if (r >= 0)
+                r = sd_device_monitor_filter_add_match_subsystem_devtype(d->monitor, "block", NULL);
+        if (r >= 0)
                 r = sd_device_monitor_attach_event(d->monitor, d->event);
         if (r >= 0)
                 r = sd_device_monitor_start(d->monitor, on_device, d);
         if (r < 0)
-                log_warning_errno(r, "Failed to watch CPU and memory hotplug, the crash header may go stale: %m");
+                log_warning_errno(r, "Failed to watch CPU and memory hotplug and the dump target's devices, the "
+                                  "capture kernel may go stale: %m");
 
         (void) do_load(d, "start");
         (void) sd_notify(false, "READY=1");
@@ -605,6 +625,7 @@ int main(int argc, char *argv[]) {
         d.monitor = sd_device_monitor_unref(d.monitor);
         d.reload_timer = sd_event_source_unref(d.reload_timer);
         d.event = sd_event_unref(d.event);
+        free(d.stack_devices);
         for (size_t i = 0; i < WATCHES_MAX; i++)
                 watch_done(&ws[i]);
         return r < 0 ? 1 : 0;

@@ -511,6 +511,21 @@ int storage_stack_summary(const storage_stack *s, char **ret) {
         return 0;
 }
 
+int storage_stack_device_names(const storage_stack *s, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < s->n_nodes; i++)
+                fprintf(f, "%s%s", i ? " " : "", s->nodes[i].kname);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
 static int push_module(char ***v, size_t *n, const char *name) {
         char **p;
 

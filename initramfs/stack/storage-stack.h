@@ -105,6 +105,11 @@ int storage_stack_parse(const char *text, storage_stack **ret, char **ret_error)
 /* One line for people: "LV vg0/crash on md0 (raid1: vdc, vdd) + vde". */
 int storage_stack_summary(const storage_stack *s, char **ret);
 
+/* The kernel names of its devices on the system that built it, separated
+ * by spaces ("vdc vdd md0 vde dm-0"): kdumpd reloads when one of them
+ * changes (a table loaded by lvextend or pvmove, an md member replaced). */
+int storage_stack_device_names(const storage_stack *s, char **ret);
+
 /* The kernel modules the capture kernel needs to recreate the stack (dm_mod
  * and the target types' modules, md_mod and the RAID personalities), as a
  * NULL-terminated list of names libkmod resolves. */

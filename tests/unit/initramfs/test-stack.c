@@ -172,6 +172,13 @@ TEST(describe_lvm_on_md_raid1) {
                            "table n4 2088960 1048576 linear @n3 2048\n");
         ASSERT_OK(storage_stack_summary(s, &summary));
         ASSERT_STREQ(summary, "LV vg0/crash on md0 (raid1: vdc, vdd) + vde");
+        {
+                _cleanup_free_ char *names = NULL;
+
+                /* what kdumpd's device monitor matches events against */
+                ASSERT_OK(storage_stack_device_names(s, &names));
+                ASSERT_STREQ(names, "vdc vdd md0 vde dm-0");
+        }
 
         /* what the capture kernel reads is what was written */
         ASSERT_OK(storage_stack_parse(text, &back, &err));
