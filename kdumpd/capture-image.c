@@ -247,8 +247,9 @@ static int find_library(const char *soname, char **ret) {
  * the disks under it and, for a stack, the record, kdump-stack and the dm
  * and md modules.  `what` names the target in errors. */
 static int add_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, const char *record_dest,
-                      const char *what, char **ret_error) {
+                      const char *what, uint64_t *stack_bytes, char **ret_error) {
         _cleanup_free_ char *record = NULL;
+        struct initramfs_stats before, after;
         char **modules = NULL;
         int r;
 
@@ -264,6 +265,7 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         if (!t->stack)
                 return 0;
 
+        initramfs_get_stats(ir, &before);
         r = storage_stack_render(t->stack, &record);
         if (r >= 0)
                 r = initramfs_add_data(ir, record_dest, record, strlen(record), 0600);
@@ -283,7 +285,29 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
                 (void) set_builder_error(ret_error, ir, "cannot add the device-mapper and md modules (%s...) for the "
                                          "storage stack: %s", modules[0], r);
         kdump_config_argv_free(modules);
-        return r;
+        if (r < 0)
+                return r;
+        /* what the stack adds to the unpacked initramfs, for "estimate" */
+        initramfs_get_stats(ir, &after);
+        *stack_bytes += after.uncompressed_size - before.uncompressed_size;
+        return 0;
+}
+
+/* <image>.stack: what the stacks cost in the image, which kdumpctl estimate
+ * shows; removed when the image has none. */
+static int write_stack_note(const char *img, const struct capture_image_opts *o, const dump_target *t,
+                            uint64_t stack_bytes) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+
+        if (asprintf(&path, "%s.stack", img) < 0)
+                return -ENOMEM;
+        if (stack_bytes == 0)
+                return unlink(path) < 0 && errno != ENOENT ? negative_errno() : 0;
+        if (asprintf(&text, "bytes=%llu\nstack=%s%s%s\n", (unsigned long long) stack_bytes,
+                     t->stack_summary ?: "", t->stack_summary && o->rootfs && o->rootfs->stack_summary ? "; root: " : "",
+                     o->rootfs && o->rootfs->stack_summary ? o->rootfs->stack_summary : "") < 0)
+                return -ENOMEM;
+        return write_file_atomic(path, text, strlen(text), 0600);
 }
 
 /* The stack records are inputs of the image: a moved or extended volume is
@@ -309,7 +333,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         char **argv = NULL;
         const char *base;
         struct stat st;
-        uint64_t size = 0;
+        uint64_t size = 0, stack_bytes = 0;
         int r;
 
         r = capture_conf_render(c, t, &conf);
@@ -451,7 +475,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 if (r < 0)
                         return r;
                 r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
-                               "the root filesystem (failure_action dump_to_rootfs)", ret_error);
+                               "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, ret_error);
                 if (r < 0)
                         return r;
         }
@@ -473,7 +497,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                                                  c->extra_modules[0], r);
         }
 
-        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", ret_error);
+        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, ret_error);
         if (r < 0)
                 return r;
 
@@ -481,6 +505,9 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
 
+        r = write_stack_note(img, o, t, stack_bytes);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot write %s.stack: %s", img, r);
         r = write_file_atomic(inputs_path, inputs, strlen(inputs), 0600);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s: %s", inputs_path, r);

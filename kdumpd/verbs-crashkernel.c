@@ -20,6 +20,7 @@
 #include "crashkernel-reserve/crashkernel-param.h"
 #include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
+#include "kdumpd/capture-load.h"
 #include "kdumpd/verbs-crashkernel.h"
 
 /* An unpacked capture initramfs larger than this is not one we built. */
@@ -333,6 +334,23 @@ static int machine_estimate(const struct crashkernel_paths *p, struct machine *m
         return 0;
 }
 
+/* The part of the initramfs contents that recreates the dump target's
+ * dm/md stack (written by the builder next to the image). */
+static void print_stack_cost(const char *initramfs, FILE *out) {
+        _cleanup_free_ char *path = NULL, *text = NULL, *bytes = NULL, *stack = NULL;
+        uint64_t n;
+        char b[32];
+
+        if (asprintf(&path, "%s.stack", initramfs) < 0 || read_full_file(path, &text, NULL) < 0)
+                return;
+        bytes = capture_state_get(text, "bytes");
+        stack = capture_state_get(text, "stack");
+        if (!bytes || safe_atou64(bytes, &n) < 0)
+                return;
+        fprintf(out, "  %-28s %10s  in the contents above: kdump-stack, libdevmapper, dm/md modules for %s\n",
+                "  of which the storage stack", format_bytes(b, sizeof(b), n), stack ? stack : "the target");
+}
+
 int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         _cleanup_(machine_done) struct machine m = {};
         struct crashkernel_estimate e;
@@ -352,6 +370,7 @@ int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         for (size_t i = 0; i < e.n_items; i++)
                 fprintf(out, "  %-28s %10s  %s\n", e.items[i].name, format_bytes(b, sizeof(b), e.items[i].bytes),
                         e.items[i].basis);
+        print_stack_cost(m.initramfs, out);
         fprintf(out, "  %-28s %10s\n", "Sum", format_bytes(b, sizeof(b), e.sum));
         fprintf(out, "  %-28s %10s  +%u%% headroom, struct pages for the reservation\n", "Needed",
                 format_bytes(b, sizeof(b), e.total), CK_HEADROOM_PERCENT);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "basic/fileio.h"
 #include "basic/log.h"
@@ -29,9 +30,11 @@ static void on_event(enum stack_event_level level, const char *message, void *us
 int main(int argc, char *argv[]) {
         _cleanup_(storage_stack_freep) storage_stack *s = NULL;
         _cleanup_free_ char *text = NULL, *err = NULL, *top = NULL, *summary = NULL, *line = NULL;
+        struct timespec t0, t1;
         unsigned timeout_s = 0;
         int r;
 
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         log_set_prefix("kdump");
         if (argc < 3 || argc > 4 || (argc == 4 && safe_atou(argv[3], &timeout_s) < 0)) {
                 log_error("Usage: kdump-stack RECORD OUT [TIMEOUT-SECONDS]");
@@ -65,6 +68,9 @@ int main(int argc, char *argv[]) {
                 log_error_errno(r, "Cannot write %s: %m", argv[2]);
                 return 1;
         }
-        log_info("Storage stack ready: %s is %s.", summary ? summary : "the dump target's device", top);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        log_info("Storage stack ready in %.2f s: %s is %s.",
+                 (double) (t1.tv_sec - t0.tv_sec) + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9,
+                 summary ? summary : "the dump target's device", top);
         return 0;
 }
