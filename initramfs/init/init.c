@@ -321,7 +321,8 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
                 }
         }
 
-        if (asprintf(&base, "%s%s", CAPTURE_MOUNTPOINT, c->path) < 0)
+        /* path "/" (the target is mounted where the dumps go): no "//" */
+        if (asprintf(&base, "%s%s", CAPTURE_MOUNTPOINT, strcmp(c->path, "/") == 0 ? "" : c->path) < 0)
                 return log_oom();
         r = make_dump_dir(base, &dir);
         if (r < 0)
@@ -357,7 +358,7 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
                 argv[n] = (char *) "/proc/vmcore";
                 argv[n + 1] = incomplete;
                 t0 = uptime();
-                log_info("Saving the dump with '%s' to %s%s ...", c->core_collector, c->path, dir + strlen(base));
+                log_info("Saving the dump with '%s' to %s ...", c->core_collector, dir + strlen(CAPTURE_MOUNTPOINT));
                 r = run(argv);
                 t1 = uptime();
                 free(argv);

@@ -259,6 +259,60 @@ vm_build_dir_check() {
         ninja -C "$b" >"$VM_WORK/ninja.log" 2>&1 || { tail -n 30 "$VM_WORK/ninja.log" >&2; vm_die "build failed (see $VM_WORK/ninja.log)"; }
 }
 
+# Extra host programs in the guest root (stack-e2e: lvm, mdadm, ...), for a
+# runner that sets VM_GUEST_TOOLS to program names: each is copied from the
+# host's /usr/sbin or /usr/bin with the symlinks on the way (pvcreate -> lvm,
+# thin_check -> pdata_tools), before copy_host_libs adds their libraries, so
+# busybox links no applet of that name (mke2fs is then e2fsprogs').
+# VM_GUEST_FILES: more host files (e.g. /etc/mke2fs.conf) at the same path.
+# With lvm among the tools, an lvm.conf for a guest without udev.
+vm_guest_tools() {
+        local root=$1 t p d
+        for t in ${VM_GUEST_TOOLS:-}; do
+                p=""
+                for d in /usr/sbin /usr/bin; do
+                        if [ -e "$d/$t" ]; then p=$d/$t; break; fi
+                done
+                [ -n "$p" ] || vm_die "VM_GUEST_TOOLS: no $t in /usr/sbin or /usr/bin on this host (tests/setup-deps)"
+                copy_host_path "$root" "$p" || vm_die "cannot copy $p into the guest root"
+        done
+        for p in ${VM_GUEST_FILES:-}; do
+                [ -e "$p" ] || vm_die "VM_GUEST_FILES: no $p on this host"
+                copy_host_path "$root" "$p" || vm_die "cannot copy $p into the guest root"
+        done
+        case " ${VM_GUEST_TOOLS:-} " in *" lvm "*) vm_guest_lvm_conf "$root" ;; esac
+        return 0
+}
+
+# lvm.conf(5) of Debian 12's lvm2 (2.03.16) for a guest without udev: the
+# device list from a /dev scan and no udev database, no waiting for udev,
+# lvm (libdevmapper) makes the /dev/mapper and /dev/VG nodes itself, no
+# dmeventd, lvmpolld or devices file.
+vm_guest_lvm_conf() {
+        local root=$1
+        mkdir -p "$root/etc/lvm"
+        cat >"$root/etc/lvm/lvm.conf" <<'EOF'
+# lvm.conf of the kdumpd VM test guest (tests/vm/lib.sh): no udev.
+devices {
+        obtain_device_list_from_udev = 0
+        external_device_info_source = "none"
+        use_devicesfile = 0
+}
+global {
+        use_lvmpolld = 0
+        use_lvmlockd = 0
+        event_activation = 0
+        locking_dir = "/run/lock/lvm"
+}
+activation {
+        udev_sync = 0
+        udev_rules = 0
+        verify_udev_operations = 0
+        monitoring = 0
+}
+EOF
+}
+
 vm_guest_root() {
         local root=$VM_WORK/rootfs d a
         rm -rf "$root" && mkdir -p "$root"
@@ -270,6 +324,7 @@ vm_guest_root() {
 
         meson install -C "$VM_BUILD" --no-rebuild --quiet --destdir "$root" >"$VM_WORK/meson-install.log" 2>&1 ||
                 { cat "$VM_WORK/meson-install.log" >&2; vm_die "meson install --destdir failed"; }
+        [ -n "${VM_GUEST_TOOLS:-}${VM_GUEST_FILES:-}" ] && vm_guest_tools "$root"
         copy_host_libs "$root"
 
         cp /bin/busybox "$root/usr/bin/busybox"
@@ -393,16 +448,74 @@ dfs_mode() {
         [ -n "$m" ] && printf '%04o\n' "$((8#$m))"
 }
 
+# The newest dated dump directory under VM_DUMP_PATH (default /crash) on the
+# dump image: DUMP_DIR, its files in VM_DUMP_LOCAL (default $VM_WORK/dump).
 vm_extract_dump() {
-        local path=${VM_DUMP_PATH:-/crash} d
+        local path=${VM_DUMP_PATH:-/crash} out=${VM_DUMP_LOCAL:-$VM_WORK/dump} d
         DUMP_DIR=""
-        mkdir -p "$VM_WORK/dump"
+        mkdir -p "$out"
         # "ls -p" lines: /inode/mode/uid/gid/name/size/
         d=$(dfs "ls -p $path" | awk -F/ '$6 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-/ { print $6 }' | LC_ALL=C sort | tail -n 1)
         [ -n "$d" ] || return 1
         DUMP_DIR=$path/$d
-        dfs "ls -p \"$DUMP_DIR\"" | awk -F/ 'NF > 6 && $6 != "." && $6 != ".." { print $6 " " $7 }' >"$VM_WORK/dump/listing"
-        dfs "dump \"$DUMP_DIR/vmcore\" \"$VM_WORK/dump/vmcore\"" >/dev/null
-        dfs "dump \"$DUMP_DIR/vmcore-dmesg.txt\" \"$VM_WORK/dump/vmcore-dmesg.txt\"" >/dev/null
+        dfs "ls -p \"$DUMP_DIR\"" | awk -F/ 'NF > 6 && $6 != "." && $6 != ".." { print $6 " " $7 }' >"$out/listing"
+        dfs "dump \"$DUMP_DIR/vmcore\" \"$out/vmcore\"" >/dev/null
+        dfs "dump \"$DUMP_DIR/vmcore-dmesg.txt\" \"$out/vmcore-dmesg.txt\"" >/dev/null
         return 0
+}
+
+# vm_dump_checks DIR [PREFIX]: the checks of one dump of a "sysrq c" crash
+# that vm_extract_dump read off the dump image (DUMP_DIR there, its files in
+# DIR): modes 0700/0600, no vmcore-incomplete, the notes (vmcore-notes.py),
+# the panic in vmcore-dmesg.txt, crash(8) sys/bt/ps, drgn (drgn-check.py),
+# e2fsck of the image; the "dump size" figure.  PREFIX starts every check
+# and figure name (run-e2e: none).  Uses VM_SMP, KREL, VMLINUX, VM_MIN_TASKS.
+vm_dump_checks() {
+        local D=$1 pfx=${2:-} mode f dump_bytes
+        mode=$(dfs_mode "$DUMP_DIR")
+        vm_check "${pfx}dump directory mode 0700" "mode $mode" test "$mode" = 0700
+        for f in vmcore vmcore-dmesg.txt; do
+                mode=$(dfs_mode "$DUMP_DIR/$f")
+                vm_check "${pfx}$f mode 0600" "mode ${mode:-<missing>}" test "$mode" = 0600
+        done
+        vm_check "${pfx}no vmcore-incomplete left" "$(tr '\n' ' ' <"$D/listing")" \
+                eval '! grep -q "^vmcore-incomplete " "$D/listing"'
+        vm_check "${pfx}vmcore is not empty" "missing or empty" test -s "$D/vmcore"
+
+        "$VM_PY" "$VM_TOP/tests/vm/vmcore-notes.py" "$D/vmcore" >"$D/notes.txt" 2>&1
+        note() { sed -n "s/^$1=//p" "$D/notes.txt"; }
+        vm_check "${pfx}notes: one NT_PRSTATUS per CPU ($VM_SMP)" "$(note nr_prstatus) notes; $(tail -n 1 "$D/notes.txt")" \
+                test "$(note nr_prstatus)" = "$VM_SMP"
+        vm_check "${pfx}notes: VMCOREINFO OSRELEASE is $KREL" "'$(note osrelease)'; $(tail -n 1 "$D/notes.txt")" \
+                test "$(note osrelease)" = "$KREL"
+
+        vm_check "${pfx}vmcore-dmesg.txt has the panic" "$(tail -n 2 "$D/vmcore-dmesg.txt" 2>/dev/null | tr '\n' ' ')" \
+                grep -qE 'Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash' "$D/vmcore-dmesg.txt"
+
+        printf 'sys\nbt\nlog\nps\nquit\n' >"$D/crash.in"
+        timeout 300 crash -s "$VMLINUX" "$D/vmcore" <"$D/crash.in" >"$D/crash.out" 2>&1
+        vm_check "${pfx}crash: sys names the panic 'sysrq triggered crash'" "see $D/crash.out" \
+                grep -qE 'PANIC: "(Kernel panic - not syncing: )?sysrq triggered crash' "$D/crash.out"
+        vm_check "${pfx}crash: bt shows sysrq_handle_crash" "see $D/crash.out" \
+                grep -qE '^ *#[0-9]+ \[[0-9a-f]+\] sysrq_handle_crash at ' "$D/crash.out"
+        # crash 8.0.2 cannot walk the PID table of Debian's 6.1.19x
+        # kernels (its "ps" shows only the tasks on CPUs, on QEMU's own
+        # dump-guest-memory dumps too), so drgn checks the task list;
+        # crash must still show the task that panicked.
+        vm_check "${pfx}crash: ps shows the panicking task" "see $D/crash.out" \
+                grep -qE '^> +[1-9][0-9]* +-?[0-9]+ +[0-9]+ +[0-9a-f]+ +[A-Z]+ ' "$D/crash.out"
+
+        timeout 300 "$VM_PY" "$VM_TOP/tests/vm/drgn-check.py" "$D/vmcore" "$VMLINUX" >"$D/drgn.out" 2>&1
+        dv() { sed -n "s/^$1=//p" "$D/drgn.out"; }
+        vm_check "${pfx}drgn: crashed thread's stack has sysrq_handle_crash" "$(dv crashed_stack || true) $(tail -n 1 "$D/drgn.out")" \
+                eval 'dv crashed_stack | grep -qw sysrq_handle_crash'
+        vm_check "${pfx}drgn: task list has init (pid 1) and >= $VM_MIN_TASKS tasks" \
+                "init: $(dv has_init), tasks: $(dv nr_tasks); $(tail -n 1 "$D/drgn.out")" \
+                eval '[ "$(dv has_init)" = yes ] && [ "$(dv nr_tasks)" -ge "$VM_MIN_TASKS" ]'
+
+        vm_check "${pfx}dump filesystem is clean (e2fsck -fn)" "see $D/e2fsck.out" \
+                eval 'e2fsck -fn "$DUMP_IMG" >"$D/e2fsck.out" 2>&1'
+
+        dump_bytes=$(stat -c %s "$D/vmcore" 2>/dev/null || echo 0)
+        vm_figure "${pfx}dump size" "$dump_bytes bytes ($((dump_bytes / 1048576)) MiB), format $(note format)"
 }
