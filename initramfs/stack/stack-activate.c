@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libdevmapper.h>
 #include <linux/major.h>
 #include <linux/raid/md_u.h>
 #include <stdarg.h>
@@ -20,6 +19,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/stack/dm-ioctl.h"
 #include "initramfs/stack/stack-activate.h"
 
 #define TIMEOUT_MS_DEFAULT (90u * 1000u)
@@ -331,59 +331,38 @@ static int md_assemble(struct activation *a, size_t i) {
         return 0;
 }
 
-static void dm_quiet(int level, const char *file, int line, int dm_errno, const char *f, ...) {
-}
-
-/* An existing device of that name (a second pass): its number. */
-static int dm_existing(const char *name, dev_t *ret) {
-        struct dm_task *dmt = dm_task_create(DM_DEVICE_INFO);
-        struct dm_info info = {};
-        int r = -ENOENT;
-
-        if (!dmt)
-                return -ENOMEM;
-        if (dm_task_set_name(dmt, name) && dm_task_run(dmt) && dm_task_get_info(dmt, &info) && info.exists) {
-                *ret = makedev(info.major, info.minor);
-                r = 0;
-        }
-        dm_task_destroy(dmt);
-        return r;
-}
-
 static int dm_create(struct activation *a, size_t i) {
         const struct stack_node *n = &a->s->nodes[i];
+        _cleanup_free_ struct dm_ioctl_target *targets = calloc(n->n_tables, sizeof(struct dm_ioctl_target));
+        _cleanup_free_ char **params = calloc(n->n_tables + 1, sizeof(char *));
         _cleanup_free_ char *node = NULL;
-        struct dm_info info = {};
-        struct dm_task *dmt;
         int r = 0;
 
-        if (dm_existing(n->dm_name, &a->devs[i]) == 0) {
+        if (!targets || !params)
+                return -ENOMEM;
+        if (dm_ioctl_lookup(a->o.dm_control, n->dm_name, &a->devs[i]) == 0) {
                 event(a, STACK_EVENT_INFO, "Device-mapper device %s exists already.", n->dm_name);
                 return 0;
         }
-        dmt = dm_task_create(DM_DEVICE_CREATE);
-        if (!dmt)
-                return -ENOMEM;
-        if (!dm_task_set_name(dmt, n->dm_name) || (n->dm_uuid[0] && !dm_task_set_uuid(dmt, n->dm_uuid)))
-                r = -ENOMEM;
         for (size_t k = 0; r >= 0 && k < n->n_tables; k++) {
-                _cleanup_free_ char *params = NULL;
-
-                r = stack_params_resolve(a->s, a->devs, n->tables[k].params, &params);
+                r = stack_params_resolve(a->s, a->devs, n->tables[k].params, &params[k]);
                 if (r < 0)
                         r = set_error_message(a->error, -r, "the table of %s refers to a device that is not there",
                                               n->dm_name);
-                else if (!dm_task_add_target(dmt, n->tables[k].start, n->tables[k].length, n->tables[k].type, params))
-                        r = -ENOMEM;
+                targets[k] = (struct dm_ioctl_target) { n->tables[k].start, n->tables[k].length, n->tables[k].type,
+                                                        params[k] };
         }
-        if (r >= 0 && (!dm_task_run(dmt) || !dm_task_get_info(dmt, &info) || !info.exists))
-                r = set_error_message(a->error, errno > 0 ? errno : EIO, "creating the device-mapper device %s (%s) "
-                                      "failed: %s", n->dm_name, n->tables[0].type, strerror(errno > 0 ? errno : EIO));
-        dm_task_destroy(dmt);
+        if (r >= 0) {
+                r = dm_ioctl_create(a->o.dm_control, n->dm_name, n->dm_uuid, targets, n->n_tables, &a->devs[i]);
+                if (r < 0)
+                        r = set_error_message(a->error, -r, "creating the device-mapper device %s (%s) failed: %s",
+                                              n->dm_name, n->tables[0].type, strerror(-r));
+        }
+        for (size_t k = 0; k < n->n_tables; k++)
+                free(params[k]);
         if (r < 0)
                 return r;
-        a->devs[i] = makedev(info.major, info.minor);
-        if (asprintf(&node, "%s/dm-%u", a->o.dev, info.minor) < 0)
+        if (asprintf(&node, "%s/dm-%u", a->o.dev, minor(a->devs[i])) < 0)
                 return -ENOMEM;
         (void) wait_node(node, NULL);
         event(a, STACK_EVENT_INFO, "Created %s (%s) as %s.", n->dm_name, n->tables[0].type, node);
@@ -428,10 +407,6 @@ int storage_stack_activate(const storage_stack *s, const struct stack_activate_o
         if (s->n_nodes == 0)
                 return -ENODATA;
         a.devs = devs;
-
-        /* No udev here: libdevmapper makes its /dev/mapper nodes itself. */
-        dm_log_with_errno_init(dm_quiet);
-        dm_udev_set_sync_support(0);
 
         r = find_leaves(&a);
         if (r < 0)

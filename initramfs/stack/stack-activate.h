@@ -6,8 +6,8 @@
  * the disks are found by their blkid identity (waiting, bounded, for them
  * to appear), md arrays are assembled from the members found with the md
  * ioctls (degraded when a member is missing and the level allows it), and
- * the device-mapper tables are loaded through libdevmapper with each
- * "@<id>" replaced by the device number it has in this kernel.
+ * the device-mapper tables are loaded through the dm ioctls (dm-ioctl.h)
+ * with each "@<id>" replaced by the device number it has in this kernel.
  *
  * Devices that already exist (a second pass for failure_action
  * dump_to_rootfs over the same volume group) are used as they are.
@@ -29,6 +29,7 @@ struct stack_activate_opts {
         unsigned member_grace_ms;       /* for a missing md member once the array could run; 0: 10 s */
         const char *sysfs;              /* NULL: /sys */
         const char *dev;                /* NULL: /dev */
+        const char *dm_control;         /* NULL: /dev/mapper/control */
         /* What a person watching the console should know (a member missing,
          * an array degraded, progress while waiting). */
         void (*event)(enum stack_event_level level, const char *message, void *userdata);

@@ -9,6 +9,9 @@
 
 #include "basic/macro.h"
 #include "fake-sysfs.h"
+#include <linux/dm-ioctl.h>
+
+#include "initramfs/stack/dm-ioctl.h"
 #include "initramfs/stack/stack-activate.h"
 #include "initramfs/stack/stack-describe.h"
 #include "initramfs/stack/storage-stack.h"
@@ -426,6 +429,47 @@ TEST(lvm_names) {
         ASSERT_STREQ(b, "my-vg/lv-1");
         ASSERT_ERR(lvm_dm_name_split("nodash", &c), EINVAL);
         ASSERT_ERR(lvm_dm_name_split("a-b-c", &c), EINVAL);
+}
+
+/* The DM_TABLE_LOAD argument as the kernel's dm-ioctl.c reads it. */
+TEST(dm_table_buffer_layout) {
+        _cleanup_free_ void *buf = NULL;
+        const struct dm_ioctl *io;
+        const struct dm_target_spec *spec;
+        size_t size, off;
+        const struct dm_ioctl_target t[] = {
+                { 0, 2088960, "linear", "9:0 2048" },
+                { 2088960, 1048576, "striped", "2 128 254:32 2048 254:48 2048" },
+        };
+        char long_name[DM_NAME_LEN + 1];
+
+        ASSERT_OK(dm_ioctl_table_buffer("vg0-crash", t, 2, &buf, &size));
+        io = buf;
+        ASSERT_EQ(io->version[0], DM_VERSION_MAJOR);
+        ASSERT_EQ(io->data_size, size);
+        ASSERT_EQ(io->data_start, sizeof(struct dm_ioctl));
+        ASSERT_EQ(io->target_count, 2);
+        ASSERT_STREQ(io->name, "vg0-crash");
+        off = io->data_start;
+        for (size_t i = 0; i < 2; i++) {
+                ASSERT_EQ(off % 8, 0);
+                spec = (const struct dm_target_spec *) ((const char *) buf + off);
+                ASSERT_EQ(spec->sector_start, t[i].start);
+                ASSERT_EQ(spec->length, t[i].length);
+                ASSERT_STREQ(spec->target_type, t[i].type);
+                ASSERT_STREQ((const char *) (spec + 1), t[i].params);
+                ASSERT_TRUE(spec->next >= sizeof(*spec) + strlen(t[i].params) + 1);
+                off += spec->next;
+        }
+        ASSERT_EQ(off, size);
+
+        memset(long_name, 'x', sizeof(long_name) - 1);
+        long_name[sizeof(long_name) - 1] = 0;
+        free(buf);
+        buf = NULL;
+        ASSERT_ERR(dm_ioctl_table_buffer(long_name, t, 1, &buf, &size), EINVAL);
+        ASSERT_ERR(dm_ioctl_table_buffer("x", (const struct dm_ioctl_target[]) { { 0, 1, "a-type-name-too-long", "" } },
+                                         1, &buf, &size), EINVAL);
 }
 
 TEST_MAIN()
