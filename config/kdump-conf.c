@@ -11,18 +11,19 @@
 #include "basic/parse-util.h"
 #include "config/kdump-conf.h"
 
-const char *const kdump_config_fstypes[] = { "ext4", "xfs", NULL };
+const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ext3", KDUMP_VIRTIOFS, NULL };
 
 #define SUPPORTED_KEYS \
-        "ext4, xfs, raw, path, core_collector, failure_action, final_action, kdump_pre, kdump_post, extra_bins, " \
-        "extra_modules, force_rebuild, force_no_rebuild, auto_reset_crashkernel, loader"
+        "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, path, mount_options, core_collector, failure_action, " \
+        "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, force_rebuild, force_no_rebuild, " \
+        "auto_reset_crashkernel, loader"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
         "nfs", "ssh", "sshkey", "dracut_args", "fence_kdump_args",
-        "fence_kdump_nodes", "btrfs", "ext2", "ext3", "vfat", "nfs4", "virtiofs", NULL,
+        "fence_kdump_nodes", "vfat", "nfs4", NULL,
 };
 
 static const char *const action_names[_KDUMP_ACTION_MAX] = {
@@ -56,6 +57,7 @@ kdump_config *kdump_config_free(kdump_config *c) {
         free(c->fstype);
         free(c->device);
         free(c->path);
+        free(c->mount_options);
         free(c->core_collector);
         free(c->loader);
         free(c->kdump_pre);
@@ -159,7 +161,13 @@ static int parse_target(kdump_config *c, const char *key, const char *value, con
         if (*seen_target)
                 return fail(ret_error, filename, line, key,
                             "a dump target was already set on line %u; only one target is allowed", *seen_target);
-        if (!raw) {
+        if (strcmp(key, KDUMP_VIRTIOFS) == 0) {
+                /* the tag the host gave the share (QEMU's vhost-user-fs-pci tag=) */
+                if (strlen(value) > 36 || value[strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                              "0123456789._-")] != 0)
+                        return fail(ret_error, filename, line, key,
+                                    "needs the share's tag (letters, digits, '.', '_', '-', at most 36), got '%s'", value);
+        } else if (!raw) {
                 r = parse_device(key, value, filename, line, ret_error);
                 if (r < 0)
                         return r;
@@ -183,7 +191,7 @@ static bool is_module_name(const char *s) {
 /* Where each single-valued key was set in the file being parsed (0: not),
  * for "already set on line N". */
 struct seen_lines {
-        unsigned target, path, collector, loader, failure_action, final_action, kdump_pre, kdump_post,
+        unsigned target, path, mount_options, collector, loader, failure_action, final_action, kdump_pre, kdump_post,
                 force_rebuild, force_no_rebuild, auto_reset;
 };
 
@@ -330,6 +338,16 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         if ((r = once(&seen.collector, line_no, key, filename, ret_error)) < 0)
                                 return r;
                         if (set_string(&c->core_collector, value) < 0)
+                                return -ENOMEM;
+                } else if (strcmp(key, "mount_options") == 0) {
+                        /* mount -o's syntax: comma-separated, no white space */
+                        if (*value == 0 || strpbrk(value, " \t"))
+                                return fail(ret_error, filename, line_no, key,
+                                            "takes mount options separated by commas, e.g. 'mount_options "
+                                            "subvol=/@crash', got '%s'", value);
+                        if ((r = once(&seen.mount_options, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (set_string(&c->mount_options, value) < 0)
                                 return -ENOMEM;
                 } else if (strcmp(key, "loader") == 0) {
                         /* kdumpctl start --loader: kexec_file_load, kexec_load, or the first falling back to the second */

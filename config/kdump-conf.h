@@ -57,6 +57,7 @@ typedef struct kdump_config {
         unsigned target_line;  /* where it was set, for messages; 0 = default */
 
         char *path;            /* absolute, on the target */
+        char *mount_options;   /* for the target in the capture kernel ("subvol=/@crash"), NULL: none */
         char *core_collector;  /* command line, split on white space when run */
         char *loader;          /* "file", "classic", "auto"; NULL = not set (auto) */
 
@@ -90,6 +91,12 @@ extern const char *const kdump_config_fstypes[];
  * device as makedumpfile's flattened stream, and saved from there to path
  * on this system's filesystem at the next start (kdump-utils' meaning). */
 #define KDUMP_RAW "raw"
+/* "virtiofs <tag>": a virtual machine's share from its host; the "device"
+ * is the tag. */
+#define KDUMP_VIRTIOFS "virtiofs"
+static inline bool kdump_config_is_virtiofs(const kdump_config *c) {
+        return c->fstype && __builtin_strcmp(c->fstype, KDUMP_VIRTIOFS) == 0;
+}
 static inline bool kdump_config_is_raw(const kdump_config *c) {
         return c->fstype && __builtin_strcmp(c->fstype, KDUMP_RAW) == 0;
 }

@@ -10,6 +10,7 @@
 #include "build-config.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "basic/parse-util.h"
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"
 #include "initramfs/init/capture-layout.h"
@@ -43,6 +44,8 @@ int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret)
                 "final_action %s\n",
                 t->fstype, t->spec, t->path, c->core_collector, kdump_action_to_string(c->failure_action),
                 kdump_action_to_string(c->final_action));
+        if (t->options)
+                fprintf(f, "mount_options %s\n", t->options);
         if (c->kdump_pre)
                 fprintf(f, "kdump_pre %s\n", c->kdump_pre);
         if (c->kdump_post)
@@ -63,6 +66,16 @@ int capture_rootfs_conf_render(const kdump_config *c, const dump_target *rootfs,
                      "core_collector %s\n",
                      rootfs->fstype, rootfs->spec, rootfs->path, c->core_collector) < 0)
                 return -ENOMEM;
+        if (rootfs->options) {
+                char *more;
+
+                if (asprintf(&more, "%smount_options %s\n", buf, rootfs->options) < 0) {
+                        free(buf);
+                        return -ENOMEM;
+                }
+                free(buf);
+                buf = more;
+        }
         *ret = buf;
         return 0;
 }
@@ -254,10 +267,20 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         int r;
 
         if (strcmp(t->fstype, KDUMP_RAW) != 0) {
-                r = initramfs_add_modules(ir, (const char *const[]) { t->fstype, NULL });
+                /* ext2 and ext3 are mounted by the ext4 driver */
+                const char *module = string_has_prefix(t->fstype, "ext") ? "ext4" : t->fstype;
+
+                r = initramfs_add_modules(ir, (const char *const[]) { module, NULL });
                 if (r < 0)
                         return set_builder_error(ret_error, ir, "cannot add the %s filesystem module and its "
-                                                 "dependencies: %s", t->fstype, r);
+                                                 "dependencies: %s", module, r);
+        }
+        if (!t->devnode) {
+                /* virtiofs: the share comes over a virtio PCI device */
+                r = initramfs_add_modules(ir, (const char *const[]) { "virtio_pci", NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add virtio_pci for %s: %s", what, r);
+                return 0;
         }
         r = initramfs_add_modules_for_device(ir, t->devnode);
         if (r < 0)

@@ -310,8 +310,8 @@ int dump_catalog_find(const dump_catalog *c, const char *id, const struct dump_e
 
 int dump_catalog_dir(const kdump_config *c, char **ret, char **ret_error) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
-        _cleanup_free_ char *mountinfo = NULL, *mp = NULL, *src = NULL, *fs = NULL;
-        struct stat st;
+        _cleanup_free_ char *mountinfo = NULL, *real = NULL;
+        _cleanup_(mount_entry_done) struct mount_entry m = {};
         char *p;
         int r;
 
@@ -329,20 +329,24 @@ int dump_catalog_dir(const kdump_config *c, char **ret, char **ret_error) {
         r = dump_target_resolve(c, &t, ret_error);
         if (r < 0)
                 return r;
-        if (stat(t->devnode, &st) < 0)
+        /* By source, not device number: btrfs reports its own in
+         * mountinfo.  The capture mounts the filesystem's root (or what
+         * mount_options say), so that mount is the one that shows it. */
+        if (t->devnode && !(real = realpath(t->devnode, NULL)))
                 return set_error_message(ret_error, errno, "cannot find the dump target %s (%s): %s", c->device,
                                          t->devnode, strerror(errno));
         r = read_full_file("/proc/self/mountinfo", &mountinfo, NULL);
         if (r < 0)
                 return set_error_message(ret_error, r, "cannot read /proc/self/mountinfo: %s", strerror(-r));
-        r = mountinfo_find_dev(mountinfo, major(st.st_rdev), minor(st.st_rdev), &mp, &src, &fs);
+        r = mountinfo_find_source(mountinfo, real ?: t->spec, &m);
         if (r == -ENOENT)
                 return set_error_message(ret_error, ENXIO,
                                          "the dump target %s %s (%s) is not mounted on this system; mount it to see "
-                                         "its dumps, or pass --dump-dir=DIR", c->fstype, c->device, t->devnode);
+                                         "its dumps, or pass --dump-dir=DIR", c->fstype, c->device, real ?: t->spec);
         if (r < 0)
-                return set_error_message(ret_error, r, "cannot find where %s is mounted: %s", t->devnode, strerror(-r));
-        if (asprintf(&p, "%s%s", strcmp(mp, "/") == 0 ? "" : mp, t->path) < 0)
+                return set_error_message(ret_error, r, "cannot find where %s is mounted: %s", real ?: t->spec,
+                                         strerror(-r));
+        if (asprintf(&p, "%s%s", strcmp(m.mountpoint, "/") == 0 ? "" : m.mountpoint, t->path) < 0)
                 return -ENOMEM;
         *ret = p;
         return 0;

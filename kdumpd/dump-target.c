@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <blkid.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -24,6 +25,7 @@ dump_target *dump_target_free(dump_target *t) {
         free(t->spec);
         free(t->devnode);
         free(t->path);
+        free(t->options);
         storage_stack_free(t->stack);
         free(t->stack_summary);
         free(t);
@@ -64,51 +66,138 @@ static int resolve_stack(dump_target *t, const char *what, char **ret_error) {
         return 0;
 }
 
-int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
-                       char **ret_mountpoint, char **ret_source, char **ret_fstype) {
-        char want[32];
-        const char *line = mountinfo;
+/* One mountinfo line: "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3
+ * /dev/root rw,errors=continue".  -EINVAL for a line of another shape. */
+static int mount_entry_parse(const char *line, size_t len, struct mount_entry *ret) {
+        _cleanup_free_ char *l = strndup(line, len);
+        char *save = NULL, *tok, *f[32];
+        size_t nf = 0, dash = 0;
 
-        snprintf(want, sizeof(want), "%u:%u", major, minor);
-        while (line && *line) {
-                const char *end = strchr(line, '\n'), *f[5], *sep;
-                size_t len = end ? (size_t) (end - line) : strlen(line);
-                _cleanup_free_ char *l = strndup(line, len);
-                char *save = NULL, *tok, *fields[16];
-                size_t nf = 0;
-
-                line = end ? end + 1 : NULL;
-                if (!l)
-                        return -ENOMEM;
-                /* "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" */
-                sep = strstr(l, " - ");
-                if (!sep)
-                        continue;
-                for (tok = strtok_r(l, " ", &save); tok && nf < ELEMENTSOF(fields); tok = strtok_r(NULL, " ", &save))
-                        fields[nf++] = tok;
-                (void) f;
-                if (nf < 7 || strcmp(fields[2], want) != 0)
-                        continue;
-                /* Only a mount of the filesystem's root ("/") tells us the
-                 * path layout; bind mounts of subdirectories would mislead. */
-                if (strcmp(fields[3], "/") != 0)
-                        continue;
-                for (size_t i = 5; i + 2 < nf; i++)
-                        if (strcmp(fields[i], "-") == 0) {
-                                char *mp = octal_unescape(fields[4], strlen(fields[4]));
-                                char *src = strdup(fields[i + 2]);
-                                char *fs = strdup(fields[i + 1]);
-                                if (!mp || !src || !fs) {
-                                        free(mp), free(src), free(fs);
-                                        return -ENOMEM;
-                                }
-                                *ret_mountpoint = mp;
-                                *ret_source = src;
-                                *ret_fstype = fs;
-                                return 0;
-                        }
+        if (!l)
+                return -ENOMEM;
+        for (tok = strtok_r(l, " ", &save); tok && nf < ELEMENTSOF(f); tok = strtok_r(NULL, " ", &save))
+                f[nf++] = tok;
+        for (size_t i = 6; i < nf && !dash; i++)
+                if (strcmp(f[i], "-") == 0)
+                        dash = i;
+        if (dash == 0 || dash + 2 >= nf)
+                return -EINVAL;
+        *ret = (struct mount_entry) {
+                .mountpoint = octal_unescape(f[4], strlen(f[4])),
+                .root = octal_unescape(f[3], strlen(f[3])),
+                .fstype = strdup(f[dash + 1]),
+                .source = octal_unescape(f[dash + 2], strlen(f[dash + 2])),
+                .super_options = strdup(dash + 3 < nf ? f[dash + 3] : ""),
+        };
+        if (!ret->mountpoint || !ret->root || !ret->fstype || !ret->source || !ret->super_options) {
+                mount_entry_done(ret);
+                return -ENOMEM;
         }
-        return -ENOENT;
+        return 0;
+}
+
+/* Calls match() on every line; the last line it accepts wins when it
+ * returns 1, the longest when it returns a length + 1. */
+static int mountinfo_best(const char *mountinfo, size_t (*match)(const struct mount_entry *e, const void *arg),
+                          const void *arg, struct mount_entry *ret) {
+        struct mount_entry best = {};
+        size_t best_score = 0;
+
+        for (const char *line = mountinfo; line && *line;) {
+                const char *end = strchr(line, '\n');
+                struct mount_entry e;
+                size_t score;
+                int r;
+
+                r = mount_entry_parse(line, end ? (size_t) (end - line) : strlen(line), &e);
+                line = end ? end + 1 : NULL;
+                if (r == -ENOMEM) {
+                        mount_entry_done(&best);
+                        return r;
+                }
+                if (r < 0)
+                        continue;
+                score = match(&e, arg);
+                if (score == 0 || score < best_score) {
+                        mount_entry_done(&e);
+                        continue;
+                }
+                mount_entry_done(&best);
+                best = e;
+                best_score = score;
+        }
+        if (best_score == 0)
+                return -ENOENT;
+        *ret = best;
+        return 0;
+}
+
+static size_t match_path(const struct mount_entry *e, const void *arg) {
+        const char *path = arg;
+        size_t mlen = strcmp(e->mountpoint, "/") == 0 ? 0 : strlen(e->mountpoint);
+
+        if (strncmp(path, e->mountpoint, mlen) != 0 || (path[mlen] != '/' && path[mlen] != 0))
+                return 0;
+        return mlen + 1;
+}
+
+int mountinfo_find_path(const char *mountinfo, const char *path, struct mount_entry *ret) {
+        return mountinfo_best(mountinfo, match_path, path, ret);
+}
+
+static size_t match_source(const struct mount_entry *e, const void *arg) {
+        const char *source = arg;
+        _cleanup_free_ char *real = NULL;
+
+        if (strcmp(e->root, "/") != 0)
+                return 0;
+        if (strcmp(e->source, source) == 0)
+                return 1;
+        real = string_has_prefix(e->source, "/dev/") ? realpath(e->source, NULL) : NULL;
+        return real && strcmp(real, source) == 0;
+}
+
+int mountinfo_find_source(const char *mountinfo, const char *source, struct mount_entry *ret) {
+        return mountinfo_best(mountinfo, match_source, source, ret);
+}
+
+void mount_entry_done(struct mount_entry *e) {
+        free(e->mountpoint);
+        free(e->root);
+        free(e->fstype);
+        free(e->source);
+        free(e->super_options);
+        *e = (struct mount_entry) {};
+}
+
+int mount_entry_target_path(const struct mount_entry *e, const char *path, char **ret_path, char **ret_subvol) {
+        const char *rel = path + (strcmp(e->mountpoint, "/") == 0 ? 0 : strlen(e->mountpoint));
+        const char *root = e->root, *sub = NULL;
+        _cleanup_free_ char *subvol = NULL;
+        size_t sublen = 0;
+
+        /* btrfs: the subvolume the running system mounts ("subvol=/@crash"
+         * among the super options) is mounted the same way in the capture
+         * kernel; the root below it, if any, is a directory in it. */
+        if (strcmp(e->fstype, "btrfs") == 0)
+                for (const char *o = e->super_options; o && *o; o = strchr(o, ',') ? strchr(o, ',') + 1 : NULL)
+                        if (string_has_prefix(o, "subvol=")) {
+                                sub = o + 7;
+                                sublen = strcspn(sub, ",");
+                        }
+        if (sub && !(sublen == 1 && sub[0] == '/') && strncmp(root, sub, sublen) == 0 &&
+            (root[sublen] == '/' || root[sublen] == 0)) {
+                subvol = strndup(sub, sublen);
+                if (!subvol)
+                        return -ENOMEM;
+                root += sublen;
+        }
+        if (strcmp(root, "/") == 0)
+                root = "";
+        if (asprintf(ret_path, "%s%s", root, *rel ? rel : (*root ? "" : "/")) < 0)
+                return -ENOMEM;
+        *ret_subvol = TAKE_PTR(subvol);
+        return 0;
 }
 
 static bool fstype_supported(const char *fstype) {
@@ -120,59 +209,73 @@ static bool fstype_supported(const char *fstype) {
 
 /* The filesystem holding c->path on this system (kdump-utils' default). */
 static int resolve_default(const kdump_config *c, dump_target *t, char **ret_error) {
-        _cleanup_free_ char *probe = strdup(c->path), *mountinfo = NULL, *mp = NULL, *src = NULL, *fs = NULL;
-        struct stat st;
-        const char *rel;
+        _cleanup_free_ char *real = NULL, *mountinfo = NULL, *subvol = NULL, *rest = NULL;
+        _cleanup_(mount_entry_done) struct mount_entry m = {};
         char *uuid;
         int r;
 
-        if (!probe)
-                return -ENOMEM;
-        /* path need not exist yet: its nearest existing ancestor decides. */
-        while (stat(probe, &st) < 0) {
-                char *slash = strrchr(probe, '/');
-                if (!slash || slash == probe) {
-                        strcpy(probe, "/");
-                        if (stat(probe, &st) < 0)
-                                return negative_errno();
+        /* path need not exist yet: its nearest existing ancestor decides,
+         * with symlinks resolved; what does not exist yet is kept. */
+        for (size_t keep = strlen(c->path);;) {
+                _cleanup_free_ char *probe = keep ? strndup(c->path, keep) : strdup("/");
+
+                if (!probe)
+                        return -ENOMEM;
+                real = realpath(probe, NULL);
+                if (real) {
+                        const char *base = strcmp(real, "/") == 0 && c->path[keep] ? "" : real;
+
+                        if (asprintf(&rest, "%s%s", base, c->path + keep) < 0)
+                                return -ENOMEM;
                         break;
                 }
-                *slash = 0;
+                if (keep == 0)
+                        return negative_errno();
+                while (keep > 0 && c->path[keep - 1] != '/')
+                        keep--;
+                if (keep > 0)
+                        keep--;
         }
+
         r = read_full_file("/proc/self/mountinfo", &mountinfo, NULL);
         if (r < 0)
                 return r;
-        r = mountinfo_find_dev(mountinfo, major(st.st_dev), minor(st.st_dev), &mp, &src, &fs);
-        if (r < 0) {
+        r = mountinfo_find_path(mountinfo, rest, &m);
+        if (r < 0)
                 return set_error_message(ret_error, ENODEV,
                                          "cannot find the filesystem that holds %s in /proc/self/mountinfo; "
                                          "set a dump target in the configuration (e.g. \"ext4 LABEL=KDUMP\")", c->path);
-        }
-        if (!fstype_supported(fs)) {
+        if (!fstype_supported(m.fstype))
                 return set_error_message(ret_error, EOPNOTSUPP,
                                          "%s is on a %s filesystem (%s), which kdumpd cannot write dumps to yet; "
-                                         "set an ext4 or xfs dump target in the configuration", c->path, fs, src);
-        }
-
-        /* A UUID survives device renumbering in the capture kernel. */
-        uuid = blkid_get_tag_value(NULL, "UUID", src);
-        if (uuid)
-                r = asprintf(&t->spec, "UUID=%s", uuid);
+                                         "set an ext4, xfs or btrfs dump target in the configuration", c->path,
+                                         m.fstype, m.source);
+        r = mount_entry_target_path(&m, rest, &t->path, &subvol);
+        if (r < 0)
+                return r;
+        /* A btrfs subvolume is mounted as the running system mounts it;
+         * the user's mount_options come along. */
+        if (subvol)
+                r = asprintf(&t->options, "subvol=%s%s%s", subvol, c->mount_options ? "," : "", c->mount_options ?: "");
         else
-                r = asprintf(&t->spec, "%s", src);
-        free(uuid);
+                r = c->mount_options ? asprintf(&t->options, "%s", c->mount_options) : 0;
         if (r < 0)
                 return -ENOMEM;
 
-        rel = c->path + strlen(mp);
-        if (strcmp(mp, "/") == 0)
-                rel = c->path;
-        else if (!string_has_prefix(c->path, mp) || (*rel != '/' && *rel != 0))
-                rel = c->path; /* path was not under the mount point textually (symlinks): keep it */
-        if (asprintf(&t->path, "%s", *rel ? rel : "/") < 0)
+        /* A UUID survives device renumbering in the capture kernel; a
+         * virtiofs share is its tag. */
+        uuid = strcmp(m.fstype, KDUMP_VIRTIOFS) == 0 ? NULL : blkid_get_tag_value(NULL, "UUID", m.source);
+        if (uuid)
+                r = asprintf(&t->spec, "UUID=%s", uuid);
+        else
+                r = asprintf(&t->spec, "%s", m.source);
+        free(uuid);
+        if (r < 0)
                 return -ENOMEM;
-        t->fstype = TAKE_PTR(fs);
-        t->devnode = TAKE_PTR(src);
+        t->fstype = TAKE_PTR(m.fstype);
+        if (strcmp(t->fstype, KDUMP_VIRTIOFS) == 0)
+                return 0;
+        t->devnode = TAKE_PTR(m.source);
         return resolve_stack(t, "the filesystem that holds the dump path,", ret_error);
 }
 
@@ -280,6 +383,37 @@ static int resolve_raw(const kdump_config *c, dump_target *t, char **ret_error) 
         return 0;
 }
 
+/* virtiofs <tag>: no device to check, but the share must be one this
+ * machine has: mounted now, or listed by the kernel (/sys/fs/virtiofs,
+ * Linux 6.10 and later). */
+static int resolve_virtiofs(const kdump_config *c, dump_target *t, char **ret_error) {
+        _cleanup_free_ char *mountinfo = NULL, *want = NULL;
+        bool known = false;
+        glob_t g = {};
+
+        if (read_full_file("/proc/self/mountinfo", &mountinfo, NULL) >= 0 &&
+            asprintf(&want, " - virtiofs %s ", c->device) >= 0)
+                known = strstr(mountinfo, want) != NULL;
+        if (!known && glob("/sys/fs/virtiofs/*/tag", 0, NULL, &g) == 0)
+                for (size_t i = 0; i < g.gl_pathc && !known; i++) {
+                        _cleanup_free_ char *tag = NULL;
+                        known = read_one_line_file(g.gl_pathv[i], &tag) >= 0 && strcmp(tag, c->device) == 0;
+                }
+        globfree(&g);
+        if (!known)
+                return set_error_message(ret_error, ENODEV,
+                                         "the virtiofs share '%s' (line %u) is not mounted on this system, so kdumpctl "
+                                         "cannot tell that the capture kernel will find it; check the tag the host "
+                                         "gives the share and mount it once (mount -t virtiofs %s /mnt)",
+                                         c->device, c->target_line, c->device);
+        t->fstype = strdup(c->fstype);
+        t->spec = strdup(c->device);
+        t->path = strdup(c->path);
+        if (!t->fstype || !t->spec || !t->path || (c->mount_options && !(t->options = strdup(c->mount_options))))
+                return -ENOMEM;
+        return 0;
+}
+
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
         int r;
@@ -294,6 +428,10 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                         return r;
         } else if (kdump_config_is_raw(c)) {
                 r = resolve_raw(c, t, ret_error);
+                if (r < 0)
+                        return r;
+        } else if (kdump_config_is_virtiofs(c)) {
+                r = resolve_virtiofs(c, t, ret_error);
                 if (r < 0)
                         return r;
         } else {
@@ -311,7 +449,7 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                 t->fstype = strdup(c->fstype);
                 t->spec = strdup(c->device);
                 t->path = strdup(c->path);
-                if (!t->fstype || !t->spec || !t->path)
+                if (!t->fstype || !t->spec || !t->path || (c->mount_options && !(t->options = strdup(c->mount_options))))
                         return -ENOMEM;
                 r = resolve_stack(t, "the dump target", ret_error);
                 if (r < 0)

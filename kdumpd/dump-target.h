@@ -11,8 +11,9 @@
 typedef struct dump_target {
         char *fstype;     /* "ext4", "xfs" */
         char *spec;       /* "UUID=...", "LABEL=...", "/dev/..." */
-        char *devnode;    /* the device on this system, e.g. "/dev/vdb" */
+        char *devnode;    /* the device on this system, e.g. "/dev/vdb"; virtiofs: NULL */
         char *path;       /* directory relative to the target's root */
+        char *options;    /* mount options in the capture kernel ("subvol=/@crash"), or NULL */
         storage_stack *stack;   /* dm/md under devnode, NULL for a disk or partition */
         char *stack_summary;    /* "LV vg0/crash on md0 (raid1: vdc, vdd)", or NULL */
 } dump_target;
@@ -37,7 +38,25 @@ int dump_target_resolve_rootfs(const kdump_config *c, dump_target **ret, char **
  * target as status shows it. */
 int dump_target_describe(const dump_target *t, char **ret);
 
-/* Pure: finds the mount that holds st_dev "maj:min" in a mountinfo text
- * (proc_pid_mountinfo(5)); returns its mount point, source and fstype. */
-int mountinfo_find_dev(const char *mountinfo, unsigned major, unsigned minor,
-                       char **ret_mountpoint, char **ret_source, char **ret_fstype);
+/* One line of mountinfo. */
+struct mount_entry {
+        char *mountpoint, *root, *fstype, *source, *super_options;
+};
+void mount_entry_done(struct mount_entry *e);
+
+/* Pure: the mount a path is on, as findmnt --target finds it: the longest
+ * mount point above it (the last of equal ones).  Device numbers would not
+ * do: btrfs gives each subvolume its own st_dev, which mountinfo does not
+ * show.  -ENOENT if none. */
+int mountinfo_find_path(const char *mountinfo, const char *path, struct mount_entry *ret);
+
+/* The mount of a filesystem's root from a source: a device node (compared
+ * after resolving the line's symlinks, so pass a realpath()) or a virtiofs
+ * tag.  -ENOENT if none; the last one if several. */
+int mountinfo_find_source(const char *mountinfo, const char *source, struct mount_entry *ret);
+
+/* Pure: where path (under e's mount point) is on the filesystem, for the
+ * capture kernel, which mounts the filesystem's root, or for btrfs the
+ * subvolume the running system mounts (*ret_subvol, else NULL): a bind
+ * mount's root and a subvolume are accounted for. */
+int mount_entry_target_path(const struct mount_entry *e, const char *path, char **ret_path, char **ret_subvol);

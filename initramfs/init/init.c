@@ -252,6 +252,51 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
         return 0;
 }
 
+/* ext2 and ext3 are mounted by the ext4 driver (the builder adds only it). */
+static const char *mount_fstype(const char *fstype) {
+        return strcmp(fstype, "ext2") == 0 || strcmp(fstype, "ext3") == 0 ? "ext4" : fstype;
+}
+
+static void report_share_wait(const char *tag, unsigned waited_ms) {
+        log_info("Still waiting for the virtiofs share %s (%us of %us) ...", tag, waited_ms / 1000, DEVICE_TIMEOUT_MS / 1000);
+}
+
+/* A virtiofs share has no device to wait for: the mount itself is tried
+ * until the virtio device has registered the tag (ENOENT before), bounded. */
+static int mount_share(const kdump_config *c) {
+        unsigned waited = 0, next_report = 5000;
+
+        log_info("Mounting the virtiofs share %s ...", c->device);
+        while (mount(c->device, CAPTURE_MOUNTPOINT, "virtiofs", 0, c->mount_options) < 0) {
+                if (errno != ENOENT && errno != ENODEV && errno != ENXIO)
+                        return log_error_errno(errno, "Failed to mount the virtiofs share %s: %m", c->device);
+                if (waited >= DEVICE_TIMEOUT_MS)
+                        return log_error_errno(ETIMEDOUT, "The virtiofs share %s did not appear within %us: is the "
+                                               "vhost-user-fs device still attached by the host, with that tag?",
+                                               c->device, DEVICE_TIMEOUT_MS / 1000);
+                nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000000L }, NULL);
+                waited += 100;
+                if (waited >= next_report) {
+                        report_share_wait(c->device, waited);
+                        next_report += 5000;
+                }
+        }
+        log_info("Mounted the virtiofs share %s on %s.", c->device, CAPTURE_MOUNTPOINT);
+        return 0;
+}
+
+static int mount_target(const kdump_config *c, const char *devnode) {
+        (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
+        if (kdump_config_is_virtiofs(c))
+                return mount_share(c);
+        if (mount(devnode, CAPTURE_MOUNTPOINT, mount_fstype(c->fstype), 0, c->mount_options) < 0)
+                return log_error_errno(errno, "Failed to mount dump target %s (%s) as %s%s%s: %m", c->device, devnode,
+                                       c->fstype, c->mount_options ? " with " : "", c->mount_options ?: "");
+        log_info("Mounted %s (%s) on %s%s%s.", c->device, devnode, CAPTURE_MOUNTPOINT,
+                 c->mount_options ? " with " : "", c->mount_options ?: "");
+        return 0;
+}
+
 /* The target's device: recreated by kdump-stack when the target is on dm or
  * md (stack_record exists), else waited for by its spec. */
 static int find_target(const kdump_config *c, const char *stack_record, char **ret_devnode) {
@@ -297,16 +342,17 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
-        r = find_target(c, stack_record, &devnode);
-        if (r < 0)
-                return r;
+        if (!kdump_config_is_virtiofs(c)) {
+                r = find_target(c, stack_record, &devnode);
+                if (r < 0)
+                        return r;
+        }
         if (kdump_config_is_raw(c))
                 return capture_raw(c, devnode, ret_skipped);
 
-        (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
-        if (mount(devnode, CAPTURE_MOUNTPOINT, c->fstype, 0, NULL) < 0)
-                return log_error_errno(errno, "Failed to mount dump target %s (%s) as %s: %m", c->device, devnode, c->fstype);
-        log_info("Mounted %s (%s) on %s.", c->device, devnode, CAPTURE_MOUNTPOINT);
+        r = mount_target(c, devnode);
+        if (r < 0)
+                return r;
 
         if (c->kdump_pre) {
                 log_info("Running kdump_pre %s.", c->kdump_pre);

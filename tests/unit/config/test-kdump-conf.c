@@ -63,7 +63,7 @@ TEST(error_names_file_line_and_key) {
         ASSERT_TRUE(c == NULL);
         ASSERT_CONTAINS(err, "config/bad-key.conf:3: ");
         ASSERT_CONTAINS(err, "dumplevel: unknown option");
-        ASSERT_CONTAINS(err, "supported: ext4, xfs, raw, path, core_collector, failure_action");
+        ASSERT_CONTAINS(err, "supported: ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, path, mount_options, core_collector");
 }
 
 /* Every error: file, line, key, and what would be valid. */
@@ -116,7 +116,11 @@ static const struct {
         { "ext4 LABEL=A\nraw /dev/vdc\n", "x.conf:2: raw: a dump target was already set on line 1" },
         { "raw /dev/vdc\nxfs /dev/vdb\n", "x.conf:2: xfs: a dump target was already set on line 1" },
         { "dracut_args --omit x\n", "dracut_args: a kdump.conf option that kdumpd does not support yet" },
-        { "btrfs /dev/vdb\n", "btrfs: a kdump.conf option that kdumpd does not support yet" },
+        { "vfat /dev/vdb\n", "vfat: a kdump.conf option that kdumpd does not support yet" },
+        { "virtiofs my share\n", "virtiofs: takes exactly one device" },
+        { "virtiofs /dev/vdb\n", "virtiofs: needs the share's tag" },
+        { "mount_options subvol=/a noatime\n", "mount_options: takes mount options separated by commas" },
+        { "mount_options a\nmount_options b\n", "x.conf:2: mount_options: already set on line 1" },
         { "hello world\n", "x.conf:1: hello: unknown option (supported: ext4, xfs" },
 };
 
@@ -267,6 +271,31 @@ TEST(loader_key) {
 
         ASSERT_OK(kdump_config_parse("loader classic\n", "x.conf", &c, NULL));
         ASSERT_STREQ(c->loader, "classic");
+}
+
+/* kdump-utils' own documented examples: "btrfs UUID=...", "virtiofs myfs". */
+TEST(more_targets) {
+        static const char *const ok[][3] = {
+                { "btrfs UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789\n", "btrfs", "UUID=0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+                { "ext3 LABEL=old\n", "ext3", "LABEL=old" },
+                { "ext2 /dev/vdb1\n", "ext2", "/dev/vdb1" },
+                { "virtiofs myfs\n", "virtiofs", "myfs" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+                ASSERT_OK(kdump_config_parse(ok[i][0], "x.conf", &c, NULL));
+                ASSERT_STREQ(c->fstype, ok[i][1]);
+                ASSERT_STREQ(c->device, ok[i][2]);
+        }
+        {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+                ASSERT_OK(kdump_config_parse("btrfs LABEL=x\nmount_options subvol=/@crash,noatime\n", "x.conf", &c, NULL));
+                ASSERT_STREQ(c->mount_options, "subvol=/@crash,noatime");
+                ASSERT_TRUE(kdump_config_is_virtiofs(c) == false);
+        }
 }
 
 TEST(bad_lines) {

@@ -13,27 +13,72 @@ static const char mountinfo[] =
         "41 28 254:17 / /srv/dump\\040space rw,relatime shared:10 - xfs /dev/vdb1 rw\n";
 
 TEST(mountinfo_root) {
-        _cleanup_free_ char *mp = NULL, *src = NULL, *fs = NULL;
+        _cleanup_(mount_entry_done) struct mount_entry m = {};
 
-        ASSERT_OK(mountinfo_find_dev(mountinfo, 254, 1, &mp, &src, &fs));
-        ASSERT_STREQ(mp, "/");
-        ASSERT_STREQ(src, "/dev/vda1");
-        ASSERT_STREQ(fs, "ext4");
+        ASSERT_OK(mountinfo_find_source(mountinfo, "/dev/vda1", &m));
+        ASSERT_STREQ(m.mountpoint, "/");
+        ASSERT_STREQ(m.fstype, "ext4");
 }
 
 TEST(mountinfo_skips_bind_mounts_and_unescapes) {
-        _cleanup_free_ char *mp = NULL, *src = NULL, *fs = NULL;
+        _cleanup_(mount_entry_done) struct mount_entry m = {};
 
-        ASSERT_OK(mountinfo_find_dev(mountinfo, 254, 17, &mp, &src, &fs));
-        ASSERT_STREQ(mp, "/srv/dump space");
-        ASSERT_STREQ(fs, "xfs");
+        /* /srv/bind shows /crash of the filesystem: not its root */
+        ASSERT_OK(mountinfo_find_source(mountinfo, "/dev/vdb1", &m));
+        ASSERT_STREQ(m.mountpoint, "/srv/dump space");
+        ASSERT_STREQ(m.fstype, "xfs");
 }
 
 TEST(mountinfo_missing) {
-        char *mp = NULL, *src = NULL, *fs = NULL;
+        struct mount_entry m = {};
 
-        ASSERT_ERR(mountinfo_find_dev(mountinfo, 8, 1, &mp, &src, &fs), ENOENT);
-        ASSERT_TRUE(mp == NULL);
+        ASSERT_ERR(mountinfo_find_source(mountinfo, "/dev/sda1", &m), ENOENT);
+        ASSERT_TRUE(m.mountpoint == NULL);
+}
+
+static const char mountinfo_stacked[] =
+        "28 1 0:31 /@ / rw,relatime shared:1 - btrfs /dev/vda2 rw,space_cache=v2,subvolid=256,subvol=/@\n"
+        "29 28 0:31 /@crash /var/crash rw,relatime shared:2 - btrfs /dev/vda2 rw,space_cache=v2,subvolid=257,subvol=/@crash\n"
+        "30 28 253:0 / /srv rw,relatime shared:3 - ext4 /dev/mapper/vg0-srv rw\n"
+        "31 28 253:0 /dumps /var/dumps rw,relatime shared:4 - ext4 /dev/mapper/vg0-srv rw\n"
+        "32 28 0:40 / /mnt/share rw,relatime shared:5 - virtiofs hostshare rw\n"
+        "33 28 8:1 / /mnt/share rw,relatime shared:6 - xfs /dev/sda1 rw\n";
+
+/* Where a path's dumps land on its filesystem, as the capture kernel
+ * mounts it: btrfs subvolumes (mountinfo's device numbers do not match a
+ * subvolume's st_dev, so the lookup is by path), bind mounts, overmounts. */
+TEST(mountinfo_path_and_target_path) {
+        static const struct {
+                const char *path, *source, *fstype, *target_path, *subvol;
+        } cases[] = {
+                { "/var/crash", "/dev/vda2", "btrfs", "/", "/@crash" },
+                { "/var/crash/new/dir", "/dev/vda2", "btrfs", "/new/dir", "/@crash" },
+                { "/var/crashdump", "/dev/vda2", "btrfs", "/var/crashdump", "/@" },
+                { "/srv/crash", "/dev/mapper/vg0-srv", "ext4", "/crash", NULL },
+                { "/srv", "/dev/mapper/vg0-srv", "ext4", "/", NULL },
+                { "/var/dumps/x", "/dev/mapper/vg0-srv", "ext4", "/dumps/x", NULL },
+                { "/mnt/share/crash", "/dev/sda1", "xfs", "/crash", NULL },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(mount_entry_done) struct mount_entry m = {};
+                _cleanup_free_ char *path = NULL, *subvol = NULL;
+
+                ASSERT_OK(mountinfo_find_path(mountinfo_stacked, cases[i].path, &m));
+                ASSERT_STREQ(m.source, cases[i].source);
+                ASSERT_STREQ(m.fstype, cases[i].fstype);
+                ASSERT_OK(mount_entry_target_path(&m, cases[i].path, &path, &subvol));
+                ASSERT_STREQ(path, cases[i].target_path);
+                if (cases[i].subvol)
+                        ASSERT_STREQ(subvol, cases[i].subvol);
+                else
+                        ASSERT_TRUE(subvol == NULL);
+        }
+        {
+                struct mount_entry m = {};
+
+                ASSERT_ERR(mountinfo_find_path("", "/var", &m), ENOENT);
+        }
 }
 
 TEST(capture_conf_is_valid_kdump_conf) {
