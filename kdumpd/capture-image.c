@@ -310,6 +310,15 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         kdump_config_argv_free(modules);
         if (r < 0)
                 return r;
+        r = storage_stack_optional_modules(t->stack, &modules);
+        if (r < 0)
+                return r;
+        r = initramfs_add_modules_optional(ir, (const char *const *) modules);
+        if (r < 0)
+                (void) set_builder_error(ret_error, ir, "cannot add the crypto modules of the storage stack%s: %s", "", r);
+        kdump_config_argv_free(modules);
+        if (r < 0)
+                return r;
         /* what the stack adds to the unpacked initramfs, for "estimate" */
         initramfs_get_stats(ir, &after);
         *stack_bytes += after.uncompressed_size - before.uncompressed_size;

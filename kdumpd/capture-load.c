@@ -31,6 +31,7 @@
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
+#include "initramfs/stack/crash-keys.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/capture-load.h"
@@ -169,6 +170,52 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         return 0;
 }
 
+/* LUKS volumes under the target: their keys go to the capture kernel
+ * through configfs and kexec_file_load only (crash-keys.h). */
+static int hand_over_keys(const struct prepared *p, enum kexec_loader *loader) {
+        const dump_target *targets[] = { p->target, p->rootfs };
+        char **descs = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        for (size_t t = 0; r >= 0 && t < ELEMENTSOF(targets); t++) {
+                char **some = NULL;
+
+                if (!targets[t] || !targets[t]->stack)
+                        continue;
+                r = crash_keys_of_stack(targets[t]->stack, &some);
+                for (size_t i = 0; r >= 0 && some && some[i]; i++) {
+                        char **v = reallocarray(descs, n + 2, sizeof(char *));
+                        if (!v) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        descs = v;
+                        descs[n++] = TAKE_PTR(some[i]);
+                        descs[n] = NULL;
+                }
+                kdump_config_argv_free(some);
+        }
+        if (r < 0 || n == 0) {
+                kdump_config_argv_free(descs);
+                return r < 0 ? log_oom() : 0;
+        }
+        if (*loader == KEXEC_LOADER_CLASSIC) {
+                kdump_config_argv_free(descs);
+                return log_error_errno(EOPNOTSUPP, "The dump target is on a LUKS volume, whose key reaches the capture "
+                                       "kernel only through kexec_file_load; use loader file or auto, not classic.");
+        }
+        *loader = KEXEC_LOADER_FILE;    /* no fallback to kexec_load: it would lose the keys */
+        r = crash_keys_prepare(NULL, descs);
+        if (r < 0)
+                log_error_errno(r, "Failed to name the LUKS volume keys for the capture kernel in %s: %m", CRASH_KEYS_DIR);
+        else
+                log_info("The capture kernel gets the key%s of %zu LUKS volume%s (%s).", n > 1 ? "s" : "", n,
+                         n > 1 ? "s" : "", CRASH_KEYS_DIR);
+        kdump_config_argv_free(descs);
+        return r;
+}
+
 int capture_rebuild(const struct capture_settings *s) {
         _cleanup_(prepared_done) struct prepared p = {};
 
@@ -273,6 +320,9 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
 
                 if (kexec_loader_from_string(name, &want) < 0)
                         return log_error_errno(EINVAL, "Unknown loader '%s': use file, classic or auto.", name);
+                r = hand_over_keys(&p, &want);
+                if (r < 0)
+                        return r;
                 r = kexec_crash_load(&(struct kexec_crash_load) {
                                 .sz = sizeof(struct kexec_crash_load), .loader = want,
                                 .kernel = p.kernel, .initrd = p.image.path, .cmdline = cmdline,

@@ -450,7 +450,7 @@ static int add_module(initramfs *i, const char *name, unsigned flags) {
         return 0;
 }
 
-int initramfs_add_modules(initramfs *i, const char *const *names) {
+static int add_modules(initramfs *i, const char *const *names, unsigned flags) {
         int r = check_open(i);
 
         if (r < 0)
@@ -459,11 +459,19 @@ int initramfs_add_modules(initramfs *i, const char *const *names) {
         if (r < 0)
                 return r;
         for (const char *const *n = names; n && *n; n++) {
-                r = add_module(i, *n, 0);
+                r = add_module(i, *n, flags);
                 if (r < 0)
                         return r;
         }
         return install_modules(i);
+}
+
+int initramfs_add_modules(initramfs *i, const char *const *names) {
+        return add_modules(i, names, 0);
+}
+
+int initramfs_add_modules_optional(initramfs *i, const char *const *names) {
+        return add_modules(i, names, KMOD_CLOSURE_OPTIONAL);
 }
 
 int initramfs_add_modules_for_device(initramfs *i, const char *devnode) {

@@ -74,6 +74,9 @@ int initramfs_add_program(initramfs *i, const char *src, const char *dest);
  * modules added to the load list.  -ENOENT with the unknown name in the
  * detail. */
 int initramfs_add_modules(initramfs *i, const char *const *names);
+/* The same for names (aliases) no module may claim on this kernel: those
+ * are skipped, as for a modalias nobody claims. */
+int initramfs_add_modules_optional(initramfs *i, const char *const *names);
 
 /* The drivers of a block device ("/dev/vdb", "/dev/vdb1", "254:17"): every
  * driver module and every modalias on its sysfs path (modaliases no module

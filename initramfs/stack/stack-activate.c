@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/stack/crash-keys.h"
 #include "initramfs/stack/dm-ioctl.h"
 #include "initramfs/stack/stack-activate.h"
 
@@ -369,6 +371,36 @@ static int dm_create(struct activation *a, size_t i) {
         return 0;
 }
 
+/* LUKS volumes: the keys the crashed kernel kept for this one go into the
+ * user keyring, where the crypt tables' key references find them. */
+static int restore_keys(struct activation *a) {
+        char **descs = NULL;
+        int r;
+
+        r = crash_keys_of_stack(a->s, &descs);
+        if (r < 0)
+                return r;
+        if (!descs[0]) {
+                free(descs);
+                return 0;
+        }
+        for (size_t i = 0; descs[i]; i++)
+                free(descs[i]);
+        free(descs);
+        if (!a->o.crash_keys_dir) {
+                /* configfs is not mounted in the capture initramfs */
+                (void) mount("configfs", "/sys/kernel/config", "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+        }
+        r = crash_keys_restore(a->o.crash_keys_dir);
+        if (r < 0)
+                return set_error_message(a->error, -r, "the LUKS volume keys the crashed kernel kept could not be "
+                                         "restored (%s/restore: %s); was the capture kernel loaded with "
+                                         "kexec_file_load by kdumpctl?", a->o.crash_keys_dir ?: CRASH_KEYS_DIR,
+                                         strerror(-r));
+        event(a, STACK_EVENT_INFO, "Restored the LUKS volume keys the crashed kernel kept.");
+        return 0;
+}
+
 static int top_node(struct activation *a, char **ret) {
         const struct stack_node *n = &a->s->nodes[a->s->n_nodes - 1];
         dev_t d = a->devs[a->s->n_nodes - 1];
@@ -409,6 +441,9 @@ int storage_stack_activate(const storage_stack *s, const struct stack_activate_o
         a.devs = devs;
 
         r = find_leaves(&a);
+        if (r < 0)
+                return r;
+        r = restore_keys(&a);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < s->n_nodes; i++) {

@@ -30,6 +30,7 @@ struct stack_activate_opts {
         const char *sysfs;              /* NULL: /sys */
         const char *dev;                /* NULL: /dev */
         const char *dm_control;         /* NULL: /dev/mapper/control */
+        const char *crash_keys_dir;     /* NULL: configfs' crash_dm_crypt_keys, mounted when needed */
         /* What a person watching the console should know (a member missing,
          * an array degraded, progress while waiting). */
         void (*event)(enum stack_event_level level, const char *message, void *userdata);

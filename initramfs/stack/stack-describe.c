@@ -15,6 +15,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/stack/crash-keys.h"
 #include "initramfs/stack/stack-describe.h"
 
 struct walk {
@@ -212,19 +213,13 @@ static int walk_md(struct walk *w, dev_t dev, const char *dir, const char *kname
 static int refuse_dm_type(struct walk *w, const char *name, const char *type) {
         const char *keys = w->ops->crash_dm_crypt_dir ?: CRASH_DM_CRYPT_KEYS_DIR;
 
-        if (strcmp(type, "crypt") == 0) {
-                if (access(keys, F_OK) < 0)
-                        return set_error_message(w->error, EOPNOTSUPP,
-                                                 "the dump target is on the dm-crypt (LUKS) volume %s, and this kernel "
-                                                 "cannot hand its key to the capture kernel (it lacks "
-                                                 "CONFIG_CRASH_DM_CRYPT, Linux 6.16 and later: no %s), so the capture "
-                                                 "could not open it. Dump to an unencrypted partition, a raw device "
-                                                 "or a network target instead.", name, keys);
+        if (strcmp(type, "crypt") == 0)
                 return set_error_message(w->error, EOPNOTSUPP,
-                                         "the dump target is on the dm-crypt (LUKS) volume %s; this kernel has %s, but "
-                                         "kdumpd does not hand dm-crypt keys to the capture kernel yet. Dump to an "
-                                         "unencrypted partition, a raw device or a network target instead.", name, keys);
-        }
+                                         "the dump target is on the dm-crypt (LUKS) volume %s, and this kernel "
+                                         "cannot hand its key to the capture kernel (it lacks "
+                                         "CONFIG_CRASH_DM_CRYPT, Linux 6.16 and later: no %s), so the capture "
+                                         "could not open it. Dump to an unencrypted partition, a raw device "
+                                         "or a network target instead.", name, keys);
         if (string_has_prefix(type, "snapshot"))
                 return set_error_message(w->error, EOPNOTSUPP,
                                          "the dump target %s is an LVM snapshot or the origin of one (dm target "
@@ -330,8 +325,118 @@ static int walk_dm_slaves(struct walk *w, const char *table, const dev_t *slaves
         return 0;
 }
 
+static void erase_and_freep(char **p) {
+        if (*p)
+                explicit_bzero(*p, strlen(*p));
+        free(*p);
+}
+
+/* "CRYPT-LUKS2-<32 hex digits>-<name>": the LUKS UUID, with its dashes. */
+static int luks_uuid(const char *dm_uuid, char **ret) {
+        const char *h;
+
+        if (!dm_uuid || (!string_has_prefix(dm_uuid, "CRYPT-LUKS2-") && !string_has_prefix(dm_uuid, "CRYPT-LUKS1-")))
+                return -EINVAL;
+        h = dm_uuid + 12;
+        if (strlen(h) < 32 || strspn(h, "0123456789abcdef") < 32)
+                return -EINVAL;
+        return asprintf(ret, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20) < 0 ? -ENOMEM : 0;
+}
+
+/* A dm-crypt volume the capture kernel can open: the kernel hands keys over
+ * (CRASH_DM_CRYPT) and this volume's key is in the user keyring under the
+ * name kdumpctl gives the kernel.  *ret_desc: that name. */
+static int crypt_key(struct walk *w, const char *name, const char *dm_uuid, char **ret_desc) {
+        const char *keys = w->ops->crash_dm_crypt_dir ?: CRASH_DM_CRYPT_KEYS_DIR;
+        _cleanup_free_ char *uuid = NULL, *desc = NULL;
+
+        if (access(keys, F_OK) < 0)
+                return refuse_dm_type(w, name, "crypt");
+        if (luks_uuid(dm_uuid, &uuid) < 0)
+                return set_error_message(w->error, EOPNOTSUPP,
+                                         "the dump target is on the dm-crypt volume %s, which is not a LUKS volume "
+                                         "(its device-mapper UUID is '%s'); only LUKS volumes' keys can be handed to "
+                                         "the capture kernel. Dump to an unencrypted partition, a raw device or a "
+                                         "network target instead.", name, dm_uuid ?: "");
+        if (asprintf(&desc, CRASH_KEY_PREFIX "%s", uuid) < 0)
+                return -ENOMEM;
+        if (!w->ops->key_present || w->ops->key_present(desc, w->ops->userdata) <= 0)
+                return set_error_message(w->error, ENOKEY,
+                                         "the dump target is on the LUKS volume %s, and its volume key is not in the "
+                                         "user keyring as the logon key %s, which the kernel hands to the capture "
+                                         "kernel. Open the volume with cryptsetup open --link-vk-to-keyring "
+                                         "'@u::%%logon:%s' (cryptsetup 2.7 or later; in /etc/crypttab: "
+                                         "link-volume-key=@u::%%logon:%s), then start again.", name, desc, desc, desc);
+        *ret_desc = TAKE_PTR(desc);
+        return 0;
+}
+
+/* Types first: what is refused is said before anything below the device
+ * is looked at.  *ret_crypt_desc: the key name if the table is dm-crypt. */
+static int check_dm_types(struct walk *w, const char *name, const char *uuid, const char *table,
+                          char **ret_crypt_desc) {
+        for (const char *l = table; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                char type[64];
+                int r;
+
+                if (sscanf(l, "%*u %*u %63s", type) != 1 || dm_type_known(type))
+                        continue;
+                if (strcmp(type, "crypt") != 0)
+                        return refuse_dm_type(w, name, type);
+                if (!*ret_crypt_desc) {
+                        r = crypt_key(w, name, uuid, ret_crypt_desc);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* The table's lines into the record, devices as "@<id>"; a crypt table's
+ * key (whatever the running table has, even the key itself in hex) is
+ * replaced by a reference to the key the capture kernel restores. */
+static int add_dm_tables(struct walk *w, size_t self, const char *name, const char *table, const char *crypt_desc,
+                         const dev_t *slaves, const size_t *idx, size_t n) {
+        unsigned lineno = 0;
+        int r;
+
+        for (const char *l = table; l && *l;) {
+                const char *end = strchr(l, '\n');
+                _cleanup_(erase_and_freep) char *line = strndup(l, end ? (size_t) (end - l) : strlen(l)), *params = NULL;
+                _cleanup_free_ char *safe = NULL;
+                uint64_t start, length;
+                char type[64];
+                int k = 0;
+
+                l = end ? end + 1 : NULL;
+                lineno++;
+                if (!line)
+                        return -ENOMEM;
+                if (!line[0])
+                        continue;
+                if (sscanf(line, "%" SCNu64 " %" SCNu64 " %63s %n", &start, &length, type, &k) != 3)
+                        return set_error_message(w->error, EIO, "cannot read line %u of the table of %s", lineno, name);
+                r = rewrite_params(w, name, k ? line + k : "", slaves, idx, n, &params);
+                if (r < 0)
+                        return r;
+                if (strcmp(type, "crypt") == 0) {
+                        r = crash_key_table_with(params, crypt_desc, &safe);
+                        if (r < 0)
+                                return set_error_message(w->error, -r, "cannot read the key field of the dm-crypt "
+                                                         "table of %s", name);
+                }
+                r = storage_stack_add_table(w->s, self, start, length, type, safe ?: params);
+                if (r < 0)
+                        return r;
+        }
+        if (w->s->nodes[self].n_tables == 0)
+                return set_error_message(w->error, ENODATA, "the device-mapper device %s has no table loaded", name);
+        return 0;
+}
+
 static int walk_dm(struct walk *w, dev_t dev, const char *dir, const char *kname, unsigned depth, size_t *ret_index) {
-        _cleanup_free_ char *name = NULL, *uuid = NULL, *ro = NULL, *table = NULL, *id = NULL;
+        _cleanup_free_ char *name = NULL, *uuid = NULL, *ro = NULL, *id = NULL, *crypt_desc = NULL;
+        _cleanup_(erase_and_freep) char *table = NULL;
         _cleanup_free_ dev_t *slaves = NULL;
         _cleanup_free_ size_t *idx = NULL;
         size_t n = 0, self;
@@ -344,14 +449,9 @@ static int walk_dm(struct walk *w, dev_t dev, const char *dir, const char *kname
         if (r < 0)
                 return set_error_message(w->error, -r, "cannot read the device-mapper table of %s (%s): %s", name,
                                          kname, strerror(-r));
-        /* The type decides the message, so it is checked before anything
-         * below the device is looked at. */
-        for (const char *l = table; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-                char type[64];
-
-                if (sscanf(l, "%*u %*u %63s", type) == 1 && !dm_type_known(type))
-                        return refuse_dm_type(w, name, type);
-        }
+        r = check_dm_types(w, name, uuid, table, &crypt_desc);
+        if (r < 0)
+                return r;
         if (sysfs_attr(dir, "ro", &ro) >= 0 && strcmp(ro, "1") == 0)
                 return refuse(w, "the device %s (%s) is active read-only; the capture kernel would write to it. "
                               "Activate it writable (lvchange -prw) or choose another target.", name, kname);
@@ -372,29 +472,9 @@ static int walk_dm(struct walk *w, dev_t dev, const char *dir, const char *kname
                 return set_error_message(w->error, EINVAL, "the device-mapper name or UUID of %s contains white space", kname);
         if (r < 0)
                 return r;
-        for (const char *l = table; l && *l;) {
-                const char *end = strchr(l, '\n');
-                _cleanup_free_ char *line = strndup(l, end ? (size_t) (end - l) : strlen(l)), *params = NULL;
-                uint64_t start, length;
-                char type[64];
-                int k = 0;
-
-                l = end ? end + 1 : NULL;
-                if (!line)
-                        return -ENOMEM;
-                if (!line[0])
-                        continue;
-                if (sscanf(line, "%" SCNu64 " %" SCNu64 " %63s %n", &start, &length, type, &k) != 3)
-                        return set_error_message(w->error, EIO, "cannot read the table line '%s' of %s", line, name);
-                r = rewrite_params(w, name, k ? line + k : "", slaves, idx, n, &params);
-                if (r < 0)
-                        return r;
-                r = storage_stack_add_table(w->s, self, start, length, type, params);
-                if (r < 0)
-                        return r;
-        }
-        if (w->s->nodes[self].n_tables == 0)
-                return set_error_message(w->error, ENODATA, "the device-mapper device %s has no table loaded", name);
+        r = add_dm_tables(w, self, name, table, crypt_desc, slaves, idx, n);
+        if (r < 0)
+                return r;
         *ret_index = self;
         return 0;
 }

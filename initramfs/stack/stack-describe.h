@@ -9,9 +9,11 @@
  * disk's identity through the caller's ops (libdevmapper and blkid in
  * production, fixtures in the tests).
  *
- * What the capture kernel could not reproduce, or could only reproduce by
- * writing where it would do harm, is refused here, at "kdumpctl start",
- * with the reason: dm-crypt without the kernel's key hand-over, snapshots
+ * A LUKS volume is recorded with a reference to the key the kernel hands
+ * to the capture kernel (crash-keys.h), never with a key.  What the capture
+ * kernel could not reproduce, or could only reproduce by writing where it
+ * would do harm, is refused here, at "kdumpctl start", with the reason:
+ * dm-crypt without the kernel's key hand-over or the key in the keyring, snapshots
  * and their origins, a partially activated VG (error targets), read-only
  * devices, multipath, unknown target types, loop, nbd, iSCSI and RAM disks.
  */
@@ -38,6 +40,8 @@ struct stack_host_ops {
         /* A blkid value of the device (TYPE, UUID, UUID_SUB,
          * PART_ENTRY_UUID); -ENOENT when it has none. */
         int (*probe)(dev_t dev, const char *tag, char **ret_value, void *userdata);
+        /* 1 if the user keyring has a logon key of that description. */
+        int (*key_present)(const char *description, void *userdata);
         void *userdata;
 };
 

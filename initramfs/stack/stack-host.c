@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/keyctl.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "basic/macro.h"
 #include "initramfs/stack/stack-describe.h"
@@ -81,8 +84,13 @@ static int system_probe(dev_t dev, const char *tag, char **ret, void *userdata) 
         return r;
 }
 
+static int system_key_present(const char *description, void *userdata) {
+        return syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_USER_KEYRING, "logon", description, 0) >= 0;
+}
+
 const struct stack_host_ops stack_host_ops_system = {
         .sz = sizeof(struct stack_host_ops),
         .dm_table = system_dm_table,
         .probe = system_probe,
+        .key_present = system_key_present,
 };

@@ -600,3 +600,43 @@ int storage_stack_modules(const storage_stack *s, char ***ret) {
         *ret = v;
         return 0;
 }
+
+int storage_stack_optional_modules(const storage_stack *s, char ***ret) {
+        char **v = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; r >= 0 && i < s->n_nodes; i++)
+                for (size_t k = 0; r >= 0 && k < s->nodes[i].n_tables; k++) {
+                        const struct stack_table *t = &s->nodes[i].tables[k];
+                        _cleanup_free_ char *spec = NULL;
+                        char *save = NULL;
+
+                        if (strcmp(t->type, "crypt") != 0)
+                                continue;
+                        /* "<cipher>-<chainmode>-<iv>" (not the capi: form) */
+                        spec = strndup(t->params, strcspn(t->params, " "));
+                        if (!spec)
+                                r = -ENOMEM;
+                        for (char *w = spec ? strtok_r(spec, "-", &save) : NULL; r >= 0 && w; w = strtok_r(NULL, "-", &save)) {
+                                char alias[80];
+
+                                if (strchr(w, ':') || strlen(w) > 64)
+                                        break;
+                                snprintf(alias, sizeof(alias), "crypto-%s", w);
+                                r = push_module(&v, &n, alias);
+                                if (save && strchr(save, '-') == NULL)
+                                        break;  /* the last word is the IV generator */
+                        }
+                }
+        if (r < 0) {
+                for (size_t i = 0; i < n; i++)
+                        free(v[i]);
+                free(v);
+                return r;
+        }
+        *ret = v;
+        return 0;
+}

@@ -115,6 +115,12 @@ int storage_stack_device_names(const storage_stack *s, char **ret);
  * NULL-terminated list of names libkmod resolves. */
 int storage_stack_modules(const storage_stack *s, char ***ret);
 
+/* Module aliases that may or may not exist on a kernel (built in, or in a
+ * module): the crypto a dm-crypt table names ("aes-xts-plain64":
+ * crypto-aes, crypto-xts), which the capture kernel cannot request itself
+ * (no modprobe there). */
+int storage_stack_optional_modules(const storage_stack *s, char ***ret);
+
 /* LVM's dm names are "<vg>-<lv>" with '-' inside either doubled: splits one
  * into "vg/lv".  -EINVAL if it is not of that form. */
 int lvm_dm_name_split(const char *dm_name, char **ret_vg_lv);

@@ -11,6 +11,7 @@
 #include "fake-sysfs.h"
 #include <linux/dm-ioctl.h>
 
+#include "initramfs/stack/crash-keys.h"
 #include "initramfs/stack/dm-ioctl.h"
 #include "initramfs/stack/stack-activate.h"
 #include "initramfs/stack/stack-describe.h"
@@ -32,6 +33,7 @@ struct fixture {
         size_t n;
         const char *tables;     /* "253:0|0 100 linear 9:0 2048\n..." lines, '|' after the device */
         const char *probes;     /* "9:0|UUID=...\n" lines */
+        const char *keys;       /* logon keys in the user keyring, by description */
 };
 
 static void fx_disk(struct fixture *f, const char *name, unsigned maj, unsigned min) {
@@ -122,6 +124,12 @@ static int fx_probe(dev_t dev, const char *tag, char **ret, void *userdata) {
         return -ENOENT;
 }
 
+static int fx_key_present(const char *desc, void *userdata) {
+        struct fixture *f = userdata;
+
+        return f->keys && strstr(f->keys, desc) != NULL;
+}
+
 static struct stack_host_ops fx_ops(struct fixture *f, const char *crypt_dir) {
         return (struct stack_host_ops) {
                 .sz = sizeof(struct stack_host_ops),
@@ -129,6 +137,7 @@ static struct stack_host_ops fx_ops(struct fixture *f, const char *crypt_dir) {
                 .crash_dm_crypt_dir = crypt_dir ? crypt_dir : "/nonexistent/crash_dm_crypt_keys",
                 .dm_table = fx_dm_table,
                 .probe = fx_probe,
+                .key_present = fx_key_present,
                 .userdata = f,
         };
 }
@@ -321,8 +330,8 @@ TEST(refusals) {
         assert_refused(&f, NULL, makedev(253, 0), "dm-crypt (LUKS) volume secret");
         assert_refused(&f, NULL, makedev(253, 0), "CONFIG_CRASH_DM_CRYPT");
         assert_refused(&f, NULL, makedev(253, 0), "a raw device or a network target");
-        /* a kernel that has the hand-over: still refused, differently */
-        assert_refused(&f, f.root, makedev(253, 0), "does not hand dm-crypt keys to the capture kernel yet");
+        /* a kernel that has the hand-over, but a volume whose UUID is not LUKS' */
+        assert_refused(&f, f.root, makedev(253, 0), "which is not a LUKS volume");
 
         assert_refused(&f, NULL, makedev(253, 1), "snapshot");
         assert_refused(&f, NULL, makedev(253, 2), "missing a physical volume");
@@ -470,6 +479,131 @@ TEST(dm_table_buffer_layout) {
         ASSERT_ERR(dm_ioctl_table_buffer(long_name, t, 1, &buf, &size), EINVAL);
         ASSERT_ERR(dm_ioctl_table_buffer("x", (const struct dm_ioctl_target[]) { { 0, 1, "a-type-name-too-long", "" } },
                                          1, &buf, &size), EINVAL);
+}
+
+#define HEX_KEY "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" \
+                "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+#define LUKS_DM_UUID "CRYPT-LUKS2-0a1b2c3d4e5f67890a1b2c3d4e5f6789-secret"
+#define KDUMP_KEY "kdump-cryptsetup:vk-0a1b2c3d-4e5f-6789-0a1b-2c3d4e5f6789"
+
+static void fx_luks(struct fixture *f, const char *name, const char *key_field) {
+        static char tables[512];
+
+        fx_init(f, name);
+        fx_disk(f, "vdc", 254, 32);
+        fx_virtual(f, "dm-0", 253, 0, "dm/name=secret\n;dm/uuid=" LUKS_DM_UUID "\n", (const char *const[]) { "vdc", NULL });
+        snprintf(tables, sizeof(tables), "253:0|0 100000 crypt aes-xts-plain64 %s 0 254:32 32768 1 allow_discards\n",
+                 key_field);
+        f->tables = tables;
+        f->probes = "254:32|TYPE=crypto_LUKS\n254:32|PART_ENTRY_UUID=luks-part\n";
+}
+
+/* A kernel with CONFIG_CRASH_DM_CRYPT (no Debian kernel has one): the
+ * volume is recorded with a reference to the key the capture kernel
+ * restores, never with the key, whatever form the running table has. */
+TEST(luks_with_key_hand_over) {
+        const char *fields[] = { HEX_KEY, ":64:logon:cryptsetup:0a1b2c3d-4e5f-6789-0a1b-2c3d4e5f6789-d0" };
+
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                _cleanup_(storage_stack_freep) storage_stack *s = NULL;
+                _cleanup_(strv_freep) char **descs = NULL, **mods = NULL;
+                _cleanup_free_ char *err = NULL, *text = NULL;
+                struct fixture f = {};
+                struct stack_host_ops ops;
+                char keys_dir[4096 + 64];
+
+                fx_luks(&f, i ? "luks-logon" : "luks-hex", fields[i]);
+                snprintf(keys_dir, sizeof(keys_dir), "%s/config/crash_dm_crypt_keys", f.root);
+                ASSERT_OK(mkdir_p(keys_dir, 0755));
+                f.keys = KDUMP_KEY;
+                ops = fx_ops(&f, keys_dir);
+                ASSERT_OK(storage_stack_describe(&ops, makedev(253, 0), &s, &err));
+                ASSERT_OK(storage_stack_render(s, &text));
+                ASSERT_CONTAINS(text, "table n1 0 100000 crypt aes-xts-plain64 :64:user:" KDUMP_KEY
+                                      " 0 @n0 32768 1 allow_discards\n");
+                ASSERT_TRUE(!strstr(text, "00112233"));
+                ASSERT_TRUE(!strstr(text, "logon"));
+                ASSERT_OK(crash_keys_of_stack(s, &descs));
+                ASSERT_STREQ(descs[0], KDUMP_KEY);
+                ASSERT_TRUE(descs[1] == NULL);
+                ASSERT_OK(storage_stack_optional_modules(s, &mods));
+                ASSERT_STREQ(mods[0], "crypto-aes");
+                ASSERT_STREQ(mods[1], "crypto-xts");
+                ASSERT_TRUE(mods[2] == NULL);
+
+                /* the key is not in the keyring: refused, saying how to put it there */
+                free(err), err = NULL;
+                storage_stack_free(s), s = NULL;
+                f.keys = NULL;
+                ASSERT_ERR(storage_stack_describe(&ops, makedev(253, 0), &s, &err), ENOKEY);
+                ASSERT_CONTAINS(err, "--link-vk-to-keyring '@u::%logon:" KDUMP_KEY "'");
+                ASSERT_TRUE(!strstr(err, "00112233"));
+        }
+}
+
+TEST(luks_without_hand_over_says_nothing_secret) {
+        _cleanup_(storage_stack_freep) storage_stack *s = NULL;
+        _cleanup_free_ char *err = NULL;
+        struct fixture f = {};
+        struct stack_host_ops ops;
+
+        fx_luks(&f, "luks-nokernel", HEX_KEY);
+        ops = fx_ops(&f, NULL);
+        ASSERT_ERR(storage_stack_describe(&ops, makedev(253, 0), &s, &err), EOPNOTSUPP);
+        ASSERT_CONTAINS(err, "CONFIG_CRASH_DM_CRYPT");
+        ASSERT_TRUE(!strstr(err, "00112233"));
+}
+
+TEST(crash_key_fields) {
+        _cleanup_free_ char *d = NULL, *t1 = NULL, *t2 = NULL;
+        char *x = NULL;
+
+        ASSERT_OK(crash_key_of_table("aes-xts-plain64 :32:logon:cryptsetup:abc-d0 0 8:1 4096", &d));
+        ASSERT_STREQ(d, "cryptsetup:abc-d0");
+        ASSERT_ERR(crash_key_of_table("aes-xts-plain64 " HEX_KEY " 0 8:1 4096", &x), ENOKEY);
+        ASSERT_ERR(crash_key_of_table("aes-xts-plain64 :32:user:abc 0 8:1 4096", &x), ENOKEY);
+        ASSERT_OK(crash_key_table_with("aes-xts-plain64 " HEX_KEY " 0 @n0 4096", "kd:vk-1", &t1));
+        ASSERT_STREQ(t1, "aes-xts-plain64 :64:user:kd:vk-1 0 @n0 4096");
+        ASSERT_OK(crash_key_table_with("aes-cbc-essiv:sha256 :32:logon:cryptsetup:x 0 @n0 0", "kd:vk-2", &t2));
+        ASSERT_STREQ(t2, "aes-cbc-essiv:sha256 :32:user:kd:vk-2 0 @n0 0");
+        ASSERT_ERR(crash_key_table_with("aes-xts-plain64", "kd", &x), EINVAL);
+        ASSERT_ERR(crash_key_table_with("aes-xts-plain64 abc 0 @n0 0", "kd", &x), EINVAL);
+}
+
+static char *slurp(const char *dir, const char *rel) {
+        _cleanup_free_ char *p = NULL;
+        char *s = NULL;
+
+        if (asprintf(&p, "%s/%s", dir, rel) < 0)
+                return NULL;
+        return read_full_file(p, &s, NULL) >= 0 ? s : NULL;
+}
+
+/* What is written where: an item per key with its description, "reuse" on
+ * a reload with the same keys, "restore" in the capture kernel; only
+ * descriptions, never a key. */
+TEST(crash_keys_configfs) {
+        char dir[4096];
+        char *const two[] = { (char *) KDUMP_KEY, (char *) "kdump-cryptsetup:vk-other", NULL };
+        _cleanup_free_ char *d0 = NULL, *d1 = NULL, *reuse = NULL, *restore = NULL;
+
+        snprintf(dir, sizeof(dir), "%s", test_tmp("configfs/crash_dm_crypt_keys"));
+        ASSERT_OK(mkdir_p(dir, 0755));
+        ASSERT_OK(crash_keys_prepare(dir, two));
+        d0 = slurp(dir, "kdumpd-0/description");
+        d1 = slurp(dir, "kdumpd-1/description");
+        ASSERT_STREQ(d0, KDUMP_KEY "\n");
+        ASSERT_STREQ(d1, "kdump-cryptsetup:vk-other\n");
+        ASSERT_TRUE(slurp(dir, "reuse") == NULL);
+
+        /* the same keys again (a reload): the kernel's copy is reused */
+        ASSERT_OK(crash_keys_prepare(dir, two));
+        reuse = slurp(dir, "reuse");
+        ASSERT_STREQ(reuse, "1\n");
+
+        ASSERT_OK(crash_keys_restore(dir));
+        restore = slurp(dir, "restore");
+        ASSERT_STREQ(restore, "1\n");
 }
 
 TEST_MAIN()
