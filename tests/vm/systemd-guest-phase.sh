@@ -60,6 +60,25 @@ if [ "$phase" = 1 ]; then
         wait_reloads "CPU hotplug" 2
         say "burst reloads=$(reloads 'CPU hotplug') online=$(cat /sys/devices/system/cpu/online) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 
+        # The dump target on an LV (vgsd/crash on vdc): kdumpd reloads when
+        # the LV's table changes (lvextend), once, and the capture initramfs
+        # is rebuilt with the new table; then back to LABEL=KDUMP.
+        mkdir -p /run/lock/lvm
+        { pvcreate -y /dev/vdc && vgcreate vgsd /dev/vdc && lvcreate -y -L 64M -n crash vgsd &&
+          mkfs.ext4 -q -F /dev/vgsd/crash; } >/tmp/lvm.log 2>&1
+        say "lvm setup rc=$?"
+        cp /etc/kdump.conf /etc/kdump.conf.orig
+        printf 'ext4 /dev/vgsd/crash\npath /crash\n' >/etc/kdump.conf
+        wait_reloads "configuration changed" 2
+        say "lv target loaded=$(cat /sys/kernel/kexec_crash_loaded) target=$(kdumpctl status | sed -n 's/^Dump target: *//p')"
+        lvextend -y -L +32M vgsd/crash >>/tmp/lvm.log 2>&1; say "lvextend rc=$?"
+        wait_reloads "storage stack changed" 1
+        say "stack reloads=$(reloads 'storage stack changed') loaded=$(cat /sys/kernel/kexec_crash_loaded) record=$(sed -n 's/^table .* linear .*/&/p' /var/lib/kdumpd/initramfs-$(uname -r).inputs | tr '\n' ';')"
+        journalctl -b -u kdumpd -o cat --no-pager | grep -a 'a device under the dump target' | sed 's/^/KDUMP-SD: stack event: /'
+        sed 's/^/KDUMP-SD: lvm: /' /tmp/lvm.log
+        cp /etc/kdump.conf.orig /etc/kdump.conf
+        wait_reloads "configuration changed" 3
+
         # Shrink the reservation in place: 256M -> 160M, given back to the
         # system; the capture kernel is loaded again through systemd.
         mem0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)

@@ -1,0 +1,43 @@
+#!/bin/sh
+# kdump-test-expect: dump
+# tests/vm/stack-e2e, boot 5: the striped xfs LV is mounted and dump 4
+# copied to LABEL=KDUMP:/dump4.  Then /var/crash in a btrfs subvolume (@crash
+# on vdg, mounted with subvol=@crash) with the default kdump.conf ("path
+# /var/crash", no target line): the capture kernel mounts the same
+# subvolume and writes dump 5 there; the host reads it with btrfs restore.
+. /etc/kdump-test/functions
+mkdir -p /run/lock/lvm /mnt/kdump /mnt/str /mnt/top /var/crash
+
+copy_dump() {   # copy_dump DIR DEST: DIR (modes kept) into DEST/
+        [ -n "$1" ] && [ -d "$1" ] || { echo "no dump directory in $1"; return 1; }
+        mkdir -p "$2" && cp -a "$1" "$2/" && ls -lR "$2"
+}
+
+step "modprobe raid1 dm_mod dm_thin_pool xfs btrfs" \
+        sh -c 'for m in raid1 dm_mod dm_thin_pool xfs btrfs; do modprobe $m || exit 1; done'
+step "mdadm --assemble --run /dev/md0 from vdc alone" mdadm --assemble --run /dev/md0 /dev/vdc
+step "vgchange -ay vg0" vgchange -ay vg0
+# Without dump 4 the btrfs capture still runs: its checks are its own.
+if step "mount vg0/str on /mnt/str" mount -t xfs /dev/vg0/str /mnt/str; then
+        step "mount LABEL=KDUMP on /mnt/kdump" mount -t ext4 LABEL=KDUMP /mnt/kdump
+        step "copy the fourth dump to LABEL=KDUMP:/dump4" \
+                copy_dump "$(ls -d /mnt/str/crash/*-*-*-*:*:* 2>/dev/null | sort | tail -n 1)" /mnt/kdump/dump4
+        step "umount /mnt/kdump" umount /mnt/kdump
+        step "umount /mnt/str" umount /mnt/str
+fi
+step "vgchange -an vg0" vgchange -an vg0
+step "mdadm --stop /dev/md0" mdadm --stop /dev/md0
+
+step "mkfs.btrfs /dev/vdg" mkfs.btrfs -q -f -L crashfs /dev/vdg
+step "btrfs subvolume create @crash" sh -c 'mount -t btrfs /dev/vdg /mnt/top && btrfs subvolume create /mnt/top/@crash && umount /mnt/top'
+step "mount subvol=@crash on /var/crash" mount -t btrfs -o subvol=@crash /dev/vdg /var/crash
+value mountinfo_crash sh -c 'grep " /var/crash " /proc/self/mountinfo'
+set_kdump_conf <<CONF
+path /var/crash
+CONF
+step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
+step "kdumpctl status" kdumpctl status
+value capture_conf sh -c 'cat /var/lib/kdumpd/loaded'
+value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+sync
+crash_now
