@@ -10,6 +10,7 @@
 #include "build-config.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "basic/parse-util.h"
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"
@@ -307,7 +308,7 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         if (r < 0)
                 (void) set_builder_error(ret_error, ir, "cannot add the device-mapper and md modules (%s...) for the "
                                          "storage stack: %s", modules[0], r);
-        kdump_config_argv_free(modules);
+        strv_free(modules);
         if (r < 0)
                 return r;
         r = storage_stack_optional_modules(t->stack, &modules);
@@ -316,7 +317,7 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         r = initramfs_add_modules_optional(ir, (const char *const *) modules);
         if (r < 0)
                 (void) set_builder_error(ret_error, ir, "cannot add the crypto modules of the storage stack%s: %s", "", r);
-        kdump_config_argv_free(modules);
+        strv_free(modules);
         if (r < 0)
                 return r;
         /* what the stack adds to the unpacked initramfs, for "estimate" */

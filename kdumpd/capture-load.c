@@ -21,6 +21,7 @@
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "basic/parse-util.h"
 #include "capture-kernel/bzimage.h"
 #include "capture-kernel/cmdline.h"
@@ -194,14 +195,14 @@ static int hand_over_keys(const struct prepared *p, enum kexec_loader *loader) {
                         descs[n++] = TAKE_PTR(some[i]);
                         descs[n] = NULL;
                 }
-                kdump_config_argv_free(some);
+                strv_free(some);
         }
         if (r < 0 || n == 0) {
-                kdump_config_argv_free(descs);
+                strv_free(descs);
                 return r < 0 ? log_oom() : 0;
         }
         if (*loader == KEXEC_LOADER_CLASSIC) {
-                kdump_config_argv_free(descs);
+                strv_free(descs);
                 return log_error_errno(EOPNOTSUPP, "The dump target is on a LUKS volume, whose key reaches the capture "
                                        "kernel only through kexec_file_load; use loader file or auto, not classic.");
         }
@@ -212,7 +213,7 @@ static int hand_over_keys(const struct prepared *p, enum kexec_loader *loader) {
         else
                 log_info("The capture kernel gets the key%s of %zu LUKS volume%s (%s).", n > 1 ? "s" : "", n,
                          n > 1 ? "s" : "", CRASH_KEYS_DIR);
-        kdump_config_argv_free(descs);
+        strv_free(descs);
         return r;
 }
 
@@ -224,12 +225,141 @@ int capture_rebuild(const struct capture_settings *s) {
         return prepare(s, &p);
 }
 
-int capture_start(const struct capture_settings *s, struct capture_loaded *ret) {
-        _cleanup_(prepared_done) struct prepared p = {};
-        _cleanup_free_ char *running = NULL, *cmdline = NULL, *state = NULL, *state_path = NULL, *target = NULL;
-        struct crash_reservation res;
+/* raw: a dump the capture kernel left on the device is saved before loading
+ * (kdump-utils' order); a failure is said but does not keep the machine
+ * unprotected. */
+static void save_raw_dump(const struct prepared *p) {
+        _cleanup_free_ char *dir = NULL, *vmcore = NULL, *dmesg = NULL;
+        const char *collect = getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect";
+        int r;
+
+        r = raw_dump_save(p->target->devnode, p->config->path, collect, &dir);
+        if (r < 0) {
+                log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%m); it stays on the "
+                                "device and is tried again at the next start.", p->target->devnode, p->config->path);
+                return;
+        }
+        if (r == 0)
+                return;
+        log_notice("Saved the dump on the raw device %s to %s/vmcore.", p->target->devnode, dir);
+        /* The capture wrote only the stream: the log comes from the dump,
+         * as for any capture's directory. */
+        if (asprintf(&vmcore, "%s/vmcore", dir) < 0) {
+                log_oom();
+                return;
+        }
+        r = dump_write_dmesg_file(dir, vmcore, &dmesg);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write the kernel log of %s to %s/vmcore-dmesg.txt: %m", vmcore, dir);
+}
+
+/* The kernel segment takes init_size (kexec-bzimage64.c), the initramfs
+ * its size, plus a few pages of boot_params, purgatory and ELF core
+ * header.  -ENOSPC when it cannot fit; a warning when it fits but leaves
+ * too little to run in. */
+static int check_fits(const struct prepared *p, const struct crash_reservation *res, uint64_t *ret_largest,
+                      uint64_t *ret_start) {
         uint64_t largest, start, need;
         char b1[32], b2[32], b3[32];
+
+        largest = crash_reservation_largest(res, &start);
+        need = ALIGN_UP(p->bz.init_size, 1ull << 20) + ALIGN_UP(p->image.size, 4096) + (1ull << 20);
+        if (largest < need)
+                return log_error_errno(ENOSPC,
+                                       "The crash reservation (%s at 0x%llx) is too small for the capture kernel and "
+                                       "initramfs, which need %s to load and about %s to run. Reserve more with "
+                                       "crashkernel=%lluM and reboot.",
+                                       format_bytes(b1, sizeof(b1), largest), (unsigned long long) start,
+                                       format_bytes(b2, sizeof(b2), need),
+                                       format_bytes(b3, sizeof(b3), need + CAPTURE_RUNTIME_MIN),
+                                       (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
+        if (largest < need + CAPTURE_RUNTIME_MIN)
+                log_warning("The crash reservation (%s) leaves less than %s for the capture kernel to run in; it may "
+                            "fail to boot. Consider crashkernel=%lluM.",
+                            format_bytes(b1, sizeof(b1), largest), format_bytes(b2, sizeof(b2), CAPTURE_RUNTIME_MIN),
+                            (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
+        *ret_largest = largest;
+        *ret_start = start;
+        return 0;
+}
+
+/* --loader, else kdump.conf's "loader", else auto; LUKS keys handed over
+ * first.  Says loudly when the machine is left unprotected. */
+static int load(const struct capture_settings *s, const struct prepared *p, const char *cmdline) {
+        _cleanup_free_ char *err = NULL;
+        const char *name = s->loader ? s->loader : p->config->loader ? p->config->loader : "auto";
+        enum kexec_loader want, used;
+        bool remembered = false;
+        int file_error, r;
+
+        if (kexec_loader_from_string(name, &want) < 0)
+                return log_error_errno(EINVAL, "Unknown loader '%s': use file, classic or auto.", name);
+        r = hand_over_keys(p, &want);
+        if (r < 0)
+                return r;
+        r = kexec_crash_load(&(struct kexec_crash_load) {
+                        .sz = sizeof(struct kexec_crash_load), .loader = want,
+                        .kernel = p->kernel, .initrd = p->image.path, .cmdline = cmdline,
+                        .corrupt_digest = s->corrupt_digest,
+                        .probe_path = KEXEC_LOADER_PROBE_PATH, .ret_remembered = &remembered,
+                }, &used, &file_error, &err);
+        if (remembered)
+                log_info("kexec_file_load failed earlier in this boot (%s); using kexec_load (remembered in %s).",
+                         strerror(-file_error), KEXEC_LOADER_PROBE_PATH);
+        else if (file_error < 0)
+                log_notice("kexec_file_load failed (%s: %s); falling back to kexec_load.", strerror(-file_error),
+                           kexec_file_explain(file_error));
+        if (r < 0) {
+                if (err)
+                        log_error_errno(r, "Failed to prepare %s for kexec_load: %s", p->kernel, err);
+                else
+                        log_error_errno(r, "Failed to load %s with %s (%s): %m: %s.", p->kernel, p->image.path,
+                                        used == KEXEC_LOADER_CLASSIC ? "kexec_load" : "kexec_file_load",
+                                        used == KEXEC_LOADER_CLASSIC ? kexec_classic_explain(r) : kexec_file_explain(r));
+                say_unprotected();
+                return r;
+        }
+        log_info("Loaded with %s.", used == KEXEC_LOADER_CLASSIC ? "kexec_load (classic loader)" : "kexec_file_load");
+        return 0;
+}
+
+/* <state_dir>/loaded, for status; a failure to write it is only a warning. */
+static void record_loaded(const struct capture_settings *s, const struct prepared *p, const char *cmdline,
+                          const char *target) {
+        _cleanup_free_ char *state = NULL, *state_path = NULL;
+        int r;
+
+        if (asprintf(&state, "kernel=%s\nrelease=%s\ninitramfs=%s\ninitramfs_size=%llu\ncmdline=%s\ntarget=%s\nloaded_at=%lld\n",
+                     p->kernel, p->uts.release, p->image.path, (unsigned long long) p->image.size, cmdline, target,
+                     (long long) time(NULL)) < 0 || capture_state_path(s, &state_path) < 0) {
+                log_oom();
+                return;
+        }
+        r = write_file_atomic(state_path, state, strlen(state), 0600);
+        if (r < 0)
+                log_warning_errno(r, "Failed to record the loaded state in %s: %m", state_path);
+}
+
+/* The stacks' devices, for kdumpd's device monitor. */
+static char *stack_devices(const struct prepared *p) {
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        char *v;
+
+        if (!p->target->stack && !(p->rootfs && p->rootfs->stack))
+                return NULL;
+        if (p->target->stack)
+                (void) storage_stack_device_names(p->target->stack, &a);
+        if (p->rootfs && p->rootfs->stack)
+                (void) storage_stack_device_names(p->rootfs->stack, &b);
+        return asprintf(&v, "%s %s", a ?: "", b ?: "") < 0 ? NULL : v;
+}
+
+int capture_start(const struct capture_settings *s, struct capture_loaded *ret) {
+        _cleanup_(prepared_done) struct prepared p = {};
+        _cleanup_free_ char *running = NULL, *cmdline = NULL, *target = NULL;
+        struct crash_reservation res;
+        uint64_t largest = 0, start = 0;
+        char b1[32], b2[32];
         int r;
 
         if (geteuid() != 0)
@@ -252,52 +382,11 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         r = prepare(s, &p);
         if (r < 0)
                 return r;
-
-        if (kdump_config_is_raw(p.config)) {
-                _cleanup_free_ char *dir = NULL;
-                const char *collect = getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect";
-
-                /* A dump the capture kernel left on the device: saved
-                 * before loading (kdump-utils' order); a failure is said
-                 * but does not keep the machine unprotected. */
-                r = raw_dump_save(p.target->devnode, p.config->path, collect, &dir);
-                if (r > 0) {
-                        _cleanup_free_ char *vmcore = NULL, *dmesg = NULL;
-
-                        log_notice("Saved the dump on the raw device %s to %s/vmcore.", p.target->devnode, dir);
-                        /* The capture wrote only the stream: the log comes
-                         * from the dump, as for any capture's directory. */
-                        if (asprintf(&vmcore, "%s/vmcore", dir) < 0)
-                                return log_oom();
-                        r = dump_write_dmesg_file(dir, vmcore, &dmesg);
-                        if (r < 0)
-                                log_warning_errno(r, "Failed to write the kernel log of %s to %s/vmcore-dmesg.txt: %m",
-                                                  vmcore, dir);
-                } else if (r < 0)
-                        log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%m); it stays on the "
-                                        "device and is tried again at the next start.", p.target->devnode,
-                                        p.config->path);
-        }
-
-        /* The kernel segment takes init_size (kexec-bzimage64.c), the
-         * initramfs its size, plus a few pages of boot_params, purgatory and
-         * ELF core header. */
-        largest = crash_reservation_largest(&res, &start);
-        need = ALIGN_UP(p.bz.init_size, 1ull << 20) + ALIGN_UP(p.image.size, 4096) + (1ull << 20);
-        if (largest < need)
-                return log_error_errno(ENOSPC,
-                                       "The crash reservation (%s at 0x%llx) is too small for the capture kernel and "
-                                       "initramfs, which need %s to load and about %s to run. Reserve more with "
-                                       "crashkernel=%lluM and reboot.",
-                                       format_bytes(b1, sizeof(b1), largest), (unsigned long long) start,
-                                       format_bytes(b2, sizeof(b2), need),
-                                       format_bytes(b3, sizeof(b3), need + CAPTURE_RUNTIME_MIN),
-                                       (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
-        if (largest < need + CAPTURE_RUNTIME_MIN)
-                log_warning("The crash reservation (%s) leaves less than %s for the capture kernel to run in; it may "
-                            "fail to boot. Consider crashkernel=%lluM.",
-                            format_bytes(b1, sizeof(b1), largest), format_bytes(b2, sizeof(b2), CAPTURE_RUNTIME_MIN),
-                            (unsigned long long) DIV_ROUND_UP(need + CAPTURE_RUNTIME_MIN, 1ull << 20));
+        if (kdump_config_is_raw(p.config))
+                save_raw_dump(&p);
+        r = check_fits(&p, &res, &largest, &start);
+        if (r < 0)
+                return r;
 
         r = read_one_line_file("/proc/cmdline", &running);
         if (r < 0)
@@ -310,44 +399,9 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                 return log_error_errno(r, "The capture kernel's command line would exceed %u bytes; shorten the "
                                        "running kernel's command line.", CAPTURE_CMDLINE_MAX);
 
-        /* --loader, else kdump.conf's "loader", else auto. */
-        {
-                _cleanup_free_ char *err = NULL;
-                const char *name = s->loader ? s->loader : p.config->loader ? p.config->loader : "auto";
-                enum kexec_loader want, used;
-                bool remembered = false;
-                int file_error;
-
-                if (kexec_loader_from_string(name, &want) < 0)
-                        return log_error_errno(EINVAL, "Unknown loader '%s': use file, classic or auto.", name);
-                r = hand_over_keys(&p, &want);
-                if (r < 0)
-                        return r;
-                r = kexec_crash_load(&(struct kexec_crash_load) {
-                                .sz = sizeof(struct kexec_crash_load), .loader = want,
-                                .kernel = p.kernel, .initrd = p.image.path, .cmdline = cmdline,
-                                .corrupt_digest = s->corrupt_digest,
-                                .probe_path = KEXEC_LOADER_PROBE_PATH, .ret_remembered = &remembered,
-                        }, &used, &file_error, &err);
-                if (remembered)
-                        log_info("kexec_file_load failed earlier in this boot (%s); using kexec_load (remembered in %s).",
-                                 strerror(-file_error), KEXEC_LOADER_PROBE_PATH);
-                else if (file_error < 0)
-                        log_notice("kexec_file_load failed (%s: %s); falling back to kexec_load.", strerror(-file_error),
-                                   kexec_file_explain(file_error));
-                if (r < 0) {
-                        if (err)
-                                log_error_errno(r, "Failed to prepare %s for kexec_load: %s", p.kernel, err);
-                        else
-                                log_error_errno(r, "Failed to load %s with %s (%s): %m: %s.", p.kernel, p.image.path,
-                                                used == KEXEC_LOADER_CLASSIC ? "kexec_load" : "kexec_file_load",
-                                                used == KEXEC_LOADER_CLASSIC ? kexec_classic_explain(r) : kexec_file_explain(r));
-                        say_unprotected();
-                        return r;
-                }
-                log_info("Loaded with %s.", used == KEXEC_LOADER_CLASSIC ? "kexec_load (classic loader)" : "kexec_file_load");
-        }
-
+        r = load(s, &p, cmdline);
+        if (r < 0)
+                return r;
         /* Trust, but verify: the load replaced whatever was there. */
         r = crash_reservation_read(NULL, &res);
         if (r < 0 || res.loaded != 1) {
@@ -358,17 +412,7 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
 
         if (dump_target_describe(p.target, &target) < 0)
                 return log_oom();
-        if (asprintf(&state, "kernel=%s\nrelease=%s\ninitramfs=%s\ninitramfs_size=%llu\ncmdline=%s\ntarget=%s\nloaded_at=%lld\n",
-                     p.kernel, p.uts.release, p.image.path, (unsigned long long) p.image.size, cmdline, target,
-                     (long long) time(NULL)) < 0)
-                return log_oom();
-        r = capture_state_path(s, &state_path);
-        if (r < 0)
-                return log_oom();
-        r = write_file_atomic(state_path, state, strlen(state), 0600);
-        if (r < 0)
-                log_warning_errno(r, "Failed to record the loaded state in %s: %m", state_path);
-
+        record_loaded(s, &p, cmdline, target);
         log_info("Capture kernel %s loaded into the crash reservation (%s at 0x%llx); initramfs %s (%s).",
                  p.uts.release, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
                  format_bytes(b2, sizeof(b2), p.image.size));
@@ -381,20 +425,10 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                         .reservation_start = start,
                         .reservation_size = largest,
                         .initramfs_size = p.image.size,
+                        .target = TAKE_PTR(target),
+                        .stack_devices = stack_devices(&p),
                 };
                 snprintf(ret->release, sizeof(ret->release), "%s", p.uts.release);
-                ret->target = TAKE_PTR(target);
-                ret->stack_devices = NULL;
-                if (p.target->stack || (p.rootfs && p.rootfs->stack)) {
-                        _cleanup_free_ char *a = NULL, *b = NULL;
-
-                        if (p.target->stack)
-                                (void) storage_stack_device_names(p.target->stack, &a);
-                        if (p.rootfs && p.rootfs->stack)
-                                (void) storage_stack_device_names(p.rootfs->stack, &b);
-                        if (asprintf(&ret->stack_devices, "%s %s", a ?: "", b ?: "") < 0)
-                                ret->stack_devices = NULL;
-                }
         }
         return 0;
 }

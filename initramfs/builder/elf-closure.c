@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "basic/strv.h"
 #include "initramfs/builder/chase.h"
 #include "initramfs/builder/elf-closure.h"
 
@@ -30,26 +31,6 @@ struct elf_info {
         char *rpath, *runpath;
 };
 
-static void strv_free(char **v) {
-        if (!v)
-                return;
-        for (char **p = v; *p; p++)
-                free(*p);
-        free(v);
-}
-
-static int strv_push(char ***v, size_t *n, const char *s) {
-        char **p = reallocarray(*v, *n + 2, sizeof(char *));
-
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        p[*n] = strdup(s);
-        if (!p[*n])
-                return -ENOMEM;
-        p[++*n] = NULL;
-        return 0;
-}
 
 static void elf_info_done(struct elf_info *i) {
         free(i->interp);

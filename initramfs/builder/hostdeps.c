@@ -13,6 +13,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "initramfs/builder/hostdeps.h"
 
 void hostdeps_done(struct hostdeps *d) {
@@ -23,23 +24,6 @@ void hostdeps_done(struct hostdeps *d) {
         free(d->modules);
         free(d->modaliases);
         *d = (struct hostdeps) {};
-}
-
-static int push_unique(char ***v, size_t *n, const char *s) {
-        char **p;
-
-        for (size_t i = 0; i < *n; i++)
-                if (strcmp((*v)[i], s) == 0)
-                        return 0;
-        p = reallocarray(*v, *n + 2, sizeof(char *));
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        p[*n] = strdup(s);
-        if (!p[*n])
-                return -ENOMEM;
-        p[++*n] = NULL;
-        return 0;
 }
 
 int hostdeps_parse_device(const char *devnode, dev_t *ret) {
@@ -132,7 +116,7 @@ static int walk(const char *sysfs, const char *devdir, unsigned depth, struct ho
                         return -ENOMEM;
                 r = read_one_line_file(p, &alias);
                 if (r >= 0 && alias[0]) {
-                        r = push_unique(&d->modaliases, &d->n_modaliases, alias);
+                        r = strv_push_unique(&d->modaliases, &d->n_modaliases, alias);
                         if (r < 0)
                                 return r;
                 } else if (r < 0 && r != -ENOENT && r != -EACCES)
@@ -147,7 +131,7 @@ static int walk(const char *sysfs, const char *devdir, unsigned depth, struct ho
 
                         target[l] = 0;
                         name = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-                        r = push_unique(&d->modules, &d->n_modules, name);
+                        r = strv_push_unique(&d->modules, &d->n_modules, name);
                         if (r < 0)
                                 return r;
                 }

@@ -11,6 +11,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "initramfs/stack/crash-keys.h"
 
 /* The key is the second word of a crypt table. */
@@ -64,23 +65,6 @@ int crash_key_table_with(const char *params, const char *desc, char **ret) {
         return asprintf(ret, "%.*s:%u:user:%s%s", (int) (k - params), params, size, desc, k + len) < 0 ? -ENOMEM : 0;
 }
 
-static int strv_push(char ***v, size_t *n, const char *s) {
-        char **p;
-
-        for (size_t i = 0; i < *n; i++)
-                if (strcmp((*v)[i], s) == 0)
-                        return 0;
-        p = reallocarray(*v, *n + 2, sizeof(char *));
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        p[*n] = strdup(s);
-        if (!p[*n])
-                return -ENOMEM;
-        p[++*n] = NULL;
-        return 0;
-}
-
 int crash_keys_of_stack(const storage_stack *s, char ***ret) {
         char **v = calloc(1, sizeof(char *));
         size_t n = 0;
@@ -99,13 +83,11 @@ int crash_keys_of_stack(const storage_stack *s, char ***ret) {
                         p += 6;
                         {
                                 _cleanup_free_ char *d = strndup(p, strcspn(p, " "));
-                                r = d ? strv_push(&v, &n, d) : -ENOMEM;
+                                r = d ? strv_push_unique(&v, &n, d) : -ENOMEM;
                         }
                 }
         if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+                strv_free(v);
                 return r;
         }
         *ret = v;
@@ -130,21 +112,22 @@ static int items_match(const char *dir, char *const *descs, bool *ret_same, char
                 return d ? -ENOMEM : negative_errno();
         }
         while (r >= 0 && (de = readdir(d))) {
-                _cleanup_free_ char *path = NULL, *desc = NULL;
+                _cleanup_free_ char *path = NULL, *attr = NULL, *desc = NULL;
                 struct stat st;
 
                 if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 || stat(path, &st) < 0 ||
                     !S_ISDIR(st.st_mode))
                         continue;
                 r = strv_push(&items, &n, de->d_name);
-                if (r >= 0 && asprintf(&path, "%s/%s/description", dir, de->d_name) >= 0 &&
-                    read_one_line_file(path, &desc) >= 0)
+                if (r >= 0 && asprintf(&attr, "%s/description", path) >= 0 && read_one_line_file(attr, &desc) >= 0)
                         for (size_t i = 0; descs[i]; i++)
                                 matched += strcmp(descs[i], desc) == 0;
         }
         closedir(d);
-        if (r < 0)
+        if (r < 0) {
+                strv_free(items);
                 return r;
+        }
         *ret_same = matched == want && n == want && want > 0;
         *ret_items = items;
         return 0;
@@ -164,7 +147,7 @@ static int write_attr(const char *path, const char *value) {
 }
 
 int crash_keys_prepare(const char *dir, char *const *descs) {
-        char **items = NULL;
+        _cleanup_(strv_freep) char **items = NULL;
         bool same = false;
         int r;
 
@@ -175,9 +158,6 @@ int crash_keys_prepare(const char *dir, char *const *descs) {
         if (same) {
                 _cleanup_free_ char *reuse = NULL;
 
-                for (size_t i = 0; items[i]; i++)
-                        free(items[i]);
-                free(items);
                 /* EINVAL: the kernel has not saved them yet; they are read
                  * from the keyring at the load, as for new items. */
                 if (asprintf(&reuse, "%s/reuse", dir) < 0)
@@ -190,9 +170,7 @@ int crash_keys_prepare(const char *dir, char *const *descs) {
 
                 if (r >= 0 && asprintf(&path, "%s/%s", dir, items[i]) >= 0 && rmdir(path) < 0 && errno != ENOENT)
                         r = negative_errno();
-                free(items[i]);
         }
-        free(items);
         if (r < 0)
                 return r;
         for (size_t i = 0; descs[i]; i++) {

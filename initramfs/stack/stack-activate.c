@@ -20,6 +20,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "initramfs/stack/crash-keys.h"
 #include "initramfs/stack/dm-ioctl.h"
 #include "initramfs/stack/stack-activate.h"
@@ -50,37 +51,26 @@ static void event(struct activation *a, enum stack_event_level level, const char
                 a->o.event(level, msg, a->o.userdata);
 }
 
+struct resolve_ctx {
+        const storage_stack *s;
+        const dev_t *devs;
+};
+
+static int resolve_word(const char *word, char **ret, void *userdata) {
+        const struct resolve_ctx *c = userdata;
+        size_t k;
+
+        if (word[0] != '@')
+                return 0;
+        if (storage_stack_find(c->s, word + 1, &k) < 0)
+                return -ENOENT;
+        if (c->devs[k] == 0)
+                return -ENODEV;
+        return asprintf(ret, "%u:%u", major(c->devs[k]), minor(c->devs[k])) < 0 ? -ENOMEM : 0;
+}
+
 int stack_params_resolve(const storage_stack *s, const dev_t *devs, const char *params, char **ret) {
-        _cleanup_free_ char *copy = strdup(params), *out = NULL;
-        size_t size = 0;
-        char *save = NULL;
-        bool first = true;
-        FILE *f;
-
-        if (!copy)
-                return -ENOMEM;
-        f = open_memstream(&out, &size);
-        if (!f)
-                return -ENOMEM;
-        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-                size_t k;
-
-                fputs(first ? "" : " ", f);
-                first = false;
-                if (t[0] != '@') {
-                        fputs(t, f);
-                        continue;
-                }
-                if (storage_stack_find(s, t + 1, &k) < 0 || devs[k] == 0) {
-                        fclose(f);
-                        return storage_stack_find(s, t + 1, &k) < 0 ? -ENOENT : -ENODEV;
-                }
-                fprintf(f, "%u:%u", major(devs[k]), minor(devs[k]));
-        }
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(out);
-        return 0;
+        return stack_params_map(params, resolve_word, &(struct resolve_ctx) { s, devs }, ret);
 }
 
 bool stack_md_can_run(const struct stack_node *md, const bool *found) {
@@ -381,12 +371,10 @@ static int restore_keys(struct activation *a) {
         if (r < 0)
                 return r;
         if (!descs[0]) {
-                free(descs);
+                strv_free(descs);
                 return 0;
         }
-        for (size_t i = 0; descs[i]; i++)
-                free(descs[i]);
-        free(descs);
+        strv_free(descs);
         if (!a->o.crash_keys_dir) {
                 /* configfs is not mounted in the capture initramfs */
                 (void) mount("configfs", "/sys/kernel/config", "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);

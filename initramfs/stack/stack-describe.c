@@ -252,44 +252,31 @@ static bool dm_type_known(const char *type) {
 
 /* The parameters with each "MAJ:MIN" of a slave replaced by "@<id>"; any
  * other device number is an error (a device the walk did not see). */
+struct rewrite_ctx {
+        struct walk *w;
+        const char *name;
+        const dev_t *slaves;
+        const size_t *slave_index;
+        size_t n_slaves;
+};
+
+static int rewrite_word(const char *word, char **ret, void *userdata) {
+        const struct rewrite_ctx *c = userdata;
+        dev_t d;
+
+        if (parse_devnum(word, &d) < 0)
+                return 0;
+        for (size_t i = 0; i < c->n_slaves; i++)
+                if (c->slaves[i] == d)
+                        return asprintf(ret, "@%s", c->w->s->nodes[c->slave_index[i]].id) < 0 ? -ENOMEM : 0;
+        return set_error_message(c->w->error, EIO, "the table of %s uses device %s, which is not among its slaves "
+                                 "in sysfs", c->name, word);
+}
+
 static int rewrite_params(struct walk *w, const char *name, const char *params, const dev_t *slaves,
                           const size_t *slave_index, size_t n_slaves, char **ret) {
-        _cleanup_free_ char *copy = strdup(params), *out = NULL;
-        size_t size = 0;
-        char *save = NULL;
-        bool first = true;
-        FILE *f;
-
-        if (!copy)
-                return -ENOMEM;
-        f = open_memstream(&out, &size);
-        if (!f)
-                return -ENOMEM;
-        for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-                dev_t d;
-                bool done = false;
-
-                fputs(first ? "" : " ", f);
-                first = false;
-                if (parse_devnum(t, &d) == 0) {
-                        for (size_t i = 0; i < n_slaves && !done; i++)
-                                if (slaves[i] == d) {
-                                        fprintf(f, "@%s", w->s->nodes[slave_index[i]].id);
-                                        done = true;
-                                }
-                        if (!done) {
-                                fclose(f);
-                                return set_error_message(w->error, EIO, "the table of %s uses device %s, which is not "
-                                                         "among its slaves in sysfs", name, t);
-                        }
-                        continue;
-                }
-                fputs(t, f);
-        }
-        if (fclose(f) != 0)
-                return -ENOMEM;
-        *ret = TAKE_PTR(out);
-        return 0;
+        return stack_params_map(params, rewrite_word,
+                                &(struct rewrite_ctx) { w, name, slaves, slave_index, n_slaves }, ret);
 }
 
 /* The devices below a dm device, in the order its table uses them (so

@@ -10,6 +10,7 @@
 #include "basic/error-message.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "initramfs/stack/storage-stack.h"
 
 static void node_done(struct stack_node *n) {
@@ -206,6 +207,36 @@ int storage_stack_add_table(storage_stack *s, size_t index, uint64_t start, uint
         n->n_tables++;
         if (!t->type || !t->params)
                 return -ENOMEM;
+        return 0;
+}
+
+int stack_params_map(const char *params, int (*map)(const char *word, char **ret, void *userdata), void *userdata,
+                     char **ret) {
+        _cleanup_free_ char *copy = strdup(params), *out = NULL;
+        size_t size = 0;
+        char *save = NULL;
+        bool first = true;
+        FILE *f;
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        f = open_memstream(&out, &size);
+        if (!f)
+                return -ENOMEM;
+        for (char *t = strtok_r(copy, " ", &save); t && r >= 0; t = strtok_r(NULL, " ", &save)) {
+                _cleanup_free_ char *with = NULL;
+
+                r = map(t, &with, userdata);
+                if (r >= 0)
+                        fprintf(f, "%s%s", first ? "" : " ", with ?: t);
+                first = false;
+        }
+        if (fclose(f) != 0 && r >= 0)
+                r = -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(out);
         return 0;
 }
 
@@ -526,23 +557,6 @@ int storage_stack_device_names(const storage_stack *s, char **ret) {
         return 0;
 }
 
-static int push_module(char ***v, size_t *n, const char *name) {
-        char **p;
-
-        for (size_t i = 0; i < *n; i++)
-                if (strcmp((*v)[i], name) == 0)
-                        return 0;
-        p = reallocarray(*v, *n + 2, sizeof(char *));
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        p[*n] = strdup(name);
-        if (!p[*n])
-                return -ENOMEM;
-        p[++*n] = NULL;
-        return 0;
-}
-
 /* The module of a dm target type; NULL for the ones dm_mod has built in. */
 static const char *dm_type_module(const char *type) {
         static const struct {
@@ -577,24 +591,22 @@ int storage_stack_modules(const storage_stack *s, char ***ret) {
                 const struct stack_node *node = &s->nodes[i];
 
                 if (node->kind == STACK_MD) {
-                        r = push_module(&v, &n, "md_mod");
+                        r = strv_push_unique(&v, &n, "md_mod");
                         if (r >= 0)
-                                r = push_module(&v, &n, md_level_module(node->level));
+                                r = strv_push_unique(&v, &n, md_level_module(node->level));
                 } else if (node->kind == STACK_DM) {
-                        r = push_module(&v, &n, "dm_mod");
+                        r = strv_push_unique(&v, &n, "dm_mod");
                         for (size_t k = 0; r >= 0 && k < node->n_tables; k++) {
                                 const char *m = dm_type_module(node->tables[k].type);
                                 if (m)
-                                        r = push_module(&v, &n, m);
+                                        r = strv_push_unique(&v, &n, m);
                         }
                 }
         }
         if (r >= 0 && !v)
                 v = calloc(1, sizeof(char *));
         if (r < 0 || !v) {
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+                strv_free(v);
                 return r < 0 ? r : -ENOMEM;
         }
         *ret = v;
@@ -626,15 +638,13 @@ int storage_stack_optional_modules(const storage_stack *s, char ***ret) {
                                 if (strchr(w, ':') || strlen(w) > 64)
                                         break;
                                 snprintf(alias, sizeof(alias), "crypto-%s", w);
-                                r = push_module(&v, &n, alias);
+                                r = strv_push_unique(&v, &n, alias);
                                 if (save && strchr(save, '-') == NULL)
                                         break;  /* the last word is the IV generator */
                         }
                 }
         if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(v[i]);
-                free(v);
+                strv_free(v);
                 return r;
         }
         *ret = v;

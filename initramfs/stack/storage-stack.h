@@ -95,6 +95,11 @@ int storage_stack_add_table(storage_stack *s, size_t index, uint64_t start, uint
 
 int storage_stack_find(const storage_stack *s, const char *id, size_t *ret_index);
 
+/* Pure: the words of a table's parameters, each replaced by what map()
+ * returns in *ret (kept when it leaves *ret NULL); map()'s error stops it. */
+int stack_params_map(const char *params, int (*map)(const char *word, char **ret, void *userdata), void *userdata,
+                     char **ret);
+
 /* The record's text (format above). */
 int storage_stack_render(const storage_stack *s, char **ret);
 

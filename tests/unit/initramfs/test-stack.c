@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "fake-sysfs.h"
 #include <linux/dm-ioctl.h>
 
@@ -18,12 +19,6 @@
 #include "initramfs/stack/storage-stack.h"
 #include "tests.h"
 
-static void strv_free(char **v) {
-        for (size_t i = 0; v && v[i]; i++)
-                free(v[i]);
-        free(v);
-}
-DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
 
 /* A fixture system: a sysfs tree plus, per device, a dm table and blkid
  * values, as "MAJ:MIN" keyed text. */
