@@ -65,33 +65,20 @@ int crash_key_table_with(const char *params, const char *desc, char **ret) {
         return asprintf(ret, "%.*s:%u:user:%s%s", (int) (k - params), params, size, desc, k + len) < 0 ? -ENOMEM : 0;
 }
 
+/* The record holds ":<size>:user:<desc>". */
+static int key_desc(const char *params, char ***v, size_t *n) {
+        const char *p = strstr(params, ":user:");
+        _cleanup_free_ char *d = NULL;
+
+        if (!p)
+                return 0;
+        p += 6;
+        d = strndup(p, strcspn(p, " "));
+        return d ? strv_push_unique(v, n, d) : -ENOMEM;
+}
+
 int crash_keys_of_stack(const storage_stack *s, char ***ret) {
-        char **v = calloc(1, sizeof(char *));
-        size_t n = 0;
-        int r = 0;
-
-        if (!v)
-                return -ENOMEM;
-        for (size_t i = 0; r >= 0 && i < s->n_nodes; i++)
-                for (size_t k = 0; r >= 0 && k < s->nodes[i].n_tables; k++) {
-                        const struct stack_table *t = &s->nodes[i].tables[k];
-                        const char *p;
-
-                        /* the record holds ":<size>:user:<desc>" */
-                        if (strcmp(t->type, "crypt") != 0 || !(p = strstr(t->params, ":user:")))
-                                continue;
-                        p += 6;
-                        {
-                                _cleanup_free_ char *d = strndup(p, strcspn(p, " "));
-                                r = d ? strv_push_unique(&v, &n, d) : -ENOMEM;
-                        }
-                }
-        if (r < 0) {
-                strv_free(v);
-                return r;
-        }
-        *ret = v;
-        return 0;
+        return storage_stack_collect_crypt(s, key_desc, ret);
 }
 
 /* The items there now and what they describe. */

@@ -613,7 +613,8 @@ int storage_stack_modules(const storage_stack *s, char ***ret) {
         return 0;
 }
 
-int storage_stack_optional_modules(const storage_stack *s, char ***ret) {
+int storage_stack_collect_crypt(const storage_stack *s, int (*each)(const char *params, char ***v, size_t *n),
+                                char ***ret) {
         char **v = calloc(1, sizeof(char *));
         size_t n = 0;
         int r = 0;
@@ -621,32 +622,39 @@ int storage_stack_optional_modules(const storage_stack *s, char ***ret) {
         if (!v)
                 return -ENOMEM;
         for (size_t i = 0; r >= 0 && i < s->n_nodes; i++)
-                for (size_t k = 0; r >= 0 && k < s->nodes[i].n_tables; k++) {
-                        const struct stack_table *t = &s->nodes[i].tables[k];
-                        _cleanup_free_ char *spec = NULL;
-                        char *save = NULL;
-
-                        if (strcmp(t->type, "crypt") != 0)
-                                continue;
-                        /* "<cipher>-<chainmode>-<iv>" (not the capi: form) */
-                        spec = strndup(t->params, strcspn(t->params, " "));
-                        if (!spec)
-                                r = -ENOMEM;
-                        for (char *w = spec ? strtok_r(spec, "-", &save) : NULL; r >= 0 && w; w = strtok_r(NULL, "-", &save)) {
-                                char alias[80];
-
-                                if (strchr(w, ':') || strlen(w) > 64)
-                                        break;
-                                snprintf(alias, sizeof(alias), "crypto-%s", w);
-                                r = strv_push_unique(&v, &n, alias);
-                                if (save && strchr(save, '-') == NULL)
-                                        break;  /* the last word is the IV generator */
-                        }
-                }
+                for (size_t k = 0; r >= 0 && k < s->nodes[i].n_tables; k++)
+                        if (strcmp(s->nodes[i].tables[k].type, "crypt") == 0)
+                                r = each(s->nodes[i].tables[k].params, &v, &n);
         if (r < 0) {
                 strv_free(v);
                 return r;
         }
         *ret = v;
         return 0;
+}
+
+/* "<cipher>-<chainmode>-<iv>" (not the capi: form): crypto-<cipher>,
+ * crypto-<chainmode>. */
+static int cipher_aliases(const char *params, char ***v, size_t *n) {
+        _cleanup_free_ char *spec = strndup(params, strcspn(params, " "));
+        char *save = NULL;
+        int r = 0;
+
+        if (!spec)
+                return -ENOMEM;
+        for (char *w = strtok_r(spec, "-", &save); r >= 0 && w; w = strtok_r(NULL, "-", &save)) {
+                char alias[80];
+
+                if (strchr(w, ':') || strlen(w) > 64)
+                        break;
+                snprintf(alias, sizeof(alias), "crypto-%s", w);
+                r = strv_push_unique(v, n, alias);
+                if (save && !strchr(save, '-'))
+                        break;  /* the last word is the IV generator */
+        }
+        return r;
+}
+
+int storage_stack_optional_modules(const storage_stack *s, char ***ret) {
+        return storage_stack_collect_crypt(s, cipher_aliases, ret);
 }

@@ -126,6 +126,10 @@ int storage_stack_modules(const storage_stack *s, char ***ret);
  * (no modprobe there). */
 int storage_stack_optional_modules(const storage_stack *s, char ***ret);
 
+/* A list made from the dm-crypt tables' parameters: each() adds to it. */
+int storage_stack_collect_crypt(const storage_stack *s, int (*each)(const char *params, char ***v, size_t *n),
+                                char ***ret);
+
 /* LVM's dm names are "<vg>-<lv>" with '-' inside either doubled: splits one
  * into "vg/lv".  -EINVAL if it is not of that form. */
 int lvm_dm_name_split(const char *dm_name, char **ret_vg_lv);
