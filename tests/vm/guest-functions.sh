@@ -34,3 +34,20 @@ set_kdump_conf() {
         cat >/etc/kdump.conf
         echo "KDUMP-TEST: kdump.conf: $(grep -v '^#' /etc/kdump.conf | tr '\n' ';')"
 }
+
+# copy_dump DIR DEST: a dump directory (modes kept) into DEST/, for the
+# host to read off LABEL=KDUMP (tests/vm/stack-e2e).
+copy_dump() {
+        [ -n "$1" ] && [ -d "$1" ] || { echo "no dump directory: '$1'"; return 1; }
+        mkdir -p "$2" && cp -a "$1" "$2/" && ls -lR "$2"
+}
+
+# stack_up MODULE...: stack-e2e's boots 2-5: the modules, md0 assembled
+# (degraded) from vdc, vg0 active.
+stack_up() {
+        mkdir -p /run/lock/lvm
+        step "modprobe $*" sh -c 'for m; do modprobe $m || exit 1; done' sh "$@"
+        step "mdadm --assemble --run /dev/md0 from vdc alone" mdadm --assemble --run /dev/md0 /dev/vdc
+        value mdstat sh -c 'cat /proc/mdstat'
+        step "vgchange -ay vg0" vgchange -ay vg0
+}

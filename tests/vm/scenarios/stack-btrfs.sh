@@ -8,15 +8,7 @@
 . /etc/kdump-test/functions
 mkdir -p /run/lock/lvm /mnt/kdump /mnt/str /mnt/top /var/crash
 
-copy_dump() {   # copy_dump DIR DEST: DIR (modes kept) into DEST/
-        [ -n "$1" ] && [ -d "$1" ] || { echo "no dump directory in $1"; return 1; }
-        mkdir -p "$2" && cp -a "$1" "$2/" && ls -lR "$2"
-}
-
-step "modprobe raid1 dm_mod dm_thin_pool xfs btrfs" \
-        sh -c 'for m in raid1 dm_mod dm_thin_pool xfs btrfs; do modprobe $m || exit 1; done'
-step "mdadm --assemble --run /dev/md0 from vdc alone" mdadm --assemble --run /dev/md0 /dev/vdc
-step "vgchange -ay vg0" vgchange -ay vg0
+stack_up raid1 dm_mod dm_thin_pool xfs btrfs
 # Without dump 4 the btrfs capture still runs: its checks are its own.
 if step "mount vg0/str on /mnt/str" mount -t xfs /dev/vg0/str /mnt/str; then
         step "mount LABEL=KDUMP on /mnt/kdump" mount -t ext4 LABEL=KDUMP /mnt/kdump

@@ -11,16 +11,8 @@
 . /etc/kdump-test/functions
 mkdir -p /run/lock/lvm /var/crash /mnt/kdump
 
-copy_dump() {   # copy_dump DIR DEST: DIR (modes kept) into DEST/
-        [ -n "$1" ] && [ -d "$1" ] || { echo "no dump directory under /var/crash"; return 1; }
-        mkdir -p "$2" && cp -a "$1" "$2/" && ls -lR "$2"
-}
-
-step "modprobe raid1 dm_mod" sh -c 'for m in raid1 dm_mod; do modprobe $m || exit 1; done'
-step "mdadm --assemble --run /dev/md0 from vdc alone" mdadm --assemble --run /dev/md0 /dev/vdc
-value mdstat sh -c 'cat /proc/mdstat'
+stack_up raid1 dm_mod
 value md0_degraded cat /sys/block/md0/md/degraded
-step "vgchange -ay vg0" vgchange -ay vg0
 if ! step "mount vg0/crash on /var/crash" mount -t ext4 /dev/vg0/crash /var/crash; then
         echo "KDUMP-TEST: vg0/crash is not mounted: no kdumpctl start, no crash"
         exit 1

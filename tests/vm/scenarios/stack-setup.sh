@@ -25,7 +25,11 @@ value mdstat sh -c 'cat /proc/mdstat'
 # vg0 over md0 and vde; the LV is bigger than either PV, so it spans both.
 step "pvcreate /dev/md0 /dev/vde" pvcreate -y /dev/md0 /dev/vde
 step "vgcreate vg0 /dev/md0 /dev/vde" vgcreate vg0 /dev/md0 /dev/vde
-step "lvcreate vg0/crash (1.5 GiB, over both PVs)" lvcreate -y -n crash -L 1536M vg0
+# All of md0 first, then half a GiB of vde (lvcreate alone would take the
+# larger PV first), so the second PV keeps room for the thin pool and the
+# striped LV of boots 3 and 4.
+step "lvcreate vg0/crash (1.5 GiB, over both PVs)" \
+        sh -c 'lvcreate -y -n crash -l 100%PVS vg0 /dev/md0 && lvextend -y -L 1536M vg0/crash /dev/vde'
 value lv_devices lvs --noheadings -o lv_name,devices vg0/crash
 value dev_nodes sh -c 'ls -l /dev/vg0/ /dev/mapper/ | grep -v "^total"'
 step "mkfs.ext4 on vg0/crash" mkfs.ext4 -q -F -E nodiscard -L crashlv /dev/vg0/crash
@@ -57,6 +61,7 @@ path /var/crash
 CONF
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
+step "kdumpctl estimate" kdumpctl estimate
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
 # md marks the array clean 200 ms after the last write; a crash with it
 # active would have the capture kernel resync 1 GiB under TCG.

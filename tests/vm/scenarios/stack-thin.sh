@@ -9,15 +9,7 @@
 . /etc/kdump-test/functions
 mkdir -p /run/lock/lvm /var/crash /mnt/kdump /mnt/thin
 
-copy_dump() {   # copy_dump DIR DEST: DIR (modes kept) into DEST/
-        [ -n "$1" ] && [ -d "$1" ] || { echo "no dump directory under /var/crash"; return 1; }
-        mkdir -p "$2" && cp -a "$1" "$2/" && ls -lR "$2"
-}
-
-step "modprobe raid1 dm_mod dm_thin_pool" sh -c 'for m in raid1 dm_mod dm_thin_pool; do modprobe $m || exit 1; done'
-step "mdadm --assemble --run /dev/md0 from vdc alone" mdadm --assemble --run /dev/md0 /dev/vdc
-value mdstat sh -c 'cat /proc/mdstat'
-step "vgchange -ay vg0" vgchange -ay vg0
+stack_up raid1 dm_mod dm_thin_pool
 step "mount vg0/crash on /var/crash" mount -t ext4 /dev/vg0/crash /var/crash || exit 1
 step "kdumpctl list" kdumpctl list
 value list_json kdumpctl list --json
