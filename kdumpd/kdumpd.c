@@ -64,6 +64,9 @@
 #define RELOAD_QUIET_USEC (5ULL * 1000000ULL)
 #define RELOAD_MAX_DELAY_USEC (30ULL * 1000000ULL)
 
+/* The reason of a reload for a change of the dump target's dm/md stack. */
+#define RELOAD_STACK_CHANGED "storage stack changed"
+
 /* MESSAGE_IDs of kdumpd's journal entries (journalctl MESSAGE_ID=...). */
 #define MESSAGE_ID_LOADED "9d1c2a4e0b6f4d8e8c5a7f3b2e1d0c4a"
 #define MESSAGE_ID_LOAD_FAILED "5b7e3f2a1c9d4e6f8a0b2c4d6e8f1a3b"
@@ -144,6 +147,18 @@ static int do_load_now(daemon_state *d, const char *reason) {
                 /* capture_start() fails before it unloads anything unless the
                  * kernel itself refused the load: say which case this is. */
                 d->loaded = crash_reservation_read(NULL, &res) >= 0 && res.loaded == 1;
+                /* The loaded capture kernel would write through the stack's
+                 * old tables (a pvmove half done maps the LV elsewhere):
+                 * that can corrupt the target, so it goes. */
+                if (d->loaded && strcmp(reason, RELOAD_STACK_CHANGED) == 0) {
+                        log_error("The dump target's storage stack changed into one the capture kernel cannot "
+                                  "recreate (see above); unloading the capture kernel loaded for the old one, "
+                                  "which would write through stale tables.");
+                        if (capture_stop(&d->settings) >= 0)
+                                d->loaded = false;
+                        /* d->stack_devices stays: the next change (the
+                         * pvmove done, the snapshot removed) loads again. */
+                }
                 (void) sd_journal_send("MESSAGE=kdumpd: loading the capture kernel failed (%s): %s; %s",
                                        reason, strerror(-r),
                                        d->loaded ? "the previously loaded capture kernel stays loaded"
@@ -236,7 +251,7 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
                         return 0;
                 log_info("%s, a device under the dump target, %s: rebuilding its storage stack and reloading.",
                          sysname, action_name(action));
-                (void) schedule_reload(d, "storage stack changed");
+                (void) schedule_reload(d, RELOAD_STACK_CHANGED);
                 return 0;
         }
         if (!action_changes_topology(action))

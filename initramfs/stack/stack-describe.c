@@ -523,10 +523,6 @@ int storage_stack_describe(const struct stack_host_ops *ops, dev_t dev, storage_
         /* A disk or partition that nothing is stacked under: no record,
          * but the same refusals for what the capture kernel cannot reach. */
         if (!sysfs_has(dir, "dm/name") && !sysfs_has(dir, "md/level")) {
-                r = storage_stack_new(&s);
-                if (r < 0)
-                        return r;
-                w.s = s;
                 r = leaf_refuse(&w, dir, strrchr(dir, '/') + 1);
                 if (r < 0)
                         return r;

@@ -147,17 +147,29 @@ vm_kernel_fetch() {
 # virtio_blk and ext4 as modules, so load them (in modprobe's order, softdeps
 # included) and switch to the root disk.
 
+#
+# With VM_BOOT_STACK=1 (BOOT_CPIO is then boot-stack.cpio) it also has md
+# and device-mapper, mdadm and lvm: a root given as kdumptest.root=/dev/VG/LV
+# on the command line is reached by assembling the array kdumptest.md=
+# names (md1:vdh,vdi) and activating the VG (stack-e2e's root on LVM on md).
 vm_boot_initramfs() {
-        local out=$KDIR/boot.cpio
+        local out=$KDIR/boot.cpio mods="virtio_pci virtio_blk ext4"
+        [ "${VM_BOOT_STACK:-0}" = 1 ] && out=$KDIR/boot-stack.cpio mods="$mods md_mod raid1 dm_mod"
         [ -s "$out" ] && [ "$out" -nt "$VM_TOP/tests/vm/lib.sh" ] && { BOOT_CPIO=$out; return 0; }
 
         local dir=$KDIR/boot.d m list
         rm -rf "$dir" && mkdir -p "$dir"/{bin,dev,proc,sys,newroot,modules}
         cp /bin/busybox "$dir/bin/busybox"
         ln -s busybox "$dir/bin/sh"
+        if [ "${VM_BOOT_STACK:-0}" = 1 ]; then
+                copy_host_path "$dir" /usr/sbin/mdadm && copy_host_path "$dir" /usr/sbin/lvm ||
+                        vm_die "cannot copy mdadm and lvm into the boot initramfs (tests/setup-deps)"
+                copy_host_libs_for "$dir" /usr/sbin/mdadm /usr/sbin/lvm
+                vm_guest_lvm_conf "$dir"
+        fi
         # modprobe prints, in load order, "insmod <path> " for every module
         # (softdeps included) and "builtin <name>" for built-in ones.
-        list=$(modprobe -d "$KROOT" -S "$KREL" --show-depends -a virtio_pci virtio_blk ext4) ||
+        list=$(modprobe -d "$KROOT" -S "$KREL" --show-depends -a $mods) ||
                 vm_die "modprobe --show-depends failed for $KREL"
         : >"$dir/modules/order"
         local seen=" "
@@ -196,8 +208,30 @@ while [ ! -b /dev/vda ]; do
         fi
         sleep 0.1
 done
-if ! mount -t ext4 -o rw /dev/vda /newroot; then
-        echo "KDUMP-TEST: FATAL: cannot mount /dev/vda"; poweroff -f
+root=/dev/vda md=""
+for w in $(cat /proc/cmdline); do
+        case $w in
+        kdumptest.root=*) root=${w#kdumptest.root=} ;;
+        kdumptest.md=*) md=${w#kdumptest.md=} ;;        # md1:vdh,vdi
+        esac
+done
+if [ "$root" != /dev/vda ]; then
+        # The root on LVM on md: the array from its members, then the VG.
+        mkdir -p /run/lock/lvm
+        members=""
+        for d in $(echo "${md#*:}" | tr , ' '); do
+                i=0
+                while [ ! -b /dev/$d ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+                members="$members /dev/$d"
+        done
+        [ -z "$md" ] || /usr/sbin/mdadm --assemble --run "/dev/${md%%:*}" $members ||
+                echo "KDUMP-TEST: boot initramfs: mdadm --assemble /dev/${md%%:*}$members failed"
+        vg=${root#/dev/}; vg=${vg%%/*}
+        /usr/sbin/lvm vgchange -ay "$vg" || echo "KDUMP-TEST: boot initramfs: vgchange -ay $vg failed"
+        echo "KDUMP-TEST: boot initramfs: root $root on $(cat /proc/mdstat | grep ^md | tr '\n' ' ')"
+fi
+if ! mount -t ext4 -o rw "$root" /newroot; then
+        echo "KDUMP-TEST: FATAL: cannot mount $root"; poweroff -f
 fi
 mount --move /dev /newroot/dev
 umount /proc /sys

@@ -75,6 +75,17 @@ if [ "$phase" = 1 ]; then
         wait_reloads "storage stack changed" 1
         say "stack reloads=$(reloads 'storage stack changed') loaded=$(cat /sys/kernel/kexec_crash_loaded) record=$(sed -n 's/^table .* linear .*/&/p' /var/lib/kdumpd/initramfs-$(uname -r).inputs | tr '\n' ';')"
         journalctl -b -u kdumpd -o cat --no-pager | grep -a 'a device under the dump target' | sed 's/^/KDUMP-SD: stack event: /'
+        # A snapshot of the target LV turns it into a snapshot origin, which
+        # the capture kernel must not write: the reload is refused and the
+        # old capture kernel (stale tables) unloaded; removing the snapshot
+        # loads again.
+        lvcreate -y -s -L 16M -n snap vgsd/crash >>/tmp/lvm.log 2>&1; say "snapshot rc=$?"
+        wait_reloads "storage stack changed" 2
+        say "with snapshot reloads=$(reloads 'storage stack changed') loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+        journalctl -b -u kdumpd -o cat --no-pager | grep -a 'snapshot\|NOT protected\|stale tables' | sed 's/^/KDUMP-SD: snapshot journal: /'
+        lvremove -y vgsd/snap >>/tmp/lvm.log 2>&1; say "lvremove rc=$?"
+        wait_reloads "storage stack changed" 3
+        say "snapshot removed reloads=$(reloads 'storage stack changed') loaded=$(cat /sys/kernel/kexec_crash_loaded)"
         sed 's/^/KDUMP-SD: lvm: /' /tmp/lvm.log
         cp /etc/kdump.conf.orig /etc/kdump.conf
         wait_reloads "configuration changed" 3

@@ -5,6 +5,7 @@
 # on vdg, mounted with subvol=@crash) with the default kdump.conf ("path
 # /var/crash", no target line): the capture kernel mounts the same
 # subvolume and writes dump 5 there; the host reads it with btrfs restore.
+# Before that, boot 6's root on LVM on md is made.
 . /etc/kdump-test/functions
 mkdir -p /run/lock/lvm /mnt/kdump /mnt/str /mnt/top /var/crash
 
@@ -19,6 +20,21 @@ if step "mount vg0/str on /mnt/str" mount -t xfs /dev/vg0/str /mnt/str; then
 fi
 step "vgchange -an vg0" vgchange -an vg0
 step "mdadm --stop /dev/md0" mdadm --stop /dev/md0
+
+# For boot 6: the root filesystem itself on LVM on md raid1.  md1 over vdh
+# and vdi, vgroot/root, a copy of this root (e2image, with / read-only
+# meanwhile) and boot 6's scenario in it (the host put it in
+# /etc/kdump-test/next-scenario).
+step "mdadm --create /dev/md1 raid1 over vdh vdi" \
+        mdadm --create /dev/md1 --level=1 --raid-devices=2 --metadata=1.2 --run --assume-clean /dev/vdh /dev/vdi
+step "pvcreate /dev/md1; vgcreate vgroot" sh -c 'pvcreate -y /dev/md1 && vgcreate vgroot /dev/md1'
+step "lvcreate vgroot/root" lvcreate -y -l 100%FREE -n root vgroot
+step "copy the root filesystem onto vgroot/root (e2image)" \
+        sh -c 'sync && mount -o remount,ro / && e2image -ra /dev/vda /dev/vgroot/root; rc=$?; mount -o remount,rw /; exit $rc'
+mkdir -p /mnt/rootlv
+step "boot 6's scenario on vgroot/root" \
+        sh -c 'mount -t ext4 /dev/vgroot/root /mnt/rootlv && cp /etc/kdump-test/next-scenario /mnt/rootlv/etc/kdump-test/scenario && umount /mnt/rootlv'
+step "vgchange -an vgroot; mdadm --stop /dev/md1" sh -c 'vgchange -an vgroot && mdadm --stop /dev/md1'
 
 step "mkfs.btrfs /dev/vdg" mkfs.btrfs -q -f -L crashfs /dev/vdg
 step "btrfs subvolume create @crash" sh -c 'mount -t btrfs /dev/vdg /mnt/top && btrfs subvolume create /mnt/top/@crash && umount /mnt/top'
