@@ -45,7 +45,7 @@ int dump_target_describe(const dump_target *t, char **ret) {
 /* The dm/md stack under the target's device, for the capture kernel to
  * recreate; what it cannot recreate is refused here, before anything is
  * loaded. */
-static int resolve_stack(dump_target *t, const char *what, char **ret_error) {
+static int resolve_stack(dump_target *t, char **ret_error) {
         _cleanup_free_ char *err = NULL;
         struct stat st;
         int r;
@@ -56,8 +56,10 @@ static int resolve_stack(dump_target *t, const char *what, char **ret_error) {
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return set_error_message(ret_error, -r, "%s %s (%s): %s", what, t->spec, t->devnode,
-                                         err ? err : strerror(-r));
+                return set_error_message(ret_error, -r, "%s%s%s%s: %s", t->spec,
+                                         strcmp(t->spec, t->devnode) ? " (" : "",
+                                         strcmp(t->spec, t->devnode) ? t->devnode : "",
+                                         strcmp(t->spec, t->devnode) ? ")" : "", err ? err : strerror(-r));
         if (t->stack) {
                 r = storage_stack_summary(t->stack, &t->stack_summary);
                 if (r < 0)
@@ -276,7 +278,7 @@ static int resolve_default(const kdump_config *c, dump_target *t, char **ret_err
         if (strcmp(t->fstype, KDUMP_VIRTIOFS) == 0)
                 return 0;
         t->devnode = TAKE_PTR(m.source);
-        return resolve_stack(t, "the filesystem that holds the dump path,", ret_error);
+        return resolve_stack(t, ret_error);
 }
 
 /* raw: dumps overwrite the device from its first byte, so it must hold
@@ -451,7 +453,7 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                 t->path = strdup(c->path);
                 if (!t->fstype || !t->spec || !t->path || (c->mount_options && !(t->options = strdup(c->mount_options))))
                         return -ENOMEM;
-                r = resolve_stack(t, "the dump target", ret_error);
+                r = resolve_stack(t, ret_error);
                 if (r < 0)
                         return r;
         }

@@ -23,8 +23,8 @@ step "mdadm --stop /dev/md0" mdadm --stop /dev/md0
 
 # For boot 6: the root filesystem itself on LVM on md raid1.  md1 over vdh
 # and vdi, vgroot/root, a copy of this root (e2image, with / read-only
-# meanwhile) and boot 6's scenario in it (the host put it in
-# /etc/kdump-test/next-scenario).
+# meanwhile) and boot 6's and 7's scenarios in it (the host put them in
+# /etc/kdump-test/next-scenario and next-scenario-2).
 step "mdadm --create /dev/md1 raid1 over vdh vdi" \
         mdadm --create /dev/md1 --level=1 --raid-devices=2 --metadata=1.2 --run --assume-clean /dev/vdh /dev/vdi
 step "pvcreate /dev/md1; vgcreate vgroot" sh -c 'pvcreate -y /dev/md1 && vgcreate vgroot /dev/md1'
@@ -32,8 +32,11 @@ step "lvcreate vgroot/root" lvcreate -y -l 100%FREE -n root vgroot
 step "copy the root filesystem onto vgroot/root (e2image)" \
         sh -c 'sync && mount -o remount,ro / && e2image -ra /dev/vda /dev/vgroot/root; rc=$?; mount -o remount,rw /; exit $rc'
 mkdir -p /mnt/rootlv
-step "boot 6's scenario on vgroot/root" \
-        sh -c 'mount -t ext4 /dev/vgroot/root /mnt/rootlv && cp /etc/kdump-test/next-scenario /mnt/rootlv/etc/kdump-test/scenario && umount /mnt/rootlv'
+step "boots 6 and 7's scenarios on vgroot/root" \
+        sh -c 'mount -t ext4 /dev/vgroot/root /mnt/rootlv || exit 1
+               cat /etc/kdump-test/next-scenario >/mnt/rootlv/etc/kdump-test/scenario &&
+               cat /etc/kdump-test/next-scenario-2 >/mnt/rootlv/etc/kdump-test/next-scenario; rc=$?
+               umount /mnt/rootlv; exit $rc'
 step "vgchange -an vgroot; mdadm --stop /dev/md1" sh -c 'vgchange -an vgroot && mdadm --stop /dev/md1'
 
 step "mkfs.btrfs /dev/vdg" mkfs.btrfs -q -f -L crashfs /dev/vdg

@@ -1,8 +1,8 @@
 #!/bin/sh
 # kdump-test-expect: poweroff
-# tests/vm/stack-e2e, boot 7: the test's own root again; md1 and vgroot are
+# tests/vm/stack-e2e, boot 8: the test's own root again; md1 and vgroot are
 # assembled and the root LV mounted on /mnt/rootlv; kdumpctl list there shows
-# dump 6, which is copied to LABEL=KDUMP:/dump6 for the host.
+# dumps 6 and 7, which are copied to LABEL=KDUMP:/dump6 and /dump7.
 . /etc/kdump-test/functions
 mkdir -p /run/lock/lvm /mnt/kdump /mnt/rootlv
 step "modprobe raid1 dm_mod" sh -c 'for m in raid1 dm_mod; do modprobe $m || exit 1; done'
@@ -13,6 +13,8 @@ step "kdumpctl list of the root LV's /var/crash" kdumpctl --dump-dir /mnt/rootlv
 value list_json kdumpctl --dump-dir /mnt/rootlv/var/crash list --json
 step "mount LABEL=KDUMP on /mnt/kdump" mount -t ext4 LABEL=KDUMP /mnt/kdump
 step "copy the sixth dump to LABEL=KDUMP:/dump6" \
-        copy_dump "$(ls -d /mnt/rootlv/var/crash/*-*-*-*:*:* 2>/dev/null | sort | tail -n 1)" /mnt/kdump/dump6
+        copy_dump "$(ls -d /mnt/rootlv/var/crash/*-*-*-*:*:* 2>/dev/null | sort | sed -n 1p)" /mnt/kdump/dump6
+step "copy the seventh dump to LABEL=KDUMP:/dump7" \
+        copy_dump "$(ls -d /mnt/rootlv/var/crash/*-*-*-*:*:* 2>/dev/null | sort | sed -n 2p)" /mnt/kdump/dump7
 step "umount /mnt/kdump" umount /mnt/kdump
 step "umount /mnt/rootlv" umount /mnt/rootlv

@@ -5,7 +5,8 @@
 # boot 5; the boot initramfs assembled md1 and activated vgroot).  The
 # default kdump.conf ("path /var/crash", a directory on /): kdumpctl start
 # resolves the whole stack under /, the capture kernel recreates it and
-# writes dump 6 into the root LV.  (This file was put on the LV by boot 5.)
+# writes dump 6 into the root LV.  (This file was put on the LV by boot 5,
+# with boot 7's, which it puts in place.)
 . /etc/kdump-test/functions
 value root_mount sh -c 'grep " / / " /proc/self/mountinfo'
 mkdir -p /var/crash
@@ -15,6 +16,7 @@ CONF
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+step "boot 7's scenario in place" sh -c 'cat /etc/kdump-test/next-scenario >/etc/kdump-test/scenario'
 sync
 i=0
 while [ $i -lt 50 ] && [ "$(cat /sys/block/md1/md/array_state 2>/dev/null)" != clean ]; do
