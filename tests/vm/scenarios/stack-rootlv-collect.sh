@@ -18,3 +18,13 @@ step "copy the seventh dump to LABEL=KDUMP:/dump7" \
         copy_dump "$(ls -d /mnt/rootlv/var/crash/*-*-*-*:*:* 2>/dev/null | sort | sed -n 2p)" /mnt/kdump/dump7
 step "umount /mnt/kdump" umount /mnt/kdump
 step "umount /mnt/rootlv" umount /mnt/rootlv
+
+# What lvm and mdadm take to bring up vg0 (md0 degraded, a linear LV over
+# two PVs, a thin pool and thin LV, a striped LV) in this kernel, beside
+# kdump-stack's time for such a stack in the capture kernel (README).
+t0=$(cut -d' ' -f1 /proc/uptime)
+mdadm --assemble --run /dev/md0 /dev/vdc >/dev/null 2>&1
+t1=$(cut -d' ' -f1 /proc/uptime)
+vgchange -ay vg0 >/dev/null 2>&1
+t2=$(cut -d' ' -f1 /proc/uptime)
+echo "KDUMP-TEST: value activation_seconds=mdadm $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') vgchange $(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", b - a }') lvs $(lvs --noheadings -o lv_name vg0 | tr -d ' ' | tr '\n' ',')"
