@@ -16,7 +16,9 @@ CONF
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
-step "boot 7's scenario in place" sh -c 'cat /etc/kdump-test/next-scenario >/etc/kdump-test/scenario'
+# By rename: this shell is still reading the old file.
+step "boot 7's scenario in place" \
+        sh -c 'cat /etc/kdump-test/next-scenario >/etc/kdump-test/scenario.new && mv /etc/kdump-test/scenario.new /etc/kdump-test/scenario'
 sync
 i=0
 while [ $i -lt 50 ] && [ "$(cat /sys/block/md1/md/array_state 2>/dev/null)" != clean ]; do
