@@ -185,16 +185,8 @@ static int hand_over_keys(const struct prepared *p, enum kexec_loader *loader) {
                 if (!targets[t] || !targets[t]->stack)
                         continue;
                 r = crash_keys_of_stack(targets[t]->stack, &some);
-                for (size_t i = 0; r >= 0 && some && some[i]; i++) {
-                        char **v = reallocarray(descs, n + 2, sizeof(char *));
-                        if (!v) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        descs = v;
-                        descs[n++] = TAKE_PTR(some[i]);
-                        descs[n] = NULL;
-                }
+                for (size_t i = 0; r >= 0 && some && some[i]; i++)
+                        r = strv_push_unique(&descs, &n, some[i]);
                 strv_free(some);
         }
         if (r < 0 || n == 0) {

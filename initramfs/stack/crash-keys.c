@@ -26,27 +26,6 @@ static int key_word(const char *params, const char **ret_start, size_t *ret_len)
         return *ret_len ? 0 : -EINVAL;
 }
 
-int crash_key_of_table(const char *params, char **ret_desc) {
-        const char *k, *type, *desc;
-        size_t len;
-        unsigned size;
-        int n = 0;
-
-        if (key_word(params, &k, &len) < 0)
-                return -EINVAL;
-        /* ":<size>:<type>:<description>" */
-        if (k[0] != ':' || sscanf(k, ":%u:%n", &size, &n) != 1 || n == 0)
-                return -ENOKEY;
-        type = k + n;
-        if (!string_has_prefix(type, "logon:"))
-                return -ENOKEY;
-        desc = type + 6;
-        if (desc >= k + len)
-                return -ENOKEY;
-        *ret_desc = strndup(desc, (size_t) (k + len - desc));
-        return *ret_desc ? 0 : -ENOMEM;
-}
-
 int crash_key_table_with(const char *params, const char *desc, char **ret) {
         const char *k;
         size_t len;

@@ -30,12 +30,6 @@
 #define CRASH_KEYS_DIR "/sys/kernel/config/crash_dm_crypt_keys"
 #define CRASH_KEY_PREFIX "kdump-cryptsetup:vk-"
 
-/* Pure: the logon key description of a crypt table ("<cipher> <key>
- * <iv_offset> <dev> <offset> ..."): for a key given as ":<size>:logon:<desc>"
- * *ret_desc = desc; -ENOKEY for a key given any other way (hex or another
- * key type), which is never copied. */
-int crash_key_of_table(const char *params, char **ret_desc);
-
 /* Pure: params with the key replaced by ":<size>:user:<desc>", the key the
  * capture kernel restores; the size
  * is taken from the old key (a logon reference's size, or half the hex
