@@ -51,3 +51,15 @@ stack_up() {
         value mdstat sh -c 'cat /proc/mdstat'
         step "vgchange -ay vg0" vgchange -ay vg0
 }
+
+# crash_when_clean MD: waits (up to 5 s) for md to mark MD clean, so the
+# capture kernel does not resync it under TCG, then crashes.
+crash_when_clean() {
+        sync
+        i=0
+        while [ $i -lt 50 ] && [ "$(cat /sys/block/$1/md/array_state 2>/dev/null)" != clean ]; do
+                sleep 0.1; i=$((i + 1))
+        done
+        value "$1_array_state" cat /sys/block/$1/md/array_state
+        crash_now
+}

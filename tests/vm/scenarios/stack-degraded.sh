@@ -30,10 +30,4 @@ value kdump_conf cat /etc/kdump.conf
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
-sync
-i=0
-while [ $i -lt 50 ] && [ "$(cat /sys/block/md0/md/array_state 2>/dev/null)" != clean ]; do
-        sleep 0.1; i=$((i + 1))
-done
-value md0_array_state cat /sys/block/md0/md/array_state
-crash_now
+crash_when_clean md0

@@ -16,9 +16,4 @@ failure_action dump_to_rootfs
 CONF
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
-sync
-i=0
-while [ $i -lt 50 ] && [ "$(cat /sys/block/md1/md/array_state 2>/dev/null)" != clean ]; do
-        sleep 0.1; i=$((i + 1))
-done
-crash_now
+crash_when_clean md1

@@ -19,9 +19,4 @@ value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
 # By rename: this shell is still reading the old file.
 step "boot 7's scenario in place" \
         sh -c 'cat /etc/kdump-test/next-scenario >/etc/kdump-test/scenario.new && mv /etc/kdump-test/scenario.new /etc/kdump-test/scenario'
-sync
-i=0
-while [ $i -lt 50 ] && [ "$(cat /sys/block/md1/md/array_state 2>/dev/null)" != clean ]; do
-        sleep 0.1; i=$((i + 1))
-done
-crash_now
+crash_when_clean md1

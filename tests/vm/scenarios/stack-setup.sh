@@ -65,10 +65,4 @@ step "kdumpctl estimate" kdumpctl estimate
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
 # md marks the array clean 200 ms after the last write; a crash with it
 # active would have the capture kernel resync 1 GiB under TCG.
-sync
-i=0
-while [ $i -lt 50 ] && [ "$(cat /sys/block/md0/md/array_state 2>/dev/null)" != clean ]; do
-        sleep 0.1; i=$((i + 1))
-done
-value md0_array_state cat /sys/block/md0/md/array_state
-crash_now
+crash_when_clean md0
