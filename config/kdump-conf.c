@@ -14,7 +14,7 @@
 const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ext3", KDUMP_VIRTIOFS, NULL };
 
 #define SUPPORTED_KEYS \
-        "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, path, mount_options, core_collector, failure_action, " \
+        "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, path, mount_options, core_collector, failure_action, " \
         "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, force_rebuild, force_no_rebuild, " \
         "auto_reset_crashkernel, loader"
 
@@ -22,7 +22,7 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
-        "nfs", "ssh", "sshkey", "dracut_args", "fence_kdump_args",
+        "ssh", "sshkey", "dracut_args", "fence_kdump_args",
         "fence_kdump_nodes", "vfat", "nfs4", NULL,
 };
 
@@ -161,7 +161,17 @@ static int parse_target(kdump_config *c, const char *key, const char *value, con
         if (*seen_target)
                 return fail(ret_error, filename, line, key,
                             "a dump target was already set on line %u; only one target is allowed", *seen_target);
-        if (strcmp(key, KDUMP_VIRTIOFS) == 0) {
+        if (strcmp(key, KDUMP_NFS) == 0) {
+                _cleanup_free_ char *host = NULL, *export = NULL;
+
+                r = kdump_config_nfs_split(value, &host, &export);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail(ret_error, filename, line, key,
+                                    "needs <server>:/<export>, e.g. 'nfs nfs.example.com:/srv/crash' or "
+                                    "'nfs [2001:db8::1]:/srv/crash' (IPv6 addresses in brackets), got '%s'", value);
+        } else if (strcmp(key, KDUMP_VIRTIOFS) == 0) {
                 /* the tag the host gave the share (QEMU's vhost-user-fs-pci tag=) */
                 if (strlen(value) > 36 || value[strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                               "0123456789._-")] != 0)
@@ -198,6 +208,7 @@ struct seen_lines {
 /* Across files: where the force flags were last set, to name both in the
  * conflict message. */
 struct load_ctx {
+        char collector_at[512];
         char force_rebuild_at[512];
         char force_no_rebuild_at[512];
 };
@@ -317,7 +328,7 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         return fail(ret_error, filename, line_no, key,
                                     "quotes are not supported; write the value without them");
 
-                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0) {
+                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0 || strcmp(key, KDUMP_NFS) == 0) {
                         r = parse_target(c, key, value, filename, line_no, &seen.target, ret_error);
                         if (r < 0)
                                 return r;
@@ -339,6 +350,7 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                                 return r;
                         if (set_string(&c->core_collector, value) < 0)
                                 return -ENOMEM;
+                        snprintf(ctx->collector_at, sizeof(ctx->collector_at), "%s:%u", filename, line_no);
                 } else if (strcmp(key, "mount_options") == 0) {
                         /* mount -o's syntax: comma-separated, no white space */
                         if (*value == 0 || strpbrk(value, " \t"))
@@ -411,11 +423,64 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
         return 0;
 }
 
+static bool collector_is_scp(const char *collector) {
+        size_t n = strcspn(collector, " \t");
+        const char *base = collector;
+
+        for (const char *p = collector; p < collector + n; p++)
+                if (*p == '/')
+                        base = p + 1;
+        return (size_t) (collector + n - base) == 3 && strncmp(base, "scp", 3) == 0;
+}
+
+int kdump_config_nfs_split(const char *spec, char **ret_host, char **ret_export) {
+        _cleanup_free_ char *host = NULL, *export = NULL;
+        const char *colon;
+
+        if (spec[0] == '[') {
+                const char *close = strchr(spec, ']');
+
+                if (!close || close == spec + 1 || close[1] != ':')
+                        return -EINVAL;
+                colon = close + 1;
+                host = strndup(spec + 1, (size_t) (close - spec - 1));
+                if (host && strspn(host, "0123456789abcdefABCDEF:.") != strlen(host))
+                        return -EINVAL;
+        } else {
+                colon = strchr(spec, ':');
+                if (!colon || colon == spec)
+                        return -EINVAL;
+                host = strndup(spec, (size_t) (colon - spec));
+                /* a bare IPv6 address: its colons are ambiguous */
+                if (host && strchr(colon + 1, ':'))
+                        return -EINVAL;
+        }
+        if (!host)
+                return -ENOMEM;
+        if (colon[1] != '/' || strpbrk(host, "/@ \t"))
+                return -EINVAL;
+        export = strdup(colon + 1);
+        if (!export)
+                return -ENOMEM;
+        if (ret_host)
+                *ret_host = TAKE_PTR(host);
+        if (ret_export)
+                *ret_export = TAKE_PTR(export);
+        return 0;
+}
+
 static int finish(kdump_config *c, const struct load_ctx *ctx, const char *filename, char **ret_error) {
         if (c->force_rebuild && c->force_no_rebuild)
                 return fail(ret_error, filename, 0, "force_rebuild",
                             "force_rebuild 1 (%s) and force_no_rebuild 1 (%s) contradict each other; set at most one to 1",
                             ctx->force_rebuild_at, ctx->force_no_rebuild_at);
+        if (c->core_collector && collector_is_scp(c->core_collector))
+                /* kdump-utils copies the whole vmcore with scp only to an
+                 * ssh target: anywhere else scp would copy it nowhere. */
+                return fail(ret_error, ctx->collector_at, 0, "core_collector",
+                            "scp copies the dump over SSH and works only with an ssh target, which kdumpd does "
+                            "not support yet; use kdump-collect (e.g. 'core_collector %s')",
+                            KDUMP_CONF_DEFAULT_COLLECTOR);
         if (!c->path && set_string(&c->path, KDUMP_CONF_DEFAULT_PATH) < 0)
                 return -ENOMEM;
         if (!c->core_collector && set_string(&c->core_collector, KDUMP_CONF_DEFAULT_COLLECTOR) < 0)

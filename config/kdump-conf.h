@@ -4,6 +4,7 @@
 /* /etc/kdump.conf: kdump-utils' syntax, one "key value" per line.
  *
  *   ext4 UUID=...          the dump target: <fstype> <device>
+ *   nfs server:/export     or an NFS export
  *   path /var/crash        directory on the target
  *   core_collector kdump-collect -l -d 31
  *   failure_action reboot  (alias: default) reboot, halt or poweroff when the capture fails
@@ -94,6 +95,17 @@ extern const char *const kdump_config_fstypes[];
 /* "virtiofs <tag>": a virtual machine's share from its host; the "device"
  * is the tag. */
 #define KDUMP_VIRTIOFS "virtiofs"
+/* "nfs <server>:/<export>": the export, mounted by the capture kernel over
+ * the network; path is a directory under it (kdump-utils' meaning).  The
+ * server is a name, an IPv4 address or an IPv6 address in brackets. */
+#define KDUMP_NFS "nfs"
+static inline bool kdump_config_is_nfs(const kdump_config *c) {
+        return c->fstype && __builtin_strcmp(c->fstype, KDUMP_NFS) == 0;
+}
+/* Splits "<server>:/<export>" (the brackets of an IPv6 server removed);
+ * -EINVAL if it is not of that form.  Either out-parameter may be NULL. */
+int kdump_config_nfs_split(const char *spec, char **ret_host, char **ret_export);
+
 static inline bool kdump_config_is_virtiofs(const kdump_config *c) {
         return c->fstype && __builtin_strcmp(c->fstype, KDUMP_VIRTIOFS) == 0;
 }

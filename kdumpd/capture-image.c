@@ -15,6 +15,7 @@
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"
 #include "initramfs/init/capture-layout.h"
+#include "initramfs/net/net-record.h"
 #include "kdumpd/capture-image.h"
 
 /* Bump when the layout of the image changes, so old caches are rebuilt. */
@@ -170,6 +171,8 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
         if (r >= 0) r = append_stat(f, "tool", o->collect_program);
         if (r >= 0 && o->stack_program && access(o->stack_program, F_OK) == 0)
                 r = append_stat(f, "tool", o->stack_program);
+        if (r >= 0 && o->net_program && access(o->net_program, F_OK) == 0)
+                r = append_stat(f, "tool", o->net_program);
         if (r >= 0 && collector) r = append_stat(f, "tool", collector);
         for (size_t i = 0; r >= 0 && extras && extras[i]; i++)
                 r = append_stat(f, "extra", extras[i]);
@@ -257,16 +260,52 @@ static int find_library(const char *soname, char **ret) {
         return -ENOENT;
 }
 
+/* An NFS target: the NFS client (v4 and the v3 fallback), the interface's
+ * drivers, the record and kdump-net. */
+static int add_net_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, uint64_t *net_bytes,
+                          char **ret_error) {
+        _cleanup_free_ char *record = NULL;
+        struct initramfs_stats before, after;
+        int r;
+
+        initramfs_get_stats(ir, &before);
+        r = initramfs_add_modules(ir, (const char *const[]) { "nfsv4", "nfsv3", NULL });
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot add the NFS client modules (%s) and their dependencies: %s",
+                                         "nfsv4, nfsv3", r);
+        r = initramfs_add_modules_for_netdev(ir, t->net->name);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot find the drivers of the network interface %s: %s",
+                                         t->net->name, r);
+        r = net_record_render(t->net, &record);
+        if (r >= 0)
+                r = initramfs_add_data(ir, CAPTURE_NET, record, strlen(record), 0600);
+        if (r < 0)
+                return r;
+        if (!o->net_program)
+                return -EINVAL;
+        r = initramfs_add_program(ir, o->net_program, CAPTURE_NET_PROGRAM);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot add %s (for the network target) to the initramfs: %s",
+                                         o->net_program, r);
+        /* what the network adds to the unpacked initramfs, for "estimate" */
+        initramfs_get_stats(ir, &after);
+        *net_bytes += after.uncompressed_size - before.uncompressed_size;
+        return 0;
+}
+
 /* What reaching one target takes: its filesystem's module, the drivers of
  * the disks under it and, for a stack, the record, kdump-stack and the dm
  * and md modules.  `what` names the target in errors. */
 static int add_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, const char *record_dest,
-                      const char *what, uint64_t *stack_bytes, char **ret_error) {
+                      const char *what, uint64_t *stack_bytes, uint64_t *net_bytes, char **ret_error) {
         _cleanup_free_ char *record = NULL;
         struct initramfs_stats before, after;
         char **modules = NULL;
         int r;
 
+        if (t->net)
+                return add_net_target(ir, o, t, net_bytes, ret_error);
         if (strcmp(t->fstype, KDUMP_RAW) != 0) {
                 /* ext2 and ext3 are mounted by the ext4 driver */
                 const char *module = string_has_prefix(t->fstype, "ext") ? "ext4" : t->fstype;
@@ -326,34 +365,52 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
         return 0;
 }
 
-/* <image>.stack: what the stacks cost in the image, which kdumpctl estimate
- * shows; removed when the image has none. */
-static int write_stack_note(const char *img, const struct capture_image_opts *o, const dump_target *t,
-                            uint64_t stack_bytes) {
+/* <image>.stack and <image>.net: what the storage stacks and the network
+ * cost in the image, which kdumpctl estimate shows; removed when the image
+ * has none. */
+static int write_cost_note(const char *img, const char *suffix, uint64_t bytes, const char *what) {
         _cleanup_free_ char *path = NULL, *text = NULL;
 
-        if (asprintf(&path, "%s.stack", img) < 0)
+        if (asprintf(&path, "%s.%s", img, suffix) < 0)
                 return -ENOMEM;
-        if (stack_bytes == 0)
+        if (bytes == 0)
                 return unlink(path) < 0 && errno != ENOENT ? negative_errno() : 0;
-        if (asprintf(&text, "bytes=%llu\nstack=%s%s%s\n", (unsigned long long) stack_bytes,
-                     t->stack_summary ?: "", t->stack_summary && o->rootfs && o->rootfs->stack_summary ? "; root: " : "",
-                     o->rootfs && o->rootfs->stack_summary ? o->rootfs->stack_summary : "") < 0)
+        if (asprintf(&text, "bytes=%llu\n%s=%s\n", (unsigned long long) bytes, suffix, what) < 0)
                 return -ENOMEM;
         return write_file_atomic(path, text, strlen(text), 0600);
 }
 
+static int write_cost_notes(const char *img, const struct capture_image_opts *o, const dump_target *t,
+                            uint64_t stack_bytes, uint64_t net_bytes) {
+        _cleanup_free_ char *stacks = NULL, *way = NULL;
+        int r;
+
+        if (asprintf(&stacks, "%s%s%s", t->stack_summary ?: "",
+                     t->stack_summary && o->rootfs && o->rootfs->stack_summary ? "; root: " : "",
+                     o->rootfs && o->rootfs->stack_summary ? o->rootfs->stack_summary : "") < 0)
+                return -ENOMEM;
+        if (t->net && net_record_summary(t->net, &way) < 0)
+                return -ENOMEM;
+        r = write_cost_note(img, "stack", stack_bytes, stacks);
+        if (r < 0)
+                return r;
+        return write_cost_note(img, "net", net_bytes, way ?: "");
+}
+
 /* The stack records are inputs of the image: a moved or extended volume is
- * a new table, so a new image. */
+ * a new table, so a new image.  So is the network record: a new address or
+ * route to the server. */
 static int stack_records(const struct capture_image_opts *o, const dump_target *t, char **ret) {
-        _cleanup_free_ char *a = NULL, *b = NULL;
+        _cleanup_free_ char *a = NULL, *b = NULL, *n = NULL;
         int r;
 
         if (t->stack && (r = storage_stack_render(t->stack, &a)) < 0)
                 return r;
         if (o->rootfs && o->rootfs->stack && (r = storage_stack_render(o->rootfs->stack, &b)) < 0)
                 return r;
-        return asprintf(ret, "stack\n%srootfs-stack\n%s", a ?: "", b ?: "") < 0 ? -ENOMEM : 0;
+        if (t->net && (r = net_record_render(t->net, &n)) < 0)
+                return r;
+        return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%s", a ?: "", b ?: "", n ?: "") < 0 ? -ENOMEM : 0;
 }
 
 int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
@@ -366,7 +423,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         char **argv = NULL;
         const char *base;
         struct stat st;
-        uint64_t size = 0, stack_bytes = 0;
+        uint64_t size = 0, stack_bytes = 0, net_bytes = 0;
         int r;
 
         r = capture_conf_render(c, t, &conf);
@@ -508,7 +565,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 if (r < 0)
                         return r;
                 r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
-                               "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, ret_error);
+                               "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, &net_bytes, ret_error);
                 if (r < 0)
                         return r;
         }
@@ -530,7 +587,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                                                  c->extra_modules[0], r);
         }
 
-        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, ret_error);
+        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
         if (r < 0)
                 return r;
 
@@ -538,9 +595,9 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
 
-        r = write_stack_note(img, o, t, stack_bytes);
+        r = write_cost_notes(img, o, t, stack_bytes, net_bytes);
         if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot write %s.stack: %s", img, r);
+                return set_builder_error(ret_error, ir, "cannot write %s.stack or .net: %s", img, r);
         r = write_file_atomic(inputs_path, inputs, strlen(inputs), 0600);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s: %s", inputs_path, r);

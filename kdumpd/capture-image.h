@@ -20,6 +20,7 @@ struct capture_image_opts {
         const char *init_program;     /* kdump-init */
         const char *collect_program;  /* kdump-collect */
         const char *stack_program;    /* kdump-stack: added when a target is on dm or md */
+        const char *net_program;      /* kdump-net: added for a network target */
         bool force_rebuild;
         const dump_target *rootfs;    /* failure_action dump_to_rootfs: the root filesystem; else NULL */
 };

@@ -36,12 +36,16 @@
 #include "kdumpd/capture-image.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/nfs-check.h"
 #include "kdumpd/raw-save.h"
 #include "kdumpd/dump-target.h"
 
 /* What a capture kernel needs besides its segments (CK_KERNEL_RUNTIME says
  * where it was measured).  Used for advice only; the kernel decides
  * whether the segments fit. */
+/* Mounting the export and writing a file there: a server that answers does so
+ * within seconds; one that does not must not hold kdumpctl start long. */
+#define NFS_CHECK_TIMEOUT_S 60u
 #define CAPTURE_RUNTIME_MIN CK_KERNEL_RUNTIME
 
 static const char *config_path(const struct capture_settings *s) {
@@ -102,10 +106,31 @@ static void prepared_done(struct prepared *p) {
         capture_image_done(&p->image);
 }
 
+/* A network target is tried now, the way the capture kernel will use it. */
+static int check_nfs(const struct capture_settings *s, const dump_target *t) {
+        _cleanup_free_ char *err = NULL, *way = NULL;
+        struct nfs_check_result res;
+        char b[32];
+        int r;
+
+        r = net_record_summary(t->net, &way);
+        if (r < 0)
+                return log_oom();
+        log_info("The dump target is the NFS export %s:%s on %s (%s), reached through %s.", t->server_name, t->export,
+                 t->spec, t->net->server, way);
+        r = nfs_target_check(t, NFS_CHECK_TIMEOUT_S, &res, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s: the NFS dump target does not work: %s", config_path(s),
+                                       err ? err : strerror(-r));
+        log_info("NFS check: %s:%s mounts with NFSv%s; %s%s is writable, %s free.", t->server_name, t->export, res.vers,
+                 t->path, res.created_path ? " (created)" : "", format_bytes(b, sizeof(b), res.free_bytes));
+        return 0;
+}
+
 /* Reads the configuration, checks the kernel and the target, and builds or
  * reuses the capture initramfs.  Loads nothing. */
 static int prepare(const struct capture_settings *s, struct prepared *p) {
-        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL, *stack = NULL;
+        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL, *stack = NULL, *net = NULL;
         char b[32];
         int r;
 
@@ -131,6 +156,11 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         r = dump_target_resolve(p->config, &p->target, &err);
         if (r < 0)
                 return log_error_errno(r, "%s: %s", config_path(s), err ? err : strerror(-r));
+        if (p->target->net) {
+                r = check_nfs(s, p->target);
+                if (r < 0)
+                        return r;
+        }
         if (p->config->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
                 free(err);
                 err = NULL;
@@ -144,7 +174,8 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         init = strdup(getenv("KDUMPD_INIT") ?: KDUMP_LIBEXECDIR "/kdump-init");
         collect = strdup(getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect");
         stack = strdup(getenv("KDUMPD_STACK") ?: KDUMP_LIBEXECDIR "/kdump-stack");
-        if (!init || !collect || !stack)
+        net = strdup(getenv("KDUMPD_NET") ?: KDUMP_LIBEXECDIR "/kdump-net");
+        if (!init || !collect || !stack || !net)
                 return log_oom();
         if (p->target->stack_summary)
                 log_info("The dump target is on a storage stack the capture kernel recreates: %s.",
@@ -159,6 +190,7 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         .init_program = init,
                         .collect_program = collect,
                         .stack_program = stack,
+                        .net_program = net,
                         .force_rebuild = s->force_rebuild,
                         .rootfs = p->rootfs,
                 }, p->config, p->target, &p->image, &err);

@@ -15,6 +15,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/net/net-describe.h"
 #include "initramfs/stack/stack-describe.h"
 #include "kdumpd/dump-target.h"
 
@@ -28,6 +29,9 @@ dump_target *dump_target_free(dump_target *t) {
         free(t->options);
         storage_stack_free(t->stack);
         free(t->stack_summary);
+        net_record_free(t->net);
+        free(t->server_name);
+        free(t->export);
         free(t);
         return NULL;
 }
@@ -35,7 +39,14 @@ dump_target *dump_target_free(dump_target *t) {
 int dump_target_describe(const dump_target *t, char **ret) {
         int r;
 
-        if (t->stack_summary)
+        if (t->net) {
+                _cleanup_free_ char *way = NULL;
+
+                r = net_record_summary(t->net, &way);
+                if (r < 0)
+                        return r;
+                r = asprintf(ret, "nfs %s:%s (%s) through %s", t->spec, t->path, t->server_name, way);
+        } else if (t->stack_summary)
                 r = asprintf(ret, "%s %s:%s on %s", t->fstype, t->spec, t->path, t->stack_summary);
         else
                 r = asprintf(ret, "%s %s:%s", t->fstype, t->spec, t->path);
@@ -416,6 +427,31 @@ static int resolve_virtiofs(const kdump_config *c, dump_target *t, char **ret_er
         return 0;
 }
 
+/* nfs <server>:/<export>: the server's name resolved and the way to it
+ * recorded now; the capture kernel mounts the numeric address. */
+static int resolve_nfs(const kdump_config *c, dump_target *t, char **ret_error) {
+        _cleanup_free_ char *host = NULL, *err = NULL;
+        int r;
+
+        r = kdump_config_nfs_split(c->device, &host, &t->export);
+        if (r < 0)
+                return r == -ENOMEM ? r : set_error_message(ret_error, EINVAL, "nfs %s: not <server>:/<export>", c->device);
+        r = net_describe_host(host, NULL, &t->net, &err);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return set_error_message(ret_error, -r, "the NFS server %s (line %u): %s", host, c->target_line,
+                                         err ?: strerror(-r));
+        t->server_name = TAKE_PTR(host);
+        t->fstype = strdup(KDUMP_NFS);
+        t->path = strdup(c->path);
+        if (!t->fstype || !t->path || (c->mount_options && !(t->options = strdup(c->mount_options))))
+                return -ENOMEM;
+        if (asprintf(&t->spec, t->net->family == AF_INET6 ? "[%s]:%s" : "%s:%s", t->net->server, t->export) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
         int r;
@@ -434,6 +470,10 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                         return r;
         } else if (kdump_config_is_virtiofs(c)) {
                 r = resolve_virtiofs(c, t, ret_error);
+                if (r < 0)
+                        return r;
+        } else if (kdump_config_is_nfs(c)) {
+                r = resolve_nfs(c, t, ret_error);
                 if (r < 0)
                         return r;
         } else {

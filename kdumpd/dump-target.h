@@ -6,16 +6,21 @@
  * Resolved on the running system when the capture initramfs is built. */
 
 #include "config/kdump-conf.h"
+#include "initramfs/net/net-record.h"
 #include "initramfs/stack/storage-stack.h"
 
 typedef struct dump_target {
-        char *fstype;     /* "ext4", "xfs" */
-        char *spec;       /* "UUID=...", "LABEL=...", "/dev/..." */
+        char *fstype;     /* "ext4", "xfs", "nfs" */
+        char *spec;       /* "UUID=...", "LABEL=...", "/dev/..."; nfs: "192.168.77.1:/srv/crash" (numeric) */
         char *devnode;    /* the device on this system, e.g. "/dev/vdb"; virtiofs: NULL */
         char *path;       /* directory relative to the target's root */
         char *options;    /* mount options in the capture kernel ("subvol=/@crash"), or NULL */
         storage_stack *stack;   /* dm/md under devnode, NULL for a disk or partition */
         char *stack_summary;    /* "LV vg0/crash on md0 (raid1: vdc, vdd)", or NULL */
+        /* nfs: the way to the server (initramfs/net/net-record.h), the
+         * server as configured and the export */
+        net_record *net;
+        char *server_name, *export;
 } dump_target;
 
 dump_target *dump_target_free(dump_target *t);
@@ -24,7 +29,9 @@ static inline void dump_target_freep(dump_target **t) {
                 dump_target_free(*t);
 }
 
-/* -ENODEV with a message when the configured device is not there;
+/* -ENODEV with a message when the configured device is not there; for nfs,
+ * -EADDRNOTAVAIL when the server's name does not resolve, -EHOSTUNREACH or
+ * -EOPNOTSUPP (net-describe.h) when the capture kernel could not reach it;
  * -EOPNOTSUPP when the default target's filesystem is not one we support,
  * or the storage stack under it is one the capture kernel cannot recreate
  * (stack-describe.h: dm-crypt, snapshots, multipath, loop, ...). */

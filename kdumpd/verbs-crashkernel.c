@@ -334,21 +334,23 @@ static int machine_estimate(const struct crashkernel_paths *p, struct machine *m
         return 0;
 }
 
-/* The part of the initramfs contents that recreates the dump target's
- * dm/md stack (written by the builder next to the image). */
-static void print_stack_cost(const char *initramfs, FILE *out) {
-        _cleanup_free_ char *path = NULL, *text = NULL, *bytes = NULL, *stack = NULL;
+/* The parts of the initramfs contents that recreate the dump target's
+ * dm/md stack and bring up its network (written by the builder next to
+ * the image). */
+static void print_part_cost(const char *initramfs, const char *part, const char *label, const char *contents,
+                            FILE *out) {
+        _cleanup_free_ char *path = NULL, *text = NULL, *bytes = NULL, *what = NULL;
         uint64_t n;
         char b[32];
 
-        if (asprintf(&path, "%s.stack", initramfs) < 0 || read_full_file(path, &text, NULL) < 0)
+        if (asprintf(&path, "%s.%s", initramfs, part) < 0 || read_full_file(path, &text, NULL) < 0)
                 return;
         bytes = capture_state_get(text, "bytes");
-        stack = capture_state_get(text, "stack");
+        what = capture_state_get(text, part);
         if (!bytes || safe_atou64(bytes, &n) < 0)
                 return;
-        fprintf(out, "  %-28s %10s  in the contents above: kdump-stack, libdevmapper, dm/md modules for %s\n",
-                "  of which the storage stack", format_bytes(b, sizeof(b), n), stack ? stack : "the target");
+        fprintf(out, "  %-28s %10s  in the contents above: %s for %s\n", label, format_bytes(b, sizeof(b), n), contents,
+                what && *what ? what : "the target");
 }
 
 int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
@@ -370,7 +372,10 @@ int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
         for (size_t i = 0; i < e.n_items; i++)
                 fprintf(out, "  %-28s %10s  %s\n", e.items[i].name, format_bytes(b, sizeof(b), e.items[i].bytes),
                         e.items[i].basis);
-        print_stack_cost(m.initramfs, out);
+        print_part_cost(m.initramfs, "stack", "  of which the storage stack", "kdump-stack, libdevmapper, dm/md modules",
+                        out);
+        print_part_cost(m.initramfs, "net", "  of which the network", "kdump-net, libmnl, the NIC driver, the NFS client",
+                        out);
         fprintf(out, "  %-28s %10s\n", "Sum", format_bytes(b, sizeof(b), e.sum));
         fprintf(out, "  %-28s %10s  +%u%% headroom, struct pages for the reservation\n", "Needed",
                 format_bytes(b, sizeof(b), e.total), CK_HEADROOM_PERCENT);

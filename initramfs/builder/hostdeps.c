@@ -163,3 +163,27 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
         *ret = d;
         return 0;
 }
+
+int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret) {
+        _cleanup_free_ char *link = NULL;
+        char sysfs[PATH_MAX], real[PATH_MAX];
+        struct hostdeps d = {};
+        int r;
+
+        if (!*ifname || strchr(ifname, '/') || strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
+                return -EINVAL;
+        if (!realpath(sysfs_root ? sysfs_root : "/sys", sysfs))
+                return negative_errno();
+        /* the device under the interface: a virtual interface has none */
+        if (asprintf(&link, "%s/class/net/%s/device", sysfs, ifname) < 0)
+                return -ENOMEM;
+        if (!realpath(link, real))
+                return negative_errno();
+        r = walk(sysfs, real, 0, &d);
+        if (r < 0) {
+                hostdeps_done(&d);
+                return r;
+        }
+        *ret = d;
+        return 0;
+}

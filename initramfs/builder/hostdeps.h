@@ -32,3 +32,8 @@ int hostdeps_parse_device(const char *devnode, dev_t *ret);
 /* sysfs_root: NULL for "/sys".  -ENOENT if the device is unknown to sysfs.
  * On success *ret owns its lists (free with hostdeps_done()). */
 int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *ret);
+
+/* The same for a network interface's device (/sys/class/net/IFNAME/device
+ * and up): its driver and the bus drivers under it.  -ENOENT for an
+ * interface without a device (virtual ones). */
+int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret);

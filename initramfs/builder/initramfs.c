@@ -474,6 +474,22 @@ int initramfs_add_modules_optional(initramfs *i, const char *const *names) {
         return add_modules(i, names, KMOD_CLOSURE_OPTIONAL);
 }
 
+/* The modules hostdeps found: the driver modules bound on this system must
+ * exist for the capture kernel too; modaliases nobody claims are normal.
+ * Frees d. */
+static int add_hostdeps(initramfs *i, struct hostdeps *d) {
+        int r = ensure_kmod(i);
+
+        for (size_t k = 0; r >= 0 && k < d->n_modules; k++)
+                r = add_module(i, d->modules[k], 0);
+        for (size_t k = 0; r >= 0 && k < d->n_modaliases; k++)
+                r = add_module(i, d->modaliases[k], KMOD_CLOSURE_OPTIONAL);
+        hostdeps_done(d);
+        if (r < 0)
+                return r;
+        return install_modules(i);
+}
+
 int initramfs_add_modules_for_device(initramfs *i, const char *devnode) {
         struct hostdeps d = {};
         dev_t dev;
@@ -487,17 +503,19 @@ int initramfs_add_modules_for_device(initramfs *i, const char *devnode) {
         r = hostdeps_for_device(i->sysfs, dev, &d);
         if (r < 0)
                 return detail(i, r, "cannot find %s in %s", devnode, i->sysfs);
-        r = ensure_kmod(i);
-        /* the driver modules bound on this system must exist for the capture
-         * kernel too; modaliases nobody claims are normal */
-        for (size_t k = 0; r >= 0 && k < d.n_modules; k++)
-                r = add_module(i, d.modules[k], 0);
-        for (size_t k = 0; r >= 0 && k < d.n_modaliases; k++)
-                r = add_module(i, d.modaliases[k], KMOD_CLOSURE_OPTIONAL);
-        hostdeps_done(&d);
+        return add_hostdeps(i, &d);
+}
+
+int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname) {
+        struct hostdeps d = {};
+        int r = check_open(i);
+
         if (r < 0)
                 return r;
-        return install_modules(i);
+        r = hostdeps_for_netdev(i->sysfs, ifname, &d);
+        if (r < 0)
+                return detail(i, r, "cannot find the device of network interface %s in %s", ifname, i->sysfs);
+        return add_hostdeps(i, &d);
 }
 
 const char *initramfs_compression_to_string(enum initramfs_compression c) {

@@ -10,6 +10,7 @@
  *   initramfs_add_program()          ELF + DT_NEEDED closure + interpreter
  *   initramfs_add_modules()          module closure (names, aliases, modaliases)
  *   initramfs_add_modules_for_device()  drivers that reach a block device
+ *   initramfs_add_modules_for_netdev()  drivers of a network interface
  *   initramfs_add_data()/_file()/_symlink()/_directory()
  *   initramfs_write()                atomically, mode 0600
  *
@@ -83,6 +84,8 @@ int initramfs_add_modules_optional(initramfs *i, const char *const *names);
  * claims are fine: most bus devices have a built-in driver or none).
  * Returns the number of modules added. */
 int initramfs_add_modules_for_device(initramfs *i, const char *devnode);
+/* The same for a network interface ("enp0s3"): its device's drivers. */
+int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname);
 
 enum initramfs_compression {
         INITRAMFS_COMPRESSION_NONE,

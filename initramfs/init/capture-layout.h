@@ -24,6 +24,10 @@
 /* The program that recreates it, and where it writes the top device's node. */
 #define CAPTURE_STACK_PROGRAM "/usr/sbin/kdump-stack"
 #define CAPTURE_STACK_TOP "/etc/kdump/stack-top"
+/* A network target's way to the server (initramfs/net/net-record.h), and
+ * the program that sets it up. */
+#define CAPTURE_NET "/etc/kdump/net"
+#define CAPTURE_NET_PROGRAM "/usr/sbin/kdump-net"
 /* Where the target is mounted. */
 #define CAPTURE_MOUNTPOINT "/kdumproot"
 /* The collector that always comes along: it also writes vmcore-dmesg.txt. */

@@ -6,7 +6,8 @@
  * capture never hangs the machine.
  *
  *   mount /proc /sys /dev -> load modules -> wait for the target (or have
- *   kdump-stack recreate the dm/md stack under it) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
+ *   kdump-stack recreate the dm/md stack under it; for NFS, kdump-net set
+ *   up the interface) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
  *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
  *   final_action (failure_action when something failed), as in kdump-utils
  *
@@ -36,8 +37,17 @@
 #include "initramfs/init/capture-layout.h"
 #include "initramfs/init/device-wait.h"
 #include "initramfs/init/modules-load.h"
+#include "initramfs/net/net-record.h"
+#include "initramfs/net/nfs-mount.h"
 
 #define DEVICE_TIMEOUT_MS (90u * 1000u)
+/* The interface and its carrier, each (kdump-net). */
+#define NET_TIMEOUT_S 30u
+/* An NFS request without an answer fails after timeo x (retrans + 1):
+ * 10 s x 3, so a server gone in the middle of the dump ends it within a
+ * minute or so, with failure_action, instead of hanging. */
+#define NFS_TIMEO_DS 100u
+#define NFS_RETRANS 2u
 
 static double uptime(void) {
         _cleanup_free_ char *s = NULL;
@@ -127,7 +137,7 @@ static int fsync_path(const char *path, int flags) {
         return 0;
 }
 
-static int make_dump_dir(const char *base, char **ret) {
+static int make_dump_dir(const char *base, const char *prefix, char **ret) {
         char stamp[32];
         struct tm tm;
         time_t t = time(NULL);
@@ -141,7 +151,9 @@ static int make_dump_dir(const char *base, char **ret) {
         r = mkdir_p(base, 0700);
         if (r < 0)
                 return r;
-        if (asprintf(&dir, "%s/%s", base, stamp) < 0)
+        /* a network target: "<this machine's address>-<time>", kdump-utils'
+         * name, so that many machines can share one export */
+        if (asprintf(&dir, "%s/%s%s%s", base, prefix ?: "", prefix ? "-" : "", stamp) < 0)
                 return -ENOMEM;
         if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
                 r = negative_errno();
@@ -285,6 +297,47 @@ static int mount_share(const kdump_config *c) {
         return 0;
 }
 
+/* NFS: the interface from the network record (kdump-net), then the export
+ * by its numeric address; *ret_prefix is this machine's address, for the
+ * dump directory's name. */
+static int mount_nfs(const kdump_config *c, char **ret_prefix) {
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        _cleanup_free_ char *text = NULL, *err = NULL, *host = NULL, *export = NULL;
+        const char *vers = NULL;
+        char timeout[16];
+        int r;
+
+        r = read_full_file(CAPTURE_NET, &text, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", CAPTURE_NET);
+        r = net_record_parse(text, &n, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s: %s", CAPTURE_NET, err ? err : strerror(-r));
+        r = kdump_config_nfs_split(c->device, &host, &export);
+        if (r < 0)
+                return log_error_errno(r, "%s: nfs %s is not <server>:/<export>", CAPTURE_CONF, c->device);
+        snprintf(timeout, sizeof(timeout), "%u", NET_TIMEOUT_S);
+        r = run((char *const[]) { (char *) CAPTURE_NET_PROGRAM, (char *) CAPTURE_NET, timeout, NULL });
+        if (r != 0)
+                return log_error_errno(ENETUNREACH, "The network to the NFS server %s could not be set up (kdump-net "
+                                       "exit status %d, reason above).", host, r);
+        log_info("Mounting the NFS export %s (each request times out after %us) ...", c->device,
+                 NFS_TIMEO_DS * (NFS_RETRANS + 1) / 10);
+        r = nfs_mount(&(struct nfs_mount_params) {
+                        .server = host,
+                        .client = n->address,
+                        .export = export,
+                        .timeo_ds = NFS_TIMEO_DS,
+                        .retrans = NFS_RETRANS,
+                        .extra = c->mount_options,
+                }, CAPTURE_MOUNTPOINT, &vers, &err);
+        if (r < 0)
+                return log_error_errno(r, "Failed to mount the NFS export: %s", err ? err : strerror(-r));
+        log_info("Mounted %s with NFSv%s on %s.", c->device, vers, CAPTURE_MOUNTPOINT);
+        *ret_prefix = strdup(n->address);
+        return *ret_prefix ? 0 : log_oom();
+}
+
 static int mount_target(const kdump_config *c, const char *devnode) {
         (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
         if (kdump_config_is_virtiofs(c))
@@ -330,7 +383,7 @@ static int find_target(const kdump_config *c, const char *stack_record, char **r
 /* 0: dump saved (or skipped on kdump_pre's request: *ret_skipped), < 0:
  * failed, failure_action follows. */
 static int capture(const kdump_config *c, const char *stack_record, bool *ret_skipped) {
-        _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL,
+        _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL, *prefix = NULL,
                             *incomplete = NULL, *final = NULL, *dmesg = NULL;
         char **collector = NULL;
         double t0, t1;
@@ -342,17 +395,23 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
-        if (!kdump_config_is_virtiofs(c)) {
-                r = find_target(c, stack_record, &devnode);
+        if (kdump_config_is_nfs(c)) {
+                (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
+                r = mount_nfs(c, &prefix);
+                if (r < 0)
+                        return r;
+        } else {
+                if (!kdump_config_is_virtiofs(c)) {
+                        r = find_target(c, stack_record, &devnode);
+                        if (r < 0)
+                                return r;
+                }
+                if (kdump_config_is_raw(c))
+                        return capture_raw(c, devnode, ret_skipped);
+                r = mount_target(c, devnode);
                 if (r < 0)
                         return r;
         }
-        if (kdump_config_is_raw(c))
-                return capture_raw(c, devnode, ret_skipped);
-
-        r = mount_target(c, devnode);
-        if (r < 0)
-                return r;
 
         if (c->kdump_pre) {
                 log_info("Running kdump_pre %s.", c->kdump_pre);
@@ -370,7 +429,7 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         /* path "/" (the target is mounted where the dumps go): no "//" */
         if (asprintf(&base, "%s%s", CAPTURE_MOUNTPOINT, strcmp(c->path, "/") == 0 ? "" : c->path) < 0)
                 return log_oom();
-        r = make_dump_dir(base, &dir);
+        r = make_dump_dir(base, prefix, &dir);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the dump directory under %s: %m", c->path);
         if (asprintf(&incomplete, "%s/vmcore-incomplete", dir) < 0 ||
@@ -451,8 +510,9 @@ static int capture_to_rootfs(void) {
         bool skipped = false;
         int r;
 
-        /* The failed attempt may have left the target mounted there. */
-        (void) umount(CAPTURE_MOUNTPOINT);
+        /* The failed attempt may have left the target mounted there; lazily,
+         * since an NFS server that stopped answering would block umount. */
+        (void) umount2(CAPTURE_MOUNTPOINT, MNT_DETACH);
         r = kdump_config_load(CAPTURE_ROOTFS_CONF, &root, &err);
         if (r < 0)
                 return log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_ROOTFS_CONF);

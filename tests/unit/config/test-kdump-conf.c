@@ -63,7 +63,7 @@ TEST(error_names_file_line_and_key) {
         ASSERT_TRUE(c == NULL);
         ASSERT_CONTAINS(err, "config/bad-key.conf:3: ");
         ASSERT_CONTAINS(err, "dumplevel: unknown option");
-        ASSERT_CONTAINS(err, "supported: ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, path, mount_options, core_collector");
+        ASSERT_CONTAINS(err, "supported: ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, path, mount_options, core_collector");
 }
 
 /* Every error: file, line, key, and what would be valid. */
@@ -107,9 +107,22 @@ static const struct {
           "force_rebuild 1 (x.conf:1) and force_no_rebuild 1 (x.conf:2) contradict each other; set at most one to 1" },
         { "auto_reset_crashkernel 1\n", "x.conf:1: auto_reset_crashkernel: invalid value '1'; valid: yes or no" },
         { "auto_reset_crashkernel yes\nauto_reset_crashkernel no\n", "x.conf:2: auto_reset_crashkernel: already set on line 1" },
-        { "nfs server:/export\n", "x.conf:1: nfs: a kdump.conf option that kdumpd does not support yet; remove the line (supported: " },
-        { "ssh user@host\n", "ssh: a kdump.conf option that kdumpd does not support yet" },
-        { "nfs host:/export\n", "nfs: a kdump.conf option that kdumpd does not support yet" },
+        { "ssh user@host\n", "x.conf:1: ssh: a kdump.conf option that kdumpd does not support yet; remove the line (supported: " },
+        { "sshkey /root/.ssh/kdump_id_rsa\n", "sshkey: a kdump.conf option that kdumpd does not support yet" },
+        { "nfs4 host:/export\n", "nfs4: a kdump.conf option that kdumpd does not support yet" },
+        { "nfs host\n", "x.conf:1: nfs: needs <server>:/<export>, e.g. 'nfs nfs.example.com:/srv/crash' or 'nfs [2001:db8::1]:/srv/crash' (IPv6 addresses in brackets), got 'host'" },
+        { "nfs\n", "x.conf:1: nfs: needs a device" },
+        { "nfs host:export\n", "nfs: needs <server>:/<export>" },
+        { "nfs :/export\n", "nfs: needs <server>:/<export>" },
+        { "nfs 2001:db8::1:/export\n", "(IPv6 addresses in brackets), got '2001:db8::1:/export'" },
+        { "nfs [2001:db8::1:/export\n", "nfs: needs <server>:/<export>" },
+        { "nfs []:/export\n", "nfs: needs <server>:/<export>" },
+        { "nfs [host.example]:/export\n", "nfs: needs <server>:/<export>" },
+        { "nfs user@host:/export\n", "nfs: needs <server>:/<export>" },
+        { "nfs a:/x b:/y\n", "x.conf:1: nfs: takes exactly one device" },
+        { "ext4 LABEL=A\nnfs host:/x\n", "x.conf:2: nfs: a dump target was already set on line 1" },
+        { "core_collector scp\n", "x.conf:1: core_collector: scp copies the dump over SSH and works only with an ssh target" },
+        { "ext4 LABEL=A\ncore_collector /usr/bin/scp -q\n", "x.conf:2: core_collector: scp copies the dump over SSH" },
         { "raw LABEL=x\n", "x.conf:1: raw: needs a block device without a filesystem, /dev/<name>" },
         { "raw /dev/\n", "raw: needs a block device" },
         { "raw /dev/vdb /dev/vdc\n", "x.conf:1: raw: takes exactly one device" },
@@ -123,6 +136,41 @@ static const struct {
         { "mount_options a\nmount_options b\n", "x.conf:2: mount_options: already set on line 1" },
         { "hello world\n", "x.conf:1: hello: unknown option (supported: ext4, xfs" },
 };
+
+TEST(nfs_target) {
+        static const struct {
+                const char *spec, *host, *export;
+        } good[] = {
+                { "nfs.example.com:/srv/crash", "nfs.example.com", "/srv/crash" },
+                { "192.168.77.1:/", "192.168.77.1", "/" },
+                { "[2001:db8::1]:/export/dumps", "2001:db8::1", "/export/dumps" },
+                { "[fd77::1]:/srv/crash", "fd77::1", "/srv/crash" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+                _cleanup_free_ char *text = NULL, *err = NULL, *host = NULL, *export = NULL;
+
+                ASSERT_TRUE(asprintf(&text, "nfs %s\n", good[i].spec) > 0);
+                ASSERT_OK(kdump_config_parse(text, "x.conf", &c, &err));
+                ASSERT_TRUE(kdump_config_is_nfs(c));
+                ASSERT_STREQ(c->device, good[i].spec);
+                ASSERT_STREQ(c->path, "/var/crash");
+                ASSERT_OK(kdump_config_nfs_split(c->device, &host, &export));
+                ASSERT_STREQ(host, good[i].host);
+                ASSERT_STREQ(export, good[i].export);
+        }
+}
+
+/* kdumpctl's own collector is still fine with a network target. */
+TEST(nfs_with_collector) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        ASSERT_OK(kdump_config_parse("nfs server:/x\npath /dumps\ncore_collector kdump-collect -c -d 31\n", "x.conf",
+                                     &c, NULL));
+        ASSERT_STREQ(c->path, "/dumps");
+        ASSERT_STREQ(c->core_collector, "kdump-collect -c -d 31");
+}
 
 TEST(every_key) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basic/error-message.h"
+#include "basic/macro.h"
+#include "initramfs/net/net-describe.h"
+
+static const char *route_type_name(unsigned char t) {
+        switch (t) {
+        case RTN_LOCAL:       return "local (the server is this machine)";
+        case RTN_UNREACHABLE: return "unreachable";
+        case RTN_BLACKHOLE:   return "blackhole";
+        case RTN_PROHIBIT:    return "prohibit";
+        case RTN_BROADCAST:   return "broadcast";
+        case RTN_MULTICAST:   return "multicast";
+        default:              return "not unicast";
+        }
+}
+
+int net_describe_from(const char *server, const struct rtnl_route *route, const struct rtnl_link *link,
+                      const struct rtnl_addr *addrs, size_t n_addrs, net_record **ret, char **ret_error) {
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        const struct rtnl_addr *src = NULL;
+        const uint8_t *mac;
+
+        if (route->type != RTN_UNICAST)
+                return set_error_message(ret_error, EHOSTUNREACH, "the route to %s is %s", server,
+                                         route_type_name(route->type));
+        if (route->oif <= 0 || route->oif != link->ifindex)
+                return set_error_message(ret_error, EHOSTUNREACH, "the route to %s names no interface", server);
+        if (link->flags & IFF_LOOPBACK)
+                return set_error_message(ret_error, EHOSTUNREACH, "the route to %s goes through the loopback "
+                                         "interface %s: the server is this machine", server, link->name);
+        if (*link->kind)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a %s link; "
+                                         "the capture kernel can bring up only a hardware interface (VLAN and "
+                                         "bond support is not there yet)", server, link->name, link->kind);
+        if (link->master > 0)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, which is "
+                                         "enslaved to interface %d (a bond or bridge): not supported yet", server,
+                                         link->name, link->master);
+        mac = rtnl_link_mac(link);
+        if (!mac)
+                return set_error_message(ret_error, EOPNOTSUPP, "interface %s has no MAC address to find it by in "
+                                         "the capture kernel", link->name);
+        if (!*route->prefsrc)
+                return set_error_message(ret_error, EHOSTUNREACH, "the kernel names no source address for the "
+                                         "route to %s through %s", server, link->name);
+        for (size_t i = 0; i < n_addrs; i++)
+                if (addrs[i].ifindex == link->ifindex && addrs[i].family == route->family &&
+                    strcmp(addrs[i].address, route->prefsrc) == 0) {
+                        src = &addrs[i];
+                        break;
+                }
+        if (!src)
+                return set_error_message(ret_error, EHOSTUNREACH, "the route to %s leaves through %s with source "
+                                         "address %s, which %s does not have", server, link->name, route->prefsrc,
+                                         link->name);
+        if (src->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED))
+                return set_error_message(ret_error, EHOSTUNREACH, "the source address %s on %s is %s", src->address,
+                                         link->name, src->flags & IFA_F_DADFAILED ? "a duplicate (DAD failed)"
+                                         : src->flags & IFA_F_TENTATIVE ? "still tentative (DAD)" : "deprecated");
+
+        n = calloc(1, sizeof(*n));
+        if (!n)
+                return -ENOMEM;
+        memcpy(n->mac, mac, NET_RECORD_MAC_LEN);
+        n->mtu = link->mtu ? link->mtu : 1500;
+        n->family = route->family;
+        n->prefixlen = src->prefixlen;
+        /* a permanent address was configured as is; one with a lifetime
+         * came from a DHCP server or router advertisements */
+        n->origin = (src->flags & IFA_F_PERMANENT) || src->valid_lft == UINT32_MAX ? NET_ORIGIN_STATIC : NET_ORIGIN_DHCP;
+        if (!(n->name = strdup(link->name)) || !(n->address = strdup(src->address)) || !(n->server = strdup(server)) ||
+            (*route->gateway && !(n->gateway = strdup(route->gateway))))
+                return -ENOMEM;
+        *ret = TAKE_PTR(n);
+        return 0;
+}
+
+struct addr_list {
+        struct rtnl_addr *v;
+        size_t n;
+        int ifindex;
+};
+
+static int collect_addr(const struct rtnl_addr *a, void *userdata) {
+        struct addr_list *l = userdata;
+        struct rtnl_addr *t;
+
+        if (a->ifindex != l->ifindex)
+                return 0;
+        t = reallocarray(l->v, l->n + 1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        l->v = t;
+        l->v[l->n++] = *a;
+        return 0;
+}
+
+/* The module behind /sys/class/net/<name>/device/driver, for messages
+ * and the record (the builder walks sysfs itself for the modules). */
+static char *driver_of(const char *sysfs_root, const char *name) {
+        char path[PATH_MAX], target[PATH_MAX];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "%s/class/net/%s/device/driver/module", sysfs_root ?: "/sys", name);
+        n = readlink(path, target, sizeof(target) - 1);
+        if (n <= 0) {
+                snprintf(path, sizeof(path), "%s/class/net/%s/device/driver", sysfs_root ?: "/sys", name);
+                n = readlink(path, target, sizeof(target) - 1);
+        }
+        if (n <= 0)
+                return NULL;
+        target[n] = 0;
+        return strdup(strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+}
+
+int net_describe(const char *server, const char *sysfs_root, net_record **ret, char **ret_error) {
+        _cleanup_(rtnl_closep) rtnl *nl = NULL;
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        struct addr_list addrs = {};
+        struct rtnl_route route;
+        struct rtnl_link link;
+        int family = strchr(server, ':') ? AF_INET6 : AF_INET, r;
+
+        r = rtnl_open(&nl);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot open rtnetlink: %s", strerror(-r));
+        r = rtnl_get_route(nl, family, server, &route);
+        if (r < 0)
+                return set_error_message(ret_error, EHOSTUNREACH, "no route to %s: %s", server, strerror(-r));
+        if (route.oif > 0) {
+                r = rtnl_get_link(nl, route.oif, &link);
+                if (r < 0)
+                        return set_error_message(ret_error, -r, "cannot read interface %d, the route to %s: %s",
+                                                 route.oif, server, strerror(-r));
+        } else
+                link = (struct rtnl_link) { .ifindex = -1 };
+        addrs.ifindex = route.oif;
+        r = rtnl_addrs(nl, family, collect_addr, &addrs);
+        if (r < 0) {
+                free(addrs.v);
+                return set_error_message(ret_error, -r, "cannot read the addresses of %s: %s", link.name, strerror(-r));
+        }
+        r = net_describe_from(server, &route, &link, addrs.v, addrs.n, &n, ret_error);
+        free(addrs.v);
+        if (r < 0)
+                return r;
+        n->driver = driver_of(sysfs_root, n->name);
+        *ret = TAKE_PTR(n);
+        return 0;
+}
+
+int net_describe_host(const char *host, const char *sysfs_root, net_record **ret, char **ret_error) {
+        _cleanup_free_ char *bare = NULL, *first_error = NULL;
+        struct addrinfo *ai = NULL, hints = { .ai_socktype = SOCK_STREAM };
+        size_t len = strlen(host);
+        int r;
+
+        if (len > 2 && host[0] == '[' && host[len - 1] == ']')
+                bare = strndup(host + 1, len - 2);
+        else
+                bare = strdup(host);
+        if (!bare)
+                return -ENOMEM;
+        r = getaddrinfo(bare, NULL, &hints, &ai);
+        if (r != 0)
+                return set_error_message(ret_error, EADDRNOTAVAIL, "cannot resolve the server name %s: %s", bare,
+                                         r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+        r = -EADDRNOTAVAIL;
+        for (struct addrinfo *a = ai; a; a = a->ai_next) {
+                char addr[64];
+                _cleanup_free_ char *err = NULL;
+
+                if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
+                    getnameinfo(a->ai_addr, a->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST) != 0)
+                        continue;
+                r = net_describe(addr, sysfs_root, ret, &err);
+                if (r >= 0)
+                        break;
+                if (!first_error)
+                        first_error = TAKE_PTR(err);
+        }
+        freeaddrinfo(ai);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "%s", first_error ?: "the server name resolves to no IPv4 or "
+                                         "IPv6 address");
+        return 0;
+}

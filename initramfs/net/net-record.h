@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * How the capture kernel reaches a dump server: the one interface the route
+ * to the server uses, its address and the route, worked out on the running
+ * system when the capture initramfs is built (net-describe.h) and set up by
+ * kdump-net in the capture kernel (net-up.h).  The capture kernel needs no
+ * DNS and no DHCP for it: the server's name was resolved at build time, and
+ * the address is the one the machine had then.
+ *
+ * The interface is found by its permanent MAC address: kernel names can
+ * differ in the second kernel (no udev renames it there).  The record is
+ * text, one fact a line:
+ *
+ *   link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net
+ *   address 192.168.77.2/24 origin=static
+ *   gateway 192.168.77.254
+ *   server 192.168.77.1
+ *
+ * name= and driver= are for messages only.  origin= is "static" (a
+ * permanent address) or "dhcp" (one with a lifetime, from a DHCP or
+ * SLAAC client); both are set as they were.  gateway is absent when the
+ * server is on the link.  This file is the model and its text: pure.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define NET_RECORD_MAC_LEN 6
+
+enum net_origin {
+        NET_ORIGIN_STATIC,
+        NET_ORIGIN_DHCP,
+};
+
+typedef struct net_record {
+        uint8_t mac[NET_RECORD_MAC_LEN];
+        unsigned mtu;
+        char *name;                     /* where it was built; NULL if unknown */
+        char *driver;                   /* NULL if unknown */
+
+        int family;                     /* AF_INET or AF_INET6: of all three addresses */
+        char *address;                  /* "192.168.77.2", "fd77::2" */
+        unsigned prefixlen;
+        enum net_origin origin;
+        char *gateway;                  /* NULL: the server is on the link */
+        char *server;
+} net_record;
+
+net_record *net_record_free(net_record *n);
+static inline void net_record_freep(net_record **n) {
+        if (*n)
+                net_record_free(*n);
+}
+
+/* "52:54:00:77:00:02" <-> bytes; -EINVAL for anything else. */
+int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]);
+void net_mac_format(const uint8_t mac[NET_RECORD_MAC_LEN], char buf[18]);
+
+/* Whether s is a numeric address of that family (inet_pton). */
+bool net_address_valid(int family, const char *s);
+
+/* Checks the fields and renders the text above; -EINVAL for a record
+ * that could not be parsed back (no address, families that differ, ...). */
+int net_record_render(const net_record *n, char **ret);
+
+/* -EINVAL with *ret_error naming the line and what is wrong. */
+int net_record_parse(const char *text, net_record **ret, char **ret_error);
+
+/* "enp0s3 (52:54:00:77:00:02, virtio_net) 192.168.77.2/24 via 192.168.77.254":
+ * the interface as status shows it. */
+int net_record_summary(const net_record *n, char **ret);

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <linux/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "basic/error-message.h"
+#include "basic/macro.h"
+#include "initramfs/net/net-up.h"
+#include "initramfs/net/rtnl.h"
+
+#define DEFAULT_TIMEOUT_MS 30000u
+#define POLL_MS 100u
+#define REPORT_MS 5000u
+
+_printf_(2, 3)
+static void event(const struct net_up_opts *o, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL;
+        va_list ap;
+
+        if (!o || !o->event)
+                return;
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) >= 0)
+                o->event(msg, o->userdata);
+        va_end(ap);
+}
+
+static void sleep_ms(unsigned ms) {
+        nanosleep(&(struct timespec) { .tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000L }, NULL);
+}
+
+struct find_ctx {
+        const uint8_t *mac;
+        struct rtnl_link found;
+        unsigned matches;
+};
+
+static int match_mac(const struct rtnl_link *l, void *userdata) {
+        struct find_ctx *c = userdata;
+
+        /* The permanent address where there is one; a VLAN or bond on top
+         * would carry the same current address, so kinds are skipped. */
+        if (*l->kind || (l->flags & IFF_LOOPBACK))
+                return 0;
+        if ((l->has_perm_mac && memcmp(l->perm_mac, c->mac, NET_RECORD_MAC_LEN) == 0) ||
+            (!l->has_perm_mac && l->has_mac && memcmp(l->mac, c->mac, NET_RECORD_MAC_LEN) == 0)) {
+                if (c->matches++ == 0)
+                        c->found = *l;
+        }
+        return 0;
+}
+
+static int find_link(rtnl *nl, const net_record *n, const struct net_up_opts *o, unsigned timeout_ms,
+                     struct rtnl_link *ret, char **ret_error) {
+        char mac[18];
+        unsigned waited = 0, next_report = REPORT_MS;
+        int r;
+
+        net_mac_format(n->mac, mac);
+        for (;;) {
+                struct find_ctx c = { .mac = n->mac };
+
+                r = rtnl_links(nl, match_mac, &c);
+                if (r < 0)
+                        return set_error_message(ret_error, -r, "cannot list the network interfaces: %s", strerror(-r));
+                if (c.matches > 1)
+                        return set_error_message(ret_error, ENOTUNIQ, "%u interfaces have the MAC address %s; not "
+                                                 "guessing which one reaches the server", c.matches, mac);
+                if (c.matches == 1) {
+                        *ret = c.found;
+                        return 0;
+                }
+                if (waited >= timeout_ms)
+                        return set_error_message(ret_error, ETIMEDOUT, "no network interface with MAC address %s "
+                                                 "(%s%s%s) appeared within %us: is its driver in the capture "
+                                                 "initramfs?", mac, n->name ?: "", n->driver ? ", driver " : "",
+                                                 n->driver ?: "", timeout_ms / 1000);
+                sleep_ms(POLL_MS);
+                waited += POLL_MS;
+                if (waited >= next_report) {
+                        event(o, "Still waiting for the network interface %s (%s) (%us of %us) ...", mac,
+                              n->name ?: "", waited / 1000, timeout_ms / 1000);
+                        next_report += REPORT_MS;
+                }
+        }
+}
+
+static int wait_carrier(rtnl *nl, const struct rtnl_link *l, const struct net_up_opts *o, unsigned timeout_ms,
+                        char **ret_error) {
+        unsigned waited = 0, next_report = REPORT_MS;
+        struct rtnl_link now;
+        int r;
+
+        for (;;) {
+                r = rtnl_get_link(nl, l->ifindex, &now);
+                if (r < 0)
+                        return set_error_message(ret_error, -r, "cannot read interface %s: %s", l->name, strerror(-r));
+                if (now.flags & IFF_LOWER_UP)
+                        return 0;
+                if (waited >= timeout_ms)
+                        return set_error_message(ret_error, ETIMEDOUT, "interface %s has no carrier after %us: is "
+                                                 "the cable or the switch port down?", l->name, timeout_ms / 1000);
+                sleep_ms(POLL_MS);
+                waited += POLL_MS;
+                if (waited >= next_report) {
+                        event(o, "Still waiting for the carrier on %s (%us of %us) ...", l->name, waited / 1000,
+                              timeout_ms / 1000);
+                        next_report += REPORT_MS;
+                }
+        }
+}
+
+int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error) {
+        _cleanup_(rtnl_closep) rtnl *nl = NULL;
+        unsigned link_ms = DEFAULT_TIMEOUT_MS, carrier_ms = DEFAULT_TIMEOUT_MS;
+        struct rtnl_link l;
+        int r;
+
+        if (opts && opts->sz >= offsetof(struct net_up_opts, carrier_timeout_ms) + sizeof(unsigned)) {
+                if (opts->link_timeout_ms)
+                        link_ms = opts->link_timeout_ms;
+                if (opts->carrier_timeout_ms)
+                        carrier_ms = opts->carrier_timeout_ms;
+        }
+        r = rtnl_open(&nl);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot open rtnetlink: %s", strerror(-r));
+        r = find_link(nl, n, opts, link_ms, &l, ret_error);
+        if (r < 0)
+                return r;
+        event(opts, "Bringing up %s (was %s on the crashed system), MTU %u ...", l.name, n->name ?: "?", n->mtu);
+        r = rtnl_set_link(nl, l.ifindex, n->mtu, true);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot set %s up with MTU %u: %s", l.name, n->mtu, strerror(-r));
+        r = wait_carrier(nl, &l, opts, carrier_ms, ret_error);
+        if (r < 0)
+                return r;
+        r = rtnl_add_addr(nl, l.ifindex, n->family, n->address, n->prefixlen);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot add the address %s/%u to %s: %s", n->address,
+                                         n->prefixlen, l.name, strerror(-r));
+        if (n->gateway) {
+                r = rtnl_add_route(nl, l.ifindex, n->family, n->server, n->family == AF_INET ? 32 : 128, n->gateway);
+                if (r < 0)
+                        return set_error_message(ret_error, -r, "cannot add the route to %s via %s on %s: %s", n->server,
+                                                 n->gateway, l.name, strerror(-r));
+        }
+        event(opts, "Network up: %s %s/%u%s%s, server %s.", l.name, n->address, n->prefixlen,
+              n->gateway ? " via " : "", n->gateway ?: "", n->server);
+        return 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+/*
+ * The capture kernel's side of the network record: finds the interface by
+ * its MAC address (its driver was loaded by /init from modules.load), sets
+ * the MTU, brings it up, waits for the carrier, adds the address and, when
+ * the server is behind a gateway, a host route to it.  rtnetlink only; no
+ * ip(8), no udev, no DHCP client (the address is the one recorded).
+ *
+ * Every wait is bounded and reported through opts->event while it lasts,
+ * so that the console says what the capture is waiting for.
+ */
+
+#include <stddef.h>
+
+#include "initramfs/net/net-record.h"
+
+struct net_up_opts {
+        size_t sz;                      /* sizeof(struct net_up_opts), for growing */
+        unsigned link_timeout_ms;       /* the interface to appear; 0: 30 s */
+        unsigned carrier_timeout_ms;    /* its carrier; 0: 30 s */
+        /* progress and warnings; may be NULL */
+        void (*event)(const char *message, void *userdata);
+        void *userdata;
+};
+
+/* *ret_error names the step that failed: -ETIMEDOUT (no interface with the
+ * MAC, no carrier), or the kernel's error for a change it refused. */
+int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error);

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The network record, the rtnetlink parsers on replies built as the kernel
+ * builds them, the route-to-record rules and the NFS mount strings. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+
+#include "basic/macro.h"
+#include "initramfs/net/net-describe.h"
+#include "initramfs/net/net-record.h"
+#include "initramfs/net/nfs-mount.h"
+#include "initramfs/net/rtnl.h"
+#include "tests.h"
+
+#ifndef IFLA_PERM_ADDRESS
+#define IFLA_PERM_ADDRESS 54
+#endif
+
+static const char record_text[] =
+        "link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net\n"
+        "address 192.168.77.2/24 origin=static\n"
+        "gateway 192.168.77.254\n"
+        "server 10.1.2.3\n";
+
+TEST(record_round_trip) {
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        _cleanup_free_ char *text = NULL, *err = NULL, *summary = NULL;
+
+        ASSERT_OK(net_record_parse(record_text, &n, &err));
+        ASSERT_EQ(n->mac[0], 0x52);
+        ASSERT_EQ(n->mac[5], 0x02);
+        ASSERT_EQ(n->mtu, 1500);
+        ASSERT_STREQ(n->name, "enp0s3");
+        ASSERT_STREQ(n->driver, "virtio_net");
+        ASSERT_EQ(n->family, AF_INET);
+        ASSERT_STREQ(n->address, "192.168.77.2");
+        ASSERT_EQ(n->prefixlen, 24);
+        ASSERT_EQ(n->origin, NET_ORIGIN_STATIC);
+        ASSERT_STREQ(n->gateway, "192.168.77.254");
+        ASSERT_STREQ(n->server, "10.1.2.3");
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, record_text);
+        ASSERT_OK(net_record_summary(n, &summary));
+        ASSERT_STREQ(summary, "enp0s3 (52:54:00:77:00:02, virtio_net) 192.168.77.2/24 via 192.168.77.254");
+}
+
+TEST(record_ipv6_dhcp_on_link) {
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        _cleanup_free_ char *text = NULL;
+        const char *t = "link mac=52:54:00:77:00:02 mtu=9000\n"
+                        "address fd77::2/64 origin=dhcp\n"
+                        "server fd77::1\n";
+
+        ASSERT_OK(net_record_parse(t, &n, NULL));
+        ASSERT_EQ(n->family, AF_INET6);
+        ASSERT_EQ(n->origin, NET_ORIGIN_DHCP);
+        ASSERT_TRUE(n->gateway == NULL && n->name == NULL);
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, t);
+}
+
+static const struct {
+        const char *text, *error;
+} bad_records[] = {
+        { "link mac=52:54:00:77:00 mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+          "network record, line 1: mac= is not a MAC address" },
+        { "link mac=52:54:00:77:00:02\naddress 10.0.0.2/24\nserver 10.0.0.1\n", "line 1: needs mac= and mtu=" },
+        { "link mac=52:54:00:77:00:02 mtu=20\naddress 10.0.0.2/24\nserver 10.0.0.1\n", "mtu= is not a number from 68" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2\nserver 10.0.0.1\n",
+          "line 2: expected <address>/<prefix length>" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2/33\nserver 10.0.0.1\n",
+          "line 2: not an IPv4 or IPv6 address with a prefix length" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2/24 origin=bootp\nserver 10.0.0.1\n",
+          "origin= must be static or dhcp" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2/24\nserver nfs.example.com\n",
+          "line 3: expected one IPv4 or IPv6 address" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2/24\nserver fd77::1\n",
+          "are not of one family" },
+        { "link mac=52:54:00:77:00:02 mtu=1500\naddress 10.0.0.2/24\n", "needs link, address and server lines" },
+        { "route default\n", "line 1: unknown line" },
+};
+
+TEST(record_errors) {
+        for (size_t i = 0; i < ELEMENTSOF(bad_records); i++) {
+                _cleanup_(net_record_freep) net_record *n = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                ASSERT_ERR(net_record_parse(bad_records[i].text, &n, &err), EINVAL);
+                ASSERT_CONTAINS(err, bad_records[i].error);
+        }
+}
+
+TEST(mac) {
+        uint8_t m[6];
+        char buf[18];
+
+        ASSERT_OK(net_mac_parse("AA:bb:0c:00:ff:10", m));
+        net_mac_format(m, buf);
+        ASSERT_STREQ(buf, "aa:bb:0c:00:ff:10");
+        ASSERT_ERR(net_mac_parse("aa-bb-0c-00-ff-10", m), EINVAL);
+        ASSERT_ERR(net_mac_parse("aa:bb:0c:00:ff:1g", m), EINVAL);
+        ASSERT_ERR(net_mac_parse("aa:bb:0c:00:ff:100", m), EINVAL);
+}
+
+/* --- rtnetlink replies, built as the kernel builds them ------------------ */
+
+static char msgbuf[4096];
+
+static struct nlmsghdr *link_msg(int ifindex, const char *name, unsigned flags, const uint8_t *mac,
+                                 const uint8_t *perm, const char *kind, int master) {
+        struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
+        struct ifinfomsg *ifi;
+
+        h->nlmsg_type = RTM_NEWLINK;
+        ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+        ifi->ifi_index = ifindex;
+        ifi->ifi_flags = flags;
+        mnl_attr_put_strz(h, IFLA_IFNAME, name);
+        mnl_attr_put_u32(h, IFLA_MTU, 1500);
+        if (mac)
+                mnl_attr_put(h, IFLA_ADDRESS, 6, mac);
+        if (perm)
+                mnl_attr_put(h, IFLA_PERM_ADDRESS, 6, perm);
+        if (master)
+                mnl_attr_put_u32(h, IFLA_MASTER, (uint32_t) master);
+        if (kind) {
+                struct nlattr *nest = mnl_attr_nest_start(h, IFLA_LINKINFO);
+                mnl_attr_put_strz(h, IFLA_INFO_KIND, kind);
+                mnl_attr_nest_end(h, nest);
+        }
+        return h;
+}
+
+static const uint8_t mac_a[6] = { 0x52, 0x54, 0, 0x77, 0, 2 }, mac_b[6] = { 0x52, 0x54, 0, 0x77, 0, 9 };
+
+TEST(parse_link) {
+        struct rtnl_link l;
+
+        ASSERT_OK(rtnl_parse_link(link_msg(2, "enp0s3", IFF_UP | IFF_LOWER_UP, mac_b, mac_a, NULL, 0), &l));
+        ASSERT_EQ(l.ifindex, 2);
+        ASSERT_STREQ(l.name, "enp0s3");
+        ASSERT_EQ(l.mtu, 1500);
+        ASSERT_TRUE(l.has_mac && l.has_perm_mac && *l.kind == 0 && l.master == 0);
+        /* a bond slave's current MAC is the bond's: the permanent one counts */
+        ASSERT_TRUE(memcmp(rtnl_link_mac(&l), mac_a, 6) == 0);
+
+        ASSERT_OK(rtnl_parse_link(link_msg(3, "vlan100", IFF_UP, mac_a, NULL, "vlan", 0), &l));
+        ASSERT_STREQ(l.kind, "vlan");
+        ASSERT_TRUE(!l.has_perm_mac && memcmp(rtnl_link_mac(&l), mac_a, 6) == 0);
+
+        /* an all-zero permanent address (virtual devices) is none */
+        ASSERT_OK(rtnl_parse_link(link_msg(4, "x", 0, mac_b, (const uint8_t[6]) {}, NULL, 7), &l));
+        ASSERT_TRUE(!l.has_perm_mac && l.master == 7 && memcmp(rtnl_link_mac(&l), mac_b, 6) == 0);
+
+        struct nlmsghdr *h = link_msg(2, "e", 0, NULL, NULL, NULL, 0);
+        h->nlmsg_type = RTM_NEWADDR;
+        ASSERT_ERR(rtnl_parse_link(h, &l), EINVAL);
+}
+
+static struct nlmsghdr *addr_msg(int ifindex, int family, const char *addr, unsigned prefixlen, unsigned flags,
+                                 uint32_t valid) {
+        struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
+        struct ifaddrmsg *ifa;
+        unsigned char a[16];
+
+        h->nlmsg_type = RTM_NEWADDR;
+        ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+        ifa->ifa_family = (unsigned char) family;
+        ifa->ifa_prefixlen = (unsigned char) prefixlen;
+        ifa->ifa_index = (unsigned) ifindex;
+        ifa->ifa_flags = (unsigned char) flags;
+        inet_pton(family, addr, a);
+        mnl_attr_put(h, IFA_ADDRESS, family == AF_INET ? 4 : 16, a);
+        if (family == AF_INET)
+                mnl_attr_put(h, IFA_LOCAL, 4, a);
+        mnl_attr_put_u32(h, IFA_FLAGS, flags);
+        mnl_attr_put(h, IFA_CACHEINFO, sizeof(struct ifa_cacheinfo),
+                     &(struct ifa_cacheinfo) { .ifa_prefered = valid, .ifa_valid = valid });
+        return h;
+}
+
+TEST(parse_addr) {
+        struct rtnl_addr a;
+
+        ASSERT_OK(rtnl_parse_addr(addr_msg(2, AF_INET, "192.168.77.2", 24, IFA_F_PERMANENT, UINT32_MAX), &a));
+        ASSERT_STREQ(a.address, "192.168.77.2");
+        ASSERT_EQ(a.prefixlen, 24);
+        ASSERT_TRUE(a.flags & IFA_F_PERMANENT);
+        ASSERT_EQ(a.valid_lft, UINT32_MAX);
+        ASSERT_OK(rtnl_parse_addr(addr_msg(2, AF_INET6, "fd77::2", 64, IFA_F_NOPREFIXROUTE, 3600), &a));
+        ASSERT_STREQ(a.address, "fd77::2");
+        ASSERT_EQ(a.valid_lft, 3600);
+        ASSERT_TRUE(a.flags & IFA_F_NOPREFIXROUTE);
+}
+
+static struct nlmsghdr *route_msg(int family, unsigned char type, int oif, const char *src, const char *gw) {
+        struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
+        struct rtmsg *rtm;
+        unsigned char a[16];
+        size_t len = family == AF_INET ? 4 : 16;
+
+        h->nlmsg_type = RTM_NEWROUTE;
+        rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
+        rtm->rtm_family = (unsigned char) family;
+        rtm->rtm_type = type;
+        rtm->rtm_dst_len = family == AF_INET ? 32 : 128;
+        if (oif)
+                mnl_attr_put_u32(h, RTA_OIF, (uint32_t) oif);
+        if (src) {
+                inet_pton(family, src, a);
+                mnl_attr_put(h, RTA_PREFSRC, len, a);
+        }
+        if (gw) {
+                inet_pton(family, gw, a);
+                mnl_attr_put(h, RTA_GATEWAY, len, a);
+        }
+        return h;
+}
+
+TEST(parse_route) {
+        struct rtnl_route r;
+
+        ASSERT_OK(rtnl_parse_route(route_msg(AF_INET, RTN_UNICAST, 2, "192.168.77.2", "192.168.77.254"), &r));
+        ASSERT_EQ(r.oif, 2);
+        ASSERT_STREQ(r.prefsrc, "192.168.77.2");
+        ASSERT_STREQ(r.gateway, "192.168.77.254");
+        ASSERT_OK(rtnl_parse_route(route_msg(AF_INET6, RTN_UNICAST, 2, "fd77::2", NULL), &r));
+        ASSERT_STREQ(r.prefsrc, "fd77::2");
+        ASSERT_STREQ(r.gateway, "");
+}
+
+/* --- the record from the route -------------------------------------------- */
+
+static void describe(const struct rtnl_route *route, const struct rtnl_link *link, const struct rtnl_addr *addrs,
+                     size_t n, int expect, const char *error_or_record) {
+        _cleanup_(net_record_freep) net_record *rec = NULL;
+        _cleanup_free_ char *err = NULL, *text = NULL;
+        int r = net_describe_from("192.168.77.1", route, link, addrs, n, &rec, &err);
+
+        if (expect == 0) {
+                ASSERT_OK(r);
+                ASSERT_OK(net_record_render(rec, &text));
+                ASSERT_STREQ(text, error_or_record);
+        } else {
+                ASSERT_ERR(r, expect);
+                ASSERT_CONTAINS(err, error_or_record);
+        }
+}
+
+TEST(describe_rules) {
+        struct rtnl_link eth = { .ifindex = 2, .name = "enp0s3", .mtu = 1500, .flags = IFF_UP | IFF_LOWER_UP,
+                                 .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 } };
+        struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 2, .prefsrc = "192.168.77.2",
+                                  .gateway = "192.168.77.254" };
+        struct rtnl_addr addrs[] = {
+                { .ifindex = 2, .family = AF_INET, .address = "192.168.77.9", .prefixlen = 24, .flags = IFA_F_PERMANENT },
+                { .ifindex = 2, .family = AF_INET, .address = "192.168.77.2", .prefixlen = 24, .flags = 0,
+                  .valid_lft = 86400 },
+        };
+        struct rtnl_link l;
+        struct rtnl_route r;
+
+        describe(&via, &eth, addrs, 2, 0,
+                 "link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3\n"
+                 "address 192.168.77.2/24 origin=dhcp\n"
+                 "gateway 192.168.77.254\n"
+                 "server 192.168.77.1\n");
+
+        r = via;
+        r.type = RTN_UNREACHABLE;
+        describe(&r, &eth, addrs, 2, EHOSTUNREACH, "the route to 192.168.77.1 is unreachable");
+        r.type = RTN_LOCAL;
+        describe(&r, &eth, addrs, 2, EHOSTUNREACH, "local (the server is this machine)");
+        l = eth;
+        l.flags |= IFF_LOOPBACK;
+        describe(&via, &l, addrs, 2, EHOSTUNREACH, "loopback interface enp0s3");
+        l = eth;
+        strcpy(l.kind, "vlan");
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a vlan link");
+        l = eth;
+        l.master = 5;
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "enslaved to interface 5");
+        l = eth;
+        l.has_mac = false;
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "no MAC address");
+        r = via;
+        strcpy(r.prefsrc, "10.9.9.9");
+        describe(&r, &eth, addrs, 2, EHOSTUNREACH, "with source address 10.9.9.9, which enp0s3 does not have");
+        addrs[1].flags = IFA_F_TENTATIVE;
+        describe(&via, &eth, addrs, 2, EHOSTUNREACH, "still tentative");
+        addrs[1].flags = IFA_F_PERMANENT;
+        r = via;
+        *r.gateway = 0;
+        describe(&r, &eth, addrs, 2, 0,
+                 "link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3\n"
+                 "address 192.168.77.2/24 origin=static\n"
+                 "server 192.168.77.1\n");
+}
+
+/* --- NFS ------------------------------------------------------------------- */
+
+TEST(nfs_strings) {
+        struct nfs_mount_params p = { .server = "192.168.77.1", .client = "192.168.77.2", .export = "/srv/crash",
+                                      .timeo_ds = 100, .retrans = 2 };
+        _cleanup_free_ char *src = NULL, *v42 = NULL, *v3 = NULL, *src6 = NULL, *v6 = NULL, *v36 = NULL;
+
+        ASSERT_OK(nfs_source(&p, &src));
+        ASSERT_STREQ(src, "192.168.77.1:/srv/crash");
+        ASSERT_STREQ(nfs_attempts[0].vers, "4.2");
+        ASSERT_STREQ(nfs_attempts[2].fstype, "nfs");
+        ASSERT_OK(nfs_options(&p, &nfs_attempts[0], &v42));
+        ASSERT_STREQ(v42, "vers=4.2,addr=192.168.77.1,clientaddr=192.168.77.2,proto=tcp,soft,timeo=100,retrans=2");
+        p.extra = "noresvport";
+        ASSERT_OK(nfs_options(&p, &nfs_attempts[2], &v3));
+        ASSERT_STREQ(v3, "vers=3,addr=192.168.77.1,mountaddr=192.168.77.1,mountproto=tcp,nolock,proto=tcp,soft,"
+                         "timeo=100,retrans=2,noresvport");
+
+        p = (struct nfs_mount_params) { .server = "fd77::1", .client = "fd77::2", .export = "/", .retrans = 1 };
+        ASSERT_OK(nfs_source(&p, &src6));
+        ASSERT_STREQ(src6, "[fd77::1]:/");
+        ASSERT_OK(nfs_options(&p, &nfs_attempts[1], &v6));
+        ASSERT_STREQ(v6, "vers=4.1,addr=fd77::1,clientaddr=fd77::2,proto=tcp6,soft,timeo=100,retrans=1");
+        ASSERT_OK(nfs_options(&p, &nfs_attempts[2], &v36));
+        ASSERT_CONTAINS(v36, "mountproto=tcp6,nolock,proto=tcp6");
+
+        ASSERT_TRUE(nfs_error_is_unreachable(ETIMEDOUT) && nfs_error_is_unreachable(EHOSTUNREACH));
+        ASSERT_TRUE(!nfs_error_is_unreachable(EPROTONOSUPPORT) && !nfs_error_is_unreachable(EACCES));
+        p.export = "srv";
+        ASSERT_ERR(nfs_source(&p, &src), EINVAL);
+}
+
+TEST_MAIN()
