@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/error-message.h"
+#include "basic/macro.h"
 #include "basic/parse-util.h"
 
 int safe_atou64_base(const char *s, int base, uint64_t *ret) {
@@ -179,4 +181,33 @@ bool string_list_contains(const char *list, char sep, const char *item) {
                 e = end ? end + 1 : NULL;
         }
         return false;
+}
+
+int parse_record_lines(const char *text, const char *what, int (*parse)(char *line, char **ret_reason, void *userdata),
+                       void *userdata, char **ret_error) {
+        unsigned lineno = 0;
+        int r;
+
+        for (const char *l = text; l && *l;) {
+                const char *end = strchr(l, '\n');
+                _cleanup_free_ char *line = strndup(l, end ? (size_t) (end - l) : strlen(l)), *copy = NULL;
+                _cleanup_free_ char *reason = NULL;
+
+                l = end ? end + 1 : NULL;
+                lineno++;
+                if (!line)
+                        return -ENOMEM;
+                if (line[0] == '#' || line[strspn(line, " \t")] == 0)
+                        continue;
+                copy = strdup(line);
+                if (!copy)
+                        return -ENOMEM;
+                r = parse(copy, &reason, userdata);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return set_error_message(ret_error, EINVAL, "%s, line %u: %s: '%s'", what, lineno,
+                                                 reason ? reason : "invalid", line);
+        }
+        return 0;
 }

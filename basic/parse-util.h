@@ -37,3 +37,11 @@ bool string_list_contains(const char *list, char sep, const char *item);
  * /etc/fstab (space, tab, newline, backslash) decoded; a malloc()ed string,
  * NULL when out of memory. */
 char *octal_unescape(const char *s, size_t n);
+
+/* The lines of a record ("<keyword> <words>..." a line; blank lines and
+ * '#' comments skipped), each handed to parse() as a writable copy.  A
+ * parse() failure other than -ENOMEM stops the walk with -EINVAL and
+ * *ret_error "<what>, line N: <reason>: '<line>'" (reason: what parse()
+ * put in *ret_reason, malloc()ed, or "invalid"). */
+int parse_record_lines(const char *text, const char *what, int (*parse)(char *line, char **ret_reason, void *userdata),
+                       void *userdata, char **ret_error);

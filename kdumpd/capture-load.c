@@ -452,6 +452,11 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                         .target = TAKE_PTR(target),
                         .stack_devices = stack_devices(&p),
                 };
+                if (p.target->net) {
+                        /* for kdumpd's network watch (net-watch.h) */
+                        (void) net_record_render(p.target->net, &ret->net_record);
+                        ret->net_server = p.target->server_name ? strdup(p.target->server_name) : NULL;
+                }
                 snprintf(ret->release, sizeof(ret->release), "%s", p.uts.release);
         }
         return 0;

@@ -24,6 +24,8 @@ struct capture_loaded {
         uint64_t initramfs_size;
         char *target;                 /* "ext4 LABEL=KDUMP:/crash", owned */
         char *stack_devices;          /* kernel names of the dm/md stacks' devices ("vdc md0 dm-0"), owned; NULL: none */
+        char *net_record;             /* a network target's way to its server (net-record.h), owned; NULL: none */
+        char *net_server;             /* and the server as configured ("nfs.example.com"), owned */
 };
 
 /* All three log what went wrong with context and return -errno. */

@@ -14,7 +14,10 @@
  *   - the devices of the dump target's dm/md stack (sd-device, "block"):
  *     a change event on one of them (a table loaded by lvextend, lvconvert
  *     or pvmove, an md member added, failed or replaced), or one removed,
- *     rebuilds the stack's record and reloads.
+ *     rebuilds the stack's record and reloads;
+ *   - for a network target, the links, addresses and routes (rtnetlink)
+ *     and, every 10 minutes, the server's name (net-watch.h): a new way
+ *     to the server reloads; no way at all is said loudly.
  * Bursts of events cause one reload: every event (re)arms a timer, bounded
  * from the first event (RELOAD_QUIET_USEC, RELOAD_MAX_DELAY_USEC).
  * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does; on
@@ -33,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -51,6 +55,8 @@
 #include "crashkernel-reserve/reservation.h"
 #include "config/kdump-conf.h"
 #include "initramfs/collect/dump-dmesg.h"
+#include "initramfs/net/rtnl.h"
+#include "kdumpd/net-watch.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
@@ -66,6 +72,7 @@
 
 /* The reason of a reload for a change of the dump target's dm/md stack. */
 #define RELOAD_STACK_CHANGED "storage stack changed"
+#define RELOAD_NET_CHANGED "the way to the dump server changed"
 
 /* MESSAGE_IDs of kdumpd's journal entries (journalctl MESSAGE_ID=...). */
 #define MESSAGE_ID_LOADED "9d1c2a4e0b6f4d8e8c5a7f3b2e1d0c4a"
@@ -106,9 +113,16 @@ typedef struct daemon_state {
         bool loaded;
         struct watch *watches;        /* WATCHES_MAX */
         char *stack_devices;          /* of the loaded capture kernel's target, space-separated; NULL: none */
+        /* a network target: the loaded way to the server, the server's name */
+        char *net_record, *net_server;
+        rtnl *net_monitor;
+        sd_event_source *net_io, *net_settle, *net_resolve;
+        bool net_unreachable;         /* said once until the way is back */
 } daemon_state;
 
 static int do_load_now(daemon_state *d, const char *reason);
+static void net_watch_start(daemon_state *d);
+static int schedule_reload(daemon_state *d, const char *reason);
 
 static uint64_t now_usec(void) {
         struct timespec ts;
@@ -187,6 +201,13 @@ static int do_load_now(daemon_state *d, const char *reason) {
         free(info.target);
         free(d->stack_devices);
         d->stack_devices = info.stack_devices;
+        free(d->net_record);
+        d->net_record = info.net_record;
+        free(d->net_server);
+        d->net_server = info.net_server;
+        d->net_unreachable = false;
+        if (d->net_record)
+                net_watch_start(d);
         return 0;
 }
 
@@ -264,6 +285,101 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
                  action_name(action));
         (void) schedule_reload(d, strcmp(subsystem, "cpu") == 0 ? "CPU hotplug" : "memory hotplug");
         return 0;
+}
+
+/* The way to a network target's server, asked again (net-watch.h). */
+static void net_check(daemon_state *d, bool resolve) {
+        _cleanup_free_ char *detail = NULL;
+        enum net_watch_verdict v;
+        int r;
+
+        if (!d->net_record)
+                return;
+        r = net_watch_check(d->net_record, d->net_server, resolve, &v, &detail);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot check the way to the dump server: %m");
+                return;
+        }
+        if (v == NET_WATCH_UNREACHABLE) {
+                if (d->net_unreachable)
+                        return;
+                d->net_unreachable = true;
+                log_error("The dump server %s cannot be reached now: %s. A crash now would not save a dump "
+                          "(failure_action follows); kdumpd keeps the loaded capture kernel and checks again at "
+                          "the next change.", d->net_server ?: "?", detail ?: "no route");
+                (void) sd_journal_send("MESSAGE=kdumpd: the dump server %s cannot be reached: %s", d->net_server ?: "?",
+                                       detail ?: "no route", "MESSAGE_ID=" MESSAGE_ID_LOAD_FAILED, "PRIORITY=3",
+                                       "KDUMPD_REASON=dump server unreachable", NULL);
+                (void) sd_notifyf(false, "STATUS=NOT protected: the dump server %s cannot be reached (%s)",
+                                  d->net_server ?: "?", detail ?: "no route");
+                return;
+        }
+        if (d->net_unreachable) {
+                d->net_unreachable = false;
+                log_info("The dump server %s can be reached again.", d->net_server ?: "?");
+                if (d->loaded)
+                        (void) sd_notifyf(false, "STATUS=capture kernel loaded, dump to the NFS server %s",
+                                          d->net_server ?: "?");
+        }
+        if (v == NET_WATCH_CHANGED) {
+                log_info("The way to the dump server %s changed (%s): reloading.", d->net_server ?: "?", detail);
+                (void) schedule_reload(d, RELOAD_NET_CHANGED);
+        } else if (resolve)
+                log_debug("The way to the dump server %s is unchanged.", d->net_server ?: "?");
+}
+
+static int on_net_settled(sd_event_source *s, uint64_t usec, void *userdata) {
+        net_check(userdata, false);
+        return 0;
+}
+
+static int on_net_resolve(sd_event_source *s, uint64_t usec, void *userdata) {
+        daemon_state *d = userdata;
+
+        net_check(d, true);
+        (void) sd_event_source_set_time(s, usec + NET_WATCH_RESOLVE_USEC);
+        (void) sd_event_source_set_enabled(s, SD_EVENT_ON);
+        return 0;
+}
+
+/* rtnetlink announced something: the check runs once the burst settled. */
+static int on_net_event(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        daemon_state *d = userdata;
+        uint64_t now;
+
+        if (rtnl_drain(d->net_monitor) <= 0 || !d->net_record || sd_event_now(d->event, CLOCK_MONOTONIC, &now) < 0)
+                return 0;
+        if (!d->net_settle)
+                (void) sd_event_add_time(d->event, &d->net_settle, CLOCK_MONOTONIC, now + NET_WATCH_SETTLE_USEC, 0,
+                                         on_net_settled, d);
+        else {
+                (void) sd_event_source_set_time(d->net_settle, now + NET_WATCH_SETTLE_USEC);
+                (void) sd_event_source_set_enabled(d->net_settle, SD_EVENT_ONESHOT);
+        }
+        return 0;
+}
+
+static void net_watch_start(daemon_state *d) {
+        uint64_t now;
+        int r;
+
+        if (d->net_monitor)
+                return;
+        r = rtnl_open_monitor(&d->net_monitor);
+        if (r >= 0)
+                r = sd_event_add_io(d->event, &d->net_io, rtnl_fd(d->net_monitor), EPOLLIN, on_net_event, d);
+        if (r >= 0)
+                r = sd_event_now(d->event, CLOCK_MONOTONIC, &now);
+        if (r >= 0)
+                r = sd_event_add_time(d->event, &d->net_resolve, CLOCK_MONOTONIC, now + NET_WATCH_RESOLVE_USEC, 0,
+                                      on_net_resolve, d);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to watch the network to the dump server; a new address or route will "
+                                  "not reload the capture kernel: %m");
+                return;
+        }
+        log_info("Watching links, addresses and routes (rtnetlink) and, every %llu minutes, the name of the dump "
+                 "server %s.", NET_WATCH_RESOLVE_USEC / 60000000ULL, d->net_server ?: "?");
 }
 
 /* One watched directory and the names in it that matter: watching a
@@ -639,8 +755,14 @@ int main(int argc, char *argv[]) {
         r = run(&d);
         d.monitor = sd_device_monitor_unref(d.monitor);
         d.reload_timer = sd_event_source_unref(d.reload_timer);
+        d.net_io = sd_event_source_unref(d.net_io);
+        d.net_settle = sd_event_source_unref(d.net_settle);
+        d.net_resolve = sd_event_source_unref(d.net_resolve);
+        d.net_monitor = rtnl_close(d.net_monitor);
         d.event = sd_event_unref(d.event);
         free(d.stack_devices);
+        free(d.net_record);
+        free(d.net_server);
         for (size_t i = 0; i < WATCHES_MAX; i++)
                 watch_done(&ws[i]);
         return r < 0 ? 1 : 0;

@@ -141,7 +141,9 @@ static int walk(const char *sysfs, const char *devdir, unsigned depth, struct ho
         return 0;
 }
 
-int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *ret) {
+/* Walks up from the sysfs directory that rel (a link below the sysfs root,
+ * e.g. "dev/block/254:16") resolves to. */
+static int walk_from(const char *sysfs_root, const char *rel, struct hostdeps *ret) {
         _cleanup_free_ char *link = NULL;
         char sysfs[PATH_MAX], real[PATH_MAX];
         struct hostdeps d = {};
@@ -150,11 +152,10 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
         /* canonical, so that the prefix check in walk() compares like with like */
         if (!realpath(sysfs_root ? sysfs_root : "/sys", sysfs))
                 return negative_errno();
-        if (asprintf(&link, "%s/dev/block/%u:%u", sysfs, major(devnum), minor(devnum)) < 0)
+        if (asprintf(&link, "%s/%s", sysfs, rel) < 0)
                 return -ENOMEM;
         if (!realpath(link, real))
                 return negative_errno();
-
         r = walk(sysfs, real, 0, &d);
         if (r < 0) {
                 hostdeps_done(&d);
@@ -164,26 +165,20 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
         return 0;
 }
 
+int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *ret) {
+        char rel[64];
+
+        snprintf(rel, sizeof(rel), "dev/block/%u:%u", major(devnum), minor(devnum));
+        return walk_from(sysfs_root, rel, ret);
+}
+
 int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret) {
-        _cleanup_free_ char *link = NULL;
-        char sysfs[PATH_MAX], real[PATH_MAX];
-        struct hostdeps d = {};
-        int r;
+        _cleanup_free_ char *rel = NULL;
 
         if (!*ifname || strchr(ifname, '/') || strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
                 return -EINVAL;
-        if (!realpath(sysfs_root ? sysfs_root : "/sys", sysfs))
-                return negative_errno();
         /* the device under the interface: a virtual interface has none */
-        if (asprintf(&link, "%s/class/net/%s/device", sysfs, ifname) < 0)
+        if (asprintf(&rel, "class/net/%s/device", ifname) < 0)
                 return -ENOMEM;
-        if (!realpath(link, real))
-                return negative_errno();
-        r = walk(sysfs, real, 0, &d);
-        if (r < 0) {
-                hostdeps_done(&d);
-                return r;
-        }
-        *ret = d;
-        return 0;
+        return walk_from(sysfs_root, rel, ret);
 }

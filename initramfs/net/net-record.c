@@ -171,7 +171,7 @@ static int parse_address(net_record *n, char *rest, const char **reason) {
         return set_word(&n->address, a);
 }
 
-static int parse_line(net_record *n, char *line, const char **reason) {
+static int parse_line_words(net_record *n, char *line, const char **reason) {
         char *rest = line + strcspn(line, " \t");
 
         if (*rest)
@@ -192,30 +192,24 @@ static int parse_line(net_record *n, char *line, const char **reason) {
         return -EINVAL;
 }
 
+static int parse_line(char *line, char **ret_reason, void *userdata) {
+        const char *reason = NULL;
+        int r = parse_line_words(userdata, line, &reason);
+
+        if (r < 0 && reason)
+                *ret_reason = strdup(reason);
+        return r;
+}
+
 int net_record_parse(const char *text, net_record **ret, char **ret_error) {
         _cleanup_(net_record_freep) net_record *n = calloc(1, sizeof(net_record));
-        unsigned lineno = 0;
         int r;
 
         if (!n)
                 return -ENOMEM;
-        for (const char *l = text; l && *l;) {
-                const char *end = strchr(l, '\n'), *reason = NULL;
-                _cleanup_free_ char *line = strndup(l, end ? (size_t) (end - l) : strlen(l));
-
-                l = end ? end + 1 : NULL;
-                lineno++;
-                if (!line)
-                        return -ENOMEM;
-                if (line[0] == '#' || line[strspn(line, " \t")] == 0)
-                        continue;
-                r = parse_line(n, line, &reason);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return set_error_message(ret_error, EINVAL, "network record, line %u: %s: '%s'", lineno,
-                                                 reason ?: "invalid", line);
-        }
+        r = parse_record_lines(text, "network record", parse_line, n, ret_error);
+        if (r < 0)
+                return r;
         if (!n->address || !n->server || n->mtu == 0)
                 return set_error_message(ret_error, EINVAL, "network record: needs link, address and server lines");
         if (!net_address_valid(n->family, n->server) || (n->gateway && !net_address_valid(n->family, n->gateway)))

@@ -204,6 +204,52 @@ int rtnl_open(rtnl **ret) {
         return 0;
 }
 
+int rtnl_open_monitor(rtnl **ret) {
+        _cleanup_free_ rtnl *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                return -ENOMEM;
+        r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (!r->nl)
+                return negative_errno();
+        if (mnl_socket_bind(r->nl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE |
+                                   RTMGRP_IPV6_ROUTE, MNL_SOCKET_AUTOPID) < 0) {
+                int e = negative_errno();
+                mnl_socket_close(r->nl);
+                return e;
+        }
+        r->portid = mnl_socket_get_portid(r->nl);
+        *ret = TAKE_PTR(r);
+        return 0;
+}
+
+int rtnl_fd(const rtnl *r) {
+        return mnl_socket_get_fd(r->nl);
+}
+
+int rtnl_drain(rtnl *r) {
+        char buf[8192];
+        int n = 0;
+
+        for (;;) {
+                ssize_t k = recv(mnl_socket_get_fd(r->nl), buf, sizeof(buf), MSG_DONTWAIT);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                /* ENOBUFS: the kernel dropped announcements; something
+                 * changed all the same */
+                if (k < 0 && errno == ENOBUFS) {
+                        n++;
+                        continue;
+                }
+                if (k <= 0)
+                        return n;
+                int len = (int) k;
+                for (struct nlmsghdr *h = (struct nlmsghdr *) buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len))
+                        n++;
+        }
+}
+
 rtnl *rtnl_close(rtnl *r) {
         if (r) {
                 mnl_socket_close(r->nl);

@@ -78,6 +78,14 @@ static inline void rtnl_closep(rtnl **r) {
  * negative return stops the walk and is returned. */
 int rtnl_call(rtnl *r, struct nlmsghdr *req, int (*each)(const struct nlmsghdr *m, void *userdata), void *userdata);
 
+/* A socket that receives the kernel's announcements of changed links,
+ * addresses and routes (IPv4 and IPv6), for a watcher's event loop:
+ * rtnl_fd() to poll, rtnl_drain() to read what is there without blocking
+ * (the number of messages read). */
+int rtnl_open_monitor(rtnl **ret);
+int rtnl_fd(const rtnl *r);
+int rtnl_drain(rtnl *r);
+
 /* Queries. */
 int rtnl_get_route(rtnl *r, int family, const char *dst, struct rtnl_route *ret);
 int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret);

@@ -343,7 +343,8 @@ static int parse_table(storage_stack *s, char *line, char **ret_reason) {
         return r == -ENOENT ? -EINVAL : r;
 }
 
-static int parse_line(storage_stack *s, char *line, char **ret_reason) {
+static int parse_line(char *line, char **ret_reason, void *userdata) {
+        storage_stack *s = userdata;
         _cleanup_free_ char *copy = strdup(line);
         char *w[16], *save = NULL;
         size_t nw = 0;
@@ -390,30 +391,14 @@ static int parse_line(storage_stack *s, char *line, char **ret_reason) {
 
 int storage_stack_parse(const char *text, storage_stack **ret, char **ret_error) {
         _cleanup_(storage_stack_freep) storage_stack *s = NULL;
-        unsigned lineno = 0;
         int r;
 
         r = storage_stack_new(&s);
         if (r < 0)
                 return r;
-        for (const char *l = text; l && *l;) {
-                const char *end = strchr(l, '\n');
-                _cleanup_free_ char *line = strndup(l, end ? (size_t) (end - l) : strlen(l));
-                _cleanup_free_ char *reason = NULL;
-
-                l = end ? end + 1 : NULL;
-                lineno++;
-                if (!line)
-                        return -ENOMEM;
-                if (line[0] == '#' || line[strspn(line, " \t")] == 0)
-                        continue;
-                r = parse_line(s, line, &reason);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        return set_error_message(ret_error, EINVAL, "storage stack record, line %u: %s: '%s'", lineno,
-                                                 reason ? reason : "invalid", line);
-        }
+        r = parse_record_lines(text, "storage stack record", parse_line, s, ret_error);
+        if (r < 0)
+                return r;
         if (s->n_nodes == 0)
                 return set_error_message(ret_error, ENODATA, "the storage stack record names no device");
         for (size_t i = 0; i < s->n_nodes; i++)

@@ -1,0 +1,30 @@
+#!/bin/sh
+# kdump-test-expect: dump
+# tests/vm/net-e2e, boot 3: the server dies after kdumpctl start.  The host
+# powers the server VM off when this guest says so; the guest waits until
+# the server is gone, then crashes.  The capture kernel must not hang on
+# the dead server: the mount fails within its bounds, and failure_action
+# dump_to_rootfs saves the dump to /var/crash on the root filesystem.
+. /etc/kdump-test/functions
+
+step "modprobe virtio_net nfsv4" sh -c 'modprobe virtio_net && modprobe nfsv4'
+i=0
+while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+step "ip: eth0 192.168.77.2/24 up" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.2/24 dev eth0'
+i=0
+until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+step "ping the server" ping -c 1 -W 2 192.168.77.1
+
+set_kdump_conf <<CONF
+nfs 192.168.77.1:/srv/crash
+path /var/crash
+failure_action dump_to_rootfs
+CONF
+step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
+value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+echo "KDUMP-TEST: the server may go now"
+i=0
+while ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+step "the server is gone (no answer to ping)" sh -c '! ping -c 1 -W 2 192.168.77.1'
+sync
+crash_now

@@ -1,0 +1,75 @@
+#!/bin/sh
+# kdump-test-expect: dump
+# tests/vm/net-e2e: the dump goes to an NFS export on the server VM
+# (192.168.77.1, Debian's nfs-kernel-server).  The guest's interface gets a
+# static address; the server is named in /etc/hosts, so kdumpctl start
+# resolves it and the capture kernel uses the address.  Before the real
+# target, the start-time checks must refuse a read-only export and a
+# server that does not answer, each with the reason and nothing loaded.
+# Then kdumpd watches: the address changes, kdumpd loads again, and the
+# capture sends from the new address.
+. /etc/kdump-test/functions
+
+step "modprobe virtio_net nfsv4 nfsv3" sh -c 'modprobe virtio_net && modprobe nfsv4 && modprobe nfsv3'
+i=0
+while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+step "ip: eth0 192.168.77.2/24 up" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.2/24 dev eth0'
+echo "192.168.77.1 kdump-server" >>/etc/hosts
+echo "hosts: files dns" >/etc/nsswitch.conf
+value mac cat /sys/class/net/eth0/address
+i=0
+until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+step "ping the server" ping -c 1 -W 2 192.168.77.1
+
+# A read-only export: refused at start, nothing loaded.
+set_kdump_conf <<CONF
+nfs kdump-server:/srv/crash-ro
+path /var/crash
+CONF
+kdumpctl start --loader="$KDUMP_TEST_LOADER" >/tmp/ro.out 2>&1
+echo "KDUMP-TEST: value ro_rc=$?"
+echo "KDUMP-TEST: value ro_out=$(tr '\n' ' ' </tmp/ro.out)"
+value ro_loaded cat /sys/kernel/kexec_crash_loaded
+
+# A server that does not answer (no machine has .9): refused within the
+# connect timeout.
+set_kdump_conf <<CONF
+nfs 192.168.77.9:/srv/crash
+CONF
+t0=$(cut -d' ' -f1 /proc/uptime)
+kdumpctl start --loader="$KDUMP_TEST_LOADER" >/tmp/dead.out 2>&1
+echo "KDUMP-TEST: value dead_rc=$?"
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "KDUMP-TEST: value dead_seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
+echo "KDUMP-TEST: value dead_out=$(tr '\n' ' ' </tmp/dead.out)"
+
+# The real target.
+set_kdump_conf <<CONF
+nfs kdump-server:/srv/crash
+path /var/crash
+CONF
+step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
+step "kdumpctl status" kdumpctl status
+value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+value estimate kdumpctl estimate
+
+# kdumpd keeps it current: the machine's address changes (.2 -> .3) and
+# kdumpd, told by rtnetlink, records the new way and loads again, so the
+# capture kernel sends from .3 (the dump directory is named after it).
+kdumpd >/tmp/kdumpd.out 2>&1 &
+waitlog() {     # waitlog PATTERN SECONDS
+        i=0
+        while ! grep -q "$1" /tmp/kdumpd.out && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+        grep -q "$1" /tmp/kdumpd.out
+}
+step "kdumpd loaded at its start" waitlog 'capture kernel .* loaded\|Capture kernel .* loaded' 120
+step "ip: eth0 192.168.77.2 -> 192.168.77.3" sh -c 'ip addr flush dev eth0 && ip addr add 192.168.77.3/24 dev eth0'
+step "kdumpd reloaded for the new address" waitlog 'Loading the capture kernel (the way to the dump server changed)' 60
+n=0
+while [ "$(grep -c 'Capture kernel .* loaded into' /tmp/kdumpd.out)" -lt 2 ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+value kdumpd_loads grep -c 'Capture kernel .* loaded into' /tmp/kdumpd.out
+value kdumpd_net grep 'way to the dump server\|Watching links' /tmp/kdumpd.out
+value kdumpd_tail tail -n 3 /tmp/kdumpd.out
+value kexec_crash_loaded_after cat /sys/kernel/kexec_crash_loaded
+sync
+crash_now

@@ -1,0 +1,28 @@
+#!/bin/sh
+# kdump-test-expect: dump
+# tests/vm/net-e2e, boot 2: an IPv6-only link.  eth0 has only fd77::2/64
+# (no IPv4 address); "nfs [fd77::1]:/srv/crash": kdumpctl start records the
+# IPv6 way and checks the export over it; crash; the capture kernel sets
+# fd77::2 up (no duplicate address detection to wait for) and mounts the
+# export over IPv6.
+. /etc/kdump-test/functions
+
+step "modprobe virtio_net nfsv4" sh -c 'modprobe virtio_net && modprobe nfsv4'
+i=0
+while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+step "ip: eth0 fd77::2/64 up, no IPv4" sh -c 'ip link set lo up && ip link set eth0 up && ip -6 addr add fd77::2/64 dev eth0'
+i=0
+until ping6 -c 1 -W 1 fd77::1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+step "ping6 the server" ping6 -c 1 -W 2 fd77::1
+value ipv4_addresses sh -c 'ip -4 addr show dev eth0 | grep -c inet'
+
+set_kdump_conf <<CONF
+nfs [fd77::1]:/srv/crash
+path /var/crash
+CONF
+step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
+step "kdumpctl status" kdumpctl status
+value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+sync
+crash_now
