@@ -25,6 +25,7 @@ static void entry_done(struct dump_entry *e) {
         free(e->vmcore);
         free(e->dmesg);
         free(e->panic);
+        free(e->host);
 }
 
 dump_catalog *dump_catalog_free(dump_catalog *c) {
@@ -58,6 +59,21 @@ int dump_time_from_name(const char *name, int64_t *ret) {
         if (t == (time_t) -1)
                 return -EINVAL;
         *ret = (int64_t) t;
+        return 0;
+}
+
+int dump_host_from_name(const char *name, char **ret) {
+        int64_t t;
+        size_t n = strlen(name);
+        char *h;
+
+        /* "<host>-" before the 19 characters of the date */
+        if (dump_time_from_name(name, &t) < 0 || n < 21)
+                return -ENOENT;
+        h = strndup(name, n - 20);
+        if (!h)
+                return -ENOMEM;
+        *ret = h;
         return 0;
 }
 
@@ -202,6 +218,8 @@ static int read_entry(const char *base, const char *name, struct dump_entry *e) 
 
         e->id = strdup(name);
         if (!e->id)
+                return -ENOMEM;
+        if (dump_host_from_name(name, &e->host) == -ENOMEM)
                 return -ENOMEM;
         e->dir = TAKE_PTR(dir);
         return 0;

@@ -40,6 +40,7 @@ struct dump_entry {
         bool have_time;
         int64_t time;           /* crash time: CRASHTIME, else the directory name, else mtime */
         const char *time_source;  /* "VMCOREINFO CRASHTIME", "the directory name", ... */
+        char *host;             /* the machine that sent it ("192.168.77.3", from "<host>-<date>"); NULL: none */
 };
 
 typedef struct dump_catalog {
@@ -70,6 +71,10 @@ int dump_panic_from_dmesg(const char *text, size_t len, char **ret);
 
 /* Pure: "2024-05-01-12:34:56" (optionally after "<host>-") as UTC seconds. */
 int dump_time_from_name(const char *name, int64_t *ret);
+/* Pure: the "<host>" of "<host>-<date>", kdump-utils' name of a dump sent
+ * over the network (where many machines share one export).  -ENOENT for a
+ * name without one. */
+int dump_host_from_name(const char *name, char **ret);
 
 /* Where the configured target's dump path is on this system: the local path
  * when no target device is configured, else the target's mount point plus

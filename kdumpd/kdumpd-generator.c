@@ -7,7 +7,8 @@
  *   kdumpd-generator NORMAL_DIR [EARLY_DIR LATE_DIR]
  *
  * Writes NORMAL_DIR/kdumpd.service.d/50-dump-target.conf, or nothing when no
- * fstab entry applies.  A generator must not fail the boot: a kdump.conf
+ * fstab entry applies; for an NFS target, the order after
+ * network-online.target instead.  A generator must not fail the boot: a kdump.conf
  * that does not parse is left to kdumpd to report, and the generator exits
  * 0 after saying why on stderr (the journal).
  *
@@ -45,27 +46,33 @@ int main(int argc, char *argv[]) {
                 log_warning("Not ordering kdumpd after its dump target: %s", err ?: strerror(-r));
                 return 0;
         }
-        r = read_full_file(fstab_path, &fstab, NULL);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0) {
-                log_warning_errno(r, "Not ordering kdumpd after its dump target: cannot read %s: %m", fstab_path);
-                return 0;
+        if (kdump_config_is_nfs(c))
+                r = network_order_dropin(&dropin);
+        else {
+                r = read_full_file(fstab_path, &fstab, NULL);
+                if (r == -ENOENT)
+                        return 0;
+                if (r < 0) {
+                        log_warning_errno(r, "Not ordering kdumpd after its dump target: cannot read %s: %m",
+                                          fstab_path);
+                        return 0;
+                }
+                r = dump_target_mount_point(c, fstab, &where);
+                if (r < 0) {
+                        log_oom();
+                        return 1;
+                }
+                if (r == 0)
+                        return 0;
+                r = mount_unit_from_path(where, &unit);
+                if (r < 0) {
+                        log_warning_errno(r, "Not ordering kdumpd after its dump target: %s in %s is no mount "
+                                          "point: %m", where, fstab_path);
+                        return 0;
+                }
+                r = mount_order_dropin(unit, &dropin);
         }
-        r = dump_target_mount_point(c, fstab, &where);
-        if (r < 0) {
-                log_oom();
-                return 1;
-        }
-        if (r == 0)
-                return 0;
-        r = mount_unit_from_path(where, &unit);
-        if (r < 0) {
-                log_warning_errno(r, "Not ordering kdumpd after its dump target: %s in %s is no mount point: %m", where,
-                                  fstab_path);
-                return 0;
-        }
-        if (mount_order_dropin(unit, &dropin) < 0 || asprintf(&dir, "%s/kdumpd.service.d", argv[1]) < 0 ||
+        if (r < 0 || asprintf(&dir, "%s/kdumpd.service.d", argv[1]) < 0 ||
             asprintf(&path, "%s/50-dump-target.conf", dir) < 0) {
                 log_oom();
                 return 1;

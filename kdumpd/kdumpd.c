@@ -56,7 +56,9 @@
 #include "config/kdump-conf.h"
 #include "initramfs/collect/dump-dmesg.h"
 #include "initramfs/net/rtnl.h"
+#include "kdumpd/dump-target.h"
 #include "kdumpd/net-watch.h"
+#include "kdumpd/nfs-check.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
@@ -490,45 +492,59 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
 
 /* Dumps saved since the last look: the capture kernel wrote them, the
  * machine rebooted, and nobody has been told yet. */
-static void record_new_dumps(daemon_state *d) {
-        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
-        const char *state_dir = d->settings.state_dir ? d->settings.state_dir : KDUMP_STATEDIR;
-        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
-        _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
-        _cleanup_free_ char *err = NULL, *dir = NULL, *seen_path = NULL, *seen = NULL;
+/* Where a dump is shown (journal, log, the seen file): on an NFS export
+ * "<server>:<export><path>/<dir>", not the private mount point it was
+ * read through. */
+struct dump_shown {
+        const char *mnt;        /* the mount point to replace; NULL: shown as it is */
+        const char *shown_as;   /* "<server>:<export>" */
+        const char *host;       /* only dumps this machine sent ("<host>-<date>"); NULL: all */
+};
+
+static char *shown_path(const struct dump_shown *sh, const char *p) {
+        char *s;
+
+        if (!p || !sh->mnt || strncmp(p, sh->mnt, strlen(sh->mnt)) != 0)
+                return p ? strdup(p) : NULL;
+        return asprintf(&s, "%s%s", sh->shown_as, p + strlen(sh->mnt)) < 0 ? NULL : s;
+}
+
+/* Records each dump of cat not in <state_dir>/seen in the journal (and
+ * remembers it there); returns how many. */
+static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, const struct dump_shown *sh) {
+        _cleanup_free_ char *seen_path = NULL, *seen = NULL;
         unsigned recorded = 0;
         int r;
 
-        r = kdump_config_load(config, &c, &err);
-        if (r < 0)
-                return; /* do_load() reports the configuration error */
-        r = dump_catalog_dir(c, &dir, &err);
-        if (r < 0) {
-                log_warning_errno(r, "Cannot look for saved dumps: %s", err ? err : strerror(-r));
-                return;
-        }
-        r = dump_catalog_scan(dir, &cat);
-        if (r < 0) {
-                log_warning_errno(r, "Cannot read the dumps in %s: %m", dir);
-                return;
-        }
         if (asprintf(&seen_path, "%s/seen", state_dir) < 0) {
                 log_oom();
-                return;
+                return 0;
         }
         r = read_full_file(seen_path, &seen, NULL);
         if (r < 0 && r != -ENOENT) {
                 log_warning_errno(r, "Failed to read %s, not recording dumps: %m", seen_path);
-                return;
+                return 0;
         }
 
         for (size_t i = 0; i < cat->n; i++) {
                 const struct dump_entry *e = &cat->entries[i];
-                _cleanup_free_ char *dmesg = NULL, *text = NULL, *panic = NULL, *line = NULL;
+                _cleanup_free_ char *dmesg = NULL, *text = NULL, *panic = NULL, *line = NULL, *dir = NULL,
+                                    *vmcore = NULL;
+                struct dump_entry shown = *e;
                 const char *note = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
-                if (seen && dump_seen_contains(seen, e->dir))
+                if (sh->host && (!e->host || strcmp(e->host, sh->host) != 0))
+                        continue;
+                dir = shown_path(sh, e->dir);
+                vmcore = shown_path(sh, e->vmcore);
+                if (!dir || (e->vmcore && !vmcore)) {
+                        log_oom();
+                        return recorded;
+                }
+                shown.dir = dir;
+                shown.vmcore = vmcore;
+                if (seen && dump_seen_contains(seen, dir))
                         continue;
                 if (!e->dmesg && e->vmcore) {
                         r = dump_write_dmesg_file(e->dir, e->vmcore, &dmesg);
@@ -542,15 +558,13 @@ static void record_new_dumps(daemon_state *d) {
                         else if (r == -ENODATA)
                                 note = "; no vmcore-dmesg.txt (the kernel log's pages are not in the dump)";
                         else
-                                log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", e->dir);
+                                log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", dir);
                 }
                 /* sd_journal_send() succeeds silently without journald
                  * (a minimal system): then say it where our output goes. */
-                r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT : journal_dump(e, panic ?: e->panic, note);
+                r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT : journal_dump(&shown, panic ?: e->panic, note);
                 if (r < 0)
-                        /* No journald (a minimal system): say it where the
-                         * daemon's output goes instead. */
-                        log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", e->vmcore ?: e->dir,
+                        log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", vmcore ?: dir,
                                    e->info_error >= 0 && e->info.release[0] ? e->info.release : "unknown",
                                    panic ?: e->panic ?: "unknown", e->complete ? "complete" : "INCOMPLETE", note ?: "");
                 recorded++;
@@ -558,9 +572,85 @@ static void record_new_dumps(daemon_state *d) {
                  * record them again. */
                 if (mkdir_p(state_dir, 0700) < 0 ||
                     (fd = open(seen_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0 ||
-                    asprintf(&line, "%s\n", e->dir) < 0 || loop_write(fd, line, strlen(line)) < 0)
-                        log_warning("Failed to remember dump %s in %s; it will be recorded again.", e->dir, seen_path);
+                    asprintf(&line, "%s\n", dir) < 0 || loop_write(fd, line, strlen(line)) < 0)
+                        log_warning("Failed to remember dump %s in %s; it will be recorded again.", dir, seen_path);
         }
+        return recorded;
+}
+
+struct nfs_record_ctx {
+        const char *state_dir;
+};
+
+/* In the child that has the export mounted: this machine's dumps there. */
+static int record_nfs_catalog(const dump_target *t, const char *mnt, FILE *out, void *userdata) {
+        const struct nfs_record_ctx *ctx = userdata;
+        _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
+        _cleanup_free_ char *dir = NULL, *shown_as = NULL;
+        int r;
+
+        if (asprintf(&dir, "%s%s", mnt, strcmp(t->path, "/") == 0 ? "" : t->path) < 0 ||
+            asprintf(&shown_as, "%s:%s", t->server_name ?: t->net->server, t->export) < 0)
+                return -ENOMEM;
+        r = dump_catalog_scan(dir, &cat);
+        if (r < 0) {
+                fprintf(out, "cannot read the dumps in %s: %s", t->path, strerror(-r));
+                return r;
+        }
+        fprintf(out, "%u", record_catalog(cat, ctx->state_dir, &(struct dump_shown) {
+                        .mnt = mnt, .shown_as = shown_as, .host = t->net->address }));
+        return 0;
+}
+
+/* An NFS target: the export read through a private mount, bounded; the
+ * dumps named after this machine's address on the way to the server. */
+static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
+        _cleanup_(dump_target_freep) dump_target *t = NULL;
+        _cleanup_free_ char *err = NULL, *text = NULL;
+        unsigned n = 0;
+        int r;
+
+        r = dump_target_resolve(c, &t, &err);
+        if (r >= 0)
+                r = nfs_target_with_mount(t, 120, record_nfs_catalog, &(struct nfs_record_ctx) { state_dir }, &text,
+                                          &err);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot look for the dumps this machine sent to %s: %s", c->device,
+                                  err ?: strerror(-r));
+                return;
+        }
+        if (sscanf(text, "%*s %u", &n) == 1 && n > 0)
+                log_info("Recorded %u new dump%s this machine (%s) sent to %s:%s%s.", n, n == 1 ? "" : "s",
+                         t->net->address, t->server_name, t->export, t->path);
+}
+
+static void record_new_dumps(daemon_state *d) {
+        const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
+        const char *state_dir = d->settings.state_dir ? d->settings.state_dir : KDUMP_STATEDIR;
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
+        _cleanup_free_ char *err = NULL, *dir = NULL;
+        unsigned recorded;
+        int r;
+
+        r = kdump_config_load(config, &c, &err);
+        if (r < 0)
+                return; /* do_load() reports the configuration error */
+        if (kdump_config_is_nfs(c)) {
+                record_nfs_dumps(c, state_dir);
+                return;
+        }
+        r = dump_catalog_dir(c, &dir, &err);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot look for saved dumps: %s", err ? err : strerror(-r));
+                return;
+        }
+        r = dump_catalog_scan(dir, &cat);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot read the dumps in %s: %m", dir);
+                return;
+        }
+        recorded = record_catalog(cat, state_dir, &(struct dump_shown) {});
         if (recorded > 0)
                 log_info("Recorded %u new dump%s from %s.", recorded, recorded == 1 ? "" : "s", dir);
 }

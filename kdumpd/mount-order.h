@@ -37,3 +37,6 @@ int mount_unit_from_path(const char *where, char **ret);
 
 /* The drop-in kdumpd-generator writes for that unit. */
 int mount_order_dropin(const char *unit, char **ret);
+
+/* The drop-in for a network target (nfs): after network-online.target. */
+int network_order_dropin(char **ret);

@@ -24,6 +24,7 @@
 
 #define NFS_PORT 2049
 #define CONNECT_TIMEOUT_MS 5000
+#define TEXT_MAX 4096
 
 static long long now_ms(void) {
         struct timespec ts;
@@ -73,63 +74,6 @@ static int probe_port(const net_record *n, unsigned timeout_ms) {
         return -err;
 }
 
-/* In the child: 0 and the result, or -errno and a message, written to fd
- * as "ok <vers> <free> <created>" or "err <errno> <message>". */
-_noreturn_
-static void child(const dump_target *t, const char *mnt, int fd) {
-        _cleanup_free_ char *err = NULL, *dir = NULL, *probe = NULL;
-        const char *vers = NULL;
-        struct statvfs sv;
-        struct stat st;
-        bool created = false;
-        int r, pfd;
-
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-                dprintf(fd, "err %d cannot make a private mount namespace for the check: %s", errno, strerror(errno));
-                _exit(1);
-        }
-        /* shorter than the capture's: a server that answers does so fast */
-        r = nfs_mount(&(struct nfs_mount_params) {
-                        .server = t->net->server,
-                        .client = t->net->address,
-                        .export = t->export,
-                        .timeo_ds = 50,
-                        .retrans = 1,
-                        .extra = t->options,
-                }, mnt, &vers, &err);
-        if (r < 0) {
-                dprintf(fd, "err %d %s", -r, err ?: strerror(-r));
-                _exit(1);
-        }
-        if (asprintf(&dir, "%s%s", mnt, strcmp(t->path, "/") == 0 ? "" : t->path) < 0 ||
-            asprintf(&probe, "%s/.kdumpd-write-check", dir) < 0)
-                _exit(1);
-        if (stat(dir, &st) < 0) {
-                r = mkdir_p(dir, 0700);
-                if (r < 0) {
-                        dprintf(fd, "err %d cannot create %s on the export: %s", -r, t->path, strerror(-r));
-                        _exit(1);
-                }
-                created = true;
-        } else if (!S_ISDIR(st.st_mode)) {
-                dprintf(fd, "err %d %s on the export is not a directory", ENOTDIR, t->path);
-                _exit(1);
-        }
-        pfd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (pfd < 0 || write(pfd, "k", 1) != 1 || fsync(pfd) < 0) {
-                int e = errno ? errno : EIO;
-                dprintf(fd, "err %d cannot write in %s on the export: %s", e, t->path, strerror(e));
-                _exit(1);
-        }
-        close(pfd);
-        (void) unlink(probe);
-        if (statvfs(dir, &sv) < 0)
-                sv = (struct statvfs) {};
-        dprintf(fd, "ok %s %llu %d", vers, (unsigned long long) sv.f_bavail * sv.f_frsize, created);
-        (void) umount2(mnt, MNT_DETACH);
-        _exit(0);
-}
-
 static const char *hint(int err) {
         switch (err) {
         case EACCES:
@@ -150,39 +94,80 @@ static const char *hint(int err) {
         }
 }
 
-int nfs_target_check(const dump_target *t, unsigned timeout_s, struct nfs_check_result *ret, char **ret_error) {
-        char mnt[] = "/tmp/kdumpd-nfs-check.XXXXXX", buf[1024];
-        const char *server = t->server_name ?: t->net->server;
+/* The child: mounts, runs fn, and writes "ok <text>" or "err <errno>
+ * <message>" to fd. */
+_noreturn_
+static void child(const dump_target *t, const char *mnt, int fd,
+                  int (*fn)(const dump_target *t, const char *mnt, FILE *out, void *userdata), void *userdata) {
+        _cleanup_free_ char *err = NULL, *text = NULL;
+        const char *vers = NULL;
+        size_t size = 0;
+        FILE *out;
+        int r;
+
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+                dprintf(fd, "err %d cannot make a private mount namespace: %s", errno, strerror(errno));
+                _exit(1);
+        }
+        /* shorter than the capture's: a server that answers does so fast */
+        r = nfs_mount(&(struct nfs_mount_params) {
+                        .server = t->net->server,
+                        .client = t->net->address,
+                        .export = t->export,
+                        .timeo_ds = 50,
+                        .retrans = 1,
+                        .extra = t->options,
+                }, mnt, &vers, &err);
+        if (r < 0) {
+                dprintf(fd, "err %d %s", -r, err ?: strerror(-r));
+                _exit(1);
+        }
+        out = open_memstream(&text, &size);
+        if (!out)
+                _exit(1);
+        fprintf(out, "%s ", vers);
+        r = fn(t, mnt, out, userdata);
+        if (fclose(out) != 0)
+                _exit(1);
+        if (r < 0)
+                dprintf(fd, "err %d %s", -r, text + strlen(vers) + 1);
+        else
+                dprintf(fd, "ok %s", text);
+        (void) umount2(mnt, MNT_DETACH);
+        _exit(r < 0);
+}
+
+int nfs_target_with_mount(const dump_target *t, unsigned timeout_s,
+                          int (*fn)(const dump_target *t, const char *mnt, FILE *out, void *userdata), void *userdata,
+                          char **ret_text, char **ret_error) {
+        char mnt[] = "/tmp/kdumpd-nfs.XXXXXX";
+        _cleanup_free_ char *buf = malloc(TEXT_MAX + 64);
+        const char *server = t->server_name ?: t->net ? t->net->server : "?";
         long long deadline = now_ms() + (long long) timeout_s * 1000;
-        int fds[2], r, status, e = 0;
-        ssize_t n = 0;
+        int fds[2], r, status = 0, e = 0;
+        size_t n = 0;
         pid_t pid;
 
         if (!t->net || !t->export)
                 return -EINVAL;
+        if (!buf)
+                return -ENOMEM;
         r = probe_port(t->net, CONNECT_TIMEOUT_MS);
         if (r < 0)
                 return set_error_message(ret_error, -r, "the NFS server %s (%s) does not answer on port %d: %s.%s",
                                          server, t->net->server, NFS_PORT,
                                          r == -ETIMEDOUT ? "no answer within 5 s" : strerror(-r), hint(-r));
         if (!mkdtemp(mnt))
-                return set_error_message(ret_error, errno, "cannot create a mount point for the check: %s", strerror(errno));
-        if (pipe2(fds, O_CLOEXEC) < 0) {
+                return set_error_message(ret_error, errno, "cannot create a mount point for the export: %s",
+                                         strerror(errno));
+        if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
                 r = negative_errno();
-                (void) rmdir(mnt);
-                return r;
-        }
-        pid = fork();
-        if (pid < 0) {
-                r = negative_errno();
-                close(fds[0]);
-                close(fds[1]);
                 (void) rmdir(mnt);
                 return r;
         }
         if (pid == 0) {
                 close(fds[0]);
-                child(t, mnt, fds[1]);
+                child(t, mnt, fds[1], fn, userdata);
         }
         close(fds[1]);
         for (;;) {
@@ -196,15 +181,10 @@ int nfs_target_check(const dump_target *t, unsigned timeout_s, struct nfs_check_
                         break;
                 }
                 r = poll(&p, 1, (int) left);
-                if (r < 0 && errno == EINTR)
-                        continue;
                 if (r <= 0)
                         continue;
-                k = read(fds[0], buf + n, sizeof(buf) - 1 - (size_t) n);
-                if (k <= 0)
-                        break;
-                n += k;
-                if ((size_t) n >= sizeof(buf) - 1)
+                k = read(fds[0], buf + n, TEXT_MAX + 63 - n);
+                if (k <= 0 || (n += (size_t) k) >= TEXT_MAX + 63)
                         break;
         }
         buf[n] = 0;
@@ -212,18 +192,14 @@ int nfs_target_check(const dump_target *t, unsigned timeout_s, struct nfs_check_
         (void) waitpid(pid, &status, 0);
         (void) rmdir(mnt);
         if (e == ETIMEDOUT)
-                return set_error_message(ret_error, ETIMEDOUT, "mounting %s from %s and writing to %s there did not "
-                                         "finish within %us.%s", t->export, server, t->path, timeout_s, hint(ETIMEDOUT));
+                return set_error_message(ret_error, ETIMEDOUT, "using %s:%s did not finish within %us.%s", server,
+                                         t->export, timeout_s, hint(ETIMEDOUT));
         if (strncmp(buf, "ok ", 3) == 0) {
-                struct nfs_check_result res = {};
-                unsigned long long free_bytes;
-                int created;
+                char *text = strdup(buf + 3);
 
-                if (sscanf(buf + 3, "%7s %llu %d", res.vers, &free_bytes, &created) != 3)
-                        return set_error_message(ret_error, EIO, "the NFS check said '%s'", buf);
-                res.free_bytes = free_bytes;
-                res.created_path = created;
-                *ret = res;
+                if (!text)
+                        return -ENOMEM;
+                *ret_text = text;
                 return 0;
         }
         if (strncmp(buf, "err ", 4) == 0) {
@@ -235,6 +211,59 @@ int nfs_target_check(const dump_target *t, unsigned timeout_s, struct nfs_check_
                 return set_error_message(ret_error, (int) v, "NFS server %s: %s.%s", server,
                                          msg && *msg == ' ' ? msg + 1 : buf, hint((int) v));
         }
-        return set_error_message(ret_error, EIO, "the NFS check of %s:%s ended without an answer (exit status %d)",
+        return set_error_message(ret_error, EIO, "the child using %s:%s ended without an answer (exit status %d)",
                                  server, t->export, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* The check: path created if missing, a file written and synced there. */
+static int check_writable(const dump_target *t, const char *mnt, FILE *out, void *userdata) {
+        _cleanup_free_ char *dir = NULL, *probe = NULL;
+        struct statvfs sv;
+        struct stat st;
+        bool created = false;
+        int r, pfd;
+
+        if (asprintf(&dir, "%s%s", mnt, strcmp(t->path, "/") == 0 ? "" : t->path) < 0 ||
+            asprintf(&probe, "%s/.kdumpd-write-check", dir) < 0)
+                return -ENOMEM;
+        if (stat(dir, &st) < 0) {
+                r = mkdir_p(dir, 0700);
+                if (r < 0) {
+                        fprintf(out, "cannot create %s on the export: %s", t->path, strerror(-r));
+                        return r;
+                }
+                created = true;
+        } else if (!S_ISDIR(st.st_mode)) {
+                fprintf(out, "%s on the export is not a directory", t->path);
+                return -ENOTDIR;
+        }
+        pfd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (pfd < 0 || write(pfd, "k", 1) != 1 || fsync(pfd) < 0) {
+                r = errno ? errno : EIO;
+                fprintf(out, "cannot write in %s on the export: %s", t->path, strerror(r));
+                return -r;
+        }
+        close(pfd);
+        (void) unlink(probe);
+        if (statvfs(dir, &sv) < 0)
+                sv = (struct statvfs) {};
+        fprintf(out, "%llu %d", (unsigned long long) sv.f_bavail * sv.f_frsize, created);
+        return 0;
+}
+
+int nfs_target_check(const dump_target *t, unsigned timeout_s, struct nfs_check_result *ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        struct nfs_check_result res = {};
+        unsigned long long free_bytes;
+        int created, r;
+
+        r = nfs_target_with_mount(t, timeout_s, check_writable, NULL, &text, ret_error);
+        if (r < 0)
+                return r;
+        if (sscanf(text, "%7s %llu %d", res.vers, &free_bytes, &created) != 3)
+                return set_error_message(ret_error, EIO, "the NFS check said '%s'", text);
+        res.free_bytes = free_bytes;
+        res.created_path = created;
+        *ret = res;
+        return 0;
 }

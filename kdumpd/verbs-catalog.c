@@ -78,6 +78,7 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
         json_kv_u64(out, &first, "index", idx);
         json_kv_string(out, &first, "id", e->id);
         json_kv_string(out, &first, "directory", e->dir);
+        json_kv_string(out, &first, "host", e->host);
         if (e->have_time) {
                 json_kv_i64(out, &first, "time", e->time);
                 json_kv_string(out, &first, "time_iso", format_iso(iso, sizeof(iso), e));
@@ -107,7 +108,7 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
 static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
         _cleanup_free_ char *dir = NULL;
-        int r;
+        int r, host_width = 0;
 
         r = open_catalog(o, &dir, &c);
         if (r < 0)
@@ -128,14 +129,25 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                 fprintf(out, "No dumps in %s.\n", dir);
                 return 0;
         }
-        fprintf(out, "%3s %-27s %-20s %10s %-8s %-19s %s\n", "#", "TIME", "KERNEL", "SIZE", "COMPLETE", "DIRECTORY", "PANIC");
+        /* A HOST column when dumps came from other machines (an NFS
+         * export many machines share): "<host>-<date>" directories. */
+        for (size_t i = 0; i < c->n; i++)
+                if (c->entries[i].host)
+                        host_width = MAX(host_width, (int) strlen(c->entries[i].host));
+        fprintf(out, "%3s %-27s ", "#", "TIME");
+        if (host_width)
+                fprintf(out, "%-*s ", MAX(host_width, 4), "HOST");
+        fprintf(out, "%-20s %10s %-8s %-19s %s\n", "KERNEL", "SIZE", "COMPLETE", "DIRECTORY", "PANIC");
         for (size_t i = 0; i < c->n; i++) {
                 const struct dump_entry *e = &c->entries[i];
                 char t[64], b[32];
 
-                fprintf(out, "%3zu %-27s %-20s %10s %-8s %-19s %s\n", i + 1, format_time(t, sizeof(t), e),
-                        entry_release(e) ?: "-", e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-",
-                        e->complete ? "yes" : "no", e->id, e->panic ?: "-");
+                fprintf(out, "%3zu %-27s ", i + 1, format_time(t, sizeof(t), e));
+                if (host_width)
+                        fprintf(out, "%-*s ", MAX(host_width, 4), e->host ?: "-");
+                fprintf(out, "%-20s %10s %-8s %-19s %s\n", entry_release(e) ?: "-",
+                        e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no", e->id,
+                        e->panic ?: "-");
         }
         fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
         return 0;
@@ -171,6 +183,8 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
 
         fprintf(out, "          ID: %zu (%s)\n", (size_t) (e - c->entries) + 1, e->id);
         fprintf(out, "   Directory: %s\n", e->dir);
+        if (e->host)
+                fprintf(out, "        Host: %s (the machine that sent it)\n", e->host);
         fprintf(out, "  Crash time: %s", format_time(t, sizeof(t), e));
         if (e->have_time)
                 fprintf(out, " (from %s)", e->time_source);

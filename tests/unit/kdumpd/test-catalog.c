@@ -245,6 +245,19 @@ TEST(time_from_name) {
         ASSERT_ERR(dump_time_from_name("2023-13-14-22:13:20", &t), EINVAL);
 }
 
+TEST(host_from_name) {
+        _cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+
+        ASSERT_OK(dump_host_from_name("192.168.77.3-2022-06-01-10:00:00", &a));
+        ASSERT_STREQ(a, "192.168.77.3");
+        ASSERT_OK(dump_host_from_name("fd77::2-2022-06-01-10:00:00", &b));
+        ASSERT_STREQ(b, "fd77::2");
+        ASSERT_ERR(dump_host_from_name("2022-06-01-10:00:00", &c), ENOENT);
+        ASSERT_ERR(dump_host_from_name("-2022-06-01-10:00:00", &c), ENOENT);
+        ASSERT_ERR(dump_host_from_name("host-2022-06-01", &c), ENOENT);
+        ASSERT_TRUE(c == NULL);
+}
+
 TEST(scan_and_find) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
         const char *root = build_tree();

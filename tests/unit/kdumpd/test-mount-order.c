@@ -162,6 +162,16 @@ TEST(generator_binary) {
         ASSERT_CONTAINS(text, "\nAfter=kdump.mount\n");
         ASSERT_TRUE(!strstr(text, "\nRequires"));
 
+        /* An NFS export: after the network is configured. */
+        ASSERT_OK(unlink(dropin));
+        free(text);
+        text = NULL;
+        ASSERT_OK(write_file_atomic(conf, "nfs server:/srv/crash\n", 22, 0644));
+        ASSERT_EQ(run_generator(conf, ft, out), 0);
+        ASSERT_OK(read_full_file(dropin, &text, &n));
+        ASSERT_CONTAINS(text, "\nWants=network-online.target\n");
+        ASSERT_CONTAINS(text, "\nAfter=network-online.target\n");
+
         /* A target fstab does not mount: no drop-in, and no failure. */
         ASSERT_OK(unlink(dropin));
         ASSERT_OK(write_file_atomic(conf, "ext4 LABEL=nowhere\n", 19, 0644));

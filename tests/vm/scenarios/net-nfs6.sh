@@ -1,6 +1,9 @@
 #!/bin/sh
 # kdump-test-expect: dump
-# tests/vm/net-e2e, boot 2: an IPv6-only link.  eth0 has only fd77::2/64
+# tests/vm/net-e2e, boot 2: first, with boot 1's kdump.conf and address
+# (192.168.77.3), kdumpd starts and records in its log the dump this
+# machine sent to the server (no journald here); it is stopped.  Then an
+# IPv6-only link.  eth0 has only fd77::2/64
 # (no IPv4 address); "nfs [fd77::1]:/srv/crash": kdumpctl start records the
 # IPv6 way and checks the export over it; crash; the capture kernel sets
 # fd77::2 up (no duplicate address detection to wait for) and mounts the
@@ -10,8 +13,20 @@
 step "modprobe virtio_net nfsv4" sh -c 'modprobe virtio_net && modprobe nfsv4'
 i=0
 while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+step "ip: eth0 192.168.77.3/24 up (boot 1's address)" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.3/24 dev eth0'
+i=0
+until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+value kdump_conf_before sh -c 'grep -v "^#" /etc/kdump.conf | tr "\n" ";"'
+kdumpd >/tmp/kdumpd.out 2>&1 &
+pid=$!
+i=0
+while ! grep -q 'Recorded\|Cannot look for the dumps' /tmp/kdumpd.out && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+kill $pid; wait $pid
+value kdumpd_new_dump grep 'New dump:' /tmp/kdumpd.out
+value kdumpd_recorded grep 'Recorded\|Cannot look for the dumps' /tmp/kdumpd.out
+step "ip: eth0 without IPv4" ip addr flush dev eth0
 echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
-step "ip: eth0 fd77::2/64 up, no IPv4" sh -c 'ip link set lo up && ip link set eth0 up && ip -6 addr add fd77::2/64 dev eth0'
+step "ip: eth0 fd77::2/64" ip -6 addr add fd77::2/64 dev eth0
 i=0
 until ping6 -c 1 -W 1 fd77::1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
 step "ping6 the server" ping6 -c 1 -W 2 fd77::1
