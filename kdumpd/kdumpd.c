@@ -622,6 +622,9 @@ static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
         if (sscanf(text, "%*s %u", &n) == 1 && n > 0)
                 log_info("Recorded %u new dump%s this machine (%s) sent to %s:%s%s.", n, n == 1 ? "" : "s",
                          t->net->address, t->server_name, t->export, t->path);
+        else
+                log_info("No new dumps from this machine (%s) on %s:%s%s.", t->net->address, t->server_name, t->export,
+                         t->path);
 }
 
 static void record_new_dumps(daemon_state *d) {

@@ -62,7 +62,10 @@ waitlog() {     # waitlog PATTERN SECONDS
         while ! grep -q "$1" /tmp/kdumpd.out && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
         grep -q "$1" /tmp/kdumpd.out
 }
-step "kdumpd loaded at its start" waitlog 'capture kernel .* loaded\|Capture kernel .* loaded' 120
+step "kdumpd loaded at its start" waitlog 'Capture kernel .* loaded into' 120
+# and looked on the export for dumps this machine sent (none yet)
+step "kdumpd looked for this machine's dumps on the export" \
+        waitlog 'No new dumps from this machine (192.168.77.2) on kdump-server:/srv/crash/var/crash' 150
 step "ip: eth0 192.168.77.2 -> 192.168.77.3" sh -c 'ip addr flush dev eth0 && ip addr add 192.168.77.3/24 dev eth0'
 step "kdumpd reloaded for the new address" waitlog 'Loading the capture kernel (the way to the dump server changed)' 60
 n=0
