@@ -413,95 +413,222 @@ static int stack_records(const struct capture_image_opts *o, const dump_target *
         return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%s", a ?: "", b ?: "", n ?: "") < 0 ? -ENOMEM : 0;
 }
 
-int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
-                         struct capture_image *ret, char **ret_error) {
-        _cleanup_(initramfs_freep) initramfs *ir = NULL;
-        _cleanup_free_ char *conf = NULL, *img = NULL, *inputs_path = NULL, *inputs = NULL, *old = NULL,
-                            *collector = NULL, *collector_dest = NULL, *snappy = NULL, *rootfs_conf = NULL,
-                            *fp_conf = NULL, *records = NULL;
-        _cleanup_(kdump_config_argv_freep) char **extras = NULL;
-        char **argv = NULL;
-        const char *base;
-        struct stat st;
-        uint64_t size = 0, stack_bytes = 0, net_bytes = 0;
-        int r;
+/* What goes into the image besides the target, resolved on this system. */
+struct image_inputs {
+        char *conf;                     /* capture.conf */
+        char *rootfs_conf;              /* rootfs.conf (failure_action dump_to_rootfs), or NULL */
+        char *collector, *collector_dest;       /* a core_collector other than kdump-collect, or NULL */
+        char *snappy;                   /* libsnappy, dlopen()ed by kdump-collect -p, or NULL */
+        char **extras;                  /* kdump_pre, kdump_post, extra_bins: absolute paths */
+};
 
-        r = capture_conf_render(c, t, &conf);
-        if (r < 0)
-                return r;
+static void image_inputs_done(struct image_inputs *in) {
+        free(in->conf);
+        free(in->rootfs_conf);
+        free(in->collector);
+        free(in->collector_dest);
+        free(in->snappy);
+        kdump_config_argv_free(in->extras);
+}
+
+/* The core collector: kdump-collect comes along anyway (with libsnappy for
+ * -p); another program is found on this system. */
+static int resolve_collector(const kdump_config *c, struct image_inputs *in, char **ret_error) {
+        _cleanup_(kdump_config_argv_freep) char **argv = NULL;
+        const char *base;
+        int r;
 
         r = kdump_config_collector_argv(c, &argv);
         if (r < 0)
                 return r;
         base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        if (strcmp(base, "kdump-collect") == 0 && capture_collector_needs_snappy(argv)) {
-                r = find_library(SNAPPY_DL_SONAME, &snappy);
-                if (r < 0) {
-                        r = set_error(ret_error, "core_collector asks for snappy (-p) but %s is not installed "
-                                      "(Debian: apt install libsnappy1v5): %s", SNAPPY_DL_SONAME, r);
-                        kdump_config_argv_free(argv);
-                        return r;
-                }
-        } else if (strcmp(base, "kdump-collect") != 0) {
-                r = find_program(argv[0], &collector);
-                if (r < 0) {
-                        r = set_error(ret_error, "core_collector program '%s' not found on this system: %s", argv[0], r);
-                        kdump_config_argv_free(argv);
-                        return r;
-                }
-                if (asprintf(&collector_dest, "/usr/sbin/%s", base) < 0)
-                        r = -ENOMEM;
+        if (strcmp(base, "kdump-collect") == 0) {
+                if (!capture_collector_needs_snappy(argv))
+                        return 0;
+                r = find_library(SNAPPY_DL_SONAME, &in->snappy);
+                if (r < 0)
+                        return set_error(ret_error, "core_collector asks for snappy (-p) but %s is not installed "
+                                         "(Debian: apt install libsnappy1v5): %s", SNAPPY_DL_SONAME, r);
+                return 0;
         }
-        kdump_config_argv_free(argv);
+        r = find_program(argv[0], &in->collector);
+        if (r < 0)
+                return set_error(ret_error, "core_collector program '%s' not found on this system: %s", argv[0], r);
+        return asprintf(&in->collector_dest, "/usr/sbin/%s", base) < 0 ? -ENOMEM : 0;
+}
+
+/* kdump_pre, kdump_post and extra_bins, resolved on this system; they go
+ * in at the same path. */
+static int resolve_extras(const kdump_config *c, struct image_inputs *in, char **ret_error) {
+        const char *pp[] = { c->kdump_pre, c->kdump_post };
+        size_t n = 0;
+        int r;
+
+        for (size_t i = 0; c->extra_bins && c->extra_bins[i]; i++)
+                n++;
+        in->extras = calloc(n + 3, sizeof(char *));
+        if (!in->extras)
+                return -ENOMEM;
+        n = 0;
+        for (size_t i = 0; i < ELEMENTSOF(pp); i++) {
+                if (!pp[i])
+                        continue;
+                if (access(pp[i], X_OK) < 0)
+                        return set_error(ret_error, i == 0 ? "kdump_pre %s is not an executable program on this system: %s"
+                                                           : "kdump_post %s is not an executable program on this system: %s",
+                                         pp[i], negative_errno());
+                in->extras[n] = strdup(pp[i]);
+                if (!in->extras[n++])
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; c->extra_bins && c->extra_bins[i]; i++) {
+                r = find_program(c->extra_bins[i], &in->extras[n]);
+                if (r < 0)
+                        return set_error(ret_error, "extra_bins: program '%s' not found on this system: %s",
+                                         c->extra_bins[i], r);
+                n++;
+        }
+        return 0;
+}
+
+static int resolve_inputs(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                          struct image_inputs *in, char **ret_error) {
+        int r;
+
+        r = capture_conf_render(c, t, &in->conf);
         if (r < 0)
                 return r;
-
-        /* kdump_pre, kdump_post and extra_bins, resolved on this system;
-         * they go in at the same path. */
-        {
-                const char *pp[] = { c->kdump_pre, c->kdump_post };
-                size_t n = 0;
-
-                for (size_t i = 0; c->extra_bins && c->extra_bins[i]; i++)
-                        n++;
-                extras = calloc(n + 3, sizeof(char *));
-                if (!extras)
-                        return -ENOMEM;
-                n = 0;
-                for (size_t i = 0; i < ELEMENTSOF(pp); i++) {
-                        if (!pp[i])
-                                continue;
-                        if (access(pp[i], X_OK) < 0)
-                                return set_error(ret_error, i == 0 ? "kdump_pre %s is not an executable program on this system: %s"
-                                                                   : "kdump_post %s is not an executable program on this system: %s",
-                                                 pp[i], negative_errno());
-                        extras[n] = strdup(pp[i]);
-                        if (!extras[n++])
-                                return -ENOMEM;
-                }
-                for (size_t i = 0; c->extra_bins && c->extra_bins[i]; i++) {
-                        r = find_program(c->extra_bins[i], &extras[n]);
-                        if (r < 0)
-                                return set_error(ret_error, "extra_bins: program '%s' not found on this system: %s",
-                                                 c->extra_bins[i], r);
-                        n++;
-                }
-        }
-
+        r = resolve_collector(c, in, ret_error);
+        if (r < 0)
+                return r;
+        r = resolve_extras(c, in, ret_error);
+        if (r < 0)
+                return r;
         if (c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
                 if (!o->rootfs)
                         return -EINVAL; /* the caller resolves it (capture-load.c) */
-                r = capture_rootfs_conf_render(c, o->rootfs, &rootfs_conf);
+                r = capture_rootfs_conf_render(c, o->rootfs, &in->rootfs_conf);
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+/* /init, the collectors, kdump_pre/post, extra_bins, the shell and
+ * extra_modules: everything but the targets. */
+static int add_programs(initramfs *ir, const struct capture_image_opts *o, const kdump_config *c,
+                        const struct image_inputs *in, char **ret_error) {
+        int r;
+
+        r = initramfs_add_program(ir, o->init_program, "/init");
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot add %s to the initramfs: %s", o->init_program, r);
+        r = initramfs_add_program(ir, o->collect_program, CAPTURE_COLLECTOR);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot add %s to the initramfs: %s", o->collect_program, r);
+        if (in->collector) {
+                r = initramfs_add_program(ir, in->collector, in->collector_dest);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the core collector %s to the initramfs: %s",
+                                                 in->collector, r);
+        }
+        if (in->snappy) {
+                /* dlopen()ed by kdump-collect -p: not in its DT_NEEDED. */
+                r = initramfs_add_program(ir, in->snappy, in->snappy);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add %s (for -p) to the initramfs: %s", in->snappy, r);
+        }
+        for (size_t i = 0; in->extras && in->extras[i]; i++) {
+                r = add_executable(ir, in->extras[i]);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add %s (kdump_pre, kdump_post or extra_bins) to the "
+                                                 "initramfs: %s", in->extras[i], r);
+        }
+        if (c->failure_action == KDUMP_ACTION_SHELL) {
+                _cleanup_free_ char *sh = NULL;
+
+                /* Only here: the capture environment has no shell otherwise. */
+                r = find_program("sh", &sh);
+                if (r >= 0)
+                        r = initramfs_add_program(ir, sh, CAPTURE_SHELL);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add a shell for failure_action shell (%s): %s",
+                                                 sh ? sh : "no sh in PATH", r);
+        }
+        if (c->extra_modules) {
+                r = initramfs_add_modules(ir, (const char *const *) c->extra_modules);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add extra_modules (%s...) to the initramfs: %s",
+                                                 c->extra_modules[0], r);
+        }
+        return 0;
+}
+
+/* Builds the image into img, with the notes on what its targets cost. */
+static int build_image(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                       const struct image_inputs *in, const char *img, struct capture_image *ret, char **ret_error) {
+        _cleanup_(initramfs_freep) initramfs *ir = NULL;
+        uint64_t size = 0, stack_bytes = 0, net_bytes = 0;
+        int r;
+
+        r = initramfs_new(&(struct initramfs_opts) {
+                        .sz = sizeof(struct initramfs_opts),
+                        .kernel_release = o->kernel_release,
+                        .modules_dir = o->modules_dir,
+                }, &ir);
+        if (r < 0)
+                return set_error(ret_error, "cannot start the initramfs for %s: %s", o->kernel_release, r);
+        r = add_programs(ir, o, c, in, ret_error);
+        if (r < 0)
+                return r;
+        r = initramfs_add_data(ir, CAPTURE_CONF, in->conf, strlen(in->conf), 0600);
+        if (r < 0)
+                return r;
+        if (in->rootfs_conf) {
+                r = initramfs_add_data(ir, CAPTURE_ROOTFS_CONF, in->rootfs_conf, strlen(in->rootfs_conf), 0600);
+                if (r < 0)
+                        return r;
+                r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
+                               "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, &net_bytes, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
+        if (r < 0)
+                return r;
+
+        r = initramfs_write(ir, img, initramfs_compression_for_kernel(o->kernel_release), &size);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
+        r = write_cost_notes(img, o, t, stack_bytes, net_bytes);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot write %s.stack or .net: %s", img, r);
+        *ret = (struct capture_image) {
+                .size = size,
+                .rebuilt = true,
+        };
+        (void) initramfs_summary(ir, &ret->summary);
+        return 0;
+}
+
+int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                         struct capture_image *ret, char **ret_error) {
+        _cleanup_(image_inputs_done) struct image_inputs in = {};
+        _cleanup_free_ char *img = NULL, *inputs_path = NULL, *inputs = NULL, *old = NULL, *fp_conf = NULL,
+                            *records = NULL;
+        struct capture_image built;
+        struct stat st;
+        int r;
+
+        r = resolve_inputs(o, c, t, &in, ret_error);
+        if (r < 0)
+                return r;
         r = stack_records(o, t, &records);
         if (r < 0)
                 return r;
-        if (asprintf(&fp_conf, "%s%s%s", conf, rootfs_conf ?: "", records) < 0)
+        if (asprintf(&fp_conf, "%s%s%s", in.conf, in.rootfs_conf ?: "", records) < 0)
                 return -ENOMEM;
-
-        r = fingerprint(o, c, fp_conf, snappy ? snappy : collector, extras, &inputs);
+        r = fingerprint(o, c, fp_conf, in.snappy ? in.snappy : in.collector, in.extras, &inputs);
         if (r < 0)
                 return set_error(ret_error, "cannot read an input of the capture initramfs (%s): %s",
                                  o->kernel_image, r);
@@ -526,87 +653,15 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
                 return 0;
         }
 
-        r = initramfs_new(&(struct initramfs_opts) {
-                        .sz = sizeof(struct initramfs_opts),
-                        .kernel_release = o->kernel_release,
-                        .modules_dir = o->modules_dir,
-                }, &ir);
-        if (r < 0)
-                return set_error(ret_error, "cannot start the initramfs for %s: %s", o->kernel_release, r);
-
-        r = initramfs_add_program(ir, o->init_program, "/init");
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot add %s to the initramfs: %s", o->init_program, r);
-        r = initramfs_add_program(ir, o->collect_program, CAPTURE_COLLECTOR);
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot add %s to the initramfs: %s", o->collect_program, r);
-        if (collector) {
-                r = initramfs_add_program(ir, collector, collector_dest);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add the core collector %s to the initramfs: %s", collector, r);
-        }
-        if (snappy) {
-                /* dlopen()ed by kdump-collect -p: not in its DT_NEEDED. */
-                r = initramfs_add_program(ir, snappy, snappy);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add %s (for -p) to the initramfs: %s", snappy, r);
-        }
-        for (size_t i = 0; extras && extras[i]; i++) {
-                r = add_executable(ir, extras[i]);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add %s (kdump_pre, kdump_post or extra_bins) to the "
-                                                 "initramfs: %s", extras[i], r);
-        }
-        r = initramfs_add_data(ir, CAPTURE_CONF, conf, strlen(conf), 0600);
+        r = build_image(o, c, t, &in, img, &built, ret_error);
         if (r < 0)
                 return r;
-        if (rootfs_conf) {
-                r = initramfs_add_data(ir, CAPTURE_ROOTFS_CONF, rootfs_conf, strlen(rootfs_conf), 0600);
-                if (r < 0)
-                        return r;
-                r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
-                               "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, &net_bytes, ret_error);
-                if (r < 0)
-                        return r;
-        }
-        if (c->failure_action == KDUMP_ACTION_SHELL) {
-                _cleanup_free_ char *sh = NULL;
-
-                /* Only here: the capture environment has no shell otherwise. */
-                r = find_program("sh", &sh);
-                if (r >= 0)
-                        r = initramfs_add_program(ir, sh, CAPTURE_SHELL);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add a shell for failure_action shell (%s): %s",
-                                                 sh ? sh : "no sh in PATH", r);
-        }
-        if (c->extra_modules) {
-                r = initramfs_add_modules(ir, (const char *const *) c->extra_modules);
-                if (r < 0)
-                        return set_builder_error(ret_error, ir, "cannot add extra_modules (%s...) to the initramfs: %s",
-                                                 c->extra_modules[0], r);
-        }
-
-        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
-        if (r < 0)
-                return r;
-
-        r = initramfs_write(ir, img, initramfs_compression_for_kernel(o->kernel_release), &size);
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
-
-        r = write_cost_notes(img, o, t, stack_bytes, net_bytes);
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot write %s.stack or .net: %s", img, r);
         r = write_file_atomic(inputs_path, inputs, strlen(inputs), 0600);
-        if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot write %s: %s", inputs_path, r);
-
-        *ret = (struct capture_image) {
-                .path = TAKE_PTR(img),
-                .size = size,
-                .rebuilt = true,
-        };
-        (void) initramfs_summary(ir, &ret->summary);
+        if (r < 0) {
+                free(built.summary);
+                return set_error(ret_error, "cannot write %s: %s", inputs_path, r);
+        }
+        built.path = TAKE_PTR(img);
+        *ret = built;
         return 0;
 }

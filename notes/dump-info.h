@@ -26,32 +26,7 @@
 
 #define DUMP_INFO_RELEASE_MAX 65        /* __NEW_UTS_LEN + 1 */
 
-/* disk_dump_header layout (makedumpfile diskdump_mod.h, LP64) */
-#define DISKDUMP_SIGNATURE "KDUMP   "
-#define DISKDUMP_HDR_SIZE 464u
-#define DISKDUMP_OFF_VERSION 8u
-#define DISKDUMP_OFF_UTSNAME 12u        /* 6 fields of 65 bytes */
-#define DISKDUMP_OFF_RELEASE (DISKDUMP_OFF_UTSNAME + 2u * 65u)
-#define DISKDUMP_OFF_TIMESTAMP 408u     /* struct timeval, after 6 padding bytes */
-#define DISKDUMP_OFF_STATUS 424u
-#define DISKDUMP_OFF_BLOCK_SIZE 428u
-#define DISKDUMP_OFF_SUB_HDR_SIZE 432u  /* blocks */
-#define DISKDUMP_OFF_BITMAP_BLOCKS 436u /* both bitmaps */
-#define DISKDUMP_OFF_MAX_MAPNR 440u     /* 32 bits; header_version 6 has the 64-bit one below */
-#define DISKDUMP_OFF_NR_CPUS 460u
-/* kdump_sub_header (at block_size) */
-#define KDUMP_SUB_HDR_SIZE 104u
-#define KDUMP_SUB_OFF_DUMP_LEVEL 8u
-#define KDUMP_SUB_OFF_VMCOREINFO 32u    /* offset, then size (header_version >= 3) */
-#define KDUMP_SUB_OFF_NOTE 48u          /* offset, then size (header_version >= 4) */
-#define KDUMP_SUB_OFF_MAX_MAPNR_64 96u  /* header_version >= 6 */
-
-/* disk_dump_header.status */
-#define DISKDUMP_STATUS_ZLIB 0x1u
-#define DISKDUMP_STATUS_LZO 0x2u
-#define DISKDUMP_STATUS_SNAPPY 0x4u
-#define DISKDUMP_STATUS_INCOMPLETE 0x8u
-#define DISKDUMP_STATUS_ZSTD 0x20u
+#include "notes/kdump-layout.h"
 
 /* makedumpfile's mark for an ELF dump cut short (e_flags). */
 #define DUMP_ELF_FLAG_INCOMPLETE 0x1u

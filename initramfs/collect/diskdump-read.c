@@ -210,7 +210,7 @@ static uint64_t desc_index(const diskdump_reader *r, uint64_t pfn) {
 
 /* Makes r->page hold page pfn. */
 static int load_page(diskdump_reader *r, uint64_t pfn) {
-        uint8_t d[PAGE_DESC_SIZE];
+        uint8_t d[DISKDUMP_PAGE_DESC_SIZE];
         uint64_t offset, end;
         uint32_t size, flags;
         int k;
@@ -222,7 +222,7 @@ static int load_page(diskdump_reader *r, uint64_t pfn) {
         if (pfn == r->page_pfn)
                 return 0;
 
-        k = pread_full(r->fd, d, sizeof(d), r->g.desc_offset + desc_index(r, pfn) * PAGE_DESC_SIZE);
+        k = pread_full(r->fd, d, sizeof(d), r->g.desc_offset + desc_index(r, pfn) * DISKDUMP_PAGE_DESC_SIZE);
         if (k == -EIO)
                 return -ENODATA;        /* the descriptor area itself was cut short */
         if (k < 0)

@@ -10,7 +10,7 @@
  * A page is found the way crash(8)'s diskdump.c finds it: its bit in the 2nd
  * bitmap says whether it was dumped, and the number of set bits before it is
  * the index of its descriptor.  A descriptor left zero (a capture cut short,
- * DUMP_DH_COMPRESSED_INCOMPLETE) means the page never reached the disk.
+ * DISKDUMP_STATUS_INCOMPLETE) means the page never reached the disk.
  *
  * The header parser is pure; the reader does the I/O. */
 

@@ -52,7 +52,7 @@ int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpab
              info->vmcoreinfo_size > info->notes_size - info->vmcoreinfo_offset))
                 return -EINVAL;
 
-        blocks = DIV_ROUND_UP(KDUMP_SUB_HEADER_SIZE + (uint64_t) info->notes_size, bs);
+        blocks = DIV_ROUND_UP(KDUMP_SUB_HDR_SIZE + (uint64_t) info->notes_size, bs);
         if (blocks > INT_MAX)
                 return -E2BIG;
         l.sub_hdr_blocks = (uint32_t) blocks;
@@ -64,7 +64,7 @@ int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpab
                 return -E2BIG;
         l.bitmap_offset = (1 + blocks) * bs;
         l.desc_offset = l.bitmap_offset + 2 * l.bitmap_bytes;
-        l.data_offset = l.desc_offset + nr_dumpable * PAGE_DESC_SIZE;
+        l.data_offset = l.desc_offset + nr_dumpable * DISKDUMP_PAGE_DESC_SIZE;
         l.nr_dumpable = nr_dumpable;
 
         *ret = l;
@@ -72,43 +72,42 @@ int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpab
 }
 
 void diskdump_header_build(const struct diskdump_info *info, const struct diskdump_layout *l,
-                           unsigned status, uint8_t out[DISKDUMP_HEADER_SIZE]) {
-        memset(out, 0, DISKDUMP_HEADER_SIZE);
-        memcpy(out, KDUMP_SIGNATURE, 8);
-        unaligned_write_le32(out + 8, KDUMP_HEADER_VERSION);
+                           unsigned status, uint8_t out[DISKDUMP_HDR_SIZE]) {
+        memset(out, 0, DISKDUMP_HDR_SIZE);
+        memcpy(out, DISKDUMP_SIGNATURE, 8);
+        unaligned_write_le32(out + DISKDUMP_OFF_VERSION, DISKDUMP_HEADER_VERSION);
         for (unsigned i = 0; i < 6; i++)
-                memcpy(out + 12 + i * 65, info->utsname[i], 65);
-        /* 6 bytes of padding after new_utsname, then struct timeval. */
-        unaligned_write_le64(out + 408, (uint64_t) info->tv_sec);
-        unaligned_write_le64(out + 416, (uint64_t) info->tv_usec);
-        unaligned_write_le32(out + 424, status | info->compression);
-        unaligned_write_le32(out + 428, info->page_size);
-        unaligned_write_le32(out + 432, l->sub_hdr_blocks);
-        unaligned_write_le32(out + 436, (uint32_t) (2 * l->bitmap_bytes / info->page_size));
+                memcpy(out + DISKDUMP_OFF_UTSNAME + i * DISKDUMP_UTSNAME_FIELD, info->utsname[i], DISKDUMP_UTSNAME_FIELD);
+        unaligned_write_le64(out + DISKDUMP_OFF_TIMESTAMP, (uint64_t) info->tv_sec);
+        unaligned_write_le64(out + DISKDUMP_OFF_TIMESTAMP + 8, (uint64_t) info->tv_usec);
+        unaligned_write_le32(out + DISKDUMP_OFF_STATUS, status | info->compression);
+        unaligned_write_le32(out + DISKDUMP_OFF_BLOCK_SIZE, info->page_size);
+        unaligned_write_le32(out + DISKDUMP_OFF_SUB_HDR_SIZE, l->sub_hdr_blocks);
+        unaligned_write_le32(out + DISKDUMP_OFF_BITMAP_BLOCKS, (uint32_t) (2 * l->bitmap_bytes / info->page_size));
         /* 32-bit max_mapnr is obsolete; the full value is max_mapnr_64. */
-        unaligned_write_le32(out + 440, (uint32_t) MIN(info->max_mapnr, (uint64_t) UINT_MAX));
+        unaligned_write_le32(out + DISKDUMP_OFF_MAX_MAPNR, (uint32_t) MIN(info->max_mapnr, (uint64_t) UINT_MAX));
         /* total_ram_blocks, device_blocks, written_blocks, current_cpu: unused */
-        unaligned_write_le32(out + 460, (uint32_t) info->nr_cpus);
+        unaligned_write_le32(out + DISKDUMP_OFF_NR_CPUS, (uint32_t) info->nr_cpus);
 }
 
-void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HEADER_SIZE]) {
+void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HDR_SIZE]) {
         uint64_t page_size = info->page_size;
 
-        memset(out, 0, KDUMP_SUB_HEADER_SIZE);
-        unaligned_write_le64(out + 0, info->phys_base);
-        unaligned_write_le32(out + 8, (uint32_t) info->dump_level);
-        /* split (12), start_pfn (16), end_pfn (24): not a split dump */
+        memset(out, 0, KDUMP_SUB_HDR_SIZE);
+        unaligned_write_le64(out + KDUMP_SUB_OFF_PHYS_BASE, info->phys_base);
+        unaligned_write_le32(out + KDUMP_SUB_OFF_DUMP_LEVEL, (uint32_t) info->dump_level);
+        /* split, start_pfn, end_pfn: not a split dump */
         if (info->notes_size > 0) {
-                uint64_t note_off = page_size + KDUMP_SUB_HEADER_SIZE;
+                uint64_t note_off = page_size + KDUMP_SUB_HDR_SIZE;
                 if (info->vmcoreinfo_size > 0) {
-                        unaligned_write_le64(out + 32, note_off + info->vmcoreinfo_offset);
-                        unaligned_write_le64(out + 40, info->vmcoreinfo_size);
+                        unaligned_write_le64(out + KDUMP_SUB_OFF_VMCOREINFO, note_off + info->vmcoreinfo_offset);
+                        unaligned_write_le64(out + KDUMP_SUB_OFF_VMCOREINFO + 8, info->vmcoreinfo_size);
                 }
-                unaligned_write_le64(out + 48, note_off);
-                unaligned_write_le64(out + 56, info->notes_size);
+                unaligned_write_le64(out + KDUMP_SUB_OFF_NOTE, note_off);
+                unaligned_write_le64(out + KDUMP_SUB_OFF_NOTE + 8, info->notes_size);
         }
-        /* eraseinfo (64, 72), start_pfn_64 (80), end_pfn_64 (88): unused */
-        unaligned_write_le64(out + 96, info->max_mapnr);
+        /* eraseinfo, start_pfn_64, end_pfn_64: unused */
+        unaligned_write_le64(out + KDUMP_SUB_OFF_MAX_MAPNR_64, info->max_mapnr);
 }
 
 struct diskdump_writer *diskdump_writer_free(struct diskdump_writer *w) {
@@ -132,7 +131,7 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
                         const uint8_t *bitmap1, const uint8_t *bitmap2, size_t buffer_size,
                         struct diskdump_writer **ret) {
         struct diskdump_writer *w;
-        uint8_t hdr[DISKDUMP_HEADER_SIZE], sub[KDUMP_SUB_HEADER_SIZE];
+        uint8_t hdr[DISKDUMP_HDR_SIZE], sub[KDUMP_SUB_HDR_SIZE];
         uint64_t nbytes;
         int r;
 
@@ -152,11 +151,11 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
 
         /* Page data buffer: at least a few pages, else the caller's bound;
          * descriptors get an eighth of it. */
-        buffer_size = MAX(buffer_size, (size_t) 16 * info->page_size + 64 * PAGE_DESC_SIZE);
+        buffer_size = MAX(buffer_size, (size_t) 16 * info->page_size + 64 * DISKDUMP_PAGE_DESC_SIZE);
         w->data_cap = buffer_size - buffer_size / 8;
-        w->desc_cap = (buffer_size / 8) / PAGE_DESC_SIZE;
+        w->desc_cap = (buffer_size / 8) / DISKDUMP_PAGE_DESC_SIZE;
         w->data = malloc(w->data_cap);
-        w->desc = malloc(w->desc_cap * PAGE_DESC_SIZE);
+        w->desc = malloc(w->desc_cap * DISKDUMP_PAGE_DESC_SIZE);
         if (!w->data || !w->desc) {
                 r = -ENOMEM;
                 goto fail;
@@ -171,7 +170,7 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
         if (r < 0)
                 goto fail;
         if (info->notes_size > 0) {
-                r = dump_sink_write(sink, info->page_size + KDUMP_SUB_HEADER_SIZE, info->notes, info->notes_size);
+                r = dump_sink_write(sink, info->page_size + KDUMP_SUB_HDR_SIZE, info->notes, info->notes_size);
                 if (r < 0)
                         goto fail;
         }
@@ -208,7 +207,7 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
 
         /* Space for the descriptors is allocated now, so that marking pages
          * written cannot fail on a full disk later. */
-        r = dump_sink_reserve(sink, w->layout.desc_offset, w->layout.nr_dumpable * PAGE_DESC_SIZE);
+        r = dump_sink_reserve(sink, w->layout.desc_offset, w->layout.nr_dumpable * DISKDUMP_PAGE_DESC_SIZE);
         if (r < 0)
                 goto fail;
 
@@ -240,8 +239,8 @@ static int writer_flush(struct diskdump_writer *w) {
         /* Descriptors only after the data they point to is written, so an
          * interrupted dump never has a descriptor to missing data. */
         if (w->desc_fill > 0) {
-                r = dump_sink_write(w->sink, w->layout.desc_offset + w->desc_first * PAGE_DESC_SIZE,
-                                    w->desc, w->desc_fill * PAGE_DESC_SIZE);
+                r = dump_sink_write(w->sink, w->layout.desc_offset + w->desc_first * DISKDUMP_PAGE_DESC_SIZE,
+                                    w->desc, w->desc_fill * DISKDUMP_PAGE_DESC_SIZE);
                 if (r < 0)
                         return (w->error = r);
                 w->desc_first += w->desc_fill;
@@ -280,7 +279,7 @@ static void writer_add_desc(struct diskdump_writer *w, uint64_t offset, uint32_t
         uint8_t *d;
 
         /* Callers made room (writer_flush()) before. */
-        d = w->desc + w->desc_fill * PAGE_DESC_SIZE;
+        d = w->desc + w->desc_fill * DISKDUMP_PAGE_DESC_SIZE;
         unaligned_write_le64(d, offset);
         unaligned_write_le32(d + 8, size);
         unaligned_write_le32(d + 12, flags);
@@ -329,7 +328,7 @@ int diskdump_writer_add_zero(struct diskdump_writer *w, uint64_t pfn) {
 }
 
 int diskdump_writer_finish(struct diskdump_writer *w, bool incomplete) {
-        uint8_t hdr[DISKDUMP_HEADER_SIZE];
+        uint8_t hdr[DISKDUMP_HDR_SIZE];
         int r;
 
         r = writer_flush(w);
@@ -340,7 +339,7 @@ int diskdump_writer_finish(struct diskdump_writer *w, bool incomplete) {
                 /* Rewriting block 0 needs no new space, so this works on a
                  * full disk too. */
                 int k;
-                diskdump_header_build(&w->info, &w->layout, DUMP_DH_COMPRESSED_INCOMPLETE, hdr);
+                diskdump_header_build(&w->info, &w->layout, DISKDUMP_STATUS_INCOMPLETE, hdr);
                 k = dump_sink_write(w->sink, 0, hdr, sizeof(hdr));
                 if (r >= 0 && k < 0)
                         r = k;

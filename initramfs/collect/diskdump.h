@@ -23,16 +23,7 @@
 #include <stdint.h>
 
 #include "initramfs/collect/flatten.h"
-
-#define KDUMP_SIGNATURE "KDUMP   "
-#define KDUMP_HEADER_VERSION 6
-#define DISKDUMP_HEADER_SIZE 464u
-#define KDUMP_SUB_HEADER_SIZE 104u
-#define PAGE_DESC_SIZE 24u
-
-/* disk_dump_header.status bits */
-#define DUMP_DH_COMPRESSED_INCOMPLETE 0x8
-#define DUMP_DH_EXCLUDED_VMEMMAP 0x10
+#include "notes/kdump-layout.h"
 
 struct diskdump_info {
         size_t sz;                      /* sizeof(struct diskdump_info) */
@@ -66,8 +57,8 @@ int diskdump_layout_compute(const struct diskdump_info *info, uint64_t nr_dumpab
 /* Serialises the two headers (block 0 and the start of block 1) for tests
  * and the writer. */
 void diskdump_header_build(const struct diskdump_info *info, const struct diskdump_layout *l,
-                           unsigned status, uint8_t out[DISKDUMP_HEADER_SIZE]);
-void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HEADER_SIZE]);
+                           unsigned status, uint8_t out[DISKDUMP_HDR_SIZE]);
+void kdump_sub_header_build(const struct diskdump_info *info, uint8_t out[KDUMP_SUB_HDR_SIZE]);
 
 static inline bool bitmap_test(const uint8_t *bm, uint64_t pfn) {
         return bm[pfn >> 3] & (1u << (pfn & 7));
@@ -99,7 +90,7 @@ int diskdump_writer_add_page(struct diskdump_writer *w, uint64_t pfn, const void
 int diskdump_writer_add_zero(struct diskdump_writer *w, uint64_t pfn);
 
 /* Flushes everything; with incomplete (or after a write failed) the header
- * gets DUMP_DH_COMPRESSED_INCOMPLETE and the descriptors of pages never
+ * gets DISKDUMP_STATUS_INCOMPLETE and the descriptors of pages never
  * written stay zero, which crash reports as "page incomplete".  Returns the
  * first write error (e.g. -ENOSPC) if there was one. */
 int diskdump_writer_finish(struct diskdump_writer *w, bool incomplete);

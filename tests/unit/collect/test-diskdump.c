@@ -155,7 +155,7 @@ static long check_dump(const char *path, bool expect_complete) {
         ASSERT_EQ(rd64(d + 408), 1700000000);
         bs = rd32(d + 428);
         ASSERT_EQ(bs, PS);
-        ASSERT_EQ(!!(rd32(d + 424) & DUMP_DH_COMPRESSED_INCOMPLETE), !expect_complete);
+        ASSERT_EQ(!!(rd32(d + 424) & DISKDUMP_STATUS_INCOMPLETE), !expect_complete);
         sub_blocks = rd32(d + 432);
         bm_blocks = rd32(d + 436);
         ASSERT_EQ(bm_blocks, 2);
@@ -266,7 +266,7 @@ TEST(disk_full_marks_incomplete) {
                 /* The reader: every page is either the page written or
                  * -ENODATA (never written), never wrong bytes. */
                 ASSERT_OK(diskdump_reader_open(test_tmp("full"), &r));
-                ASSERT_TRUE(diskdump_reader_geometry(r)->status & DUMP_DH_COMPRESSED_INCOMPLETE);
+                ASSERT_TRUE(diskdump_reader_geometry(r)->status & DISKDUMP_STATUS_INCOMPLETE);
                 for (uint64_t p = 0; p < MAPNR; p++) {
                         int k = diskdump_reader_read_page(r, p, got);
 
@@ -298,7 +298,7 @@ TEST(reader_reads_every_page_back) {
                 ASSERT_EQ(g->header_version, 6);
                 ASSERT_EQ(g->block_size, PS);
                 ASSERT_EQ(g->max_mapnr, MAPNR);
-                ASSERT_EQ(g->status & DUMP_DH_COMPRESSED_INCOMPLETE, 0);
+                ASSERT_EQ(g->status & DISKDUMP_STATUS_INCOMPLETE, 0);
                 vi = diskdump_reader_vmcoreinfo(r, &vlen);
                 ASSERT_EQ(vlen, sizeof(vmcoreinfo_text) - 1);
                 ASSERT_TRUE(vi && memcmp(vi, vmcoreinfo_text, vlen) == 0);

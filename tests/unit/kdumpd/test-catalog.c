@@ -87,7 +87,7 @@ static void make_kdump_by_writer(const char *path, unsigned status) {
         ASSERT_OK(diskdump_layout_compute(&info, 1, &l));
         diskdump_header_build(&info, &l, status, buf);
         kdump_sub_header_build(&info, buf + 4096);
-        memcpy(buf + 4096 + KDUMP_SUB_HEADER_SIZE, vi, sizeof(vi));
+        memcpy(buf + 4096 + KDUMP_SUB_HDR_SIZE, vi, sizeof(vi));
         write_file(path, buf, sizeof(buf));
 }
 
