@@ -63,3 +63,21 @@ crash_when_clean() {
         value "$1_array_state" cat /sys/block/$1/md/array_state
         crash_now
 }
+
+# net_client_up ADDRESS/PREFIX: net-e2e's client: the NIC's driver and the
+# NFS clients loaded, eth0 up with that address (IPv6 without duplicate
+# address detection), then the server pinged (up to 30 s) and the result
+# a step.
+net_client_up() {
+        step "modprobe virtio_net nfsv4 nfsv3" sh -c 'modprobe virtio_net && modprobe nfsv4 && modprobe nfsv3'
+        i=0
+        while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        case $1 in
+        *:*) server=fd77::1 ping=ping6; echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad ;;
+        *) server=192.168.77.1 ping=ping ;;
+        esac
+        step "ip: eth0 $1 up" sh -c "ip link set lo up && ip link set eth0 up && ip addr add $1 dev eth0"
+        i=0
+        until $ping -c 1 -W 1 $server >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+        step "ping the server $server" $ping -c 1 -W 2 $server
+}

@@ -7,13 +7,7 @@
 # dump_to_rootfs saves the dump to /var/crash on the root filesystem.
 . /etc/kdump-test/functions
 
-step "modprobe virtio_net nfsv4" sh -c 'modprobe virtio_net && modprobe nfsv4'
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-step "ip: eth0 192.168.77.2/24 up" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.2/24 dev eth0'
-i=0
-until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
-step "ping the server" ping -c 1 -W 2 192.168.77.1
+net_client_up 192.168.77.2/24
 
 set_kdump_conf <<CONF
 nfs 192.168.77.1:/srv/crash

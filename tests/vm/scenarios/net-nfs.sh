@@ -10,16 +10,10 @@
 # capture sends from the new address.
 . /etc/kdump-test/functions
 
-step "modprobe virtio_net nfsv4 nfsv3" sh -c 'modprobe virtio_net && modprobe nfsv4 && modprobe nfsv3'
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-step "ip: eth0 192.168.77.2/24 up" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.2/24 dev eth0'
 echo "192.168.77.1 kdump-server" >>/etc/hosts
 echo "hosts: files dns" >/etc/nsswitch.conf
+net_client_up 192.168.77.2/24
 value mac cat /sys/class/net/eth0/address
-i=0
-until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
-step "ping the server" ping -c 1 -W 2 192.168.77.1
 
 # A read-only export: refused at start, nothing loaded.
 set_kdump_conf <<CONF

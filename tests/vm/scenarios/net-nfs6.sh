@@ -10,12 +10,7 @@
 # export over IPv6.
 . /etc/kdump-test/functions
 
-step "modprobe virtio_net nfsv4" sh -c 'modprobe virtio_net && modprobe nfsv4'
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-step "ip: eth0 192.168.77.3/24 up (boot 1's address)" sh -c 'ip link set lo up && ip link set eth0 up && ip addr add 192.168.77.3/24 dev eth0'
-i=0
-until ping -c 1 -W 1 192.168.77.1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
+net_client_up 192.168.77.3/24
 value kdump_conf_before sh -c 'grep -v "^#" /etc/kdump.conf | tr "\n" ";"'
 kdumpd >/tmp/kdumpd.out 2>&1 &
 pid=$!
