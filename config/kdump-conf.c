@@ -14,7 +14,7 @@
 const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ext3", KDUMP_VIRTIOFS, NULL };
 
 #define SUPPORTED_KEYS \
-        "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, path, mount_options, core_collector, failure_action, " \
+        "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector, failure_action, " \
         "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, force_rebuild, force_no_rebuild, " \
         "auto_reset_crashkernel, loader"
 
@@ -22,7 +22,7 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
-        "ssh", "sshkey", "dracut_args", "fence_kdump_args",
+        "dracut_args", "fence_kdump_args",
         "fence_kdump_nodes", "vfat", "nfs4", NULL,
 };
 
@@ -60,6 +60,7 @@ kdump_config *kdump_config_free(kdump_config *c) {
         free(c->mount_options);
         free(c->core_collector);
         free(c->loader);
+        free(c->sshkey);
         free(c->kdump_pre);
         free(c->kdump_post);
         strv_free(c->extra_bins);
@@ -171,6 +172,14 @@ static int parse_target(kdump_config *c, const char *key, const char *value, con
                         return fail(ret_error, filename, line, key,
                                     "needs <server>:/<export>, e.g. 'nfs nfs.example.com:/srv/crash' or "
                                     "'nfs [2001:db8::1]:/srv/crash' (IPv6 addresses in brackets), got '%s'", value);
+        } else if (strcmp(key, KDUMP_SSH) == 0) {
+                r = kdump_config_ssh_split(value, NULL, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail(ret_error, filename, line, key,
+                                    "needs <user>@<server>, e.g. 'ssh root@dumps.example.com' or "
+                                    "'ssh root@2001:db8::1', got '%s'", value);
         } else if (strcmp(key, KDUMP_VIRTIOFS) == 0) {
                 /* the tag the host gave the share (QEMU's vhost-user-fs-pci tag=) */
                 if (strlen(value) > 36 || value[strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -201,7 +210,7 @@ static bool is_module_name(const char *s) {
 /* Where each single-valued key was set in the file being parsed (0: not),
  * for "already set on line N". */
 struct seen_lines {
-        unsigned target, path, mount_options, collector, loader, failure_action, final_action, kdump_pre, kdump_post,
+        unsigned target, path, mount_options, collector, loader, sshkey, failure_action, final_action, kdump_pre, kdump_post,
                 force_rebuild, force_no_rebuild, auto_reset;
 };
 
@@ -328,7 +337,8 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         return fail(ret_error, filename, line_no, key,
                                     "quotes are not supported; write the value without them");
 
-                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0 || strcmp(key, KDUMP_NFS) == 0) {
+                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0 || strcmp(key, KDUMP_NFS) == 0 ||
+                    strcmp(key, KDUMP_SSH) == 0) {
                         r = parse_target(c, key, value, filename, line_no, &seen.target, ret_error);
                         if (r < 0)
                                 return r;
@@ -360,6 +370,15 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         if ((r = once(&seen.mount_options, line_no, key, filename, ret_error)) < 0)
                                 return r;
                         if (set_string(&c->mount_options, value) < 0)
+                                return -ENOMEM;
+                } else if (strcmp(key, "sshkey") == 0) {
+                        if (*value != '/' || strpbrk(value, " \t"))
+                                return fail(ret_error, filename, line_no, key,
+                                            "needs the absolute path of a private key without a passphrase, e.g. "
+                                            "'sshkey %s', got '%s'", KDUMP_CONF_DEFAULT_SSHKEY, value);
+                        if ((r = once(&seen.sshkey, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (set_string(&c->sshkey, value) < 0)
                                 return -ENOMEM;
                 } else if (strcmp(key, "loader") == 0) {
                         /* kdumpctl start --loader: kexec_file_load, kexec_load, or the first falling back to the second */
@@ -423,14 +442,56 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
         return 0;
 }
 
-static bool collector_is_scp(const char *collector) {
-        size_t n = strcspn(collector, " \t");
-        const char *base = collector;
+bool kdump_config_collector_is_scp(const kdump_config *c) {
+        const char *collector = c->core_collector;
+        size_t n;
+        const char *base;
 
+        if (!collector)
+                return false;
+        n = strcspn(collector, " \t");
+        base = collector;
         for (const char *p = collector; p < collector + n; p++)
                 if (*p == '/')
                         base = p + 1;
         return (size_t) (collector + n - base) == 3 && strncmp(base, "scp", 3) == 0;
+}
+
+int kdump_config_ssh_split(const char *spec, char **ret_user, char **ret_host) {
+        _cleanup_free_ char *user = NULL, *host = NULL;
+        const char *at = strrchr(spec, '@'), *h;
+        size_t hl;
+
+        if (!at || at == spec || at[1] == 0)
+                return -EINVAL;
+        h = at + 1;
+        hl = strlen(h);
+        if (h[0] == '[') {
+                /* [2001:db8::1] */
+                if (hl < 3 || h[hl - 1] != ']')
+                        return -EINVAL;
+                h++;
+                hl -= 2;
+        }
+        user = strndup(spec, (size_t) (at - spec));
+        host = strndup(h, hl);
+        if (!user || !host)
+                return -ENOMEM;
+        /* a user name as useradd takes it; a host name or address: no
+         * shell or ssh option syntax gets through to a command line */
+        if (user[0] == '-' || strspn(user, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(user))
+                return -EINVAL;
+        if (host[0] == '-' || host[0] == 0 ||
+            strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") != strlen(host))
+                return -EINVAL;
+        /* a colon makes it an IPv6 address: nothing but hex digits then */
+        if (strchr(host, ':') && strspn(host, "0123456789abcdefABCDEF:.") != strlen(host))
+                return -EINVAL;
+        if (ret_user)
+                *ret_user = TAKE_PTR(user);
+        if (ret_host)
+                *ret_host = TAKE_PTR(host);
+        return 0;
 }
 
 int kdump_config_nfs_split(const char *spec, char **ret_host, char **ret_export) {
@@ -474,13 +535,15 @@ static int finish(kdump_config *c, const struct load_ctx *ctx, const char *filen
                 return fail(ret_error, filename, 0, "force_rebuild",
                             "force_rebuild 1 (%s) and force_no_rebuild 1 (%s) contradict each other; set at most one to 1",
                             ctx->force_rebuild_at, ctx->force_no_rebuild_at);
-        if (c->core_collector && collector_is_scp(c->core_collector))
+        if (kdump_config_collector_is_scp(c) && !kdump_config_is_ssh(c))
                 /* kdump-utils copies the whole vmcore with scp only to an
                  * ssh target: anywhere else scp would copy it nowhere. */
                 return fail(ret_error, ctx->collector_at, 0, "core_collector",
-                            "scp copies the dump over SSH and works only with an ssh target, which kdumpd does "
-                            "not support yet; use kdump-collect (e.g. 'core_collector %s')",
+                            "scp copies the dump over SSH and works only with an ssh target ('ssh user@server'); "
+                            "for this target use kdump-collect (e.g. 'core_collector %s')",
                             KDUMP_CONF_DEFAULT_COLLECTOR);
+        if (kdump_config_is_ssh(c) && !c->sshkey && set_string(&c->sshkey, KDUMP_CONF_DEFAULT_SSHKEY) < 0)
+                return -ENOMEM;
         if (!c->path && set_string(&c->path, KDUMP_CONF_DEFAULT_PATH) < 0)
                 return -ENOMEM;
         if (!c->core_collector && set_string(&c->core_collector, KDUMP_CONF_DEFAULT_COLLECTOR) < 0)

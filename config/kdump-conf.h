@@ -5,6 +5,8 @@
  *
  *   ext4 UUID=...          the dump target: <fstype> <device>
  *   nfs server:/export     or an NFS export
+ *   ssh user@server        or a directory on an SSH server
+ *   sshkey /root/.ssh/kdump_id_rsa  the private key for ssh (no passphrase)
  *   path /var/crash        directory on the target
  *   core_collector kdump-collect -l -d 31
  *   failure_action reboot  (alias: default) reboot, halt or poweroff when the capture fails
@@ -30,6 +32,8 @@
 #include <stddef.h>
 
 #define KDUMP_CONF_DEFAULT_PATH "/var/crash"
+/* kdump-utils' default key for an ssh target (any type: rsa, ed25519, ...). */
+#define KDUMP_CONF_DEFAULT_SSHKEY "/root/.ssh/kdump_id_rsa"
 /* lzo (fast) kdump-compressed, without zero, cache, user and free pages:
  * what kdump-utils ships as makedumpfile's default. */
 #define KDUMP_CONF_DEFAULT_COLLECTOR "kdump-collect -l -d 31"
@@ -61,6 +65,7 @@ typedef struct kdump_config {
         char *mount_options;   /* for the target in the capture kernel ("subvol=/@crash"), NULL: none */
         char *core_collector;  /* command line, split on white space when run */
         char *loader;          /* "file", "classic", "auto"; NULL = not set (auto) */
+        char *sshkey;          /* ssh target: the private key, absolute; KDUMP_CONF_DEFAULT_SSHKEY if unset */
 
         enum kdump_action failure_action;
         enum kdump_action final_action;
@@ -105,6 +110,25 @@ static inline bool kdump_config_is_nfs(const kdump_config *c) {
 /* Splits "<server>:/<export>" (the brackets of an IPv6 server removed);
  * -EINVAL if it is not of that form.  Either out-parameter may be NULL. */
 int kdump_config_nfs_split(const char *spec, char **ret_host, char **ret_export);
+
+/* "ssh <user>@<server>": the dump goes over SSH (OpenSSH's client) to path
+ * on the server, as makedumpfile's flattened stream (vmcore.flat), or with
+ * core_collector scp as a plain copy of /proc/vmcore (kdump-utils'
+ * meaning).  The server is a name, an IPv4 address or an IPv6 address
+ * (with or without brackets). */
+#define KDUMP_SSH "ssh"
+static inline bool kdump_config_is_ssh(const kdump_config *c) {
+        return c->fstype && __builtin_strcmp(c->fstype, KDUMP_SSH) == 0;
+}
+/* A network target: nfs or ssh. */
+static inline bool kdump_config_is_net(const kdump_config *c) {
+        return kdump_config_is_nfs(c) || kdump_config_is_ssh(c);
+}
+/* Splits "<user>@<server>" (the brackets of an IPv6 server removed);
+ * -EINVAL if it is not of that form.  Either out-parameter may be NULL. */
+int kdump_config_ssh_split(const char *spec, char **ret_user, char **ret_host);
+/* Whether core_collector is scp (kdump-utils: a plain copy over SSH). */
+bool kdump_config_collector_is_scp(const kdump_config *c);
 
 static inline bool kdump_config_is_virtiofs(const kdump_config *c) {
         return c->fstype && __builtin_strcmp(c->fstype, KDUMP_VIRTIOFS) == 0;

@@ -48,6 +48,8 @@ int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret)
                 kdump_action_to_string(c->final_action));
         if (t->options)
                 fprintf(f, "mount_options %s\n", t->options);
+        if (t->sshkey)  /* the copy kdumpctl appends in memory at load */
+                fprintf(f, "sshkey %s\n", CAPTURE_SSH_KEY);
         if (c->kdump_pre)
                 fprintf(f, "kdump_pre %s\n", c->kdump_pre);
         if (c->kdump_post)
@@ -173,6 +175,10 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
                 r = append_stat(f, "tool", o->stack_program);
         if (r >= 0 && o->net_program && access(o->net_program, F_OK) == 0)
                 r = append_stat(f, "tool", o->net_program);
+        if (r >= 0 && kdump_config_is_ssh(c))
+                r = append_stat(f, "tool", CAPTURE_SSH_PROGRAM);
+        if (r >= 0 && kdump_config_is_ssh(c) && kdump_config_collector_is_scp(c))
+                r = append_stat(f, "tool", CAPTURE_SCP_PROGRAM);
         if (r >= 0 && collector) r = append_stat(f, "tool", collector);
         for (size_t i = 0; r >= 0 && extras && extras[i]; i++)
                 r = append_stat(f, "extra", extras[i]);
@@ -260,19 +266,58 @@ static int find_library(const char *soname, char **ret) {
         return -ENOENT;
 }
 
-/* An NFS target: the NFS client (v4 and the v3 fallback), the interface's
- * drivers, the record and kdump-net. */
-static int add_net_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, uint64_t *net_bytes,
-                          char **ret_error) {
+/* An SSH target: OpenSSH's client (scp too for core_collector scp) with
+ * its libraries, what it needs to run (root in passwd, a home), and the
+ * server's host keys.  Not the private key: see initrd-secrets.h. */
+static int add_ssh_client(initramfs *ir, const dump_target *t, bool scp, char **ret_error) {
+        static const char passwd[] = "root:x:0:0:root:" CAPTURE_HOME ":/bin/sh\n";
+        static const char group[] = "root:x:0:\n";
+        static const char nsswitch[] = "passwd: files\ngroup: files\nhosts: files\n";
+        const char *programs[] = { CAPTURE_SSH_PROGRAM, scp ? CAPTURE_SCP_PROGRAM : NULL };
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(programs); i++) {
+                if (!programs[i])
+                        continue;
+                r = initramfs_add_program(ir, programs[i], programs[i]);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add %s (for the ssh target) to the initramfs: %s "
+                                                 "(apt install openssh-client)", programs[i], r);
+        }
+        r = initramfs_add_data(ir, "/etc/passwd", passwd, strlen(passwd), 0644);
+        if (r >= 0)
+                r = initramfs_add_data(ir, "/etc/group", group, strlen(group), 0644);
+        if (r >= 0)
+                r = initramfs_add_data(ir, "/etc/nsswitch.conf", nsswitch, strlen(nsswitch), 0644);
+        if (r >= 0)
+                r = initramfs_add_directory(ir, CAPTURE_HOME, 0700);
+        if (r >= 0)
+                r = initramfs_add_directory(ir, CAPTURE_SSH_DIR, 0700);
+        if (r >= 0)
+                r = initramfs_add_data(ir, CAPTURE_SSH_KNOWN_HOSTS, t->known_hosts ?: "",
+                                       t->known_hosts ? strlen(t->known_hosts) : 0, 0600);
+        return r;
+}
+
+/* A network target: the interface's drivers, the record and kdump-net;
+ * for NFS the client (v4 and the v3 fallback), for SSH OpenSSH's. */
+static int add_net_target(initramfs *ir, const struct capture_image_opts *o, const kdump_config *c,
+                          const dump_target *t, uint64_t *net_bytes, char **ret_error) {
         _cleanup_free_ char *record = NULL;
         struct initramfs_stats before, after;
         int r;
 
         initramfs_get_stats(ir, &before);
-        r = initramfs_add_modules(ir, (const char *const[]) { "nfsv4", "nfsv3", NULL });
+        if (strcmp(t->fstype, KDUMP_SSH) == 0)
+                r = add_ssh_client(ir, t, kdump_config_collector_is_scp(c), ret_error);
+        else {
+                r = initramfs_add_modules(ir, (const char *const[]) { "nfsv4", "nfsv3", NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the NFS client modules (%s) and their "
+                                                 "dependencies: %s", "nfsv4, nfsv3", r);
+        }
         if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot add the NFS client modules (%s) and their dependencies: %s",
-                                         "nfsv4, nfsv3", r);
+                return r;
         r = initramfs_add_modules_for_netdev(ir, t->net->name);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot find the drivers of the network interface %s: %s",
@@ -297,15 +342,16 @@ static int add_net_target(initramfs *ir, const struct capture_image_opts *o, con
 /* What reaching one target takes: its filesystem's module, the drivers of
  * the disks under it and, for a stack, the record, kdump-stack and the dm
  * and md modules.  `what` names the target in errors. */
-static int add_target(initramfs *ir, const struct capture_image_opts *o, const dump_target *t, const char *record_dest,
-                      const char *what, uint64_t *stack_bytes, uint64_t *net_bytes, char **ret_error) {
+static int add_target(initramfs *ir, const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                      const char *record_dest, const char *what, uint64_t *stack_bytes, uint64_t *net_bytes,
+                      char **ret_error) {
         _cleanup_free_ char *record = NULL;
         struct initramfs_stats before, after;
         char **modules = NULL;
         int r;
 
         if (t->net)
-                return add_net_target(ir, o, t, net_bytes, ret_error);
+                return add_net_target(ir, o, c, t, net_bytes, ret_error);
         if (strcmp(t->fstype, KDUMP_RAW) != 0) {
                 /* ext2 and ext3 are mounted by the ext4 driver */
                 const char *module = string_has_prefix(t->fstype, "ext") ? "ext4" : t->fstype;
@@ -368,14 +414,14 @@ static int add_target(initramfs *ir, const struct capture_image_opts *o, const d
 /* <image>.stack and <image>.net: what the storage stacks and the network
  * cost in the image, which kdumpctl estimate shows; removed when the image
  * has none. */
-static int write_cost_note(const char *img, const char *suffix, uint64_t bytes, const char *what) {
+static int write_cost_note(const char *img, const char *suffix, uint64_t bytes, const char *what, const char *contents) {
         _cleanup_free_ char *path = NULL, *text = NULL;
 
         if (asprintf(&path, "%s.%s", img, suffix) < 0)
                 return -ENOMEM;
         if (bytes == 0)
                 return unlink(path) < 0 && errno != ENOENT ? negative_errno() : 0;
-        if (asprintf(&text, "bytes=%llu\n%s=%s\n", (unsigned long long) bytes, suffix, what) < 0)
+        if (asprintf(&text, "bytes=%llu\n%s=%s\ncontents=%s\n", (unsigned long long) bytes, suffix, what, contents) < 0)
                 return -ENOMEM;
         return write_file_atomic(path, text, strlen(text), 0600);
 }
@@ -391,10 +437,13 @@ static int write_cost_notes(const char *img, const struct capture_image_opts *o,
                 return -ENOMEM;
         if (t->net && net_record_summary(t->net, &way) < 0)
                 return -ENOMEM;
-        r = write_cost_note(img, "stack", stack_bytes, stacks);
+        r = write_cost_note(img, "stack", stack_bytes, stacks, "kdump-stack, libdevmapper, dm/md modules");
         if (r < 0)
                 return r;
-        return write_cost_note(img, "net", net_bytes, way ?: "");
+        return write_cost_note(img, "net", net_bytes, way ?: "",
+                               strcmp(t->fstype, KDUMP_SSH) == 0 ?
+                               "kdump-net, libmnl, the NIC driver, OpenSSH's client and its libraries" :
+                               "kdump-net, libmnl, the NIC driver, the NFS client");
 }
 
 /* The stack records are inputs of the image: a moved or extended volume is
@@ -410,7 +459,8 @@ static int stack_records(const struct capture_image_opts *o, const dump_target *
                 return r;
         if (t->net && (r = net_record_render(t->net, &n)) < 0)
                 return r;
-        return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%s", a ?: "", b ?: "", n ?: "") < 0 ? -ENOMEM : 0;
+        return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%sknown_hosts\n%s", a ?: "", b ?: "", n ?: "",
+                        t->known_hosts ?: "") < 0 ? -ENOMEM : 0;
 }
 
 /* What goes into the image besides the target, resolved on this system. */
@@ -438,6 +488,8 @@ static int resolve_collector(const kdump_config *c, struct image_inputs *in, cha
         const char *base;
         int r;
 
+        if (kdump_config_collector_is_scp(c))
+                return 0;       /* the ssh target adds scp (add_ssh_client) */
         r = kdump_config_collector_argv(c, &argv);
         if (r < 0)
                 return r;
@@ -588,12 +640,12 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
                 r = initramfs_add_data(ir, CAPTURE_ROOTFS_CONF, in->rootfs_conf, strlen(in->rootfs_conf), 0600);
                 if (r < 0)
                         return r;
-                r = add_target(ir, o, o->rootfs, CAPTURE_ROOTFS_STACK,
+                r = add_target(ir, o, c, o->rootfs, CAPTURE_ROOTFS_STACK,
                                "the root filesystem (failure_action dump_to_rootfs)", &stack_bytes, &net_bytes, ret_error);
                 if (r < 0)
                         return r;
         }
-        r = add_target(ir, o, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
+        r = add_target(ir, o, c, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
         if (r < 0)
                 return r;
 

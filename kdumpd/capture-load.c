@@ -33,10 +33,14 @@
 #include "crashkernel-reserve/crashkernel-policy.h"
 #include "crashkernel-reserve/reservation.h"
 #include "initramfs/stack/crash-keys.h"
+#include "initramfs/init/capture-layout.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/dump-size.h"
+#include "kdumpd/initrd-secrets.h"
 #include "kdumpd/nfs-check.h"
+#include "kdumpd/ssh-target.h"
 #include "kdumpd/raw-save.h"
 #include "kdumpd/dump-target.h"
 
@@ -106,8 +110,28 @@ static void prepared_done(struct prepared *p) {
         capture_image_done(&p->image);
 }
 
+/* The target's free space against what a dump of this machine would take
+ * now (dump-size.h): a warning, not a refusal, since compression and zero
+ * pages make the file smaller than the bound. */
+static void report_space(const char *where, uint64_t free_bytes, const kdump_config *c) {
+        _cleanup_free_ char *meminfo = NULL;
+        uint64_t need;
+        char b1[32], b2[32];
+
+        if (free_bytes == 0 || read_full_file("/proc/meminfo", &meminfo, NULL) < 0 ||
+            dump_size_estimate(meminfo, c, &need) < 0)
+                return;
+        if (free_bytes < need)
+                log_warning("%s has %s free; a dump of this machine now (core_collector '%s') would be up to %s before "
+                            "compression: it may not fit.", where, format_bytes(b1, sizeof(b1), free_bytes),
+                            c->core_collector, format_bytes(b2, sizeof(b2), need));
+        else
+                log_info("%s has %s free; a dump of this machine now would be up to %s before compression.", where,
+                         format_bytes(b1, sizeof(b1), free_bytes), format_bytes(b2, sizeof(b2), need));
+}
+
 /* A network target is tried now, the way the capture kernel will use it. */
-static int check_nfs(const struct capture_settings *s, const dump_target *t) {
+static int check_nfs(const struct capture_settings *s, const kdump_config *c, const dump_target *t) {
         _cleanup_free_ char *err = NULL, *way = NULL;
         struct nfs_check_result res;
         char b[32];
@@ -124,6 +148,34 @@ static int check_nfs(const struct capture_settings *s, const dump_target *t) {
                                        err ? err : strerror(-r));
         log_info("NFS check: %s:%s mounts with NFSv%s; %s%s is writable, %s free.", t->server_name, t->export, res.vers,
                  t->path, res.created_path ? " (created)" : "", format_bytes(b, sizeof(b), res.free_bytes));
+        report_space("The NFS export", res.free_bytes, c);
+        return 0;
+}
+
+/* An SSH target is tried now with the capture kernel's command line. */
+static int check_ssh(const struct capture_settings *s, const kdump_config *c, const dump_target *t) {
+        _cleanup_free_ char *err = NULL, *way = NULL, *kh = NULL;
+        struct ssh_check_result res;
+        char b[32];
+        int r;
+
+        r = net_record_summary(t->net, &way);
+        if (r < 0)
+                return log_oom();
+        log_info("The dump target is %s:%s on the SSH server %s (%s), reached through %s.", t->spec, t->path,
+                 t->server_name, t->net->server, way);
+        r = ssh_target_known_hosts_file(t, state_dir(s), &kh);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the server's host keys to %s/ssh_known_hosts: %m",
+                                       state_dir(s));
+        r = ssh_target_check(t, kh, &res, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s: the SSH dump target does not work: %s", config_path(s),
+                                       err ? err : strerror(-r));
+        log_info("SSH check: %s@%s accepts the key %s (host key known, %u key%s); %s%s is writable, %s free.", t->user,
+                 t->server_name, t->sshkey, t->n_host_keys, t->n_host_keys == 1 ? "" : "s", t->path,
+                 res.created_path ? " (created)" : "", res.free_bytes ? format_bytes(b, sizeof(b), res.free_bytes) : "?");
+        report_space("The SSH server's path", res.free_bytes, c);
         return 0;
 }
 
@@ -157,7 +209,8 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         if (r < 0)
                 return log_error_errno(r, "%s: %s", config_path(s), err ? err : strerror(-r));
         if (p->target->net) {
-                r = check_nfs(s, p->target);
+                r = kdump_config_is_ssh(p->config) ? check_ssh(s, p->config, p->target) :
+                                                     check_nfs(s, p->config, p->target);
                 if (r < 0)
                         return r;
         }
@@ -310,7 +363,8 @@ static int check_fits(const struct prepared *p, const struct crash_reservation *
 /* --loader, else kdump.conf's "loader", else auto; LUKS keys handed over
  * first.  Says loudly when the machine is left unprotected. */
 static int load(const struct capture_settings *s, const struct prepared *p, const char *cmdline) {
-        _cleanup_free_ char *err = NULL;
+        _cleanup_free_ char *err = NULL, *initrd = NULL;
+        _cleanup_close_ int secrets_fd = -EBADF;
         const char *name = s->loader ? s->loader : p->config->loader ? p->config->loader : "auto";
         enum kexec_loader want, used;
         bool remembered = false;
@@ -321,9 +375,20 @@ static int load(const struct capture_settings *s, const struct prepared *p, cons
         r = hand_over_keys(p, &want);
         if (r < 0)
                 return r;
+        if (p->target->sshkey) {
+                /* the private key: appended in memory, never in the file */
+                r = initrd_with_secrets(p->image.path, &(struct initrd_secret) {
+                                .src = p->target->sshkey, .dest = CAPTURE_SSH_KEY }, 1, &secrets_fd, &initrd);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to add the SSH key %s to the capture kernel's initramfs in memory: %m",
+                                        p->target->sshkey);
+                        say_unprotected();
+                        return r;
+                }
+        }
         r = kexec_crash_load(&(struct kexec_crash_load) {
                         .sz = sizeof(struct kexec_crash_load), .loader = want,
-                        .kernel = p->kernel, .initrd = p->image.path, .cmdline = cmdline,
+                        .kernel = p->kernel, .initrd = initrd ?: p->image.path, .cmdline = cmdline,
                         .corrupt_digest = s->corrupt_digest,
                         .probe_path = KEXEC_LOADER_PROBE_PATH, .ret_remembered = &remembered,
                 }, &used, &file_error, &err);

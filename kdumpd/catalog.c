@@ -28,6 +28,12 @@ static void entry_done(struct dump_entry *e) {
         free(e->host);
 }
 
+void dump_catalog_entry_drop(dump_catalog *c, size_t i) {
+        entry_done(&c->entries[i]);
+        memmove(&c->entries[i], &c->entries[i + 1], (c->n - i - 1) * sizeof(c->entries[0]));
+        c->n--;
+}
+
 dump_catalog *dump_catalog_free(dump_catalog *c) {
         if (!c)
                 return NULL;

@@ -49,6 +49,8 @@ typedef struct dump_catalog {
 } dump_catalog;
 
 dump_catalog *dump_catalog_free(dump_catalog *c);
+/* Removes entry i, keeping the order of the others. */
+void dump_catalog_entry_drop(dump_catalog *c, size_t i);
 static inline void dump_catalog_freep(dump_catalog **c) {
         if (*c)
                 dump_catalog_free(*c);

@@ -18,6 +18,7 @@
 #include "initramfs/net/net-describe.h"
 #include "initramfs/stack/stack-describe.h"
 #include "kdumpd/dump-target.h"
+#include "kdumpd/ssh-target.h"
 
 dump_target *dump_target_free(dump_target *t) {
         if (!t)
@@ -32,6 +33,9 @@ dump_target *dump_target_free(dump_target *t) {
         net_record_free(t->net);
         free(t->server_name);
         free(t->export);
+        free(t->user);
+        free(t->sshkey);
+        free(t->known_hosts);
         free(t);
         return NULL;
 }
@@ -45,7 +49,7 @@ int dump_target_describe(const dump_target *t, char **ret) {
                 r = net_record_summary(t->net, &way);
                 if (r < 0)
                         return r;
-                r = asprintf(ret, "nfs %s:%s (%s) through %s", t->spec, t->path, t->server_name, way);
+                r = asprintf(ret, "%s %s:%s (%s) through %s", t->fstype, t->spec, t->path, t->server_name, way);
         } else if (t->stack_summary)
                 r = asprintf(ret, "%s %s:%s on %s", t->fstype, t->spec, t->path, t->stack_summary);
         else
@@ -452,6 +456,34 @@ static int resolve_nfs(const kdump_config *c, dump_target *t, char **ret_error) 
         return 0;
 }
 
+static int resolve_ssh(const kdump_config *c, dump_target *t, char **ret_error) {
+        _cleanup_free_ char *host = NULL, *err = NULL;
+        int r;
+
+        r = kdump_config_ssh_split(c->device, &t->user, &host);
+        if (r < 0)
+                return r == -ENOMEM ? r : set_error_message(ret_error, EINVAL, "ssh %s: not <user>@<server>", c->device);
+        r = net_describe_host(host, NULL, &t->net, &err);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return set_error_message(ret_error, -r, "the SSH server %s (line %u): %s", host, c->target_line,
+                                         err ?: strerror(-r));
+        r = ssh_target_known_hosts(host, t->net->server, &t->known_hosts, &t->n_host_keys);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot look up the host keys of %s with ssh-keygen -F: %s", host,
+                                         strerror(-r));
+        t->server_name = TAKE_PTR(host);
+        t->fstype = strdup(KDUMP_SSH);
+        t->path = strdup(c->path);
+        t->sshkey = strdup(c->sshkey ?: KDUMP_CONF_DEFAULT_SSHKEY);
+        if (!t->fstype || !t->path || !t->sshkey)
+                return -ENOMEM;
+        if (asprintf(&t->spec, t->net->family == AF_INET6 ? "%s@[%s]" : "%s@%s", t->user, t->net->server) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
         int r;
@@ -474,6 +506,10 @@ int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_err
                         return r;
         } else if (kdump_config_is_nfs(c)) {
                 r = resolve_nfs(c, t, ret_error);
+                if (r < 0)
+                        return r;
+        } else if (kdump_config_is_ssh(c)) {
+                r = resolve_ssh(c, t, ret_error);
                 if (r < 0)
                         return r;
         } else {

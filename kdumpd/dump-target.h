@@ -10,17 +10,21 @@
 #include "initramfs/stack/storage-stack.h"
 
 typedef struct dump_target {
-        char *fstype;     /* "ext4", "xfs", "nfs" */
-        char *spec;       /* "UUID=...", "LABEL=...", "/dev/..."; nfs: "192.168.77.1:/srv/crash" (numeric) */
+        char *fstype;     /* "ext4", "xfs", "nfs", "ssh" */
+        char *spec;       /* "UUID=...", "LABEL=...", "/dev/..."; nfs: "192.168.77.1:/srv/crash" (numeric);
+                           * ssh: "root@192.168.77.1" (numeric, IPv6 in brackets) */
         char *devnode;    /* the device on this system, e.g. "/dev/vdb"; virtiofs: NULL */
         char *path;       /* directory relative to the target's root */
         char *options;    /* mount options in the capture kernel ("subvol=/@crash"), or NULL */
         storage_stack *stack;   /* dm/md under devnode, NULL for a disk or partition */
         char *stack_summary;    /* "LV vg0/crash on md0 (raid1: vdc, vdd)", or NULL */
-        /* nfs: the way to the server (initramfs/net/net-record.h), the
-         * server as configured and the export */
+        /* nfs, ssh: the way to the server (initramfs/net/net-record.h),
+         * the server as configured; nfs: the export; ssh: the user, the
+         * key, and the server's host keys under its address (known_hosts) */
         net_record *net;
         char *server_name, *export;
+        char *user, *sshkey, *known_hosts;
+        unsigned n_host_keys;
 } dump_target;
 
 dump_target *dump_target_free(dump_target *t);
@@ -29,12 +33,15 @@ static inline void dump_target_freep(dump_target **t) {
                 dump_target_free(*t);
 }
 
-/* -ENODEV with a message when the configured device is not there; for nfs,
+/* -ENODEV with a message when the configured device is not there; for nfs
+ * and ssh,
  * -EADDRNOTAVAIL when the server's name does not resolve, -EHOSTUNREACH or
  * -EOPNOTSUPP (net-describe.h) when the capture kernel could not reach it;
  * -EOPNOTSUPP when the default target's filesystem is not one we support,
  * or the storage stack under it is one the capture kernel cannot recreate
- * (stack-describe.h: dm-crypt, snapshots, multipath, loop, ...). */
+ * (stack-describe.h: dm-crypt, snapshots, multipath, loop, ...).  For ssh,
+ * the server's host keys are looked up (ssh-target.h); none is not an
+ * error here (the check says what to do). */
 int dump_target_resolve(const kdump_config *c, dump_target **ret, char **ret_error);
 
 /* For failure_action dump_to_rootfs: the root filesystem, with c->path on

@@ -6,6 +6,7 @@
  *   kdumpctl stop     unload the capture kernel
  *   kdumpctl status   what is loaded, where, and where dumps go
  *   kdumpctl rebuild  rebuild the capture initramfs only
+ *   kdumpctl propagate  set up an ssh target: key, host key, key on the server
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@
 #include "kdumpd/json-out.h"
 #include "kdumpd/verbs-catalog.h"
 #include "kdumpd/verbs-crashkernel.h"
+#include "kdumpd/verbs-propagate.h"
 #include "kdumpd/verbs-service.h"
 #include "kdumpd/verbs-shrink.h"
 
@@ -170,6 +172,9 @@ static void help(void) {
                "  start     Build (or reuse) the capture initramfs and load the capture kernel\n"
                "  stop      Unload the capture kernel\n"
                "  rebuild   Rebuild the capture initramfs without loading it\n"
+               "  propagate For an ssh target: create the key if missing, show the server's host key\n"
+               "            for you to confirm, install the key on the server (ssh-copy-id), check\n"
+               "            that the capture kernel can write there\n"
                "  status    Show whether a capture kernel is loaded, the reservation and the dump target\n"
                "            (exit status 0 when loaded, 3 when not)\n"
                "  showmem   Show the crash reservation and what the kernel command line asked for\n"
@@ -262,6 +267,8 @@ int main(int argc, char *argv[]) {
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (service_verb_known(verb))
                 r = service_verb_run(verb, &arg_settings, arg_force);
+        else if (strcmp(verb, "propagate") == 0)
+                r = verb_propagate(arg_config, arg_settings.state_dir);
         else if (strcmp(verb, "rebuild") == 0) {
                 arg_settings.force_rebuild = true;
                 r = capture_rebuild(&arg_settings);

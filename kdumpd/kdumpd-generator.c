@@ -46,7 +46,7 @@ int main(int argc, char *argv[]) {
                 log_warning("Not ordering kdumpd after its dump target: %s", err ?: strerror(-r));
                 return 0;
         }
-        if (kdump_config_is_nfs(c))
+        if (kdump_config_is_net(c))
                 r = network_order_dropin(&dropin);
         else {
                 r = read_full_file(fstab_path, &fstab, NULL);

@@ -59,6 +59,8 @@
 #include "kdumpd/dump-target.h"
 #include "kdumpd/net-watch.h"
 #include "kdumpd/nfs-check.h"
+#include "kdumpd/ssh-dumps.h"
+#include "kdumpd/ssh-target.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
@@ -499,6 +501,7 @@ struct dump_shown {
         const char *mnt;        /* the mount point to replace; NULL: shown as it is */
         const char *shown_as;   /* "<server>:<export>" */
         const char *host;       /* only dumps this machine sent ("<host>-<date>"); NULL: all */
+        bool remote;            /* on an SSH server: nothing to read or write here */
 };
 
 static char *shown_path(const struct dump_shown *sh, const char *p) {
@@ -546,7 +549,7 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 shown.vmcore = vmcore;
                 if (seen && dump_seen_contains(seen, dir))
                         continue;
-                if (!e->dmesg && e->vmcore) {
+                if (!e->dmesg && e->vmcore && !sh->remote) {
                         r = dump_write_dmesg_file(e->dir, e->vmcore, &dmesg);
                         if (r >= 0) {
                                 size_t len;
@@ -627,6 +630,39 @@ static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
                          t->path);
 }
 
+/* An SSH target: one bounded remote command lists what this machine sent
+ * (ssh-dumps.h). */
+static void record_ssh_dumps(const kdump_config *c, const char *state_dir) {
+        _cleanup_(dump_target_freep) dump_target *t = NULL;
+        _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
+        _cleanup_free_ char *err = NULL, *kh = NULL, *cmd = NULL, *out = NULL, *prefix = NULL;
+        unsigned n;
+        int r;
+
+        r = dump_target_resolve(c, &t, &err);
+        if (r >= 0)
+                r = ssh_target_known_hosts_file(t, state_dir, &kh);
+        if (r >= 0)
+                r = ssh_dumps_command(t->path, t->net->address, &cmd);
+        if (r >= 0)
+                r = ssh_target_run(t, kh, cmd, &out, &err);
+        if (r >= 0 && asprintf(&prefix, "%s@%s:%s", t->user, t->server_name, t->path) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = ssh_dumps_parse(out ?: "", prefix, &cat);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot look for the dumps this machine sent to %s: %s", c->device,
+                                  err ?: strerror(-r));
+                return;
+        }
+        n = record_catalog(cat, state_dir, &(struct dump_shown) { .host = t->net->address, .remote = true });
+        if (n > 0)
+                log_info("Recorded %u new dump%s this machine (%s) sent to %s.", n, n == 1 ? "" : "s", t->net->address,
+                         prefix);
+        else
+                log_info("No new dumps from this machine (%s) on %s.", t->net->address, prefix);
+}
+
 static void record_new_dumps(daemon_state *d) {
         const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
         const char *state_dir = d->settings.state_dir ? d->settings.state_dir : KDUMP_STATEDIR;
@@ -641,6 +677,10 @@ static void record_new_dumps(daemon_state *d) {
                 return; /* do_load() reports the configuration error */
         if (kdump_config_is_nfs(c)) {
                 record_nfs_dumps(c, state_dir);
+                return;
+        }
+        if (kdump_config_is_ssh(c)) {
+                record_ssh_dumps(c, state_dir);
                 return;
         }
         r = dump_catalog_dir(c, &dir, &err);

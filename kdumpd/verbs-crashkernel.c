@@ -339,7 +339,7 @@ static int machine_estimate(const struct crashkernel_paths *p, struct machine *m
  * the image). */
 static void print_part_cost(const char *initramfs, const char *part, const char *label, const char *contents,
                             FILE *out) {
-        _cleanup_free_ char *path = NULL, *text = NULL, *bytes = NULL, *what = NULL;
+        _cleanup_free_ char *path = NULL, *text = NULL, *bytes = NULL, *what = NULL, *listed = NULL;
         uint64_t n;
         char b[32];
 
@@ -347,9 +347,11 @@ static void print_part_cost(const char *initramfs, const char *part, const char 
                 return;
         bytes = capture_state_get(text, "bytes");
         what = capture_state_get(text, part);
+        listed = capture_state_get(text, "contents");     /* what the builder put in */
         if (!bytes || safe_atou64(bytes, &n) < 0)
                 return;
-        fprintf(out, "  %-28s %10s  in the contents above: %s for %s\n", label, format_bytes(b, sizeof(b), n), contents,
+        fprintf(out, "  %-28s %10s  in the contents above: %s for %s\n", label, format_bytes(b, sizeof(b), n),
+                listed && *listed ? listed : contents,
                 what && *what ? what : "the target");
 }
 

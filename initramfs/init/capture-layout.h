@@ -28,6 +28,16 @@
  * the program that sets it up. */
 #define CAPTURE_NET "/etc/kdump/net"
 #define CAPTURE_NET_PROGRAM "/usr/sbin/kdump-net"
+/* An SSH target: OpenSSH's client, the server's host keys under its
+ * address, and the private key, which is not in the initramfs file: kdumpctl
+ * appends it in memory when it loads (kdumpd/initrd-secrets.h).  ssh needs
+ * a passwd entry for root and a home. */
+#define CAPTURE_SSH_PROGRAM "/usr/bin/ssh"
+#define CAPTURE_SCP_PROGRAM "/usr/bin/scp"
+#define CAPTURE_SSH_DIR "/etc/kdump/ssh"
+#define CAPTURE_SSH_KNOWN_HOSTS "/etc/kdump/ssh/known_hosts"
+#define CAPTURE_SSH_KEY "/etc/kdump/ssh/id"
+#define CAPTURE_HOME "/root"
 /* Where the target is mounted. */
 #define CAPTURE_MOUNTPOINT "/kdumproot"
 /* The collector that always comes along: it also writes vmcore-dmesg.txt. */

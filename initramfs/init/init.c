@@ -7,7 +7,7 @@
  *
  *   mount /proc /sys /dev -> load modules -> wait for the target (or have
  *   kdump-stack recreate the dm/md stack under it; for NFS, kdump-net set
- *   up the interface) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
+ *   up the interface; SSH: ssh-dump.h) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
  *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
  *   final_action (failure_action when something failed), as in kdump-utils
  *
@@ -33,29 +33,22 @@
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/macro.h"
+#include "basic/spawn.h"
 #include "config/kdump-conf.h"
 #include "initramfs/init/capture-layout.h"
+#include "initramfs/init/capture-steps.h"
 #include "initramfs/init/device-wait.h"
 #include "initramfs/init/modules-load.h"
+#include "initramfs/init/ssh-dump.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
 
 #define DEVICE_TIMEOUT_MS (90u * 1000u)
-/* The interface and its carrier, each (kdump-net). */
-#define NET_TIMEOUT_S 30u
 /* An NFS request without an answer fails after timeo x (retrans + 1):
  * 10 s x 3, so a server gone in the middle of the dump ends it within a
  * minute or so, with failure_action, instead of hanging. */
 #define NFS_TIMEO_DS 100u
 #define NFS_RETRANS 2u
-
-static double uptime(void) {
-        _cleanup_free_ char *s = NULL;
-
-        if (read_one_line_file("/proc/uptime", &s) < 0)
-                return -1;
-        return strtod(s, NULL);
-}
 
 static void mount_api_filesystems(void) {
         static const struct {
@@ -102,33 +95,6 @@ static void report_wait(const char *spec, unsigned waited_ms) {
         log_info("Still waiting for dump target %s (%us of %us) ...", spec, waited_ms / 1000, DEVICE_TIMEOUT_MS / 1000);
 }
 
-/* Runs argv and waits; stdout_fd >= 0 becomes its standard output. */
-static int run_to(char *const argv[], int stdout_fd) {
-        pid_t pid;
-        int status;
-
-        pid = fork();
-        if (pid < 0)
-                return negative_errno();
-        if (pid == 0) {
-                if (stdout_fd >= 0 && dup2(stdout_fd, STDOUT_FILENO) < 0)
-                        _exit(127);
-                execvp(argv[0], argv);
-                log_error_errno(errno, "Failed to execute %s: %m", argv[0]);
-                _exit(127);
-        }
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return negative_errno();
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-static int run(char *const argv[]) {
-        return run_to(argv, -1);
-}
-
 static int fsync_path(const char *path, int flags) {
         _cleanup_close_ int fd = open(path, flags | O_RDONLY | O_CLOEXEC);
 
@@ -138,22 +104,19 @@ static int fsync_path(const char *path, int flags) {
 }
 
 static int make_dump_dir(const char *base, const char *prefix, char **ret) {
-        char stamp[32];
-        struct tm tm;
-        time_t t = time(NULL);
+        _cleanup_free_ char *name = NULL;
         char *dir;
         int r;
 
-        /* kdump-utils names the directory after the capture time, which the
-         * capture kernel read from the RTC. */
-        if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
-                return -EINVAL;
         r = mkdir_p(base, 0700);
         if (r < 0)
                 return r;
         /* a network target: "<this machine's address>-<time>", kdump-utils'
          * name, so that many machines can share one export */
-        if (asprintf(&dir, "%s/%s%s%s", base, prefix ?: "", prefix ? "-" : "", stamp) < 0)
+        r = dump_dir_name(prefix, &name);
+        if (r < 0)
+                return r;
+        if (asprintf(&dir, "%s/%s", base, name) < 0)
                 return -ENOMEM;
         if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
                 r = negative_errno();
@@ -162,58 +125,6 @@ static int make_dump_dir(const char *base, const char *prefix, char **ret) {
         }
         (void) chmod(dir, 0700);
         *ret = dir;
-        return 0;
-}
-
-/* kdump_post gets the dump's exit status as $1, as in kdump-utils. */
-static void run_post(const kdump_config *c, int status) {
-        char arg[16];
-        int r;
-
-        if (!c->kdump_post)
-                return;
-        snprintf(arg, sizeof(arg), "%d", status);
-        log_info("Running kdump_post %s %s.", c->kdump_post, arg);
-        r = run((char *const[]) { c->kdump_post, arg, NULL });
-        if (r != 0)
-                log_warning("kdump_post %s exited with status %d.", c->kdump_post, r);
-}
-
-/* The collector's argv for a raw device: its own words, "-F" (the
- * flattened stream, which needs no seeking back) unless given, and
- * /proc/vmcore; the stream goes to standard output. */
-static int raw_collector_argv(const kdump_config *c, char ***ret) {
-        char **words = NULL, **argv;
-        bool flat = false;
-        size_t n = 0, k = 0;
-        int r;
-
-        r = kdump_config_collector_argv(c, &words);
-        if (r < 0)
-                return r;
-        for (; words[n]; n++)
-                if (strcmp(words[n], "-F") == 0)
-                        flat = true;
-        argv = calloc(n + 3, sizeof(char *));
-        if (!argv) {
-                kdump_config_argv_free(words);
-                return -ENOMEM;
-        }
-        argv[k++] = words[0];
-        if (!flat && !(argv[k++] = strdup("-F"))) {
-                free(argv);
-                kdump_config_argv_free(words);
-                return -ENOMEM;
-        }
-        for (size_t i = 1; i < n; i++)
-                argv[k++] = words[i];
-        argv[k++] = strdup("/proc/vmcore");
-        free(words); /* the strings moved to argv */
-        if (!argv[k - 1]) {
-                kdump_config_argv_free(argv);
-                return -ENOMEM;
-        }
-        *ret = argv;
         return 0;
 }
 
@@ -226,25 +137,20 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
         double t0, t1;
         int r;
 
-        if (c->kdump_pre) {
-                log_info("Running kdump_pre %s.", c->kdump_pre);
-                r = run((char *const[]) { c->kdump_pre, NULL });
-                if (r != 0) {
-                        log_warning("kdump_pre %s exited with status %d: no dump is saved.", c->kdump_pre, r);
-                        *ret_skipped = true;
-                        return 0;
-                }
+        if (run_pre(c) > 0) {
+                *ret_skipped = true;
+                return 0;
         }
         fd = open(devnode, O_WRONLY | O_CLOEXEC);
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode))
                 return log_error_errno(fd < 0 ? errno : ENOTBLK, "Cannot open the raw dump target %s (%s) for writing: %m",
                                        c->device, devnode);
-        r = raw_collector_argv(c, &argv);
+        r = collector_argv_flat(c, &argv);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
         log_info("Writing the dump with '%s -F' to the raw device %s ...", c->core_collector, devnode);
         t0 = uptime();
-        r = run_to(argv, fd);
+        r = spawn_wait(argv, -1, fd);
         t1 = uptime();
         kdump_config_argv_free(argv);
         if (r != 0) {
@@ -302,25 +208,18 @@ static int mount_share(const kdump_config *c) {
  * dump directory's name. */
 static int mount_nfs(const kdump_config *c, char **ret_prefix) {
         _cleanup_(net_record_freep) net_record *n = NULL;
-        _cleanup_free_ char *text = NULL, *err = NULL, *host = NULL, *export = NULL;
+        _cleanup_free_ char *err = NULL, *host = NULL, *export = NULL, *what = NULL;
         const char *vers = NULL;
-        char timeout[16];
         int r;
 
-        r = read_full_file(CAPTURE_NET, &text, NULL);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", CAPTURE_NET);
-        r = net_record_parse(text, &n, &err);
-        if (r < 0)
-                return log_error_errno(r, "%s: %s", CAPTURE_NET, err ? err : strerror(-r));
         r = kdump_config_nfs_split(c->device, &host, &export);
         if (r < 0)
                 return log_error_errno(r, "%s: nfs %s is not <server>:/<export>", CAPTURE_CONF, c->device);
-        snprintf(timeout, sizeof(timeout), "%u", NET_TIMEOUT_S);
-        r = run((char *const[]) { (char *) CAPTURE_NET_PROGRAM, (char *) CAPTURE_NET, timeout, NULL });
-        if (r != 0)
-                return log_error_errno(ENETUNREACH, "The network to the NFS server %s could not be set up (kdump-net "
-                                       "exit status %d, reason above).", host, r);
+        if (asprintf(&what, "the NFS server %s", host) < 0)
+                return log_oom();
+        r = net_up(what, &n);
+        if (r < 0)
+                return r;
         log_info("Mounting the NFS export %s (each request times out after %us) ...", c->device,
                  NFS_TIMEO_DS * (NFS_RETRANS + 1) / 10);
         r = nfs_mount(&(struct nfs_mount_params) {
@@ -395,6 +294,8 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
+        if (kdump_config_is_ssh(c))
+                return capture_ssh(c, ret_skipped);
         if (kdump_config_is_nfs(c)) {
                 (void) mkdir(CAPTURE_MOUNTPOINT, 0700);
                 r = mount_nfs(c, &prefix);
@@ -413,17 +314,10 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
                         return r;
         }
 
-        if (c->kdump_pre) {
-                log_info("Running kdump_pre %s.", c->kdump_pre);
-                r = run((char *const[]) { c->kdump_pre, NULL });
-                if (r != 0) {
-                        /* kdump-utils: a non-zero kdump_pre means no dump,
-                         * straight to the final action. */
-                        log_warning("kdump_pre %s exited with status %d: no dump is saved.", c->kdump_pre, r);
-                        (void) umount(CAPTURE_MOUNTPOINT);
-                        *ret_skipped = true;
-                        return 0;
-                }
+        if (run_pre(c) > 0) {
+                (void) umount(CAPTURE_MOUNTPOINT);
+                *ret_skipped = true;
+                return 0;
         }
 
         /* path "/" (the target is mounted where the dumps go): no "//" */

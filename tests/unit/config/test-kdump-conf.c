@@ -63,7 +63,7 @@ TEST(error_names_file_line_and_key) {
         ASSERT_TRUE(c == NULL);
         ASSERT_CONTAINS(err, "config/bad-key.conf:3: ");
         ASSERT_CONTAINS(err, "dumplevel: unknown option");
-        ASSERT_CONTAINS(err, "supported: ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, path, mount_options, core_collector");
+        ASSERT_CONTAINS(err, "supported: ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector");
 }
 
 /* Every error: file, line, key, and what would be valid. */
@@ -107,8 +107,18 @@ static const struct {
           "force_rebuild 1 (x.conf:1) and force_no_rebuild 1 (x.conf:2) contradict each other; set at most one to 1" },
         { "auto_reset_crashkernel 1\n", "x.conf:1: auto_reset_crashkernel: invalid value '1'; valid: yes or no" },
         { "auto_reset_crashkernel yes\nauto_reset_crashkernel no\n", "x.conf:2: auto_reset_crashkernel: already set on line 1" },
-        { "ssh user@host\n", "x.conf:1: ssh: a kdump.conf option that kdumpd does not support yet; remove the line (supported: " },
-        { "sshkey /root/.ssh/kdump_id_rsa\n", "sshkey: a kdump.conf option that kdumpd does not support yet" },
+        { "ssh host\n", "x.conf:1: ssh: needs <user>@<server>, e.g. 'ssh root@dumps.example.com' or 'ssh root@2001:db8::1', got 'host'" },
+        { "ssh @host\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh root@\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh -oProxyCommand=x@host\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh root@-oProxyCommand=x\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh root@host;reboot\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh root@host:/x\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh root@[2001:db8::1\n", "x.conf:1: ssh: needs <user>@<server>" },
+        { "ssh\n", "x.conf:1: ssh: needs a device" },
+        { "nfs a:/x\nssh root@b\n", "x.conf:2: ssh: a dump target was already set on line 1" },
+        { "sshkey id_rsa\n", "x.conf:1: sshkey: needs the absolute path of a private key without a passphrase, e.g. 'sshkey /root/.ssh/kdump_id_rsa', got 'id_rsa'" },
+        { "sshkey /a\nsshkey /b\n", "x.conf:2: sshkey: already set on line 1" },
         { "nfs4 host:/export\n", "nfs4: a kdump.conf option that kdumpd does not support yet" },
         { "nfs host\n", "x.conf:1: nfs: needs <server>:/<export>, e.g. 'nfs nfs.example.com:/srv/crash' or 'nfs [2001:db8::1]:/srv/crash' (IPv6 addresses in brackets), got 'host'" },
         { "nfs\n", "x.conf:1: nfs: needs a device" },
@@ -121,7 +131,8 @@ static const struct {
         { "nfs user@host:/export\n", "nfs: needs <server>:/<export>" },
         { "nfs a:/x b:/y\n", "x.conf:1: nfs: takes exactly one device" },
         { "ext4 LABEL=A\nnfs host:/x\n", "x.conf:2: nfs: a dump target was already set on line 1" },
-        { "core_collector scp\n", "x.conf:1: core_collector: scp copies the dump over SSH and works only with an ssh target" },
+        { "core_collector scp\n", "x.conf:1: core_collector: scp copies the dump over SSH and works only with an ssh target ('ssh user@server'); for this target use kdump-collect" },
+        { "nfs a:/x\ncore_collector scp\n", "x.conf:2: core_collector: scp copies the dump over SSH and works only with an ssh target" },
         { "ext4 LABEL=A\ncore_collector /usr/bin/scp -q\n", "x.conf:2: core_collector: scp copies the dump over SSH" },
         { "raw LABEL=x\n", "x.conf:1: raw: needs a block device without a filesystem, /dev/<name>" },
         { "raw /dev/\n", "raw: needs a block device" },
@@ -160,6 +171,50 @@ TEST(nfs_target) {
                 ASSERT_STREQ(host, good[i].host);
                 ASSERT_STREQ(export, good[i].export);
         }
+}
+
+TEST(ssh_target) {
+        static const struct {
+                const char *spec, *user, *host;
+        } good[] = {
+                { "root@dumps.example.com", "root", "dumps.example.com" },
+                { "kdump@192.168.77.1", "kdump", "192.168.77.1" },
+                { "root@2001:db8::1", "root", "2001:db8::1" },
+                { "root@[fd77::1]", "root", "fd77::1" },
+                { "crash.dumps@host-1", "crash.dumps", "host-1" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+                _cleanup_free_ char *text = NULL, *err = NULL, *user = NULL, *host = NULL;
+
+                ASSERT_TRUE(asprintf(&text, "ssh %s\n", good[i].spec) > 0);
+                ASSERT_OK(kdump_config_parse(text, "x.conf", &c, &err));
+                ASSERT_TRUE(kdump_config_is_ssh(c));
+                ASSERT_TRUE(kdump_config_is_net(c));
+                ASSERT_STREQ(c->device, good[i].spec);
+                ASSERT_STREQ(c->path, "/var/crash");
+                /* kdump-utils' default key */
+                ASSERT_STREQ(c->sshkey, "/root/.ssh/kdump_id_rsa");
+                ASSERT_OK(kdump_config_ssh_split(c->device, &user, &host));
+                ASSERT_STREQ(user, good[i].user);
+                ASSERT_STREQ(host, good[i].host);
+        }
+}
+
+/* scp is kdump-utils' plain copy over SSH: accepted with an ssh target
+ * only; sshkey names the key; sshkey with another target is left alone,
+ * as kdump-utils does (a kdump.conf switched from ssh to nfs still works). */
+TEST(ssh_with_scp_and_key) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL, *d = NULL;
+
+        ASSERT_OK(kdump_config_parse("ssh root@server\nsshkey /etc/kdump/id_ed25519\ncore_collector scp\npath /dumps\n",
+                                     "x.conf", &c, NULL));
+        ASSERT_TRUE(kdump_config_collector_is_scp(c));
+        ASSERT_STREQ(c->sshkey, "/etc/kdump/id_ed25519");
+        ASSERT_STREQ(c->path, "/dumps");
+        ASSERT_OK(kdump_config_parse("nfs server:/x\nsshkey /root/.ssh/k\n", "x.conf", &d, NULL));
+        ASSERT_TRUE(!kdump_config_collector_is_scp(d));
 }
 
 /* kdumpctl's own collector is still fine with a network target. */
