@@ -280,6 +280,12 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
 
 /* ---- the job ---- */
 
+static int sink_open(const struct dump_options *opts, int out_fd, struct dump_sink **ret) {
+        if (opts->flat && opts->stream)
+                return dump_sink_new_stream(opts->stream, ret);
+        return dump_sink_new(out_fd, opts->flat, ret);
+}
+
 static void fill_utsname(struct diskdump_info *info, const struct vmci *v, struct x86_mmu *mmu, bool mmu_ok) {
         uint64_t sym, off;
         char buf[6 * 65];
@@ -392,7 +398,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         res.buffer_bytes = 2 * nbytes;
 
         if (opts->elf) {
-                r = dump_sink_new(out_fd, opts->flat, &sink);
+                r = sink_open(opts, out_fd, &sink);
                 if (r < 0)
                         return r;
                 r = elf_dump_write(src, bm2, max_mapnr, level & DL_EXCLUDE_ZERO, opts, sink, &res);
@@ -455,7 +461,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 return r;
         res.buffer_bytes += (size_t) batch * (3 * ps + 2 * page_compress_bound(ps) + 2 * sizeof(uint64_t));
 
-        r = dump_sink_new(out_fd, opts->flat, &sink);
+        r = sink_open(opts, out_fd, &sink);
         if (r < 0)
                 goto finish;
         r = diskdump_writer_new(sink, &info, bm1, bm2, (size_t) batch * ps, &w);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "initramfs/collect/byte-sink.h"
 #include "initramfs/collect/page-class.h"
 #include "initramfs/collect/page-compress.h"
 #include "initramfs/collect/x86-mmu.h"
@@ -70,6 +71,8 @@ struct dump_options {
         size_t memory_budget;           /* bytes for page buffers; 0 = a small default */
         dump_progress_fn progress;      /* called at most once a second */
         void *progress_userdata;
+        byte_sink *stream;              /* flat: the stream goes here instead of out_fd (which
+                                         * is then unused); not finished here (byte-sink.h) */
 };
 
 struct dump_result {

@@ -15,54 +15,79 @@
 #define FLAT_RECORD_MAX (1u << 30)
 
 struct dump_sink {
-        int fd;
-        bool flat;
+        int fd;                 /* a seekable file; -EBADF for a stream */
+        byte_sink *stream;      /* the flattened stream goes here */
+        byte_sink *owned;       /* the stream's fd sink made by dump_sink_new() */
         uint64_t bytes;
 };
 
+/* signature padded to 16 bytes, then big-endian type and version
+ * (makedumpfile's struct makedumpfile_header). */
+static int write_stream_header(byte_sink *out) {
+        uint8_t hdr[FLAT_HEADER_SIZE] = {};
+        uint64_t v;
+
+        memcpy(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE));
+        v = htobe64(FLAT_TYPE);
+        memcpy(hdr + 16, &v, 8);
+        v = htobe64(FLAT_VERSION);
+        memcpy(hdr + 24, &v, 8);
+        return byte_sink_write(out, hdr, sizeof(hdr));
+}
+
+int dump_sink_new_stream(byte_sink *out, struct dump_sink **ret) {
+        struct dump_sink *s;
+        int r;
+
+        if (!out)
+                return -EINVAL;
+        r = write_stream_header(out);
+        if (r < 0)
+                return r;
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        *s = (struct dump_sink) { .fd = -EBADF, .stream = out, .bytes = FLAT_HEADER_SIZE };
+        *ret = s;
+        return 0;
+}
+
 int dump_sink_new(int fd, bool flat, struct dump_sink **ret) {
+        _cleanup_byte_sink_ byte_sink *out = NULL;
         struct dump_sink *s;
         int r;
 
         if (fd < 0)
                 return -EBADF;
-
+        if (flat) {
+                r = byte_sink_fd_new(fd, &out);
+                if (r < 0)
+                        return r;
+                r = dump_sink_new_stream(out, &s);
+                if (r < 0)
+                        return r;
+                s->owned = TAKE_PTR(out);
+                *ret = s;
+                return 0;
+        }
         s = calloc(1, sizeof(*s));
         if (!s)
                 return -ENOMEM;
-        s->fd = fd;
-        s->flat = flat;
-
-        if (flat) {
-                uint8_t hdr[FLAT_HEADER_SIZE] = {};
-                uint64_t v;
-
-                /* signature padded to 16 bytes, then big-endian type and
-                 * version (makedumpfile's struct makedumpfile_header). */
-                memcpy(hdr, FLAT_SIGNATURE, strlen(FLAT_SIGNATURE));
-                v = htobe64(FLAT_TYPE);
-                memcpy(hdr + 16, &v, 8);
-                v = htobe64(FLAT_VERSION);
-                memcpy(hdr + 24, &v, 8);
-                r = loop_write(fd, hdr, sizeof(hdr));
-                if (r < 0) {
-                        free(s);
-                        return r;
-                }
-                s->bytes = sizeof(hdr);
-        }
-
+        *s = (struct dump_sink) { .fd = fd };
         *ret = s;
         return 0;
 }
 
 struct dump_sink *dump_sink_free(struct dump_sink *s) {
+        if (!s)
+                return NULL;
+        byte_sink_free(s->owned);
         free(s);
         return NULL;
 }
 
 bool dump_sink_is_flat(const struct dump_sink *s) {
-        return s->flat;
+        return s->stream;
 }
 
 uint64_t dump_sink_bytes(const struct dump_sink *s) {
@@ -77,13 +102,13 @@ int dump_sink_write(struct dump_sink *s, uint64_t offset, const void *buf, size_
         if (offset > INT64_MAX || len > INT64_MAX - offset)
                 return -EFBIG;
 
-        if (s->flat) {
+        if (s->stream) {
                 uint64_t rec[2] = { htobe64(offset), htobe64(len) };
 
-                r = loop_write(s->fd, rec, sizeof(rec));
+                r = byte_sink_write(s->stream, rec, sizeof(rec));
                 if (r < 0)
                         return r;
-                r = loop_write(s->fd, buf, len);
+                r = byte_sink_write(s->stream, buf, len);
                 if (r < 0)
                         return r;
                 s->bytes += sizeof(rec) + len;
@@ -98,7 +123,7 @@ int dump_sink_write(struct dump_sink *s, uint64_t offset, const void *buf, size_
 }
 
 int dump_sink_reserve(struct dump_sink *s, uint64_t offset, uint64_t len) {
-        if (s->flat || len == 0)
+        if (s->stream || len == 0)
                 return 0;
         if (fallocate(s->fd, 0, (off_t) offset, (off_t) len) < 0) {
                 /* Not every filesystem (or a pipe-like fd) supports it; the
@@ -117,7 +142,7 @@ int dump_sink_extend(struct dump_sink *s, uint64_t size) {
                 return 0;
         if (size > INT64_MAX)
                 return -EFBIG;
-        if (s->flat) {
+        if (s->stream) {
                 /* -R extends the file by writing the record, as a direct
                  * write of the last byte would. */
                 static const uint8_t zero = 0;
@@ -134,13 +159,13 @@ int dump_sink_extend(struct dump_sink *s, uint64_t size) {
 }
 
 int dump_sink_finish(struct dump_sink *s) {
-        if (s->flat) {
+        if (s->stream) {
                 int64_t end[2] = { (int64_t) htobe64((uint64_t) -1), (int64_t) htobe64((uint64_t) -1) };
-                int r = loop_write(s->fd, end, sizeof(end));
+                int r = byte_sink_write(s->stream, end, sizeof(end));
                 if (r < 0)
                         return r;
                 s->bytes += sizeof(end);
-                return 0;
+                return s->owned ? byte_sink_finish(s->owned) : 0;
         }
         if (fsync(s->fd) < 0 && errno != EINVAL && errno != EROFS)
                 return negative_errno();

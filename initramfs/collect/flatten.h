@@ -6,11 +6,15 @@
  * {big-endian int64 offset, big-endian int64 size} + data after a 4096-byte
  * header, ending with {-1, -1}, so a dump can go through a pipe.  Both
  * writers call dump_sink_write() the same way; flatten_rearrange() (-R)
- * turns a stream back into the file the direct write would have made. */
+ * turns a stream back into the file the direct write would have made.  A
+ * stream goes out through a byte sink (byte-sink.h), so that it can be
+ * sealed and hashed on its way. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "initramfs/collect/byte-sink.h"
 
 #define FLAT_HEADER_SIZE 4096u
 #define FLAT_SIGNATURE "makedumpfile"
@@ -22,6 +26,9 @@ struct dump_sink;
 /* flat: write the flattened stream to fd (a pipe is fine); the stream
  * header is written here. */
 int dump_sink_new(int fd, bool flat, struct dump_sink **ret);
+/* The flattened stream into out (the stream header is written here); out
+ * stays the caller's, who finishes it after dump_sink_finish(). */
+int dump_sink_new_stream(byte_sink *out, struct dump_sink **ret);
 struct dump_sink *dump_sink_free(struct dump_sink *s);
 
 bool dump_sink_is_flat(const struct dump_sink *s);

@@ -4,7 +4,9 @@
  * dump level (-d), the kdump-compressed format (the default, uncompressed
  * unless -l/-z/-c/-p), filtered ELF (-E), the flattened stream (-F) and its
  * reassembly (-R), the kernel log (--dump-dmesg).  -E -d 0 is a byte-exact
- * copy of the input through mmap windows. */
+ * copy of the input through mmap windows.  A stream (-F) and the log can
+ * be sealed with age (--seal) and hashed (--sha256) while they are written,
+ * through a chain of byte sinks (byte-sink.h). */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,14 +22,20 @@
 #include "basic/log.h"
 #include "basic/parse-util.h"
 #include "build-config.h"
+#include "initramfs/collect/byte-sink.h"
 #include "initramfs/collect/dump-job.h"
 #include "initramfs/collect/elf-copy.h"
 #include "initramfs/collect/flatten.h"
 #include "initramfs/collect/page-compress.h"
 #include "initramfs/collect/progress.h"
+#include "initramfs/collect/random-wait.h"
+#include "initramfs/collect/sink-seal.h"
+#include "initramfs/collect/sink-sha256.h"
 #include "initramfs/collect/vmcore-source.h"
 #include "initramfs/collect/dump-dmesg.h"
 #include "notes/vmcore.h"
+#include "seal/age-key.h"
+#include "seal/sha256-manifest.h"
 
 enum {
         EXIT_OK = 0,
@@ -60,14 +68,22 @@ static struct {
         unsigned threads;       /* 0: the online CPUs */
         unsigned message_level;
         const char *input;
-        const char *output;
+        const char *output;     /* NULL: the stream goes to stdout */
+        const char *seal;       /* --seal FILE */
+        const char *sha256;     /* --sha256 FILE */
+        const char *sha256_name;
 } arg = { .message_level = ML_DEFAULT };
+
+/* --seal's recipients, read before anything is written. */
+static age_recipients *recipients;
 
 static void help(void) {
         printf("Usage: kdump-collect [OPTIONS] VMCORE OUTPUT\n"
                "       kdump-collect -F [OPTIONS] VMCORE > STREAM\n"
                "       kdump-collect -R OUTPUT < STREAM\n"
                "       kdump-collect --dump-dmesg VMCORE OUTPUT\n"
+               "       kdump-collect --seal RECIPIENTS [OPTIONS] VMCORE [OUTPUT]\n"
+               "       kdump-collect -F --sha256 SUMFILE [OPTIONS] VMCORE [OUTPUT]\n"
                "\n"
                "Saves a kernel crash dump (normally /proc/vmcore in the capture kernel, or\n"
                "a saved ELF vmcore), filtered and compressed like makedumpfile, with the\n"
@@ -88,7 +104,20 @@ static void help(void) {
                "                       output does not depend on it\n"
                "      --dump-dmesg     write the kernel log (dmesg) of VMCORE (ELF or\n"
                "                       kdump-compressed) to OUTPUT\n"
-               "  -f, --force          replace OUTPUT if it exists\n"
+               "      --seal FILE      encrypt with age to the recipients in FILE (age1... keys,\n"
+               "                       one a line, as age -R reads them): the flattened stream\n"
+               "                       (-F implied; to OUTPUT, or to stdout without one), or\n"
+               "                       with --dump-dmesg the log.  Waits at most 30 s for the\n"
+               "                       kernel's random number generator, then fails: never\n"
+               "                       writes in clear instead\n"
+               "      --sha256 FILE    write to FILE sha256sum's line for the bytes written\n"
+               "                       (the ciphertext if sealed), hashed while writing: for\n"
+               "                       the outputs written front to back, a stream (-F or\n"
+               "                       --seal; to OUTPUT if given, else stdout) or the log\n"
+               "                       (--dump-dmesg); nothing if the dump fails\n"
+               "      --sha256-name NAME  the file name in that line (default: OUTPUT's\n"
+               "                       basename; needed for stdout)\n"
+               "  -f, --force          replace OUTPUT (and --sha256's FILE) if it exists\n"
                "      --message-level N  bit mask: 1 progress, 2 common messages,\n"
                "                       4 errors, 8 debug (default 7)\n"
                "  -D                   debug messages (message level 31)\n"
@@ -104,10 +133,11 @@ static void help(void) {
                "--work-dir, --eppic, --mem-usage.\n"
                "\n"
                "OUTPUT is created with mode 0600 and never replaced without --force.\n"
-               "Exit status: 0 success; 1 failure (unreadable input, not a dump, I/O error);\n"
-               "2 bad or unsupported options; 3 OUTPUT exists; 4 the target filled up: the\n"
-               "part written is kept and marked incomplete (ELF e_flags = 1, kdump-compressed\n"
-               "header status 0x8).\n",
+               "Exit status: 0 success; 1 failure (unreadable input, not a dump, I/O error,\n"
+               "no random numbers for --seal); 2 bad or unsupported options (or --seal's\n"
+               "FILE); 3 OUTPUT exists; 4 the target filled up: the part written is kept and\n"
+               "marked incomplete (ELF e_flags = 1, kdump-compressed header status 0x8; a\n"
+               "stream or sealed file is cut short).\n",
                page_compression_supported(PAGE_COMPRESS_SNAPPY) ? "" : " (not in this build)");
 }
 
@@ -118,9 +148,51 @@ enum {
         OPT_NO_SPARSE,
         OPT_VERSION,
         OPT_NUM_THREADS,
+        OPT_SEAL,
+        OPT_SHA256,
+        OPT_SHA256_NAME,
         OPT_UNSUPPORTED_NOARG,
         OPT_UNSUPPORTED_ARG,
 };
+
+/* What --seal and --sha256 need; --seal implies -F (but for the log). */
+static int check_output_options(void) {
+        if (arg.rearrange && (arg.seal || arg.sha256))
+                return log_error_errno(EINVAL, "Option -R rebuilds a file at offsets and cannot seal or hash it; "
+                                       "decrypt a sealed stream with kdump-age first and pipe it into -R.");
+        if (arg.sha256_name && !arg.sha256)
+                return log_error_errno(EINVAL, "Option --sha256-name names the file in --sha256's line; give --sha256 FILE too.");
+        if (arg.seal && !arg.dump_dmesg)
+                arg.flat = true;
+        if (arg.sha256 && !arg.flat && !arg.dump_dmesg)
+                return log_error_errno(EINVAL, "Option --sha256 hashes the output while it is written, so it needs one "
+                                       "written front to back: the flattened stream (-F, to OUTPUT or stdout), a sealed dump "
+                                       "(--seal) or the log (--dump-dmesg).  A kdump-compressed or ELF file is not: its "
+                                       "page descriptors or headers are written after the data they describe, so it could "
+                                       "only be hashed by reading it back.");
+        return 0;
+}
+
+/* The name in --sha256's line: --sha256-name, or OUTPUT's last component. */
+static int check_sha256_name(void) {
+        const char *name;
+
+        if (!arg.sha256)
+                return 1;
+        if (!arg.sha256_name && !arg.output)
+                return log_error_errno(EINVAL, "Option --sha256 with the stream on stdout needs --sha256-name NAME, "
+                                       "the name the file will have where it is stored.");
+        if (!arg.sha256_name) {
+                name = strrchr(arg.output, '/');
+                arg.sha256_name = name ? name + 1 : arg.output;
+        }
+        if (!sha256_manifest_name_valid(arg.sha256_name))
+                return log_error_errno(EINVAL, "Cannot name '%s' in a sha256sum line: it must be a relative name without "
+                                       "newlines, backslashes or '..'; give --sha256-name NAME.", arg.sha256_name);
+        if (arg.output && strcmp(arg.sha256, arg.output) == 0)
+                return log_error_errno(EINVAL, "Option --sha256 needs a FILE other than OUTPUT.");
+        return 1;
+}
 
 static int parse_argv(int argc, char *argv[]) {
         static const struct option options[] = {
@@ -133,6 +205,9 @@ static int parse_argv(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, OPT_VERSION },
                 { "num-threads", required_argument, NULL, OPT_NUM_THREADS },
+                { "seal", required_argument, NULL, OPT_SEAL },
+                { "sha256", required_argument, NULL, OPT_SHA256 },
+                { "sha256-name", required_argument, NULL, OPT_SHA256_NAME },
                 { "cyclic-buffer", required_argument, NULL, OPT_UNSUPPORTED_ARG },
                 { "splitblock-size", required_argument, NULL, OPT_UNSUPPORTED_ARG },
                 { "work-dir", required_argument, NULL, OPT_UNSUPPORTED_ARG },
@@ -143,7 +218,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "mem-usage", no_argument, NULL, OPT_UNSUPPORTED_NOARG },
                 {}
         };
-        int c, idx;
+        int c, idx, r;
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, ":Ed:fDhlzcpFRx:i:g:", options, &idx)) >= 0) {
@@ -204,6 +279,15 @@ static int parse_argv(int argc, char *argv[]) {
                         if (safe_atou(optarg, &arg.threads) < 0 || arg.threads == 0 || arg.threads > 1024)
                                 return log_error_errno(EINVAL, "Invalid --num-threads '%s': expected 1..1024.", optarg);
                         break;
+                case OPT_SEAL:
+                        arg.seal = optarg;
+                        break;
+                case OPT_SHA256:
+                        arg.sha256 = optarg;
+                        break;
+                case OPT_SHA256_NAME:
+                        arg.sha256_name = optarg;
+                        break;
                 case 'x': case 'i': case 'g':
                         return log_error_errno(EOPNOTSUPP, "Option -%c is not supported yet: kdump-collect reads VMCOREINFO from the dump itself.", c);
                 case OPT_UNSUPPORTED_ARG:
@@ -219,6 +303,9 @@ static int parse_argv(int argc, char *argv[]) {
         if (arg.elf && arg.compress_opt)
                 return log_error_errno(EINVAL, "Option -E (ELF output) and -%c (compressed kdump format) exclude each other.",
                                        arg.compress_opt);
+        r = check_output_options();
+        if (r < 0)
+                return r;
         if (arg.rearrange) {
                 if (arg.flat || arg.dump_dmesg)
                         return log_error_errno(EINVAL, "Option -R takes no other mode option (-F, --dump-dmesg).");
@@ -230,16 +317,22 @@ static int parse_argv(int argc, char *argv[]) {
         if (arg.flat) {
                 if (arg.dump_dmesg)
                         return log_error_errno(EINVAL, "Options -F and --dump-dmesg exclude each other.");
-                if (argc - optind != 1)
-                        return log_error_errno(EINVAL, "Expected one VMCORE argument with -F (the stream goes to stdout).");
+                /* makedumpfile's -F writes to stdout only; sealed or
+                 * hashed, the stream may go to a file, created here. */
+                if ((arg.seal || arg.sha256) && argc - optind == 2)
+                        arg.output = argv[optind + 1];
+                else if (argc - optind != 1)
+                        return log_error_errno(EINVAL, arg.seal || arg.sha256 ?
+                                               "Expected VMCORE and an optional OUTPUT with --seal or -F --sha256 (without OUTPUT the stream goes to stdout)." :
+                                               "Expected one VMCORE argument with -F (the stream goes to stdout).");
                 arg.input = argv[optind];
-                return 1;
+                return check_sha256_name();
         }
         if (argc - optind != 2)
                 return log_error_errno(EINVAL, "Expected VMCORE and OUTPUT arguments; see --help.");
         arg.input = argv[optind];
         arg.output = argv[optind + 1];
-        return 1;
+        return check_sha256_name();
 }
 
 static int apply_message_level(void) {
@@ -276,49 +369,244 @@ static int create_output(const char *path, int *ret_fd) {
 static int exit_for(int r) {
         if (r == -EEXIST)
                 return EXIT_EXISTS;
+        if (r == -ENOTTY)
+                return EXIT_USAGE;
         return EXIT_FAILED;
 }
 
+/* ---- sealed and hashed output (byte-sink.h) ---- */
+
+/* --seal's file, read before anything is created: a bad line stops the
+ * capture with the file and line, not after the dump. */
+static int load_recipients(void) {
+        _cleanup_age_recipients_ age_recipients *r = NULL;
+        _cleanup_free_ char *err = NULL;
+        int k;
+
+        k = age_recipients_new(&r);
+        if (k < 0)
+                return log_oom();
+        k = age_recipients_add_file(r, arg.seal, &err);
+        if (k == -ENOMEM)
+                return log_oom();
+        if (k < 0) {
+                log_error("Option --seal: %s; nothing written.", err ?: strerror(-k));
+                return k;
+        }
+        recipients = TAKE_PTR(r);
+        return 0;
+}
+
+static void random_waiting(void *userdata) {
+        *(bool *) userdata = true;
+        log_warning("Waiting for the kernel's random number generator (needed for the encryption key), at most %u s.",
+                    (unsigned) (RANDOM_WAIT_TIMEOUT_USEC / 1000000));
+}
+
+/* The file key is drawn when the first output is set up: the pool must be
+ * ready before anything is created, or nothing is. */
+static int random_ready(void) {
+        bool waited = false;
+        int r;
+
+        if (!recipients)
+                return 0;
+        r = random_wait_ready(RANDOM_WAIT_TIMEOUT_USEC, RANDOM_WAIT_POLL_USEC, random_waiting, &waited);
+        if (r == -ETIME)
+                log_error("The kernel's random number generator is still not ready after %u s: an encryption key "
+                          "drawn now could be guessed, and the dump is never written in clear instead; nothing written.",
+                          (unsigned) (RANDOM_WAIT_TIMEOUT_USEC / 1000000));
+        else if (r < 0)
+                log_error_errno(r, "Cannot draw random bytes for the encryption key (getrandom: %m); nothing written.");
+        else if (waited)
+                log_info("The kernel's random number generator is ready.");
+        return r;
+}
+
+struct out_chain {
+        byte_sink *head;        /* owned: the writer writes here */
+        byte_sink *hash;        /* the hashing filter in the chain, or NULL */
+        byte_sink *end;         /* the fd at its end: the bytes on disk */
+};
+
+/* fd <- [sha256] <- [age]: the hash is of what reaches the file.  Both
+ * run on the thread that writes (a thread of their own was measured slower:
+ * the compression workers already keep every CPU busy). */
+static int out_chain_open(int fd, struct out_chain *ret) {
+        _cleanup_byte_sink_ byte_sink *head = NULL;
+        struct out_chain c = {};
+        byte_sink *s;
+        int r;
+
+        r = byte_sink_fd_new(fd, &head);
+        if (r < 0)
+                return r;
+        c.end = head;
+        if (arg.sha256) {
+                r = sha256_sink_new(head, &s);
+                if (r < 0)
+                        return r;
+                c.hash = head = s;
+        }
+        if (recipients) {
+                r = seal_sink_new(recipients, head, &s);
+                if (r < 0)
+                        return r;
+                head = s;
+        }
+        c.head = TAKE_PTR(head);
+        *ret = c;
+        return 0;
+}
+
+/* Where a stream or the log goes. */
+struct output {
+        int fd;                 /* OUTPUT, or stdout */
+        int owned_fd;           /* OUTPUT's */
+        int sha_fd;             /* --sha256's FILE: removed unless written */
+        struct out_chain chain; /* head NULL: the writer writes to fd */
+};
+#define OUTPUT_INIT { .fd = -EBADF, .owned_fd = -EBADF, .sha_fd = -EBADF }
+
+static void output_done(struct output *o) {
+        byte_sink_free(o->chain.head);
+        safe_close(o->owned_fd);
+        if (o->sha_fd >= 0) {
+                safe_close(o->sha_fd);
+                (void) unlink(arg.sha256);
+        }
+}
+
+static const char *output_name(void) {
+        return arg.output ?: "the stream";
+}
+
+/* Creates --sha256's FILE and OUTPUT (or takes stdout) and sets up the
+ * chain (always with chain: the log is written through a stdio stream on
+ * it).  Messages are logged; -EEXIST and -ENOTTY map to their exits. */
+static int output_open(bool chain, struct output *o) {
+        int r;
+
+        if (!arg.output && isatty(STDOUT_FILENO)) {
+                if (arg.seal)
+                        log_error("--seal without OUTPUT writes the sealed stream to stdout, which is a terminal; redirect it or give OUTPUT.");
+                else
+                        log_error("-F writes a flattened stream to stdout, which is a terminal; redirect it.");
+                return -ENOTTY;
+        }
+        r = random_ready();
+        if (r < 0)
+                return r;
+        if (arg.sha256) {
+                r = create_output(arg.sha256, &o->sha_fd);
+                if (r < 0)
+                        return r;
+        }
+        if (arg.output) {
+                r = create_output(arg.output, &o->owned_fd);
+                if (r < 0)
+                        return r;
+        }
+        o->fd = arg.output ? o->owned_fd : STDOUT_FILENO;
+        if (!chain && !arg.seal && !arg.sha256)
+                return 0;
+        r = out_chain_open(o->fd, &o->chain);
+        if (r == -EAGAIN)
+                log_error("The kernel's random number generator is not ready; nothing written in clear.");
+        else if (r < 0)
+                log_error_errno(r, "Failed to set up %s for %s: %m", arg.seal ? "sealing" : "hashing", output_name());
+        return r;
+}
+
+/* After the writer: the last sealed chunk, then the file on disk. */
+static int output_finish(struct output *o) {
+        int r;
+
+        if (o->chain.head) {
+                r = byte_sink_finish(o->chain.head);
+                if (r < 0)
+                        return r;
+        }
+        if (o->owned_fd >= 0 && fsync(o->owned_fd) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* sha256sum's line for the finished output into --sha256's FILE. */
+static int output_write_sha256(struct output *o) {
+        uint8_t digest[HASH_SHA256_SIZE];
+        _cleanup_free_ char *line = NULL;
+        int r;
+
+        if (!arg.sha256)
+                return 0;
+        r = sha256_sink_digest(o->chain.hash, digest, NULL);
+        if (r >= 0)
+                r = sha256sum_line(digest, arg.sha256_name, &line);
+        if (r >= 0)
+                r = loop_write(o->sha_fd, line, strlen(line));
+        if (r >= 0 && fsync(o->sha_fd) < 0)
+                r = negative_errno();
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the SHA-256 of %s to %s: %m", output_name(), arg.sha256);
+        o->sha_fd = safe_close(o->sha_fd);
+        return 0;
+}
+
+static void log_sha256_done(void) {
+        if (arg.sha256)
+                log_info("Wrote the SHA-256 of %s, as %s, to %s.", output_name(), arg.sha256_name, arg.sha256);
+}
+
+static void log_dmesg_error(int r) {
+        if (r == -ENOENT)
+                log_error("%s has no VMCOREINFO, or one without the entries needed to find the kernel log (printk ring buffer or log_buf).", arg.input);
+        else if (r == -ENOEXEC)
+                log_error("%s is neither an ELF core nor a kdump-compressed dump.", arg.input);
+        else if (r == -EMEDIUMTYPE)
+                log_error("%s is a flattened stream (-F); rebuild the dump first: kdump-collect -R DUMP < %s",
+                          arg.input, arg.input);
+        else if (r == -EPROTONOSUPPORT)
+                log_error("%s: reading the log of a kdump-compressed dump needs an x86_64 kernel's page tables (SYMBOL(init_top_pgt)); this dump has none.", arg.input);
+        else if (r == -ENODATA)
+                log_error("%s: the pages of the kernel log were left out of the dump (or never written).", arg.input);
+        else
+                log_error_errno(r, "Failed to extract the kernel log from %s to %s: %m", arg.input, arg.output);
+}
+
 static int do_dump_dmesg(void) {
+        _cleanup_(output_done) struct output out = OUTPUT_INIT;
         _cleanup_fclose_ FILE *f = NULL;
-        int fd = -EBADF, r;
+        int n, r;
 
         if (access(arg.input, R_OK) < 0) {
                 log_error_errno(errno, "Failed to read the dump %s: %m", arg.input);
                 return EXIT_FAILED;
         }
-        r = create_output(arg.output, &fd);
+        r = output_open(true, &out);
         if (r < 0)
                 return exit_for(r);
-        f = fdopen(fd, "w");
+        f = byte_sink_fopen(out.chain.head);
         if (!f) {
-                r = log_error_errno(errno, "Failed to open %s: %m", arg.output);
-                safe_close(fd);
+                log_error_errno(errno, "Failed to open %s: %m", arg.output);
                 (void) unlink(arg.output);
                 return EXIT_FAILED;
         }
 
-        r = dump_dmesg_write(arg.input, f);
-        if (r >= 0 && fsync(fileno(f)) < 0)
+        r = n = dump_dmesg_write(arg.input, f);
+        if (r >= 0 && fflush(f) != 0)
                 r = negative_errno();
+        if (r >= 0)
+                r = output_finish(&out);
         if (r < 0) {
-                if (r == -ENOENT)
-                        log_error("%s has no VMCOREINFO, or one without the entries needed to find the kernel log (printk ring buffer or log_buf).", arg.input);
-                else if (r == -ENOEXEC)
-                        log_error("%s is neither an ELF core nor a kdump-compressed dump.", arg.input);
-                else if (r == -EMEDIUMTYPE)
-                        log_error("%s is a flattened stream (-F); rebuild the dump first: kdump-collect -R DUMP < %s",
-                                  arg.input, arg.input);
-                else if (r == -EPROTONOSUPPORT)
-                        log_error("%s: reading the log of a kdump-compressed dump needs an x86_64 kernel's page tables (SYMBOL(init_top_pgt)); this dump has none.", arg.input);
-                else if (r == -ENODATA)
-                        log_error("%s: the pages of the kernel log were left out of the dump (or never written).", arg.input);
-                else
-                        log_error_errno(r, "Failed to extract the kernel log from %s to %s: %m", arg.input, arg.output);
+                log_dmesg_error(r);
                 (void) unlink(arg.output);
                 return EXIT_FAILED;
         }
-        log_info("Wrote %d kernel log records to %s.", r, arg.output);
+        if (output_write_sha256(&out) < 0)
+                return EXIT_FAILED;
+        log_info("Wrote %d kernel log records to %s%s.", n, arg.output, arg.seal ? ", sealed" : "");
+        log_sha256_done();
         return EXIT_OK;
 }
 
@@ -541,17 +829,55 @@ static int do_rearrange(void) {
         return EXIT_OK;
 }
 
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct vmcore_source *, vmcore_source_free);
+
+static void log_dump_done(const struct dump_result *res, const struct output *out) {
+        char a[32], b[32], c[32], ex[200];
+
+        format_excluded(res->excluded, res->zero_pages, ex, sizeof(ex));
+        log_info("Dump level %u: %llu of %llu RAM pages dumped; excluded pages: %s.",
+                 res->effective_level, (unsigned long long) res->dumped_pages, (unsigned long long) res->ram_pages, ex);
+        log_info("Wrote %s (%s%s) in %.2f s (filter %.2f s); peak memory %s (page buffers and bitmaps %s).",
+                 output_name(),
+                 format_bytes(a, sizeof(a), res->bytes_written),
+                 arg.elf ? ", ELF" : arg.compression ? "" : ", uncompressed",
+                 res->seconds_total, res->seconds_filter,
+                 format_bytes(b, sizeof(b), peak_rss()), format_bytes(c, sizeof(c), res->buffer_bytes));
+        if (arg.seal)
+                log_info("Sealed with age for %zu recipient%s: %s written.", age_recipients_count(recipients),
+                         age_recipients_count(recipients) == 1 ? "" : "s",
+                         format_bytes(a, sizeof(a), byte_sink_bytes(out->chain.end)));
+        log_sha256_done();
+}
+
+/* The dump's end: a full target keeps the part written (exit 4). */
+static int dump_exit_status(int r, const struct dump_result *res) {
+        char a[32];
+
+        if (r == -ENOSPC || r == -EDQUOT || r == -EFBIG) {
+                log_error_errno(r, "The dump target is full (%m) after %s; keeping the partial dump %s, %s.",
+                                format_bytes(a, sizeof(a), res->bytes_written), output_name(),
+                                arg.seal ? "a sealed stream cut short (age refuses it as incomplete)" : "marked incomplete");
+                return EXIT_INCOMPLETE;
+        }
+        if (r == -EIO)
+                log_error_errno(r, "Failed to read %s (%m): is it cut short?", arg.input);
+        else
+                log_error_errno(r, "Failed to write the dump of %s: %m", arg.input);
+        return res->incomplete && !arg.flat ? EXIT_INCOMPLETE : EXIT_FAILED;
+}
+
 static int do_dump(void) {
         _cleanup_vmcore_ vmcore *v = NULL;
-        struct vmcore_source *vs = NULL;
-        _cleanup_close_ int out_fd = -EBADF;
+        _cleanup_(vmcore_source_freep) struct vmcore_source *vs = NULL;
+        _cleanup_(output_done) struct output out = OUTPUT_INIT;
         struct job_progress jp = { .out.tty = isatty(STDERR_FILENO) };
         struct dump_result res = {};
         const vmcoreinfo *vi;
         uint64_t avail = meminfo_available();
         size_t budget = memory_budget(avail), nloads;
-        char a[32], b[32], c[32], ex[200];
-        int fd, r, k;
+        char a[32], b[32];
+        int r;
 
         r = vmcore_open(arg.input, 0, &v);
         if (r < 0) {
@@ -574,22 +900,9 @@ static int do_dump(void) {
                 log_error_errno(r, "Failed to set up reading %s: %m", arg.input);
                 return EXIT_FAILED;
         }
-
-        if (arg.flat) {
-                if (isatty(STDOUT_FILENO)) {
-                        log_error("-F writes a flattened stream to stdout, which is a terminal; redirect it.");
-                        vmcore_source_free(vs);
-                        return EXIT_USAGE;
-                }
-                fd = STDOUT_FILENO;
-        } else {
-                r = create_output(arg.output, &out_fd);
-                if (r < 0) {
-                        vmcore_source_free(vs);
-                        return exit_for(r);
-                }
-                fd = out_fd;
-        }
+        r = output_open(false, &out);
+        if (r < 0)
+                return exit_for(r);
 
         log_debug("Memory available %s: page buffers get %s.", format_bytes(a, sizeof(a), avail), format_bytes(b, sizeof(b), budget));
         r = dump_job_run(vmcore_source_get(vs),
@@ -603,13 +916,14 @@ static int do_dump(void) {
                                  .memory_budget = budget,
                                  .progress = job_progress_cb,
                                  .progress_userdata = &jp,
-                         }, fd, &res);
+                                 .stream = out.chain.head,
+                         }, out.fd, &res);
         /* Also after a failure (a full disk, a read error): the messages
          * below start on their own line. */
         progress_close(&jp.out, stderr);
         log_debug("Read %s of the dump with %s.", format_bytes(a, sizeof(a), vmcore_source_bytes_read(vs)),
                   vmcore_source_mmapped(vs) ? "mmap" : "pread");
-        vmcore_source_free(vs);
+        vs = vmcore_source_free(vs);
 
         if (res.fallback_reason)
                 log_warning("Dump level %u lowered to %u: %s%s%s%s.", arg.dump_level, res.effective_level,
@@ -618,31 +932,13 @@ static int do_dump(void) {
         if (res.memmap_unreadable > 0)
                 log_warning("%llu pages kept because their struct page could not be read.", (unsigned long long) res.memmap_unreadable);
 
-        k = r;
-        if (r >= 0 && !arg.flat && fsync(fd) < 0)
-                k = negative_errno();
-        if (k == -ENOSPC || k == -EDQUOT || k == -EFBIG) {
-                log_error_errno(k, "The dump target is full (%m) after %s; keeping the partial dump %s, marked incomplete.",
-                                format_bytes(a, sizeof(a), res.bytes_written), arg.flat ? "(stream)" : arg.output);
-                return EXIT_INCOMPLETE;
-        }
-        if (k < 0) {
-                if (k == -EIO)
-                        log_error_errno(k, "Failed to read %s (%m): is it cut short?", arg.input);
-                else
-                        log_error_errno(k, "Failed to write the dump of %s: %m", arg.input);
-                return res.incomplete && !arg.flat ? EXIT_INCOMPLETE : EXIT_FAILED;
-        }
-
-        format_excluded(res.excluded, res.zero_pages, ex, sizeof(ex));
-        log_info("Dump level %u: %llu of %llu RAM pages dumped; excluded pages: %s.",
-                 res.effective_level, (unsigned long long) res.dumped_pages, (unsigned long long) res.ram_pages, ex);
-        log_info("Wrote %s (%s%s) in %.2f s (filter %.2f s); peak memory %s (page buffers and bitmaps %s).",
-                 arg.flat ? "the stream" : arg.output,
-                 format_bytes(a, sizeof(a), res.bytes_written),
-                 arg.elf ? ", ELF" : arg.compression ? "" : ", uncompressed",
-                 res.seconds_total, res.seconds_filter,
-                 format_bytes(b, sizeof(b), peak_rss()), format_bytes(c, sizeof(c), res.buffer_bytes));
+        if (r >= 0)
+                r = output_finish(&out);
+        if (r < 0)
+                return dump_exit_status(r, &res);
+        if (output_write_sha256(&out) < 0)
+                return EXIT_FAILED;
+        log_dump_done(&res, &out);
         return EXIT_OK;
 }
 
@@ -657,6 +953,8 @@ int main(int argc, char *argv[]) {
                 return EXIT_OK;
         apply_message_level();
         umask(0077);
+        if (arg.seal && load_recipients() < 0)
+                return EXIT_USAGE;
 
         if (arg.rearrange)
                 return do_rearrange();
