@@ -15,7 +15,7 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
 
 #define SUPPORTED_KEYS \
         "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector, failure_action, " \
-        "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, force_rebuild, force_no_rebuild, " \
+        "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, encrypt_to, force_rebuild, force_no_rebuild, " \
         "auto_reset_crashkernel, loader"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
@@ -65,6 +65,7 @@ kdump_config *kdump_config_free(kdump_config *c) {
         free(c->kdump_post);
         strv_free(c->extra_bins);
         strv_free(c->extra_modules);
+        strv_free(c->encrypt_to);
         free(c);
         return NULL;
 }
@@ -268,8 +269,38 @@ static int parse_program(const char *key, const char *value, const char *filenam
         return set_string(field, value) < 0 ? -ENOMEM : 0;
 }
 
-static int parse_list(const char *key, const char *value, bool modules, const char *filename, unsigned line,
+/* The list keys: what each entry must be. */
+enum list_kind { LIST_PROGRAMS, LIST_MODULES, LIST_RECIPIENTS };
+
+/* NULL when w is a valid entry, else the reason (printf format with w). */
+static const char *list_entry_problem(enum list_kind kind, const char *w) {
+        switch (kind) {
+        case LIST_MODULES:
+                return is_module_name(w) ? NULL : "'%s' is not a module name; valid: names as modprobe takes them "
+                                                  "(e.g. 'dm_crypt nvme'), without .ko or a path";
+        case LIST_PROGRAMS:
+                return strchr(w, '/') && *w != '/' ? "'%s' is a relative path; valid: absolute paths or program "
+                                                     "names found in PATH" : NULL;
+        case LIST_RECIPIENTS:
+                /* the keys themselves are checked at kdumpctl start
+                 * (seal/age-key.h), where the files are read too; a private
+                 * key is not echoed */
+                if (string_has_prefix(w, "AGE-SECRET-KEY-"))
+                        return "this is a private key (identity); give its public key (age-keygen -y FILE), never "
+                               "the private one: it must not reach this machine%.0s";
+                return string_has_prefix(w, "age1") || *w == '/' ? NULL :
+                       "'%s' is neither an age public key (age1...) nor the absolute path of a file of them";
+        }
+        return NULL;
+}
+
+static int parse_list(const char *key, const char *value, enum list_kind kind, const char *filename, unsigned line,
                       char ***field, char **ret_error) {
+        static const char *const what[] = {
+                [LIST_PROGRAMS] = "program",
+                [LIST_MODULES] = "module name",
+                [LIST_RECIPIENTS] = "recipient: an age public key (age1...) or a file of them",
+        };
         _cleanup_free_ char *copy = strdup(value);
         char *save = NULL;
         unsigned n = 0;
@@ -277,13 +308,17 @@ static int parse_list(const char *key, const char *value, bool modules, const ch
         if (!copy)
                 return -ENOMEM;
         for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-                if (modules && !is_module_name(w))
-                        return fail(ret_error, filename, line, key,
-                                    "'%s' is not a module name; valid: names as modprobe takes them (e.g. 'dm_crypt "
-                                    "nvme'), without .ko or a path", w);
-                if (!modules && strchr(w, '/') && *w != '/')
-                        return fail(ret_error, filename, line, key,
-                                    "'%s' is a relative path; valid: absolute paths or program names found in PATH", w);
+                const char *problem = list_entry_problem(kind, w);
+
+                if (problem) {
+                        _cleanup_free_ char *msg = NULL;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+                        if (asprintf(&msg, problem, w) < 0)
+                                return -ENOMEM;
+#pragma GCC diagnostic pop
+                        return fail(ret_error, filename, line, key, "%s", msg);
+                }
                 if (strv_length(*field) >= KDUMP_CONF_LIST_MAX)
                         return fail(ret_error, filename, line, key, "more than %u entries", KDUMP_CONF_LIST_MAX);
                 if (strv_append(field, w) < 0)
@@ -291,7 +326,7 @@ static int parse_list(const char *key, const char *value, bool modules, const ch
                 n++;
         }
         if (n == 0)
-                return fail(ret_error, filename, line, key, "needs at least one %s", modules ? "module name" : "program");
+                return fail(ret_error, filename, line, key, "needs at least one %s", what[kind]);
         return 0;
 }
 
@@ -410,8 +445,13 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                                 return r;
                 } else if (strcmp(key, "extra_bins") == 0 || strcmp(key, "extra_modules") == 0) {
                         bool modules = strcmp(key, "extra_modules") == 0;
-                        r = parse_list(key, value, modules, filename, line_no, modules ? &c->extra_modules : &c->extra_bins,
+                        r = parse_list(key, value, modules ? LIST_MODULES : LIST_PROGRAMS, filename, line_no,
+                                       modules ? &c->extra_modules : &c->extra_bins,
                                        ret_error);
+                        if (r < 0)
+                                return r;
+                } else if (strcmp(key, "encrypt_to") == 0) {
+                        r = parse_list(key, value, LIST_RECIPIENTS, filename, line_no, &c->encrypt_to, ret_error);
                         if (r < 0)
                                 return r;
                 } else if (strcmp(key, "force_rebuild") == 0 || strcmp(key, "force_no_rebuild") == 0) {
@@ -455,6 +495,17 @@ bool kdump_config_collector_is_scp(const kdump_config *c) {
                 if (*p == '/')
                         base = p + 1;
         return (size_t) (collector + n - base) == 3 && strncmp(base, "scp", 3) == 0;
+}
+
+bool kdump_config_collector_is_ours(const kdump_config *c) {
+        const char *collector = c->core_collector ?: KDUMP_CONF_DEFAULT_COLLECTOR;
+        size_t n = strcspn(collector, " \t");
+        const char *base = collector;
+
+        for (const char *p = collector; p < collector + n; p++)
+                if (*p == '/')
+                        base = p + 1;
+        return (size_t) (collector + n - base) == strlen("kdump-collect") && strncmp(base, "kdump-collect", strlen("kdump-collect")) == 0;
 }
 
 int kdump_config_ssh_split(const char *spec, char **ret_user, char **ret_host) {

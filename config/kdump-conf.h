@@ -14,6 +14,8 @@
  *   kdump_pre /usr/local/bin/pre    run in the capture before the dump (non-zero: no dump)
  *   kdump_post /usr/local/bin/post  run after it, with the dump's exit status as $1
  *   extra_bins /usr/bin/foo ...     more programs in the capture initramfs
+ *   encrypt_to age1... /etc/kdump/recipients ...   seal every file the capture
+ *                                   writes to these age public keys (or files of them)
  *   extra_modules mod1 mod2 ...     more modules, loaded in the capture
  *   force_rebuild 0|1, force_no_rebuild 0|1
  *   auto_reset_crashkernel yes|no
@@ -21,7 +23,7 @@
  *
  * kdump_config_load() reads the file, then the drop-ins "<file>.d/<name>.conf"
  * (/etc/kdump.conf.d/) in lexical order: a key set in a later file replaces
- * the earlier value; extra_bins and extra_modules add to the lists.  Within
+ * the earlier value; extra_bins, extra_modules and encrypt_to add to the lists.  Within
  * one file a key may be given once (the lists: any number of times).
  *
  * The parser is pure: it works on text, so that it can be tested on fixture
@@ -73,6 +75,7 @@ typedef struct kdump_config {
         char *kdump_post;
         char **extra_bins;     /* NULL-terminated, NULL: none */
         char **extra_modules;
+        char **encrypt_to;     /* age recipients ("age1...") and files of them (absolute paths); NULL: in clear */
         bool force_rebuild;
         bool force_no_rebuild;
         bool auto_reset_crashkernel;
@@ -129,6 +132,9 @@ static inline bool kdump_config_is_net(const kdump_config *c) {
 int kdump_config_ssh_split(const char *spec, char **ret_user, char **ret_host);
 /* Whether core_collector is scp (kdump-utils: a plain copy over SSH). */
 bool kdump_config_collector_is_scp(const kdump_config *c);
+/* Whether core_collector is kdump-collect (by any path): it hashes and
+ * seals while it writes, which another collector cannot. */
+bool kdump_config_collector_is_ours(const kdump_config *c);
 
 static inline bool kdump_config_is_virtiofs(const kdump_config *c) {
         return c->fstype && __builtin_strcmp(c->fstype, KDUMP_VIRTIOFS) == 0;

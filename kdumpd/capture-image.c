@@ -17,6 +17,7 @@
 #include "initramfs/init/capture-layout.h"
 #include "initramfs/net/net-record.h"
 #include "kdumpd/capture-image.h"
+#include "seal/age-key.h"
 
 /* Bump when the layout of the image changes, so old caches are rebuilt. */
 #define CAPTURE_IMAGE_FORMAT 2
@@ -50,6 +51,8 @@ int capture_conf_render(const kdump_config *c, const dump_target *t, char **ret)
                 fprintf(f, "mount_options %s\n", t->options);
         if (t->sshkey)  /* the copy kdumpctl appends in memory at load */
                 fprintf(f, "sshkey %s\n", CAPTURE_SSH_KEY);
+        if (c->encrypt_to)
+                fprintf(f, "encrypt_to %s\n", CAPTURE_RECIPIENTS);
         if (c->kdump_pre)
                 fprintf(f, "kdump_pre %s\n", c->kdump_pre);
         if (c->kdump_post)
@@ -470,6 +473,7 @@ struct image_inputs {
         char *collector, *collector_dest;       /* a core_collector other than kdump-collect, or NULL */
         char *snappy;                   /* libsnappy, dlopen()ed by kdump-collect -p, or NULL */
         char **extras;                  /* kdump_pre, kdump_post, extra_bins: absolute paths */
+        char *recipients;               /* encrypt_to: "age1...\n" lines, or NULL */
 };
 
 static void image_inputs_done(struct image_inputs *in) {
@@ -479,6 +483,7 @@ static void image_inputs_done(struct image_inputs *in) {
         free(in->collector_dest);
         free(in->snappy);
         kdump_config_argv_free(in->extras);
+        free(in->recipients);
 }
 
 /* The core collector: kdump-collect comes along anyway (with libsnappy for
@@ -543,6 +548,56 @@ static int resolve_extras(const kdump_config *c, struct image_inputs *in, char *
         return 0;
 }
 
+/* encrypt_to: every key checked, the files read (seal/age-key.h names the
+ * file and line of a bad one); what goes in is the keys alone. */
+static int resolve_recipients(const kdump_config *c, struct image_inputs *in, char **ret_error) {
+        _cleanup_(age_recipients_freep) age_recipients *r = NULL;
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+        int k;
+
+        if (!c->encrypt_to)
+                return 0;
+        if (kdump_config_is_raw(c))
+                return set_error(ret_error, "encrypt_to with a raw target is not supported yet (%s): use a "
+                                 "filesystem, NFS or SSH target", c->device, -EOPNOTSUPP);
+        if (kdump_config_collector_is_scp(c) || !kdump_config_collector_is_ours(c))
+                return set_error(ret_error, "encrypt_to needs kdump-collect as core_collector, which seals while it "
+                                 "writes; '%s' cannot", c->core_collector, -EINVAL);
+        k = age_recipients_new(&r);
+        if (k < 0)
+                return k;
+        for (size_t i = 0; c->encrypt_to[i]; i++) {
+                _cleanup_free_ char *err = NULL;
+
+                k = c->encrypt_to[i][0] == '/' ? age_recipients_add_file(r, c->encrypt_to[i], &err)
+                                              : age_recipients_add_string(r, c->encrypt_to[i], &err);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
+                        return set_error(ret_error, "encrypt_to: %s", err ?: c->encrypt_to[i], k);
+        }
+        if (age_recipients_count(r) == 0)
+                return set_error(ret_error, "encrypt_to: no public key in %s", c->encrypt_to[0], -EINVAL);
+        f = open_memstream(&text, &size);
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < age_recipients_count(r); i++) {
+                _cleanup_free_ char *line = NULL;
+
+                if (age_recipient_format(age_recipients_get(r, i), &line) < 0) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                fprintf(f, "%s\n", line);
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        in->recipients = TAKE_PTR(text);
+        return 0;
+}
+
 static int resolve_inputs(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                           struct image_inputs *in, char **ret_error) {
         int r;
@@ -554,6 +609,9 @@ static int resolve_inputs(const struct capture_image_opts *o, const kdump_config
         if (r < 0)
                 return r;
         r = resolve_extras(c, in, ret_error);
+        if (r < 0)
+                return r;
+        r = resolve_recipients(c, in, ret_error);
         if (r < 0)
                 return r;
         if (c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {
@@ -636,6 +694,11 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
         r = initramfs_add_data(ir, CAPTURE_CONF, in->conf, strlen(in->conf), 0600);
         if (r < 0)
                 return r;
+        if (in->recipients) {
+                r = initramfs_add_data(ir, CAPTURE_RECIPIENTS, in->recipients, strlen(in->recipients), 0644);
+                if (r < 0)
+                        return r;
+        }
         if (in->rootfs_conf) {
                 r = initramfs_add_data(ir, CAPTURE_ROOTFS_CONF, in->rootfs_conf, strlen(in->rootfs_conf), 0600);
                 if (r < 0)
@@ -678,7 +741,7 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         r = stack_records(o, t, &records);
         if (r < 0)
                 return r;
-        if (asprintf(&fp_conf, "%s%s%s", in.conf, in.rootfs_conf ?: "", records) < 0)
+        if (asprintf(&fp_conf, "%s%s%srecipients\n%s", in.conf, in.rootfs_conf ?: "", records, in.recipients ?: "") < 0)
                 return -ENOMEM;
         r = fingerprint(o, c, fp_conf, in.snappy ? in.snappy : in.collector, in.extras, &inputs);
         if (r < 0)

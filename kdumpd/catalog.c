@@ -144,6 +144,34 @@ static int join(const char *a, const char *b, char **ret) {
         return asprintf(ret, "%s/%s", a, b) < 0 ? -ENOMEM : 0;
 }
 
+/* A sealed dump: its files and sizes; what is inside needs the private key. */
+static bool read_sealed(const char *dir, struct dump_entry *e) {
+        _cleanup_free_ char *complete = NULL, *incomplete = NULL, *dmesg = NULL;
+        struct stat st;
+
+        if (join(dir, CATALOG_VMCORE_SEALED, &complete) < 0 || join(dir, CATALOG_VMCORE_INCOMPLETE_SEALED, &incomplete) < 0 ||
+            join(dir, CATALOG_DMESG_SEALED, &dmesg) < 0)
+                return false;
+        if (stat(complete, &st) == 0 && S_ISREG(st.st_mode)) {
+                e->vmcore = TAKE_PTR(complete);
+                e->complete = true;
+        } else if (stat(incomplete, &st) == 0 && S_ISREG(st.st_mode)) {
+                e->vmcore = TAKE_PTR(incomplete);
+                e->incomplete_reason = "the capture did not finish (vmcore-incomplete.age)";
+        } else if (stat(dmesg, &st) < 0)
+                return false;
+        if (e->vmcore) {
+                e->size = (uint64_t) st.st_size;
+                e->disk_size = (uint64_t) st.st_blocks * 512u;
+        } else
+                e->incomplete_reason = "no vmcore was written (only the kernel log)";
+        if (stat(dmesg, &st) == 0 && S_ISREG(st.st_mode))
+                e->dmesg = TAKE_PTR(dmesg);
+        e->sealed = true;
+        e->info_error = -ENOKEY;
+        return true;
+}
+
 static int read_entry(const char *base, const char *name, struct dump_entry *e) {
         _cleanup_free_ char *dir = NULL, *complete = NULL, *incomplete = NULL, *dmesg = NULL;
         struct stat st;
@@ -154,6 +182,8 @@ static int read_entry(const char *base, const char *name, struct dump_entry *e) 
                 return -ENOMEM;
 
         *e = (struct dump_entry) { .info.dump_level = -1 };
+        if (read_sealed(dir, e))
+                goto named;
         if (stat(complete, &st) == 0 && S_ISREG(st.st_mode)) {
                 e->vmcore = TAKE_PTR(complete);
                 e->complete = true;
@@ -209,6 +239,7 @@ static int read_entry(const char *base, const char *name, struct dump_entry *e) 
                         return -ENOMEM;
         }
 
+named:
         if (e->info_error >= 0 && e->info.have_crash_time) {
                 e->have_time = true;
                 e->time = e->info.crash_time;
@@ -240,7 +271,9 @@ static int entry_cmp(const void *a, const void *b) {
 }
 
 static bool is_dump_dir(int dfd, const char *name) {
-        static const char *const files[] = { CATALOG_VMCORE, CATALOG_VMCORE_INCOMPLETE, CATALOG_DMESG };
+        static const char *const files[] = { CATALOG_VMCORE, CATALOG_VMCORE_INCOMPLETE, CATALOG_DMESG,
+                                             CATALOG_VMCORE_SEALED, CATALOG_VMCORE_INCOMPLETE_SEALED,
+                                             CATALOG_DMESG_SEALED };
         _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
         if (fd < 0)

@@ -21,6 +21,13 @@
 #define CATALOG_VMCORE "vmcore"
 #define CATALOG_VMCORE_INCOMPLETE "vmcore-incomplete"
 #define CATALOG_DMESG "vmcore-dmesg.txt"
+/* encrypt_to: the same files sealed with age (seal/), and the public keys
+ * they were sealed to */
+#define CATALOG_VMCORE_SEALED "vmcore.age"
+#define CATALOG_VMCORE_INCOMPLETE_SEALED "vmcore-incomplete.age"
+#define CATALOG_DMESG_SEALED "vmcore-dmesg.txt.age"
+#define CATALOG_RECIPIENTS "RECIPIENTS"
+#define CATALOG_MANIFEST "SHA256SUMS"
 /* Bound for reading a vmcore-dmesg.txt whole (the kernel's log_buf_len is
  * at most a few MiB; this allows for the formatting). */
 #define CATALOG_DMESG_MAX (64u * 1024u * 1024u)
@@ -41,6 +48,7 @@ struct dump_entry {
         int64_t time;           /* crash time: CRASHTIME, else the directory name, else mtime */
         const char *time_source;  /* "VMCOREINFO CRASHTIME", "the directory name", ... */
         char *host;             /* the machine that sent it ("192.168.77.3", from "<host>-<date>"); NULL: none */
+        bool sealed;            /* encrypted (vmcore.age): kernel and panic are unknown without the private key */
 };
 
 typedef struct dump_catalog {

@@ -31,6 +31,7 @@
 #include "kdumpd/verbs-catalog.h"
 #include "kdumpd/verbs-crashkernel.h"
 #include "kdumpd/verbs-propagate.h"
+#include "kdumpd/verbs-seal.h"
 #include "kdumpd/verbs-service.h"
 #include "kdumpd/verbs-shrink.h"
 
@@ -38,6 +39,8 @@ static struct capture_settings arg_settings = { .sz = sizeof(struct capture_sett
 static const char *arg_config = KDUMP_CONF_PATH;
 static const char *arg_kernel = NULL;
 static const char *arg_dump_dir = NULL;
+static const char *arg_identity = NULL;
+static const char *arg_output = NULL;
 static bool arg_json = false;
 static bool arg_force = false;
 
@@ -190,6 +193,9 @@ static void help(void) {
                "  list      List the saved dumps (time, kernel, size, complete, panic)\n"
                "  info ID   Everything known about one dump, and the crash(8) command to open it\n"
                "  dmesg ID  The crashed kernel's log\n"
+               "  verify ID  Check the dump's files against its SHA256SUMS\n"
+               "  decrypt ID --identity=FILE [--output=FILE]  Open an encrypted dump (vmcore.age) with\n"
+               "            an age identity: vmcore and vmcore-dmesg.txt next to it\n"
                "            ID: the number in list, the directory name (or a unique prefix), or last\n\n"
                "Options:\n"
                "  -c, --config=FILE    Configuration file (default %s)\n"
@@ -202,6 +208,8 @@ static void help(void) {
                "      --json           With status and list: JSON output\n"
                "      --dump-dir=DIR   With list, info, dmesg: look for dumps in DIR instead of the\n"
                "                       configured target's path\n"
+               "      --identity=FILE  With decrypt: the age identity (private key) file\n"
+               "      --output=FILE    With decrypt: where the dump goes (default: vmcore in its directory)\n"
                "      --force          With test: do not ask for confirmation; with shrink-crashkernel:\n"
                "                       allow less than the estimate needs\n"
                "  -v, --verbose        More messages\n"
@@ -212,7 +220,7 @@ static void help(void) {
 
 int main(int argc, char *argv[]) {
         enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST,
-               ARG_JSON, ARG_DUMP_DIR, ARG_FORCE };
+               ARG_JSON, ARG_DUMP_DIR, ARG_FORCE, ARG_IDENTITY, ARG_OUTPUT };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
@@ -227,6 +235,8 @@ int main(int argc, char *argv[]) {
                 { "json", no_argument, NULL, ARG_JSON },
                 { "dump-dir", required_argument, NULL, ARG_DUMP_DIR },
                 { "force", no_argument, NULL, ARG_FORCE },
+                { "identity", required_argument, NULL, ARG_IDENTITY },
+                { "output", required_argument, NULL, ARG_OUTPUT },
                 {}
         };
         const char *verb;
@@ -246,6 +256,8 @@ int main(int argc, char *argv[]) {
                 case ARG_JSON: arg_json = true; break;
                 case ARG_DUMP_DIR: arg_dump_dir = optarg; break;
                 case ARG_FORCE: arg_force = true; break;
+                case ARG_IDENTITY: arg_identity = optarg; break;
+                case ARG_OUTPUT: arg_output = optarg; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("kdumpctl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -264,6 +276,11 @@ int main(int argc, char *argv[]) {
                 r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
                                 .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
                                 .dump_dir = arg_dump_dir, .json = arg_json,
+                        }, argv + optind + 1, argc - optind - 1, stdout);
+        else if (seal_verb_known(verb))
+                r = seal_verb_run(verb, &(struct catalog_verb_opts) {
+                                .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
+                                .dump_dir = arg_dump_dir, .identity = arg_identity, .output = arg_output,
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (service_verb_known(verb))
                 r = service_verb_run(verb, &arg_settings, arg_force);

@@ -512,6 +512,22 @@ static char *shown_path(const struct dump_shown *sh, const char *p) {
         return asprintf(&s, "%s%s", sh->shown_as, p + strlen(sh->mnt)) < 0 ? NULL : s;
 }
 
+/* "; encrypted to age1..., age1..." from the RECIPIENTS file the capture
+ * wrote next to a sealed dump. */
+static char *sealed_to(const char *dir) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        char *note;
+
+        if (asprintf(&path, "%s/%s", dir, CATALOG_RECIPIENTS) < 0)
+                return NULL;
+        if (read_full_file(path, &text, NULL) < 0)
+                return strdup("; encrypted (no RECIPIENTS file says to which keys)");
+        for (char *p = text; *p; p++)
+                if (*p == '\n')
+                        *p = p[1] ? ',' : 0;
+        return asprintf(&note, "; encrypted to %s", text) < 0 ? NULL : note;
+}
+
 /* Records each dump of cat not in <state_dir>/seen in the journal (and
  * remembers it there); returns how many. */
 static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, const struct dump_shown *sh) {
@@ -535,6 +551,7 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                                     *vmcore = NULL;
                 struct dump_entry shown = *e;
                 const char *note = NULL;
+                _cleanup_free_ char *sealed_note = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
                 if (sh->host && (!e->host || strcmp(e->host, sh->host) != 0))
@@ -549,7 +566,9 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 shown.vmcore = vmcore;
                 if (seen && dump_seen_contains(seen, dir))
                         continue;
-                if (!e->dmesg && e->vmcore && !sh->remote) {
+                if (e->sealed && !sh->remote)
+                        note = sealed_note = sealed_to(e->dir);
+                if (!e->dmesg && e->vmcore && !sh->remote && !e->sealed) {
                         r = dump_write_dmesg_file(e->dir, e->vmcore, &dmesg);
                         if (r >= 0) {
                                 size_t len;

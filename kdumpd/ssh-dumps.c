@@ -18,7 +18,8 @@ int ssh_dumps_command(const char *path, const char *address, char **ret) {
         return asprintf(ret,
                         "cd -- %s 2>/dev/null || exit 0; "
                         "for d in %s-*; do [ -d \"$d\" ] || continue; echo \"dir $d\"; "
-                        "for f in vmcore.flat vmcore vmcore-incomplete vmcore-dmesg.txt; do "
+                        "for f in vmcore.flat vmcore vmcore-incomplete vmcore-dmesg.txt vmcore.age vmcore-incomplete.age "
+                        "vmcore-dmesg.txt.age; do "
                         "[ -f \"$d/$f\" ] && echo \"file $f $(wc -c < \"$d/$f\")\"; done; "
                         "[ -f \"$d/vmcore-dmesg.txt\" ] || continue; "
                         "echo \"release $(sed -n 's/.*Linux version \\([^ ]*\\) .*/\\1/p' \"$d/vmcore-dmesg.txt\" | head -n 1)\"; "
@@ -57,9 +58,14 @@ static int entry_file(struct dump_entry *e, const char *rest) {
 
         if (sscanf(rest, "%31s %llu", name, &size) != 2)
                 return -EBADMSG;
-        if (strcmp(name, "vmcore-dmesg.txt") == 0)
+        /* sealed (encrypt_to): the same names with ".age" */
+        if (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".age") == 0) {
+                e->sealed = true;
+                e->info_error = -ENOKEY;
+        }
+        if (string_has_prefix(name, "vmcore-dmesg.txt"))
                 return asprintf(&e->dmesg, "%s/%s", e->dir, name) < 0 ? -ENOMEM : 0;
-        final = strcmp(name, "vmcore-incomplete") != 0;
+        final = !string_has_prefix(name, "vmcore-incomplete");
         if (e->vmcore && !final)
                 return 0;
         free(e->vmcore);
@@ -69,6 +75,7 @@ static int entry_file(struct dump_entry *e, const char *rest) {
         e->complete = final;
         e->incomplete_reason = final ? NULL : "only vmcore-incomplete: the transfer did not finish";
         e->info.format = strcmp(name, "vmcore.flat") == 0 ? DUMP_FORMAT_FLATTENED : DUMP_FORMAT_UNKNOWN;
+        e->incomplete_reason = final ? NULL : "only vmcore-incomplete: the transfer did not finish";
         return 0;
 }
 

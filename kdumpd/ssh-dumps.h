@@ -9,7 +9,7 @@
  * format is ours, one record per line:
  *
  *   dir <name>
- *   file <vmcore.flat|vmcore|vmcore-incomplete|vmcore-dmesg.txt> <bytes>
+ *   file <vmcore.flat|vmcore|vmcore-incomplete|vmcore-dmesg.txt>[.age] <bytes>
  *   release <utsname release>
  *   panic <the "Kernel panic - not syncing: ..." line>
  */

@@ -12,6 +12,7 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/spawn.h"
 #include "config/kdump-conf.h"
 #include "initramfs/collect/dump-dmesg.h"
 #include "kdumpd/catalog.h"
@@ -22,7 +23,7 @@ bool catalog_verb_known(const char *verb) {
         return strcmp(verb, "list") == 0 || strcmp(verb, "info") == 0 || strcmp(verb, "dmesg") == 0;
 }
 
-static int open_catalog(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret) {
+int catalog_open(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret) {
         _cleanup_free_ char *dir = NULL, *err = NULL;
         const char *config = o->config_path ? o->config_path : KDUMP_CONF_PATH;
         int r;
@@ -87,6 +88,7 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
                 json_kv_null(out, &first, "time");
         json_kv_string(out, &first, "kernel_release", entry_release(e));
         json_kv_string(out, &first, "panic", e->panic);
+        json_kv_bool(out, &first, "encrypted", e->sealed);
         json_kv_string(out, &first, "vmcore", e->vmcore);
         if (e->vmcore) {
                 json_kv_u64(out, &first, "size", e->size);
@@ -110,7 +112,7 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
         _cleanup_free_ char *dir = NULL;
         int r, host_width = 0;
 
-        r = open_catalog(o, &dir, &c);
+        r = catalog_open(o, &dir, &c);
         if (r < 0)
                 return r;
 
@@ -145,15 +147,15 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                 fprintf(out, "%3zu %-27s ", i + 1, format_time(t, sizeof(t), e));
                 if (host_width)
                         fprintf(out, "%-*s ", MAX(host_width, 4), e->host ?: "-");
-                fprintf(out, "%-20s %10s %-8s %-19s %s\n", entry_release(e) ?: "-",
+                fprintf(out, "%-20s %10s %-8s %-19s %s\n", e->sealed ? "encrypted" : entry_release(e) ?: "-",
                         e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no", e->id,
-                        e->panic ?: "-");
+                        e->sealed ? "encrypted" : e->panic ?: "-");
         }
         fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
         return 0;
 }
 
-static int find_entry(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret) {
+int catalog_find(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret) {
         int r = dump_catalog_find(c, id, ret);
 
         if (r == -ENOTUNIQ)
@@ -173,10 +175,10 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
         bool have_vmlinux = false;
         int r;
 
-        r = open_catalog(o, &dir, &c);
+        r = catalog_open(o, &dir, &c);
         if (r < 0)
                 return r;
-        r = find_entry(c, dir, id, &e);
+        r = catalog_find(c, dir, id, &e);
         if (r < 0)
                 return r;
         rel = entry_release(e);
@@ -189,8 +191,9 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
         if (e->have_time)
                 fprintf(out, " (from %s)", e->time_source);
         fputc('\n', out);
-        fprintf(out, "      Kernel: %s\n", rel ?: "unknown");
-        fprintf(out, "       Panic: %s\n", e->panic ?: e->dmesg ? "not found in the kernel log" : "unknown (no vmcore-dmesg.txt)");
+        fprintf(out, "      Kernel: %s\n", rel ?: e->sealed ? "encrypted" : "unknown");
+        fprintf(out, "       Panic: %s\n", e->panic ?: e->sealed ? "encrypted" :
+                                            e->dmesg ? "not found in the kernel log" : "unknown (no vmcore-dmesg.txt)");
         if (e->vmcore) {
                 fprintf(out, "        Dump: %s\n", e->vmcore);
                 fprintf(out, "        Size: %s (%" PRIu64 " bytes), %s on disk\n", format_bytes(b1, sizeof(b1), e->size),
@@ -199,7 +202,9 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
                 fprintf(out, "        Dump: none\n");
         fprintf(out, "    Complete: %s%s%s\n", e->complete ? "yes" : "no", e->incomplete_reason ? ": " : "",
                 e->incomplete_reason ?: "");
-        if (e->vmcore && e->info_error < 0)
+        if (e->vmcore && e->sealed)
+                fprintf(out, "      Format: age-encrypted flattened stream\n");
+        else if (e->vmcore && e->info_error < 0)
                 fprintf(out, "      Format: unreadable (%s)\n", strerror(-e->info_error));
         else if (e->vmcore) {
                 fprintf(out, "      Format: %s", dump_format_to_string(e->info.format));
@@ -212,6 +217,10 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
                         fprintf(out, "        CPUs: %u online at the crash\n", e->info.nr_cpus);
         }
         fprintf(out, "  Kernel log: %s\n", e->dmesg ?: "none (kdumpctl dmesg extracts it from an ELF vmcore)");
+        if (e->sealed)
+                fprintf(out, "   Encrypted: yes, with age (the keys in %s/RECIPIENTS); open it with\n"
+                             "              kdumpctl decrypt %s --identity=FILE, or kdumpctl dmesg %s --identity=FILE\n",
+                        e->dir, e->id, e->id);
 
         if (e->vmcore && rel) {
                 r = dump_vmlinux_path(NULL, rel, &vmlinux, &have_vmlinux);
@@ -240,18 +249,40 @@ static int copy_file(const char *path, FILE *out) {
         return ferror(f) ? -EIO : 0;
 }
 
+/* A sealed log opened on the fly with kdump-age; nothing is written. */
+static int sealed_dmesg(const struct catalog_verb_opts *o, const struct dump_entry *e, FILE *out) {
+        int r;
+
+        if (!e->dmesg)
+                return log_error_errno(ENOENT, "Dump %s is encrypted and has no vmcore-dmesg.txt.age.", e->id);
+        if (!o->identity)
+                return log_error_errno(EINVAL, "Dump %s is encrypted: give --identity=FILE, the age identity of one of "
+                                       "its recipients (%s/RECIPIENTS).", e->id, e->dir);
+        if (fflush(out) != 0)
+                return log_error_errno(errno, "Failed to write the output: %m");
+        r = spawn_wait((char *const[]) { (char *) (getenv("KDUMPD_AGE") ?: KDUMP_LIBEXECDIR "/kdump-age"),
+                                         (char *) "decrypt", (char *) "-i", (char *) o->identity, e->dmesg, NULL },
+                       -1, fileno(out));
+        if (r != 0)
+                return log_error_errno(r < 0 ? r : EBADMSG, "Failed to open %s with %s (the reason is above).", e->dmesg,
+                                       o->identity);
+        return 0;
+}
+
 static int verb_dmesg(const struct catalog_verb_opts *o, const char *id, FILE *out) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
         _cleanup_free_ char *dir = NULL;
         const struct dump_entry *e;
         int r;
 
-        r = open_catalog(o, &dir, &c);
+        r = catalog_open(o, &dir, &c);
         if (r < 0)
                 return r;
-        r = find_entry(c, dir, id, &e);
+        r = catalog_find(c, dir, id, &e);
         if (r < 0)
                 return r;
+        if (e->sealed)
+                return sealed_dmesg(o, e, out);
         if (e->dmesg) {
                 r = copy_file(e->dmesg, out);
                 if (r < 0)

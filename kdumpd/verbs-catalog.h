@@ -14,13 +14,21 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kdumpd/catalog.h"
+
 struct catalog_verb_opts {
         size_t sz;
         const char *config_path;   /* NULL: KDUMP_CONF_PATH */
         const char *dump_dir;      /* NULL: from the configuration */
         bool json;
+        const char *identity;      /* decrypt, info, dmesg of a sealed dump: the age identity file */
+        const char *output;        /* decrypt: where the dump goes; NULL: vmcore in its directory */
 };
 
 bool catalog_verb_known(const char *verb);
+
+/* The dumps where o says, and one of them by ID; both log their errors. */
+int catalog_open(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret);
+int catalog_find(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret);
 /* args: the verb's arguments (after the verb).  Logs errors; returns -errno. */
 int catalog_verb_run(const char *verb, const struct catalog_verb_opts *o, char *const *args, int n_args, FILE *out);

@@ -2,7 +2,9 @@
 /* The bounded wait for the kernel's random pool (see random-wait.h). */
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "initramfs/collect/random-wait.h"
@@ -29,6 +31,31 @@ static int probe(void) {
         return seal_random_bytes(&b, 1);
 }
 
+/* A blocking getrandom() is what makes the kernel gather entropy itself
+ * when nothing else feeds it (wait_for_random_bytes() runs
+ * try_to_generate_entropy(), CPU timing jitter, since Linux 5.4): a quiet
+ * capture kernel without RDRAND or a seed from the loader would otherwise
+ * never become ready.  The thread is left behind when the wait gives up;
+ * the process ends soon after. */
+static void *block_for_entropy(void *arg) {
+        uint8_t b;
+
+        while (getrandom(&b, 1, 0) < 0 && errno == EINTR)
+                ;
+        return NULL;
+}
+
+static void start_gathering(void) {
+        pthread_attr_t attr;
+        pthread_t t;
+
+        if (pthread_attr_init(&attr) != 0)
+                return;
+        (void) pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        (void) pthread_create(&t, &attr, block_for_entropy, NULL);
+        (void) pthread_attr_destroy(&attr);
+}
+
 int random_wait_ready(uint64_t timeout_usec, uint64_t poll_usec, void (*waiting)(void *userdata), void *userdata) {
         uint64_t start = now_usec();
         int r;
@@ -38,6 +65,7 @@ int random_wait_ready(uint64_t timeout_usec, uint64_t poll_usec, void (*waiting)
                 return r;
         if (waiting)
                 waiting(userdata);
+        start_gathering();
         for (;;) {
                 uint64_t elapsed = now_usec() - start;
 

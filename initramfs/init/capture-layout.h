@@ -38,6 +38,9 @@
 #define CAPTURE_SSH_KNOWN_HOSTS "/etc/kdump/ssh/known_hosts"
 #define CAPTURE_SSH_KEY "/etc/kdump/ssh/id"
 #define CAPTURE_HOME "/root"
+/* encrypt_to: the age public keys every file the capture writes is sealed
+ * to, one per line (only public keys ever reach the machine). */
+#define CAPTURE_RECIPIENTS "/etc/kdump/recipients"
 /* Where the target is mounted. */
 #define CAPTURE_MOUNTPOINT "/kdumproot"
 /* The collector that always comes along: it also writes vmcore-dmesg.txt. */

@@ -66,38 +66,127 @@ int dump_dir_name(const char *prefix, char **ret) {
         return asprintf(ret, "%s%s%s", prefix ?: "", prefix ? "-" : "", stamp) < 0 ? -ENOMEM : 0;
 }
 
-int collector_argv_flat(const kdump_config *c, char ***ret) {
-        char **words = NULL, **argv;
+bool capture_sealed(const kdump_config *c) {
+        return c->encrypt_to != NULL;
+}
+
+const char *capture_name(const kdump_config *c, enum capture_file f) {
+        static const char *const names[_CAPTURE_FILE_MAX][2] = {
+                [CAPTURE_FILE_DMESG] = { "vmcore-dmesg.txt", "vmcore-dmesg.txt.age" },
+                [CAPTURE_FILE_INCOMPLETE] = { "vmcore-incomplete", "vmcore-incomplete.age" },
+                [CAPTURE_FILE_VMCORE] = { "vmcore", "vmcore.age" },
+                [CAPTURE_FILE_FLAT] = { "vmcore.flat", "vmcore.age" },
+        };
+
+        return names[f][capture_sealed(c)];
+}
+
+/* argv + more (NULL-terminated), the strings copied. */
+static int argv_extend(char ***argv, size_t *n, const char *const *more) {
+        for (; *more; more++) {
+                char **v = realloc(*argv, (*n + 2) * sizeof(char *));
+                if (!v)
+                        return -ENOMEM;
+                *argv = v;
+                if (!(v[*n] = strdup(*more)))
+                        return -ENOMEM;
+                v[++*n] = NULL;
+        }
+        return 0;
+}
+
+int collector_argv(const kdump_config *c, bool stream, const char *sum_path, const char *output, char ***ret) {
+        char **argv = NULL;
+        size_t n = 0;
         bool flat = false;
-        size_t n = 0, k = 0;
         int r;
 
-        r = kdump_config_collector_argv(c, &words);
+        r = kdump_config_collector_argv(c, &argv);
         if (r < 0)
                 return r;
-        for (; words[n]; n++)
-                if (strcmp(words[n], "-F") == 0)
+        for (; argv[n]; n++)
+                if (strcmp(argv[n], "-F") == 0)
                         flat = true;
-        argv = calloc(n + 3, sizeof(char *));
-        if (!argv) {
-                kdump_config_argv_free(words);
-                return -ENOMEM;
-        }
-        argv[k++] = words[0];
-        if (!flat && !(argv[k++] = strdup("-F"))) {
-                free(argv);
-                kdump_config_argv_free(words);
-                return -ENOMEM;
-        }
-        for (size_t i = 1; i < n; i++)
-                argv[k++] = words[i];
-        argv[k++] = strdup("/proc/vmcore");
-        free(words); /* the strings moved to argv */
-        if (!argv[k - 1]) {
+        /* kdump-collect hashes (and seals) while it writes, what it writes
+         * front to back: a stream or a sealed file, not a kdump-compressed
+         * or ELF file (their headers follow the data they describe) */
+        if (r >= 0 && sum_path && kdump_config_collector_is_ours(c) && (stream || capture_sealed(c)))
+                r = argv_extend(&argv, &n, output ? (const char *const[]) { "--sha256", sum_path, NULL } :
+                                (const char *const[]) { "--sha256", sum_path, "--sha256-name",
+                                                        capture_name(c, CAPTURE_FILE_FLAT), NULL });
+        if (r >= 0 && capture_sealed(c))
+                r = argv_extend(&argv, &n, (const char *const[]) { "--seal", CAPTURE_RECIPIENTS, NULL });
+        if (r >= 0 && stream && !flat && !capture_sealed(c))
+                r = argv_extend(&argv, &n, (const char *const[]) { "-F", NULL });
+        if (r >= 0)
+                r = argv_extend(&argv, &n, (const char *const[]) { "/proc/vmcore", output, NULL });
+        if (r < 0) {
                 kdump_config_argv_free(argv);
-                return -ENOMEM;
+                return r;
         }
         *ret = argv;
+        return 0;
+}
+
+int collector_argv_flat(const kdump_config *c, char ***ret) {
+        return collector_argv(c, true, NULL, NULL, ret);
+}
+
+int dmesg_argv(const kdump_config *c, const char *sum_path, const char *output, char ***ret) {
+        char **argv = NULL;
+        size_t n = 0;
+        int r;
+
+        r = argv_extend(&argv, &n, (const char *const[]) { CAPTURE_COLLECTOR, "--dump-dmesg", NULL });
+        if (r >= 0 && sum_path)
+                r = argv_extend(&argv, &n, (const char *const[]) { "--sha256", sum_path, NULL });
+        if (r >= 0 && capture_sealed(c))
+                r = argv_extend(&argv, &n, (const char *const[]) { "--seal", CAPTURE_RECIPIENTS, NULL });
+        if (r >= 0)
+                r = argv_extend(&argv, &n, (const char *const[]) { "/proc/vmcore", output, NULL });
+        if (r < 0) {
+                kdump_config_argv_free(argv);
+                return r;
+        }
+        *ret = argv;
+        return 0;
+}
+
+/* The 64 hex digits a --sha256 file starts with. */
+static int read_digest(const char *path, char ret[65]) {
+        _cleanup_free_ char *line = NULL;
+        int r;
+
+        r = read_one_line_file(path, &line);
+        if (r < 0)
+                return r;
+        if (strlen(line) < 64 || strspn(line, "0123456789abcdef") < 64)
+                return -EBADMSG;
+        memcpy(ret, line, 64);
+        ret[64] = 0;
+        return 0;
+}
+
+int manifest_render(const char *const *sum_paths, const char *const *names, size_t n, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0, have = 0;
+        FILE *f = open_memstream(&text, &size);
+
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                char hex[65];
+
+                if (read_digest(sum_paths[i], hex) < 0)
+                        continue;       /* a file that was not written */
+                fprintf(f, "%s  %s\n", hex, names[i]);
+                have++;
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (have == 0)
+                return -ENODATA;
+        *ret = TAKE_PTR(text);
         return 0;
 }
 

@@ -30,10 +30,36 @@ void run_post(const kdump_config *c, int status);
  * the capture kernel read from the RTC: kdump-utils' name. */
 int dump_dir_name(const char *prefix, char **ret);
 
-/* The collector's argv for a stream: its own words, "-F" (the flattened
- * stream, which needs no seeking back) unless given, and /proc/vmcore; the
- * stream goes to standard output. */
+/* encrypt_to: every file the capture writes is sealed (age, seal/), the
+ * dump as its flattened stream, under these names. */
+bool capture_sealed(const kdump_config *c);
+enum capture_file {
+        CAPTURE_FILE_DMESG,             /* vmcore-dmesg.txt(.age) */
+        CAPTURE_FILE_INCOMPLETE,        /* vmcore-incomplete(.age) */
+        CAPTURE_FILE_VMCORE,            /* vmcore (sealed: vmcore.age) */
+        CAPTURE_FILE_FLAT,              /* a stream: vmcore.flat (sealed: vmcore.age) */
+        _CAPTURE_FILE_MAX,
+};
+const char *capture_name(const kdump_config *c, enum capture_file f);
+
+/* The collector's argv: its own words; --sha256 sum_path (kdump-collect
+ * only, for a stream or a sealed file; NULL: none); --seal with the recipients when sealed; for a stream,
+ * "-F" unless given (sealing implies it); then /proc/vmcore and output
+ * (NULL: standard output). */
+int collector_argv(const kdump_config *c, bool stream, const char *sum_path, const char *output, char ***ret);
+/* The stream to standard output, no hash. */
 int collector_argv_flat(const kdump_config *c, char ***ret);
+/* kdump-collect --dump-dmesg, hashed and sealed the same way. */
+int dmesg_argv(const kdump_config *c, const char *sum_path, const char *output, char ***ret);
+
+/* What the collector says the files it wrote hash to (--sha256). */
+#define SUM_DMESG "/tmp/kdump-dmesg.sha256"
+#define SUM_VMCORE "/tmp/kdump-vmcore.sha256"
+
+/* SHA256SUMS: "<digest>  <name>" for each --sha256 file that was written
+ * (its digest under the file's final name), in sha256sum's format.
+ * -ENODATA when none was. */
+int manifest_render(const char *const *sum_paths, const char *const *names, size_t n, char **ret);
 
 /* The network record, and the interface set up by kdump-net; what names
  * the server in messages ("the NFS server x"). */

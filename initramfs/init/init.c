@@ -279,13 +279,113 @@ static int find_target(const kdump_config *c, const char *stack_record, char **r
         return 0;
 }
 
+
+/* The log first: it is small, and it is what a person reads first when
+ * the full dump does not fit. */
+static void save_dmesg(const kdump_config *c, const char *dir) {
+        _cleanup_free_ char *path = NULL;
+        char **argv = NULL;
+        int r;
+
+        if (asprintf(&path, "%s/%s", dir, capture_name(c, CAPTURE_FILE_DMESG)) < 0 ||
+            dmesg_argv(c, SUM_DMESG, path, &argv) < 0) {
+                log_oom();
+                return;
+        }
+        r = run(argv);
+        kdump_config_argv_free(argv);
+        if (r != 0)
+                log_warning("Saving the kernel log to %s failed (exit status %d); going on with the dump.", path, r);
+        else
+                (void) fsync_path(path, 0);
+}
+
+/* SHA256SUMS next to the dump, of the files as written (the collector
+ * hashed them while writing): sha256sum -c checks it, kdumpctl verify too. */
+static void save_manifest(const kdump_config *c, const char *dir) {
+        _cleanup_free_ char *text = NULL, *path = NULL;
+        int r;
+
+        if (!kdump_config_collector_is_ours(c)) {
+                log_info("No SHA256SUMS: core_collector '%s' does not hash what it writes.", c->core_collector);
+                return;
+        }
+        if (!capture_sealed(c)) {
+                /* hashed while written or not at all: a kdump-compressed
+                 * or ELF file's headers are written after its data */
+                log_info("No SHA256SUMS: the dump file is not written front to back (it is with encrypt_to).");
+                return;
+        }
+        r = manifest_render((const char *const[]) { SUM_DMESG, SUM_VMCORE },
+                            (const char *const[]) { capture_name(c, CAPTURE_FILE_DMESG),
+                                                    capture_name(c, CAPTURE_FILE_VMCORE) }, 2, &text);
+        if (r >= 0 && asprintf(&path, "%s/SHA256SUMS", dir) < 0)
+                r = -ENOMEM;
+        if (r >= 0)
+                r = write_file_atomic(path, text, strlen(text), 0600);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write SHA256SUMS in %s: %m", dir);
+}
+
+/* dmesg, the dump through vmcore-incomplete, the rename, the manifest. */
+static int save_to_dir(const kdump_config *c, const char *dir) {
+        _cleanup_free_ char *incomplete = NULL, *final = NULL;
+        char **argv = NULL;
+        struct stat st;
+        double t0, t1;
+        int r;
+
+        if (asprintf(&incomplete, "%s/%s", dir, capture_name(c, CAPTURE_FILE_INCOMPLETE)) < 0 ||
+            asprintf(&final, "%s/%s", dir, capture_name(c, CAPTURE_FILE_VMCORE)) < 0)
+                return log_oom();
+        if (capture_sealed(c)) {
+                /* which public keys open it: for the journal after the reboot */
+                _cleanup_free_ char *keys = NULL, *path = NULL;
+
+                if (read_full_file(CAPTURE_RECIPIENTS, &keys, NULL) < 0 ||
+                    asprintf(&path, "%s/RECIPIENTS", dir) < 0 ||
+                    write_file_atomic(path, keys, strlen(keys), 0600) < 0)
+                        log_warning("Failed to write RECIPIENTS next to the sealed dump.");
+        }
+        save_dmesg(c, dir);
+        r = collector_argv(c, false, SUM_VMCORE, incomplete, &argv);
+        if (r < 0)
+                return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
+        log_info("Saving the dump with '%s'%s to %s ...", c->core_collector,
+                 capture_sealed(c) ? ", sealed to the encrypt_to keys," : "", dir + strlen(CAPTURE_MOUNTPOINT));
+        t0 = uptime();
+        r = run(argv);
+        t1 = uptime();
+        kdump_config_argv_free(argv);
+        if (r != 0) {
+                sync();
+                log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
+                                r, incomplete);
+                run_post(c, r);
+                sync();
+                return -EIO;
+        }
+        if (fsync_path(incomplete, 0) < 0 || rename(incomplete, final) < 0) {
+                r = log_error_errno(errno, "Failed to complete %s: %m", final);
+                run_post(c, 1);
+                return r;
+        }
+        save_manifest(c, dir);
+        (void) fsync_path(dir, O_DIRECTORY);
+        sync();
+        /* The test harness and people read these lines: keep their form. */
+        log_info("dump written: %s (%llu bytes) in %.2f s", final + strlen(CAPTURE_MOUNTPOINT),
+                 stat(final, &st) == 0 ? (unsigned long long) st.st_size : 0ULL, t1 - t0);
+        log_info("capture kernel uptime at dump end: %.2f s", t1);
+        run_post(c, 0);
+        sync();
+        return 0;
+}
+
 /* 0: dump saved (or skipped on kdump_pre's request: *ret_skipped), < 0:
  * failed, failure_action follows. */
 static int capture(const kdump_config *c, const char *stack_record, bool *ret_skipped) {
-        _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL, *prefix = NULL,
-                            *incomplete = NULL, *final = NULL, *dmesg = NULL;
-        char **collector = NULL;
-        double t0, t1;
+        _cleanup_free_ char *devnode = NULL, *base = NULL, *dir = NULL, *prefix = NULL;
         int r;
 
         if (access("/proc/vmcore", R_OK) < 0)
@@ -294,6 +394,7 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         if (!c->device)
                 return log_error_errno(EINVAL, "%s names no dump target; rebuild with kdumpctl.", CAPTURE_CONF);
 
+        (void) mkdir("/tmp", 01777);
         if (kdump_config_is_ssh(c))
                 return capture_ssh(c, ret_skipped);
         if (kdump_config_is_nfs(c)) {
@@ -326,72 +427,9 @@ static int capture(const kdump_config *c, const char *stack_record, bool *ret_sk
         r = make_dump_dir(base, prefix, &dir);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the dump directory under %s: %m", c->path);
-        if (asprintf(&incomplete, "%s/vmcore-incomplete", dir) < 0 ||
-            asprintf(&final, "%s/vmcore", dir) < 0 ||
-            asprintf(&dmesg, "%s/vmcore-dmesg.txt", dir) < 0)
-                return log_oom();
-
-        /* The log first: it is small, and it is what a person reads first
-         * when the full dump does not fit. */
-        r = run((char *const[]) { (char *) CAPTURE_COLLECTOR, (char *) "--dump-dmesg", (char *) "/proc/vmcore", dmesg, NULL });
-        if (r != 0)
-                log_warning("Saving the kernel log to %s failed (exit status %d); going on with the dump.", dmesg, r);
-        else
-                (void) fsync_path(dmesg, 0);
-
-        r = kdump_config_collector_argv(c, &collector);
+        r = save_to_dir(c, dir);
         if (r < 0)
-                return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
-        {
-                size_t n = 0;
-                char **argv;
-
-                while (collector[n])
-                        n++;
-                argv = calloc(n + 3, sizeof(char *));
-                if (!argv) {
-                        kdump_config_argv_free(collector);
-                        return log_oom();
-                }
-                memcpy(argv, collector, n * sizeof(char *));
-                argv[n] = (char *) "/proc/vmcore";
-                argv[n + 1] = incomplete;
-                t0 = uptime();
-                log_info("Saving the dump with '%s' to %s ...", c->core_collector, dir + strlen(CAPTURE_MOUNTPOINT));
-                r = run(argv);
-                t1 = uptime();
-                free(argv);
-                kdump_config_argv_free(collector);
-        }
-        if (r != 0) {
-                sync();
-                log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
-                                r, incomplete);
-                run_post(c, r);
-                sync();
-                return -EIO;
-        }
-
-        if (fsync_path(incomplete, 0) < 0 || rename(incomplete, final) < 0) {
-                r = log_error_errno(errno, "Failed to complete %s: %m", final);
-                run_post(c, 1);
                 return r;
-        }
-        (void) fsync_path(dir, O_DIRECTORY);
-        sync();
-
-        {
-                struct stat st;
-                uint64_t size = stat(final, &st) == 0 ? (uint64_t) st.st_size : 0;
-
-                /* The test harness and people read these lines: keep their form. */
-                log_info("dump written: %s (%llu bytes) in %.2f s", final + strlen(CAPTURE_MOUNTPOINT),
-                         (unsigned long long) size, t1 - t0);
-                log_info("capture kernel uptime at dump end: %.2f s", t1);
-        }
-        run_post(c, 0);
-        sync();
-
         if (umount(CAPTURE_MOUNTPOINT) < 0)
                 log_warning_errno(errno, "Failed to unmount %s: %m", CAPTURE_MOUNTPOINT);
         return 0;

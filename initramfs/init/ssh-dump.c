@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/spawn.h"
@@ -19,7 +20,8 @@
 /* The outer bound of one short remote command (mkdir, rename): connect
  * (30 s) plus a keep-alive's worth of silence. */
 #define SSH_STEP_TIMEOUT_MS (120u * 1000u)
-#define DMESG_TMP "/tmp/vmcore-dmesg.txt"
+#define DMESG_TMP "/tmp/vmcore-dmesg"
+#define MANIFEST_TMP "/tmp/SHA256SUMS"
 
 struct ssh_dump {
         struct ssh_params params;
@@ -77,25 +79,47 @@ static int make_dir(struct ssh_dump *d, const kdump_config *c, const char *addre
         return remote(d, "Creating the dump directory", cmd, -1, NULL);
 }
 
-/* The log first: it is small, and what a person reads first. */
-static void send_dmesg(const struct ssh_dump *d) {
-        _cleanup_free_ char *cmd = NULL;
+/* The log first: it is small, and what a person reads first.  Written
+ * here (sealed when the capture is), then sent. */
+static void send_dmesg(const struct ssh_dump *d, const kdump_config *c) {
+        _cleanup_free_ char *cmd = NULL, *q = NULL, *remote_path = NULL;
         _cleanup_close_ int fd = -EBADF;
+        char **argv = NULL;
         int r;
 
-        (void) mkdir("/tmp", 01777);
-        r = run((char *const[]) { (char *) CAPTURE_COLLECTOR, (char *) "--dump-dmesg", (char *) "/proc/vmcore",
-                                  (char *) DMESG_TMP, NULL });
+        if (dmesg_argv(c, SUM_DMESG, DMESG_TMP, &argv) < 0)
+                return (void) log_oom();
+        r = run(argv);
+        kdump_config_argv_free(argv);
         if (r != 0) {
                 log_warning("Reading the kernel log failed (exit status %d); going on with the dump.", r);
                 return;
         }
         fd = open(DMESG_TMP, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || asprintf(&cmd, "umask 077 && cat > %s/vmcore-dmesg.txt", d->qdir) < 0)
+        if (fd < 0 || asprintf(&remote_path, "%s/%s", d->dir, capture_name(c, CAPTURE_FILE_DMESG)) < 0 ||
+            shell_quote(remote_path, &q) < 0 || asprintf(&cmd, "umask 077 && cat > %s", q) < 0)
                 return;
-        if (remote(d, "Sending vmcore-dmesg.txt", cmd, fd, NULL) < 0)
-                log_warning("Going on with the dump without vmcore-dmesg.txt.");
+        if (remote(d, "Sending the kernel log", cmd, fd, NULL) < 0)
+                log_warning("Going on with the dump without %s.", capture_name(c, CAPTURE_FILE_DMESG));
         (void) unlink(DMESG_TMP);
+}
+
+/* SHA256SUMS, as for a local dump, sent last. */
+static void send_manifest(const struct ssh_dump *d, const kdump_config *c, const char *final_name) {
+        _cleanup_free_ char *text = NULL, *cmd = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (kdump_config_collector_is_scp(c) || !kdump_config_collector_is_ours(c))
+                return (void) log_info("No SHA256SUMS: core_collector '%s' does not hash what it writes.",
+                                       c->core_collector);
+        r = manifest_render((const char *const[]) { SUM_DMESG, SUM_VMCORE },
+                            (const char *const[]) { capture_name(c, CAPTURE_FILE_DMESG), final_name }, 2, &text);
+        if (r < 0 || write_file_atomic(MANIFEST_TMP, text, strlen(text), 0600) < 0 ||
+            (fd = open(MANIFEST_TMP, O_RDONLY | O_CLOEXEC)) < 0 ||
+            asprintf(&cmd, "umask 077 && cat > %s/SHA256SUMS", d->qdir) < 0)
+                return (void) log_warning("Failed to write SHA256SUMS for the dump.");
+        (void) remote(d, "Sending SHA256SUMS", cmd, fd, NULL);
 }
 
 /* The collector's stream | ssh 'cat > vmcore-incomplete', or scp. */
@@ -121,10 +145,11 @@ static int send_dump(const struct ssh_dump *d, const kdump_config *c, const char
         if (shell_quote(incomplete, &qinc) < 0 || asprintf(&cmd, "umask 077 && cat > %s", qinc) < 0 ||
             ssh_command_argv(&d->params, cmd, &ssh) < 0)
                 return log_oom();
-        r = collector_argv_flat(c, &collector);
+        r = collector_argv(c, true, SUM_VMCORE, NULL, &collector);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
-        log_info("Sending the dump with '%s -F' to %s:%s ...", c->core_collector, d->host, incomplete);
+        log_info("Sending the dump with '%s -F'%s to %s:%s ...", c->core_collector,
+                 capture_sealed(c) ? ", sealed to the encrypt_to keys," : "", d->host, incomplete);
         r = spawn_pipeline(collector, ssh, -1, &a, &b);
         kdump_config_argv_free(collector);
         if (r < 0)
@@ -181,9 +206,18 @@ int capture_ssh(const kdump_config *c, bool *ret_skipped) {
         r = make_dir(&d, c, n->address);
         if (r < 0)
                 return r;
-        send_dmesg(&d);
-        if (asprintf(&incomplete, "%s/vmcore-incomplete", d.dir) < 0 ||
-            asprintf(&final, "%s/%s", d.dir, kdump_config_collector_is_scp(c) ? "vmcore" : "vmcore.flat") < 0)
+        if (capture_sealed(c)) {
+                _cleanup_free_ char *cmd = NULL;
+                _cleanup_close_ int fd = open(CAPTURE_RECIPIENTS, O_RDONLY | O_CLOEXEC);
+
+                if (fd < 0 || asprintf(&cmd, "umask 077 && cat > %s/RECIPIENTS", d.qdir) < 0 ||
+                    remote(&d, "Sending RECIPIENTS", cmd, fd, NULL) < 0)
+                        log_warning("Going on without RECIPIENTS next to the sealed dump.");
+        }
+        send_dmesg(&d, c);
+        if (asprintf(&incomplete, "%s/%s", d.dir, capture_name(c, CAPTURE_FILE_INCOMPLETE)) < 0 ||
+            asprintf(&final, "%s/%s", d.dir, kdump_config_collector_is_scp(c) ? "vmcore" :
+                                             capture_name(c, CAPTURE_FILE_FLAT)) < 0)
                 return log_oom();
         t0 = uptime();
         r = send_dump(&d, c, incomplete);
@@ -194,6 +228,7 @@ int capture_ssh(const kdump_config *c, bool *ret_skipped) {
                 run_post(c, 1);
                 return r;
         }
+        send_manifest(&d, c, strrchr(final, '/') + 1);
         /* The test harness and people read these lines: keep their form. */
         log_info("dump written: %s:%s (%llu bytes) in %.2f s", host, final, size, t1 - t0);
         log_info("capture kernel uptime at dump end: %.2f s", t1);

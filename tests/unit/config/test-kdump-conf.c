@@ -119,6 +119,10 @@ static const struct {
         { "nfs a:/x\nssh root@b\n", "x.conf:2: ssh: a dump target was already set on line 1" },
         { "sshkey id_rsa\n", "x.conf:1: sshkey: needs the absolute path of a private key without a passphrase, e.g. 'sshkey /root/.ssh/kdump_id_rsa', got 'id_rsa'" },
         { "sshkey /a\nsshkey /b\n", "x.conf:2: sshkey: already set on line 1" },
+        { "encrypt_to\n", "x.conf:1: encrypt_to: needs at least one recipient: an age public key (age1...) or a file of them" },
+        { "encrypt_to recipients.txt\n", "x.conf:1: encrypt_to: 'recipients.txt' is neither an age public key (age1...) nor the absolute path of a file of them" },
+        { "encrypt_to AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ\n",
+          "x.conf:1: encrypt_to: this is a private key (identity); give its public key (age-keygen -y FILE), never the private one" },
         { "nfs4 host:/export\n", "nfs4: a kdump.conf option that kdumpd does not support yet" },
         { "nfs host\n", "x.conf:1: nfs: needs <server>:/<export>, e.g. 'nfs nfs.example.com:/srv/crash' or 'nfs [2001:db8::1]:/srv/crash' (IPv6 addresses in brackets), got 'host'" },
         { "nfs\n", "x.conf:1: nfs: needs a device" },
@@ -215,6 +219,38 @@ TEST(ssh_with_scp_and_key) {
         ASSERT_STREQ(c->path, "/dumps");
         ASSERT_OK(kdump_config_parse("nfs server:/x\nsshkey /root/.ssh/k\n", "x.conf", &d, NULL));
         ASSERT_TRUE(!kdump_config_collector_is_scp(d));
+}
+
+TEST(collector_is_ours) {
+        static const struct {
+                const char *conf;
+                bool ours;
+        } t[] = {
+                { "", true },
+                { "core_collector kdump-collect -c -d 31\n", true },
+                { "core_collector /usr/sbin/kdump-collect -l\n", true },
+                { "core_collector makedumpfile -l -d 31\n", false },
+                { "core_collector kdump-collector -l\n", false },
+                { "core_collector /opt/kdump-collect.sh\n", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+                ASSERT_OK(kdump_config_parse(t[i].conf, "x.conf", &c, NULL));
+                ASSERT_EQ(kdump_config_collector_is_ours(c), t[i].ours);
+        }
+}
+
+/* encrypt_to: keys and files, on several lines and in drop-ins, add up. */
+TEST(encrypt_to_list) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        ASSERT_OK(kdump_config_parse("encrypt_to age1abc /etc/kdump/recipients\nencrypt_to age1def\n", "x.conf", &c, NULL));
+        ASSERT_STREQ(c->encrypt_to[0], "age1abc");
+        ASSERT_STREQ(c->encrypt_to[1], "/etc/kdump/recipients");
+        ASSERT_STREQ(c->encrypt_to[2], "age1def");
+        ASSERT_TRUE(c->encrypt_to[3] == NULL);
 }
 
 /* kdumpctl's own collector is still fine with a network target. */

@@ -469,4 +469,31 @@ TEST(seen_list) {
         ASSERT_TRUE(dump_seen_contains("/a", "/a"));
 }
 
+/* A sealed dump (encrypt_to): listed from its files alone, "encrypted"
+ * where the kernel and the panic would be; nothing inside is read. */
+TEST(sealed_dump) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_free_ char *root = NULL, *out = NULL;
+        const char *d;
+        int r;
+
+        ASSERT_TRUE(asprintf(&root, "%s/sealed", test_tmp_dir) > 0);
+        d = mkpath(root, "2026-12-02-10:00:00");
+        ASSERT_OK(mkdir_p(d, 0700));
+        write_file(mkpath(d, "vmcore.age"), "age-encryption.org/v1\n-> X25519 x\n", 35);
+        write_file(mkpath(d, "vmcore-dmesg.txt.age"), "age-encryption.org/v1\n", 22);
+        write_file(mkpath(d, "RECIPIENTS"), "age1x\n", 6);
+        ASSERT_OK(dump_catalog_scan(root, &c));
+        ASSERT_EQ(c->n, 1u);
+        ASSERT_TRUE(c->entries[0].sealed);
+        ASSERT_TRUE(c->entries[0].complete);
+        ASSERT_EQ(c->entries[0].size, 35u);
+        ASSERT_TRUE(c->entries[0].panic == NULL);
+        ASSERT_TRUE(c->entries[0].have_time);
+        out = run_verb("list", root, false, NULL, &r);
+        ASSERT_OK(r);
+        ASSERT_CONTAINS(out, "encrypted");
+        ASSERT_CONTAINS(out, "1 dump in ");
+}
+
 TEST_MAIN()

@@ -54,6 +54,21 @@ TEST(parse_listing) {
         ASSERT_TRUE(e->have_time);
 }
 
+/* sealed dumps: the files end in .age, nothing is known inside */
+TEST(parse_sealed) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+
+        ASSERT_OK(ssh_dumps_parse("dir 10.0.0.5-2026-12-02-10:00:00\n"
+                                  "file vmcore-dmesg.txt.age 9000\n"
+                                  "file vmcore.age 123456\n", "u@h:/d", &c));
+        ASSERT_EQ(c->n, 1u);
+        ASSERT_TRUE(c->entries[0].sealed);
+        ASSERT_TRUE(c->entries[0].complete);
+        ASSERT_STREQ(c->entries[0].vmcore, "u@h:/d/10.0.0.5-2026-12-02-10:00:00/vmcore.age");
+        ASSERT_STREQ(c->entries[0].dmesg, "u@h:/d/10.0.0.5-2026-12-02-10:00:00/vmcore-dmesg.txt.age");
+        ASSERT_TRUE(c->entries[0].info_error < 0);
+}
+
 TEST(parse_refuses_other_lines) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
 

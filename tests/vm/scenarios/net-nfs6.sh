@@ -7,7 +7,9 @@
 # (no IPv4 address); "nfs [fd77::1]:/srv/crash": kdumpctl start records the
 # IPv6 way and checks the export over it; crash; the capture kernel sets
 # fd77::2 up (no duplicate address detection to wait for) and mounts the
-# export over IPv6.
+# export over IPv6.  The dump is sealed (encrypt_to, the public key the
+# host made with age-keygen): a marker written to the kernel log before the
+# crash must not be anywhere on the export in clear.
 . /etc/kdump-test/functions
 
 net_client_up 192.168.77.3/24
@@ -30,9 +32,14 @@ value ipv4_addresses sh -c 'ip -4 addr show dev eth0 | grep -c inet'
 set_kdump_conf <<CONF
 nfs [fd77::1]:/srv/crash
 path /var/crash
+encrypt_to /etc/kdump-test/recipients
 CONF
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+# the marker: in kernel memory (the printk ring), so in the dump and its log
+marker=kdump-secret-$(cat /proc/sys/kernel/random/uuid)
+echo "KDUMP-TEST: value marker=$marker"
+echo "$marker" >/dev/kmsg
 sync
 crash_now
