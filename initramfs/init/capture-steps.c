@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "basic/fileio.h"
 #include "basic/log.h"
@@ -41,6 +42,10 @@ int run_pre(const kdump_config *c) {
          * the final action. */
         log_warning("kdump_pre %s exited with status %d: no dump is saved.", c->kdump_pre, r);
         return 1;
+}
+
+void end_progress_line(void) {
+        (void) write(STDERR_FILENO, "\n", 1);
 }
 
 void run_post(const kdump_config *c, int status) {

@@ -23,6 +23,11 @@ int run(char *const argv[]);
  * (kdump-utils), said on the console. */
 int run_pre(const kdump_config *c);
 
+/* After a collector that failed: its progress line ("Dumped 36% ...",
+ * ended by \r) may be open on the console; the next message starts on a
+ * line of its own. */
+void end_progress_line(void);
+
 /* kdump_post gets the dump's exit status as $1, as in kdump-utils. */
 void run_post(const kdump_config *c, int status);
 

@@ -358,6 +358,7 @@ static int save_to_dir(const kdump_config *c, const char *dir) {
         t1 = uptime();
         kdump_config_argv_free(argv);
         if (r != 0) {
+                end_progress_line();
                 sync();
                 log_error_errno(EIO, "The core collector failed (exit status %d); the partial dump is kept as %s.",
                                 r, incomplete);

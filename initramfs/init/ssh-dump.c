@@ -154,6 +154,8 @@ static int send_dump(const struct ssh_dump *d, const kdump_config *c, const char
         kdump_config_argv_free(collector);
         if (r < 0)
                 return log_error_errno(r, "Failed to start the collector and ssh: %m");
+        if (a != 0)
+                end_progress_line();
         if (a != 0 || b != 0)
                 return log_error_errno(EIO, "The dump did not reach the SSH server (collector exit status %d, ssh exit "
                                        "status %d%s); the partial dump stays there as %s.", a, b,
