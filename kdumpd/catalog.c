@@ -89,6 +89,25 @@ static char *strip(const char *s, size_t n) {
         return strndup(s, n);
 }
 
+int dump_release_from_dmesg(const char *text, size_t len, char **ret) {
+        static const char key[] = "Linux version ";
+        const char *p = memmem(text, len, key, strlen(key)), *end = text + len, *q;
+        char *s;
+
+        if (!p)
+                return -ENOENT;
+        p += strlen(key);
+        for (q = p; q < end && *q != ' ' && *q != '\n'; q++)
+                ;
+        if (q == p)
+                return -ENOENT;
+        s = strndup(p, (size_t) (q - p));
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
+}
+
 int dump_panic_from_dmesg(const char *text, size_t len, char **ret) {
         static const char *const panic = "Kernel panic - not syncing: ";
         /* Without a panic line (a log cut short), the first of these names

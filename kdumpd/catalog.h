@@ -78,6 +78,9 @@ int dump_catalog_find(const dump_catalog *c, const char *id, const struct dump_e
 /* Pure: the panic string of a kernel log ("Kernel panic - not syncing: X"
  * gives X); failing that the first Oops/BUG line.  -ENOENT when none. */
 int dump_panic_from_dmesg(const char *text, size_t len, char **ret);
+/* Pure: the release in the log's "Linux version <release> (...)" line.
+ * -ENOENT when none. */
+int dump_release_from_dmesg(const char *text, size_t len, char **ret);
 
 /* Pure: "2024-05-01-12:34:56" (optionally after "<host>-") as UTC seconds. */
 int dump_time_from_name(const char *name, int64_t *ret);

@@ -208,7 +208,8 @@ static void help(void) {
                "      --json           With status and list: JSON output\n"
                "      --dump-dir=DIR   With list, info, dmesg: look for dumps in DIR instead of the\n"
                "                       configured target's path\n"
-               "      --identity=FILE  With decrypt: the age identity (private key) file\n"
+               "      --identity=FILE  With decrypt, info, dmesg of an encrypted dump: the age identity\n"
+               "                       (private key) file\n"
                "      --output=FILE    With decrypt: where the dump goes (default: vmcore in its directory)\n"
                "      --force          With test: do not ask for confirmation; with shrink-crashkernel:\n"
                "                       allow less than the estimate needs\n"
@@ -275,7 +276,7 @@ int main(int argc, char *argv[]) {
         if (catalog_verb_known(verb))
                 r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
                                 .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
-                                .dump_dir = arg_dump_dir, .json = arg_json,
+                                .dump_dir = arg_dump_dir, .json = arg_json, .identity = arg_identity,
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (seal_verb_known(verb))
                 r = seal_verb_run(verb, &(struct catalog_verb_opts) {

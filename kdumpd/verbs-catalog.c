@@ -166,11 +166,33 @@ int catalog_find(const dump_catalog *c, const char *dir, const char *id, const s
         return 0;
 }
 
+/* A sealed log, opened in memory with the identity: its release and panic
+ * (each NULL when not found).  Nothing is written. */
+static int sealed_log_facts(const struct catalog_verb_opts *o, const struct dump_entry *e, char **ret_release,
+                            char **ret_panic) {
+        _cleanup_(spawn_result_done) struct spawn_result res = {};
+        int r;
+
+        r = spawn_capture((char *const[]) { (char *) (getenv("KDUMPD_AGE") ?: KDUMP_LIBEXECDIR "/kdump-age"),
+                                            (char *) "decrypt", (char *) "-i", (char *) o->identity, e->dmesg, NULL },
+                          &(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = -1, .stdout_fd = -1,
+                                                 .capture_max = CATALOG_DMESG_MAX }, &res);
+        if (r < 0)
+                return log_error_errno(r, "Failed to run kdump-age: %m");
+        if (res.status != 0)
+                return log_error_errno(EBADMSG, "Failed to open %s with %s: %s", e->dmesg, o->identity,
+                                       res.err && *res.err ? strtok(res.err, "\n") : "kdump-age failed");
+        if (dump_release_from_dmesg(res.out, strlen(res.out), ret_release) == -ENOMEM ||
+            dump_panic_from_dmesg(res.out, strlen(res.out), ret_panic) == -ENOMEM)
+                return log_oom();
+        return 0;
+}
+
 static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *out) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
-        _cleanup_free_ char *dir = NULL, *vmlinux = NULL;
+        _cleanup_free_ char *dir = NULL, *vmlinux = NULL, *sealed_rel = NULL, *sealed_panic = NULL;
         const struct dump_entry *e;
-        const char *rel;
+        const char *rel, *panic;
         char t[64], b1[32], b2[32];
         bool have_vmlinux = false;
         int r;
@@ -182,6 +204,14 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
         if (r < 0)
                 return r;
         rel = entry_release(e);
+        panic = e->panic;
+        if (e->sealed && e->dmesg && o->identity) {
+                r = sealed_log_facts(o, e, &sealed_rel, &sealed_panic);
+                if (r < 0)
+                        return r;
+                rel = sealed_rel;
+                panic = sealed_panic;
+        }
 
         fprintf(out, "          ID: %zu (%s)\n", (size_t) (e - c->entries) + 1, e->id);
         fprintf(out, "   Directory: %s\n", e->dir);
@@ -191,8 +221,9 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
         if (e->have_time)
                 fprintf(out, " (from %s)", e->time_source);
         fputc('\n', out);
-        fprintf(out, "      Kernel: %s\n", rel ?: e->sealed ? "encrypted" : "unknown");
-        fprintf(out, "       Panic: %s\n", e->panic ?: e->sealed ? "encrypted" :
+        fprintf(out, "      Kernel: %s%s\n", rel ?: e->sealed && !o->identity ? "encrypted" : "unknown",
+                rel && sealed_rel ? " (from the log, opened with --identity)" : "");
+        fprintf(out, "       Panic: %s\n", panic ?: e->sealed && !o->identity ? "encrypted" :
                                             e->dmesg ? "not found in the kernel log" : "unknown (no vmcore-dmesg.txt)");
         if (e->vmcore) {
                 fprintf(out, "        Dump: %s\n", e->vmcore);
@@ -219,14 +250,18 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
         fprintf(out, "  Kernel log: %s\n", e->dmesg ?: "none (kdumpctl dmesg extracts it from an ELF vmcore)");
         if (e->sealed)
                 fprintf(out, "   Encrypted: yes, with age (the keys in %s/RECIPIENTS); open it with\n"
-                             "              kdumpctl decrypt %s --identity=FILE, or kdumpctl dmesg %s --identity=FILE\n",
-                        e->dir, e->id, e->id);
+                             "              kdumpctl decrypt %s --identity=FILE; info and dmesg take --identity too\n",
+                        e->dir, e->id);
 
         if (e->vmcore && rel) {
                 r = dump_vmlinux_path(NULL, rel, &vmlinux, &have_vmlinux);
                 if (r < 0)
                         return log_oom();
-                fprintf(out, "     Analyse: crash %s %s\n", vmlinux, e->vmcore);
+                if (e->sealed)
+                        fprintf(out, "     Analyse: kdumpctl decrypt %s --identity=FILE, then crash %s %s/vmcore\n",
+                                e->id, vmlinux, e->dir);
+                else
+                        fprintf(out, "     Analyse: crash %s %s\n", vmlinux, e->vmcore);
                 if (!have_vmlinux)
                         fprintf(out, "              (%s is not installed: apt-get install linux-image-%s-dbg)\n",
                                 vmlinux, rel);

@@ -13,13 +13,14 @@
 
 #include "basic/error-message.h"
 #include "basic/fileio.h"
+#include "seal/hash-sha256.h"
 #include "seal/sha256-manifest.h"
 
 #define HEX_LEN (2 * SHA256_DIGEST_SIZE)
 #define CHECK_BUF_SIZE (256u * 1024u)
 
 struct sha256_hasher {
-        crypto_hash_sha256_state state;
+        struct hash_sha256 state;
         uint64_t size;
 };
 
@@ -55,21 +56,21 @@ int sha256_hasher_new(sha256_hasher **ret) {
 
         if (!h)
                 return -ENOMEM;
-        crypto_hash_sha256_init(&h->state);
+        hash_sha256_init(&h->state);
         *ret = h;
         return 0;
 }
 
 void sha256_hasher_update(sha256_hasher *h, const void *buf, size_t len) {
-        crypto_hash_sha256_update(&h->state, buf, len);
+        hash_sha256_update(&h->state, buf, len);
         h->size += len;
 }
 
 void sha256_hasher_final(sha256_hasher *h, uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size) {
-        crypto_hash_sha256_final(&h->state, ret_digest);
+        hash_sha256_final(&h->state, ret_digest);
         if (ret_size)
                 *ret_size = h->size;
-        crypto_hash_sha256_init(&h->state);
+        hash_sha256_init(&h->state);
         h->size = 0;
 }
 
@@ -265,10 +266,10 @@ const char *sha256_check_status_to_string(enum sha256_check_status s) {
 
 /* Hashes fd to its end; -errno on a read error. */
 static int hash_fd(int fd, uint8_t *buf, uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size) {
-        crypto_hash_sha256_state st;
+        struct hash_sha256 st;
         uint64_t size = 0;
 
-        crypto_hash_sha256_init(&st);
+        hash_sha256_init(&st);
         for (;;) {
                 ssize_t n = read(fd, buf, CHECK_BUF_SIZE);
 
@@ -278,10 +279,10 @@ static int hash_fd(int fd, uint8_t *buf, uint8_t ret_digest[SHA256_DIGEST_SIZE],
                         return -errno;
                 if (n == 0)
                         break;
-                crypto_hash_sha256_update(&st, buf, (size_t) n);
+                hash_sha256_update(&st, buf, (size_t) n);
                 size += (uint64_t) n;
         }
-        crypto_hash_sha256_final(&st, ret_digest);
+        hash_sha256_final(&st, ret_digest);
         *ret_size = size;
         return 0;
 }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "initramfs/collect/byte-sink.h"
-#include "initramfs/collect/hash-sha256.h"
+#include "seal/hash-sha256.h"
 
 /* next becomes owned on success. */
 int sha256_sink_new(byte_sink *next, byte_sink **ret);

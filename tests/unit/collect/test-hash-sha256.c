@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
-#include "initramfs/collect/hash-sha256.h"
+#include "seal/hash-sha256.h"
 #include "tests.h"
 
 static const char *hex(const uint8_t d[HASH_SHA256_SIZE]) {

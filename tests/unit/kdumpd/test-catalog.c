@@ -233,6 +233,17 @@ TEST(panic_from_dmesg) {
         ASSERT_TRUE(c == NULL);
 }
 
+TEST(release_from_dmesg) {
+        static const char log[] = "[    0.000000] Linux version 6.12.9-amd64 (debian-kernel@lists.debian.org) (gcc) #1 SMP\n"
+                                  "[    5.000000] Kernel panic - not syncing: Oops\n";
+        _cleanup_free_ char *rel = NULL, *none = NULL;
+
+        ASSERT_OK(dump_release_from_dmesg(log, strlen(log), &rel));
+        ASSERT_STREQ(rel, "6.12.9-amd64");
+        ASSERT_ERR(dump_release_from_dmesg("no version here\n", 16, &none), ENOENT);
+        ASSERT_ERR(dump_release_from_dmesg("Linux version ", 14, &none), ENOENT);
+}
+
 TEST(time_from_name) {
         int64_t t;
 

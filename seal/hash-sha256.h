@@ -2,10 +2,11 @@
 #pragma once
 
 /* SHA-256 (FIPS 180-4) at the speed of the CPU's SHA extensions where it
- * has them.  The collector hashes every byte of the dump it writes, on the
- * thread that writes it; libsodium's portable SHA-256 (seal/'s hasher) runs
- * at about 300 MB/s, which would add half the time of a `-l -d 31` dump,
- * while x86's SHA-NI runs at about 1.5 GB/s.  The portable code here is the
+ * has them, for the product's manifests: the collector hashes every byte of
+ * the dump it writes, on the thread that writes it, and kdumpctl verify
+ * reads whole dumps back; libsodium's portable SHA-256 runs at about
+ * 300 MB/s, which would add half the time of a `-l -d 31` dump, while x86's
+ * SHA-NI runs at about 1.5 GB/s.  The portable code here is the
  * fallback (other CPUs, and the tests, which check both against libsodium). */
 
 #include <stdbool.h>

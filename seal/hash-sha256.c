@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
-#include "initramfs/collect/hash-sha256.h"
+#include "seal/hash-sha256.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
