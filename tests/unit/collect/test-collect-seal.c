@@ -19,6 +19,7 @@
 #include "printk-sim.h"
 #include "seal/age-key.h"
 #include "seal/age-open.h"
+#include "run-kdump-collect.h"
 #include "tests.h"
 
 static uint8_t secret_key[AGE_X25519_KEY_SIZE];
@@ -44,57 +45,8 @@ static const char *path(const char *name) {
         return strdup(test_tmp(name));  /* test_tmp() reuses 8 buffers */
 }
 
-/* Runs kdump-collect; stdin/stdout from/to files if given, stderr into
- * *ret_err (static); fsize_limit > 0 makes writes past it fail (EFBIG). */
-static int run_io(const char *const *args, const char *in_path, const char *out_path, uint64_t fsize_limit, char **ret_err) {
-        static char errbuf[8192];
-        const char *exe = getenv("KDUMP_COLLECT"), *errpath = path("stderr");
-        char *argv[24];
-        size_t n = 0;
-        int status, fd;
-        ssize_t k;
-        pid_t pid;
-
-        if (!exe)
-                TEST_FAIL("KDUMP_COLLECT not set");
-        argv[n++] = (char *) "kdump-collect";
-        for (; *args && n < 23; args++)
-                argv[n++] = (char *) *args;
-        argv[n] = NULL;
-        pid = fork();
-        if (pid < 0)
-                TEST_FAIL("fork");
-        if (pid == 0) {
-                fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                dup2(fd, STDERR_FILENO);
-                fd = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_WRONLY);
-                dup2(fd, STDOUT_FILENO);
-                if (in_path) {
-                        fd = open(in_path, O_RDONLY);
-                        dup2(fd, STDIN_FILENO);
-                }
-                if (fsize_limit) {
-                        struct rlimit rl = { fsize_limit, fsize_limit };
-                        signal(SIGXFSZ, SIG_IGN);
-                        setrlimit(RLIMIT_FSIZE, &rl);
-                }
-                execv(exe, argv);
-                _exit(127);
-        }
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-                TEST_FAIL("kdump-collect did not exit normally");
-        fd = open(errpath, O_RDONLY);
-        k = fd >= 0 ? read(fd, errbuf, sizeof(errbuf) - 1) : 0;
-        errbuf[k > 0 ? k : 0] = 0;
-        if (fd >= 0)
-                close(fd);
-        if (ret_err)
-                *ret_err = errbuf;
-        return WEXITSTATUS(status);
-}
-
 static int run(const char *const *args, char **ret_err) {
-        return run_io(args, NULL, NULL, 0, ret_err);
+        return run_kdump_collect(args, NULL, NULL, 0, ret_err);
 }
 
 static bool exists(const char *p) {
@@ -200,8 +152,8 @@ TEST(sealed_to_a_file_rebuilds_as_unsealed) {
         struct stat st;
         char *err;
 
-        ASSERT_EQ(run_io((const char *[]) { "-l", "-d", "31", "-F", in, NULL }, NULL, flat, 0, &err), 0);
-        ASSERT_EQ(run_io((const char *[]) { "-R", plain, NULL }, flat, NULL, 0, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-l", "-d", "31", "-F", in, NULL }, NULL, flat, 0, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", plain, NULL }, flat, NULL, 0, &err), 0);
 
         ASSERT_EQ(run((const char *[]) { "-l", "-d", "31", "--seal", rec, "--sha256", test_tmp("SHA256SUMS"), in, age, NULL }, &err), 0);
         ASSERT_CONTAINS(err, "Sealed with age for 1 recipient");
@@ -212,7 +164,7 @@ TEST(sealed_to_a_file_rebuilds_as_unsealed) {
         ASSERT_TRUE(strncmp(head, "age-encryption.org/v1\n-> X25519 ", 32) == 0);
 
         open_sealed(age, opened);
-        ASSERT_EQ(run_io((const char *[]) { "-R", rebuilt, NULL }, opened, NULL, 0, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", rebuilt, NULL }, opened, NULL, 0, &err), 0);
         ASSERT_TRUE(same_dump(plain, rebuilt));
         check_sums("SHA256SUMS", "vmcore.age");
 
@@ -239,23 +191,23 @@ TEST(sealed_to_stdout) {
         for (unsigned explicit_f = 0; explicit_f < 2; explicit_f++) {
                 const char *a[] = { "-z", "-d", "31", "--seal", rec, explicit_f ? "-F" : in, explicit_f ? in : NULL, NULL };
 
-                ASSERT_EQ(run_io(a, NULL, out, 0, &err), 0);
+                ASSERT_EQ(run_kdump_collect(a, NULL, out, 0, &err), 0);
                 open_sealed(out, opened);
-                ASSERT_EQ(run_io((const char *[]) { "-R", "-f", rebuilt, NULL }, opened, NULL, 0, &err), 0);
+                ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", "-f", rebuilt, NULL }, opened, NULL, 0, &err), 0);
                 ASSERT_TRUE(same_dump(direct, rebuilt));
         }
 
         /* Hashing stdout needs the name the file will have. */
-        ASSERT_EQ(run_io((const char *[]) { "-z", "--seal", rec, "--sha256", test_tmp("SUMS2"), in, NULL }, NULL, out, 0, &err), 2);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-z", "--seal", rec, "--sha256", test_tmp("SUMS2"), in, NULL }, NULL, out, 0, &err), 2);
         ASSERT_CONTAINS(err, "--sha256-name");
         ASSERT_TRUE(!exists(test_tmp("SUMS2")));
-        ASSERT_EQ(run_io((const char *[]) { "-z", "--seal", rec, "--sha256", test_tmp("SUMS2"), "--sha256-name", "stdout.age",
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-z", "--seal", rec, "--sha256", test_tmp("SUMS2"), "--sha256-name", "stdout.age",
                                             in, NULL }, NULL, out, 0, &err), 0);
         check_sums("SUMS2", "stdout.age");
 
         /* The plain stream hashed too (for a dump in clear), to stdout
          * or (only when hashed) to OUTPUT. */
-        ASSERT_EQ(run_io((const char *[]) { "-l", "-F", "--sha256", test_tmp("SUMS3"), "--sha256-name", "vmcore.flat", in, NULL },
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-l", "-F", "--sha256", test_tmp("SUMS3"), "--sha256-name", "vmcore.flat", in, NULL },
                          NULL, test_tmp("vmcore.flat"), 0, &err), 0);
         check_sums("SUMS3", "vmcore.flat");
         ASSERT_EQ(run((const char *[]) { "-l", "-F", "--sha256", test_tmp("SUMS4"), in, path("vmcore.flat2"), NULL }, &err), 0);
@@ -284,11 +236,11 @@ TEST(elf_sealed_rebuilds_as_unsealed) {
         for (unsigned level = 0; level <= 1; level++) {
                 const char *d = level ? "1" : "0";
 
-                ASSERT_EQ(run_io((const char *[]) { "-E", "-d", d, "-F", in, NULL }, NULL, flat, 0, &err), 0);
-                ASSERT_EQ(run_io((const char *[]) { "-R", "-f", plain, NULL }, flat, NULL, 0, &err), 0);
+                ASSERT_EQ(run_kdump_collect((const char *[]) { "-E", "-d", d, "-F", in, NULL }, NULL, flat, 0, &err), 0);
+                ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", "-f", plain, NULL }, flat, NULL, 0, &err), 0);
                 ASSERT_EQ(run((const char *[]) { "-E", "-f", "-d", d, "--seal", rec, in, age, NULL }, &err), 0);
                 open_sealed(age, opened);
-                ASSERT_EQ(run_io((const char *[]) { "-R", "-f", rebuilt, NULL }, opened, NULL, 0, &err), 0);
+                ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", "-f", rebuilt, NULL }, opened, NULL, 0, &err), 0);
                 ASSERT_TRUE(same_file(plain, rebuilt));
         }
         /* -d 1 streamed is the -d 1 file. */
@@ -384,7 +336,7 @@ TEST(full_disk_keeps_no_checksum) {
         const char *age = path("full.age"), *sums = path("FULL-SUMS");
         char *err;
 
-        ASSERT_EQ(run_io((const char *[]) { "--seal", rec, "--sha256", sums, in, age, NULL }, NULL, NULL, 100000, &err), 4);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "--seal", rec, "--sha256", sums, in, age, NULL }, NULL, NULL, 100000, &err), 4);
         ASSERT_CONTAINS(err, "full");
         ASSERT_TRUE(exists(age));               /* the part written is kept */
         ASSERT_TRUE(!exists(sums));             /* but vouched for by no checksum */

@@ -15,65 +15,11 @@
 #include "initramfs/collect/progress.h"
 #include "notes/vmcore.h"
 #include "printk-sim.h"
+#include "run-kdump-collect.h"
 #include "tests.h"
 
-/* Runs kdump-collect with args; stderr goes to a file returned in
- * *ret_err (static buffer).  fsize_limit > 0 sets RLIMIT_FSIZE, which makes
- * writes past it fail with EFBIG: a full disk without mounting anything. */
-static int run_io(const char *const *args, uint64_t fsize_limit, const char *in_path, const char *out_path, char **ret_err) {
-        static char errbuf[8192];
-        const char *exe = getenv("KDUMP_COLLECT");
-        const char *errpath = test_tmp("stderr");
-        char *argv[16];
-        size_t n = 0;
-        pid_t pid;
-        int status, fd;
-        ssize_t k;
-
-        if (!exe)
-                TEST_FAIL("KDUMP_COLLECT not set");
-        argv[n++] = (char *) "kdump-collect";
-        for (; *args && n < 15; args++)
-                argv[n++] = (char *) *args;
-        argv[n] = NULL;
-
-        pid = fork();
-        if (pid < 0)
-                TEST_FAIL("fork");
-        if (pid == 0) {
-                fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-                if (fd >= 0)
-                        dup2(fd, STDERR_FILENO);
-                fd = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_WRONLY);
-                if (fd >= 0)
-                        dup2(fd, STDOUT_FILENO);
-                if (in_path) {
-                        fd = open(in_path, O_RDONLY);
-                        if (fd >= 0)
-                                dup2(fd, STDIN_FILENO);
-                }
-                if (fsize_limit) {
-                        struct rlimit rl = { fsize_limit, fsize_limit };
-                        signal(SIGXFSZ, SIG_IGN);
-                        setrlimit(RLIMIT_FSIZE, &rl);
-                }
-                execv(exe, argv);
-                _exit(127);
-        }
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-                TEST_FAIL("kdump-collect did not exit normally");
-        fd = open(errpath, O_RDONLY);
-        k = fd >= 0 ? read(fd, errbuf, sizeof(errbuf) - 1) : 0;
-        errbuf[k > 0 ? k : 0] = 0;
-        if (fd >= 0)
-                close(fd);
-        if (ret_err)
-                *ret_err = errbuf;
-        return WEXITSTATUS(status);
-}
-
 static int run(const char *const *args, uint64_t fsize_limit, char **ret_err) {
-        return run_io(args, fsize_limit, NULL, NULL, ret_err);
+        return run_kdump_collect(args, NULL, NULL, fsize_limit, ret_err);
 }
 
 static bool same_file(const char *a, const char *b) {
@@ -301,8 +247,8 @@ TEST(kdump_compressed_default_threads_flat) {
         ASSERT_EQ(get_u32(d1 + 424) & 0x7, 0x2);        /* status: lzo */
 
         /* -F | -R gives the file the direct write gave. */
-        ASSERT_EQ(run_io((const char *[]) { "-l", "-d", "31", "-F", in, NULL }, 0, NULL, flat, &err), 0);
-        ASSERT_EQ(run_io((const char *[]) { "-R", rebuilt, NULL }, 0, flat, NULL, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-l", "-d", "31", "-F", in, NULL }, NULL, flat, 0, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", rebuilt, NULL }, flat, NULL, 0, &err), 0);
         ASSERT_TRUE(same_dump(o1, rebuilt));
         /* --dump-dmesg on the stream names it and the way out. */
         {
@@ -314,7 +260,7 @@ TEST(kdump_compressed_default_threads_flat) {
         }
         /* A stream cut short is refused. */
         ASSERT_OK(truncate(flat, 5000));
-        ASSERT_EQ(run_io((const char *[]) { "-R", "--force", rebuilt, NULL }, 0, flat, NULL, &err), 1);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", "--force", rebuilt, NULL }, flat, NULL, 0, &err), 1);
 
         /* No format option: kdump-compressed without compression, as makedumpfile. */
         ASSERT_EQ(run((const char *[]) { in, onone, NULL }, 0, &err), 0);
@@ -389,8 +335,8 @@ TEST(elf_filtered_reads_back_and_disk_full) {
                 /* the 299-page run takes no file space */
                 ASSERT_TRUE(st.st_size + 299 * 4096 <= sin.st_size + 64 * 1024);
         }
-        ASSERT_EQ(run_io((const char *[]) { "-E", "-d", "1", "-F", in, NULL }, 0, NULL, flat, &err), 0);
-        ASSERT_EQ(run_io((const char *[]) { "-R", rebuilt, NULL }, 0, flat, NULL, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-E", "-d", "1", "-F", in, NULL }, NULL, flat, 0, &err), 0);
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-R", rebuilt, NULL }, flat, NULL, 0, &err), 0);
         ASSERT_TRUE(same_file(out, rebuilt));
 
         /* A full disk: exit 4, the header says incomplete. */
