@@ -272,26 +272,36 @@ static int parse_program(const char *key, const char *value, const char *filenam
 /* The list keys: what each entry must be. */
 enum list_kind { LIST_PROGRAMS, LIST_MODULES, LIST_RECIPIENTS };
 
-/* NULL when w is a valid entry, else the reason (printf format with w). */
-static const char *list_entry_problem(enum list_kind kind, const char *w) {
+/* 0 when w is a valid entry, else the error naming it. */
+static int check_list_entry(enum list_kind kind, const char *w, const char *key, const char *filename, unsigned line,
+                            char **ret_error) {
         switch (kind) {
         case LIST_MODULES:
-                return is_module_name(w) ? NULL : "'%s' is not a module name; valid: names as modprobe takes them "
-                                                  "(e.g. 'dm_crypt nvme'), without .ko or a path";
+                if (!is_module_name(w))
+                        return fail(ret_error, filename, line, key,
+                                    "'%s' is not a module name; valid: names as modprobe takes them (e.g. 'dm_crypt "
+                                    "nvme'), without .ko or a path", w);
+                break;
         case LIST_PROGRAMS:
-                return strchr(w, '/') && *w != '/' ? "'%s' is a relative path; valid: absolute paths or program "
-                                                     "names found in PATH" : NULL;
+                if (strchr(w, '/') && *w != '/')
+                        return fail(ret_error, filename, line, key,
+                                    "'%s' is a relative path; valid: absolute paths or program names found in PATH", w);
+                break;
         case LIST_RECIPIENTS:
                 /* the keys themselves are checked at kdumpctl start
                  * (seal/age-key.h), where the files are read too; a private
                  * key is not echoed */
                 if (string_has_prefix(w, "AGE-SECRET-KEY-"))
-                        return "this is a private key (identity); give its public key (age-keygen -y FILE), never "
-                               "the private one: it must not reach this machine%.0s";
-                return string_has_prefix(w, "age1") || *w == '/' ? NULL :
-                       "'%s' is neither an age public key (age1...) nor the absolute path of a file of them";
+                        return fail(ret_error, filename, line, key,
+                                    "this is a private key (identity); give its public key (age-keygen -y FILE), "
+                                    "never the private one: it must not reach this machine");
+                if (!string_has_prefix(w, "age1") && *w != '/')
+                        return fail(ret_error, filename, line, key,
+                                    "'%s' is neither an age public key (age1...) nor the absolute path of a file of "
+                                    "them", w);
+                break;
         }
-        return NULL;
+        return 0;
 }
 
 static int parse_list(const char *key, const char *value, enum list_kind kind, const char *filename, unsigned line,
@@ -308,17 +318,10 @@ static int parse_list(const char *key, const char *value, enum list_kind kind, c
         if (!copy)
                 return -ENOMEM;
         for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-                const char *problem = list_entry_problem(kind, w);
+                int r = check_list_entry(kind, w, key, filename, line, ret_error);
 
-                if (problem) {
-                        _cleanup_free_ char *msg = NULL;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-                        if (asprintf(&msg, problem, w) < 0)
-                                return -ENOMEM;
-#pragma GCC diagnostic pop
-                        return fail(ret_error, filename, line, key, "%s", msg);
-                }
+                if (r < 0)
+                        return r;
                 if (strv_length(*field) >= KDUMP_CONF_LIST_MAX)
                         return fail(ret_error, filename, line, key, "more than %u entries", KDUMP_CONF_LIST_MAX);
                 if (strv_append(field, w) < 0)
@@ -482,22 +485,8 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
         return 0;
 }
 
-bool kdump_config_collector_is_scp(const kdump_config *c) {
-        const char *collector = c->core_collector;
-        size_t n;
-        const char *base;
-
-        if (!collector)
-                return false;
-        n = strcspn(collector, " \t");
-        base = collector;
-        for (const char *p = collector; p < collector + n; p++)
-                if (*p == '/')
-                        base = p + 1;
-        return (size_t) (collector + n - base) == 3 && strncmp(base, "scp", 3) == 0;
-}
-
-bool kdump_config_collector_is_ours(const kdump_config *c) {
+/* Whether core_collector's program (its first word, by any path) is name. */
+static bool collector_program_is(const kdump_config *c, const char *name) {
         const char *collector = c->core_collector ?: KDUMP_CONF_DEFAULT_COLLECTOR;
         size_t n = strcspn(collector, " \t");
         const char *base = collector;
@@ -505,7 +494,15 @@ bool kdump_config_collector_is_ours(const kdump_config *c) {
         for (const char *p = collector; p < collector + n; p++)
                 if (*p == '/')
                         base = p + 1;
-        return (size_t) (collector + n - base) == strlen("kdump-collect") && strncmp(base, "kdump-collect", strlen("kdump-collect")) == 0;
+        return (size_t) (collector + n - base) == strlen(name) && strncmp(base, name, strlen(name)) == 0;
+}
+
+bool kdump_config_collector_is_scp(const kdump_config *c) {
+        return collector_program_is(c, "scp");
+}
+
+bool kdump_config_collector_is_ours(const kdump_config *c) {
+        return collector_program_is(c, "kdump-collect");
 }
 
 int kdump_config_ssh_split(const char *spec, char **ret_user, char **ret_host) {

@@ -498,8 +498,7 @@ static int resolve_collector(const kdump_config *c, struct image_inputs *in, cha
         r = kdump_config_collector_argv(c, &argv);
         if (r < 0)
                 return r;
-        base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        if (strcmp(base, "kdump-collect") == 0) {
+        if (kdump_config_collector_is_ours(c)) {
                 if (!capture_collector_needs_snappy(argv))
                         return 0;
                 r = find_library(SNAPPY_DL_SONAME, &in->snappy);
@@ -511,6 +510,7 @@ static int resolve_collector(const kdump_config *c, struct image_inputs *in, cha
         r = find_program(argv[0], &in->collector);
         if (r < 0)
                 return set_error(ret_error, "core_collector program '%s' not found on this system: %s", argv[0], r);
+        base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
         return asprintf(&in->collector_dest, "/usr/sbin/%s", base) < 0 ? -ENOMEM : 0;
 }
 

@@ -75,7 +75,6 @@ static int entry_file(struct dump_entry *e, const char *rest) {
         e->complete = final;
         e->incomplete_reason = final ? NULL : "only vmcore-incomplete: the transfer did not finish";
         e->info.format = strcmp(name, "vmcore.flat") == 0 ? DUMP_FORMAT_FLATTENED : DUMP_FORMAT_UNKNOWN;
-        e->incomplete_reason = final ? NULL : "only vmcore-incomplete: the transfer did not finish";
         return 0;
 }
 

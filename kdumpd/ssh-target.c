@@ -76,7 +76,7 @@ int ssh_target_known_hosts_file(const dump_target *t, const char *state_dir, cha
         return 0;
 }
 
-void ssh_target_params(const dump_target *t, const char *key_path, const char *known_hosts_path, unsigned connect_s,
+static void ssh_target_params(const dump_target *t, const char *key_path, const char *known_hosts_path, unsigned connect_s,
                        struct ssh_params *ret) {
         *ret = (struct ssh_params) {
                 .user = t->user,

@@ -36,11 +36,6 @@ int ssh_target_known_hosts(const char *host, const char *address, char **ret_tex
  * the check gives ssh, as the capture kernel gets it; its path. */
 int ssh_target_known_hosts_file(const dump_target *t, const char *state_dir, char **ret_path);
 
-/* The command line's parameters for t, with the key at key_path (the
- * configured one here, the copy in the capture kernel there). */
-void ssh_target_params(const dump_target *t, const char *key_path, const char *known_hosts_path, unsigned connect_s,
-                       struct ssh_params *ret);
-
 /* The key file: there, a regular file, not readable by group or others,
  * usable without a passphrase. */
 int ssh_target_check_key(const dump_target *t, char **ret_error);

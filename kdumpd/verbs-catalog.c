@@ -166,6 +166,10 @@ int catalog_find(const dump_catalog *c, const char *dir, const char *id, const s
         return 0;
 }
 
+const char *catalog_age_program(void) {
+        return getenv("KDUMPD_AGE") ?: KDUMP_LIBEXECDIR "/kdump-age";
+}
+
 /* A sealed log, opened in memory with the identity: its release and panic
  * (each NULL when not found).  Nothing is written. */
 static int sealed_log_facts(const struct catalog_verb_opts *o, const struct dump_entry *e, char **ret_release,
@@ -173,7 +177,7 @@ static int sealed_log_facts(const struct catalog_verb_opts *o, const struct dump
         _cleanup_(spawn_result_done) struct spawn_result res = {};
         int r;
 
-        r = spawn_capture((char *const[]) { (char *) (getenv("KDUMPD_AGE") ?: KDUMP_LIBEXECDIR "/kdump-age"),
+        r = spawn_capture((char *const[]) { (char *) catalog_age_program(),
                                             (char *) "decrypt", (char *) "-i", (char *) o->identity, e->dmesg, NULL },
                           &(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = -1, .stdout_fd = -1,
                                                  .capture_max = CATALOG_DMESG_MAX }, &res);
@@ -295,7 +299,7 @@ static int sealed_dmesg(const struct catalog_verb_opts *o, const struct dump_ent
                                        "its recipients (%s/RECIPIENTS).", e->id, e->dir);
         if (fflush(out) != 0)
                 return log_error_errno(errno, "Failed to write the output: %m");
-        r = spawn_wait((char *const[]) { (char *) (getenv("KDUMPD_AGE") ?: KDUMP_LIBEXECDIR "/kdump-age"),
+        r = spawn_wait((char *const[]) { (char *) catalog_age_program(),
                                          (char *) "decrypt", (char *) "-i", (char *) o->identity, e->dmesg, NULL },
                        -1, fileno(out));
         if (r != 0)

@@ -27,6 +27,10 @@ struct catalog_verb_opts {
 
 bool catalog_verb_known(const char *verb);
 
+/* kdump-age, which opens sealed files: the installed one, or $KDUMPD_AGE
+ * (a build tree's). */
+const char *catalog_age_program(void);
+
 /* The dumps where o says, and one of them by ID; both log their errors. */
 int catalog_open(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret);
 int catalog_find(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret);

@@ -51,21 +51,17 @@ static int verb_verify(const struct dump_entry *e, FILE *out) {
         return 0;
 }
 
-static const char *tool(const char *env, const char *installed) {
-        return getenv(env) ?: installed;
-}
-
 /* kdump-age decrypt -i IDENTITY IN | kdump-collect -R OUT, or for the log
  * kdump-age decrypt alone; OUT is removed when either fails. */
 static int open_file(const char *identity, const char *in, const char *out, bool rebuild) {
         _cleanup_close_ int fd = -EBADF;
-        const char *age = tool("KDUMPD_AGE", KDUMP_LIBEXECDIR "/kdump-age");
+        const char *age = catalog_age_program();
         int a = 0, b = 0, r;
 
         if (rebuild)
                 r = spawn_pipeline((char *const[]) { (char *) age, (char *) "decrypt", (char *) "-i", (char *) identity,
                                                      (char *) in, NULL },
-                                   (char *const[]) { (char *) tool("KDUMPD_COLLECT", KDUMP_SBINDIR "/kdump-collect"),
+                                   (char *const[]) { (char *) (getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect"),
                                                      (char *) "-R", (char *) out, NULL }, -1, &a, &b);
         else {
                 fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);

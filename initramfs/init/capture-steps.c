@@ -100,6 +100,24 @@ static int argv_extend(char ***argv, size_t *n, const char *const *more) {
         return 0;
 }
 
+/* What every collector command line ends with: --seal when sealed, then
+ * /proc/vmcore and output (NULL: standard output).  argv is freed on
+ * failure. */
+static int argv_finish(const kdump_config *c, char **argv, size_t n, const char *output, char ***ret) {
+        int r = 0;
+
+        if (capture_sealed(c))
+                r = argv_extend(&argv, &n, (const char *const[]) { "--seal", CAPTURE_RECIPIENTS, NULL });
+        if (r >= 0)
+                r = argv_extend(&argv, &n, (const char *const[]) { "/proc/vmcore", output, NULL });
+        if (r < 0) {
+                kdump_config_argv_free(argv);
+                return r;
+        }
+        *ret = argv;
+        return 0;
+}
+
 int collector_argv(const kdump_config *c, bool stream, const char *sum_path, const char *output, char ***ret) {
         char **argv = NULL;
         size_t n = 0;
@@ -115,22 +133,17 @@ int collector_argv(const kdump_config *c, bool stream, const char *sum_path, con
         /* kdump-collect hashes (and seals) while it writes, what it writes
          * front to back: a stream or a sealed file, not a kdump-compressed
          * or ELF file (their headers follow the data they describe) */
-        if (r >= 0 && sum_path && kdump_config_collector_is_ours(c) && (stream || capture_sealed(c)))
+        if (sum_path && kdump_config_collector_is_ours(c) && (stream || capture_sealed(c)))
                 r = argv_extend(&argv, &n, output ? (const char *const[]) { "--sha256", sum_path, NULL } :
                                 (const char *const[]) { "--sha256", sum_path, "--sha256-name",
                                                         capture_name(c, CAPTURE_FILE_FLAT), NULL });
-        if (r >= 0 && capture_sealed(c))
-                r = argv_extend(&argv, &n, (const char *const[]) { "--seal", CAPTURE_RECIPIENTS, NULL });
         if (r >= 0 && stream && !flat && !capture_sealed(c))
                 r = argv_extend(&argv, &n, (const char *const[]) { "-F", NULL });
-        if (r >= 0)
-                r = argv_extend(&argv, &n, (const char *const[]) { "/proc/vmcore", output, NULL });
         if (r < 0) {
                 kdump_config_argv_free(argv);
                 return r;
         }
-        *ret = argv;
-        return 0;
+        return argv_finish(c, argv, n, output, ret);
 }
 
 int collector_argv_flat(const kdump_config *c, char ***ret) {
@@ -145,16 +158,11 @@ int dmesg_argv(const kdump_config *c, const char *sum_path, const char *output, 
         r = argv_extend(&argv, &n, (const char *const[]) { CAPTURE_COLLECTOR, "--dump-dmesg", NULL });
         if (r >= 0 && sum_path)
                 r = argv_extend(&argv, &n, (const char *const[]) { "--sha256", sum_path, NULL });
-        if (r >= 0 && capture_sealed(c))
-                r = argv_extend(&argv, &n, (const char *const[]) { "--seal", CAPTURE_RECIPIENTS, NULL });
-        if (r >= 0)
-                r = argv_extend(&argv, &n, (const char *const[]) { "/proc/vmcore", output, NULL });
         if (r < 0) {
                 kdump_config_argv_free(argv);
                 return r;
         }
-        *ret = argv;
-        return 0;
+        return argv_finish(c, argv, n, output, ret);
 }
 
 /* The 64 hex digits a --sha256 file starts with. */
