@@ -12,6 +12,7 @@
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "basic/parse-util.h"
+#include "capture-kernel/kernel-image.h"
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"
 #include "initramfs/init/capture-layout.h"
@@ -674,6 +675,17 @@ static int add_programs(initramfs *ir, const struct capture_image_opts *o, const
         return 0;
 }
 
+/* The best compression the kernel unpacks by itself (CONFIG_RD_ZSTD in its
+ * config file, in /boot or the modules directory); none without the file. */
+static enum initramfs_compression compression_for_kernel(const char *release) {
+        _cleanup_free_ char *config = NULL;
+        enum initramfs_compression c;
+
+        if (kernel_config_find(NULL, release, &config) < 0 || initramfs_compression_from_kconfig(config, &c) < 0)
+                return INITRAMFS_COMPRESSION_NONE;
+        return c;
+}
+
 /* Builds the image into img, with the notes on what its targets cost. */
 static int build_image(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                        const struct image_inputs *in, const char *img, struct capture_image *ret, char **ret_error) {
@@ -712,7 +724,7 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
         if (r < 0)
                 return r;
 
-        r = initramfs_write(ir, img, initramfs_compression_for_kernel(o->kernel_release), &size);
+        r = initramfs_write(ir, img, compression_for_kernel(o->kernel_release), &size);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
         r = write_cost_notes(img, o, t, stack_bytes, net_bytes);

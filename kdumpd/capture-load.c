@@ -25,6 +25,7 @@
 #include "basic/parse-util.h"
 #include "capture-kernel/bzimage.h"
 #include "capture-kernel/cmdline.h"
+#include "capture-kernel/kernel-image.h"
 #include "capture-kernel/kexec-classic.h"
 #include "capture-kernel/kexec-file.h"
 #include "capture-kernel/kexec-loader.h"
@@ -179,6 +180,20 @@ static int check_ssh(const struct capture_settings *s, const kdump_config *c, co
         return 0;
 }
 
+/* Reads the configuration once.  First of all, since it costs nothing: a
+ * bad line is reported before anything about the machine. */
+static int prepare_config(const struct capture_settings *s, struct prepared *p) {
+        _cleanup_free_ char *err = NULL;
+        int r;
+
+        if (p->config)
+                return 0;
+        r = kdump_config_load(config_path(s), &p->config, &err);
+        if (r < 0)
+                return log_error_errno(r, "%s", err ? err : "Failed to read the configuration");
+        return 0;
+}
+
 /* Reads the configuration, checks the kernel and the target, and builds or
  * reuses the capture initramfs.  Loads nothing. */
 static int prepare(const struct capture_settings *s, struct prepared *p) {
@@ -186,9 +201,9 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         char b[32];
         int r;
 
-        r = kdump_config_load(config_path(s), &p->config, &err);
+        r = prepare_config(s, p);
         if (r < 0)
-                return log_error_errno(r, "%s", err ? err : "Failed to read the configuration");
+                return r;
 
         if (uname(&p->uts) < 0)
                 return log_error_errno(errno, "uname: %m");
@@ -197,8 +212,14 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         return log_error_errno(EINVAL, "Invalid kernel release '%s'.", s->kernel_release);
                 strcpy(p->uts.release, s->kernel_release);
         }
-        if (asprintf(&p->kernel, "/boot/vmlinuz-%s", p->uts.release) < 0 ||
-            asprintf(&modules, "/lib/modules/%s", p->uts.release) < 0)
+        r = kernel_image_find(NULL, p->uts.release, &p->kernel);
+        if (r == -ENOENT)
+                return log_error_errno(r, "No image of the kernel %s: looked for %s. Install the kernel's package "
+                                       "(linux-image-%s).", p->uts.release, KERNEL_IMAGE_PLACES, p->uts.release);
+        if (r < 0)
+                return log_error_errno(r, "Cannot look for the image of the kernel %s: %m", p->uts.release);
+        log_debug("The image of the kernel %s is %s.", p->uts.release, p->kernel);
+        if (asprintf(&modules, "/lib/modules/%s", p->uts.release) < 0)
                 return log_oom();
         r = bzimage_parse_file(p->kernel, &p->bz);
         if (r < 0)
@@ -292,6 +313,12 @@ static int hand_over_keys(const struct prepared *p, enum kexec_loader *loader) {
                          n > 1 ? "s" : "", CRASH_KEYS_DIR);
         strv_free(descs);
         return r;
+}
+
+int capture_check_config(const struct capture_settings *s) {
+        _cleanup_(prepared_done) struct prepared p = {};
+
+        return prepare_config(s, &p);
 }
 
 int capture_rebuild(const struct capture_settings *s) {
@@ -453,6 +480,11 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
 
         if (geteuid() != 0)
                 return log_error_errno(EPERM, "Loading the capture kernel needs root (kexec_file_load needs CAP_SYS_BOOT).");
+        if (s->kernel_release)
+                return log_error_errno(EINVAL, "A kernel release is for rebuilding; loading uses the running kernel's image.");
+        r = prepare_config(s, &p);
+        if (r < 0)
+                return r;
 
         r = crash_reservation_read(NULL, &res);
         if (r == -EPERM)
@@ -466,8 +498,6 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
                                        "/etc/default/grub, then update-grub) and reboot.",
                                        crashkernel_recommend(res.system_ram));
 
-        if (s->kernel_release)
-                return log_error_errno(EINVAL, "A kernel release is for rebuilding; loading uses the running kernel's image.");
         r = prepare(s, &p);
         if (r < 0)
                 return r;
@@ -502,8 +532,8 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         if (dump_target_describe(p.target, &target) < 0)
                 return log_oom();
         record_loaded(s, &p, cmdline, target);
-        log_info("Capture kernel %s loaded into the crash reservation (%s at 0x%llx); initramfs %s (%s).",
-                 p.uts.release, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
+        log_info("Capture kernel %s (%s) loaded into the crash reservation (%s at 0x%llx); initramfs %s (%s).",
+                 p.uts.release, p.kernel, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
                  format_bytes(b2, sizeof(b2), p.image.size));
         log_info("Command line: %s", cmdline);
         log_info("Dumps go to %s %s, directory %s%s%s.", p.target->fstype, p.target->spec, p.target->path,

@@ -32,6 +32,9 @@ struct capture_loaded {
 int capture_start(const struct capture_settings *s, struct capture_loaded *ret);
 int capture_stop(const struct capture_settings *s);
 int capture_rebuild(const struct capture_settings *s);
+/* Parses the configuration only (no root needed, nothing else read), so a
+ * bad line is the first thing reported whatever else is wrong. */
+int capture_check_config(const struct capture_settings *s);
 
 /* The record of what kdumpctl loaded: <state_dir>/loaded, "key=value" lines. */
 int capture_state_path(const struct capture_settings *s, char **ret);

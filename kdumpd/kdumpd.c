@@ -52,6 +52,7 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "capture-kernel/kernel-image.h"
 #include "crashkernel-reserve/reservation.h"
 #include "config/kdump-conf.h"
 #include "initramfs/collect/dump-dmesg.h"
@@ -64,6 +65,7 @@
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
+#include "kdumpd/topology.h"
 #include "kdumpd/verbs-crashkernel.h"
 
 /* One reload for a burst: onlining 64 CPUs makes 64 events, and udev
@@ -117,6 +119,7 @@ typedef struct daemon_state {
         bool loaded;
         struct watch *watches;        /* WATCHES_MAX */
         char *stack_devices;          /* of the loaded capture kernel's target, space-separated; NULL: none */
+        char *topology;               /* the CPUs and RAM the loaded header describes (topology.h); NULL: unknown */
         /* a network target: the loaded way to the server, the server's name */
         char *net_record, *net_server;
         rtnl *net_monitor;
@@ -152,12 +155,16 @@ static int do_load(daemon_state *d, const char *reason) {
 }
 
 static int do_load_now(daemon_state *d, const char *reason) {
+        _cleanup_free_ char *topology = NULL;
         struct capture_loaded info = {};
         char b[32];
         int r;
 
         d->reloads++;
         log_info("Loading the capture kernel (%s).", reason);
+        /* Read before the load: a change during it is a later event's. */
+        if (topology_read(&topology) < 0)
+                topology = NULL;
         r = capture_start(&d->settings, &info);
         if (r < 0) {
                 struct crash_reservation res;
@@ -189,6 +196,8 @@ static int do_load_now(daemon_state *d, const char *reason) {
         }
 
         d->loaded = true;
+        free(d->topology);
+        d->topology = TAKE_PTR(topology);
         (void) sd_journal_send("MESSAGE=kdumpd: capture kernel %s loaded, %s reserved at 0x%llx, dump to %s",
                                info.release, format_bytes(b, sizeof(b), info.reservation_size),
                                (unsigned long long) info.reservation_start, info.target ? info.target : "?",
@@ -284,6 +293,17 @@ static int on_device(sd_device_monitor *m, sd_device *dev, void *userdata) {
         if (kernel_updates_header(subsystem)) {
                 log_debug("%s %s changed; the kernel updates the crash header itself.", subsystem, sysname ? sysname : "?");
                 return 0;
+        }
+        if (d->loaded && d->topology) {
+                _cleanup_free_ char *now = NULL;
+
+                /* udev's coldplug replays "add" for every CPU and memory
+                 * block at boot: nothing changed since the load. */
+                if (topology_read(&now) >= 0 && strcmp(now, d->topology) == 0) {
+                        log_debug("%s %s %s: the loaded crash header already describes it (an event replayed).",
+                                  subsystem, sysname ? sysname : "?", action_name(action));
+                        return 0;
+                }
         }
         log_info("%s %s %s: the loaded crash header is stale, reloading.", subsystem, sysname ? sysname : "?",
                  action_name(action));
@@ -771,7 +791,7 @@ static int watch_dir(daemon_state *d, watch *w, const char *dir, const char *rea
  * running kernel's image and its module index (capture-image.c's inputs). */
 static void watch_inputs(daemon_state *d, watch ws[static WATCHES_MAX]) {
         const char *config = d->settings.config_path ? d->settings.config_path : KDUMP_CONF_PATH;
-        _cleanup_free_ char *dir = NULL, *dropins = NULL, *modules = NULL;
+        _cleanup_free_ char *dir = NULL, *dropins = NULL, *modules = NULL, *image = NULL;
         const char *base;
         struct utsname u;
 
@@ -797,8 +817,14 @@ static void watch_inputs(daemon_state *d, watch ws[static WATCHES_MAX]) {
                 ws[2].prefix = "modules.";
                 (void) watch_dir(d, &ws[2], modules, "kernel modules changed");
         }
-        if (asprintf(&ws[3].name, "vmlinuz-%s", u.release) >= 0)
-                (void) watch_dir(d, &ws[3], "/boot", "kernel image changed");
+        /* The image where kdumpctl start found it (/boot or the modules
+         * directory, kernel-image.h); /boot while there is none. */
+        if (kernel_image_find(NULL, u.release, &image) < 0 && asprintf(&image, "/boot/vmlinuz-%s", u.release) < 0)
+                return;
+        ws[3].name = strdup(strrchr(image, '/') + 1);
+        *strrchr(image, '/') = 0;
+        if (ws[3].name)
+                (void) watch_dir(d, &ws[3], image, "kernel image changed");
 }
 
 static int run(daemon_state *d) {
@@ -913,6 +939,7 @@ int main(int argc, char *argv[]) {
         d.net_monitor = rtnl_close(d.net_monitor);
         d.event = sd_event_unref(d.event);
         free(d.stack_devices);
+        free(d.topology);
         free(d.net_record);
         free(d.net_server);
         for (size_t i = 0; i < WATCHES_MAX; i++)

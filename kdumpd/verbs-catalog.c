@@ -160,6 +160,8 @@ int catalog_find(const dump_catalog *c, const char *dir, const char *id, const s
 
         if (r == -ENOTUNIQ)
                 return log_error_errno(r, "'%s' matches several dumps in %s; give more of the name.", id, dir);
+        if (r < 0 && c->n == 0)
+                return log_error_errno(r, "No dumps in %s.", dir);
         if (r < 0)
                 return log_error_errno(r, "No dump '%s' in %s (%zu dump%s; see kdumpctl list).", id, dir, c->n,
                                        c->n == 1 ? "" : "s");
@@ -351,11 +353,15 @@ int catalog_verb_run(const char *verb, const struct catalog_verb_opts *o, char *
                         return log_error_errno(EINVAL, "list takes no arguments.");
                 r = verb_list(o, out);
         } else {
-                if (n_args != 1)
-                        return log_error_errno(EINVAL, "%s needs one dump ID (see kdumpctl list).", verb);
+                /* Without an ID, the newest dump, as coredumpctl does. */
+                const char *id = n_args > 0 ? args[0] : "last";
+
+                if (n_args > 1)
+                        return log_error_errno(EINVAL, "%s takes one dump ID, or none for the newest (see kdumpctl "
+                                               "list).", verb);
                 if (o->json)
                         return log_error_errno(EINVAL, "--json is for list and status.");
-                r = strcmp(verb, "info") == 0 ? verb_info(o, args[0], out) : verb_dmesg(o, args[0], out);
+                r = strcmp(verb, "info") == 0 ? verb_info(o, id, out) : verb_dmesg(o, id, out);
         }
         if (r >= 0 && fflush(out) != 0)
                 return log_error_errno(errno, "Failed to write the output: %m");

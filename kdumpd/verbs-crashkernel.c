@@ -16,6 +16,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "capture-kernel/bzimage.h"
+#include "capture-kernel/kernel-image.h"
 #include "crashkernel-reserve/bootloader.h"
 #include "crashkernel-reserve/crashkernel-param.h"
 #include "crashkernel-reserve/crashkernel-policy.h"
@@ -162,14 +163,6 @@ static int initramfs_usage(const char *path, uint64_t *ret_size, uint64_t *ret_u
         return 0;
 }
 
-/* "/boot/vmlinuz-6.1.0-56-amd64" -> "6.1.0-56-amd64" */
-static const char *release_of_kernel_path(const char *path) {
-        const char *b = strrchr(path, '/');
-
-        b = b ? b + 1 : path;
-        return string_has_prefix(b, "vmlinuz-") ? b + strlen("vmlinuz-") : NULL;
-}
-
 struct machine {
         struct crash_reservation res;
         struct crashkernel_inputs in;
@@ -190,6 +183,7 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
         struct bzimage_info bz;
         _cleanup_free_ char *cpus = NULL;
         const char *release;
+        char relbuf[256];
         int r;
 
         r = crash_reservation_read(&(struct crash_reservation_paths) {
@@ -223,17 +217,28 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
                 return log_error_errno(errno, "uname: %m");
         if (p->kernel)
                 snprintf(m->kernel, sizeof(m->kernel), "%s", p->kernel);
-        else
-                snprintf(m->kernel, sizeof(m->kernel), "/boot/vmlinuz-%s", uts.release);
-        r = bzimage_parse_file(m->kernel, &bz);
-        if (r < 0)
-                log_warning_errno(r, "Cannot read the setup header of %s (%m); using a typical kernel size.", m->kernel);
         else {
-                m->in.kernel_init_size = bz.init_size;
-                m->have_kernel = true;
+                _cleanup_free_ char *found = NULL;
+
+                r = kernel_image_find(NULL, uts.release, &found);
+                if (r < 0)
+                        log_warning_errno(r, "No image of the running kernel %s (looked for %s): %m; using a typical "
+                                          "kernel size.", uts.release, KERNEL_IMAGE_PLACES);
+                else
+                        snprintf(m->kernel, sizeof(m->kernel), "%s", found);
+        }
+        if (m->kernel[0]) {
+                r = bzimage_parse_file(m->kernel, &bz);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot read the setup header of %s (%m); using a typical kernel size.",
+                                          m->kernel);
+                else {
+                        m->in.kernel_init_size = bz.init_size;
+                        m->have_kernel = true;
+                }
         }
 
-        release = p->kernel ? release_of_kernel_path(p->kernel) : uts.release;
+        release = p->kernel ? kernel_image_release(p->kernel, relbuf, sizeof(relbuf)) : uts.release;
         if (release) {
                 uint64_t size, unpacked, files;
 
@@ -367,7 +372,7 @@ int verb_estimate(const struct crashkernel_paths *p, FILE *out) {
                 return r;
 
         fprintf(out, "Capture environment for %s of RAM, %u possible CPUs, kernel %s%s%s:\n",
-                format_bytes(b, sizeof(b), m.res.system_ram), m.in.possible_cpus ?: 1, m.kernel,
+                format_bytes(b, sizeof(b), m.res.system_ram), m.in.possible_cpus ?: 1, m.kernel[0] ? m.kernel : "(no image found)",
                 m.have_initramfs ? ", initramfs " : "", m.have_initramfs ? m.initramfs : "");
         if (!m.have_initramfs && m.why_no_initramfs)
                 fprintf(out, "  (initramfs: %s; typical sizes used)\n", m.why_no_initramfs);

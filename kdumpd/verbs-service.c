@@ -215,6 +215,13 @@ int service_verb_run(const char *verb, const struct capture_settings *s, bool fo
 
         if (strcmp(verb, "test") == 0)
                 return verb_test(force);
+        /* The configuration before the machine: a bad line is reported first,
+         * also when kdumpd (through systemd) would be the one to read it. */
+        if (strcmp(verb, "stop") != 0) {
+                r = capture_check_config(s);
+                if (r < 0)
+                        return r;
+        }
 
         r = through_systemd(&bus);
         if (r > 0) {

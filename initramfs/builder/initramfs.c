@@ -549,17 +549,6 @@ int initramfs_compression_from_kconfig(const char *config_path, enum initramfs_c
         return 0;
 }
 
-enum initramfs_compression initramfs_compression_for_kernel(const char *kernel_release) {
-        _cleanup_free_ char *p = NULL;
-        enum initramfs_compression c;
-
-        if (asprintf(&p, "/boot/config-%s", kernel_release) < 0)
-                return INITRAMFS_COMPRESSION_NONE;
-        if (initramfs_compression_from_kconfig(p, &c) < 0)
-                return INITRAMFS_COMPRESSION_NONE;
-        return c;
-}
-
 static int seal(initramfs *i) {
         _cleanup_free_ char *list = NULL;
         size_t len = 0;

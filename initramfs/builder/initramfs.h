@@ -99,8 +99,6 @@ const char *initramfs_compression_to_string(enum initramfs_compression c);
  * file: zstd with CONFIG_RD_ZSTD=y, else none.  -ENOENT if the file is
  * missing. */
 int initramfs_compression_from_kconfig(const char *config_path, enum initramfs_compression *ret);
-/* Same, for /boot/config-<release>; none when that file is unreadable. */
-enum initramfs_compression initramfs_compression_for_kernel(const char *kernel_release);
 
 /* Writes the archive to path atomically (temporary file, fsync, rename),
  * mode 0600.  The first write adds CAPTURE_MODULES_LOAD and seals the

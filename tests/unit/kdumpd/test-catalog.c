@@ -412,6 +412,42 @@ TEST(verb_dmesg) {
         ASSERT_CONTAINS(b, "BUG: kernel NULL pointer dereference");
 }
 
+/* Without an ID, info and dmesg answer for the newest dump (coredumpctl's
+ * way); an empty directory says there are none. */
+TEST(verb_default_is_newest) {
+        const char *root = build_tree();
+        _cleanup_free_ char *info = NULL, *info_last = NULL, *dmesg = NULL, *dmesg_last = NULL, *none = NULL,
+                            *two = NULL;
+        char *args[] = { (char *) "1", (char *) "2", NULL };
+        size_t n = 0;
+        FILE *f;
+        int r;
+
+        info = run_verb("info", root, false, NULL, &r);
+        ASSERT_OK(r);
+        info_last = run_verb("info", root, false, "last", &r);
+        ASSERT_OK(r);
+        ASSERT_STREQ(info, info_last);
+        ASSERT_CONTAINS(info, "ID: 4 ");
+
+        dmesg = run_verb("dmesg", root, false, NULL, &r);
+        ASSERT_OK(r);
+        dmesg_last = run_verb("dmesg", root, false, "last", &r);
+        ASSERT_OK(r);
+        ASSERT_STREQ(dmesg, dmesg_last);
+        ASSERT_TRUE(dmesg[0] != 0);
+
+        none = run_verb("info", test_tmp("empty-too"), false, NULL, &r);
+        ASSERT_ERR(r, ENOENT);
+
+        f = open_memstream(&two, &n);
+        ASSERT_TRUE(f != NULL);
+        r = catalog_verb_run("info", &(struct catalog_verb_opts) { .sz = sizeof(struct catalog_verb_opts),
+                             .dump_dir = root }, args, 2, f);
+        fclose(f);
+        ASSERT_ERR(r, EINVAL);
+}
+
 TEST(write_dmesg_file) {
         char dir[4096], vmcore[4096];
         _cleanup_free_ char *path = NULL, *text = NULL;
