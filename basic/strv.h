@@ -13,6 +13,12 @@ int strv_push(char ***v, size_t *n, const char *s);
 int strv_push_unique(char ***v, size_t *n, const char *s);
 
 bool strv_has(char *const *v, const char *s);
+
+/* Splits s into words as a shell would without expanding anything: blanks
+ * separate words, '...' and "..." quote (\" and \\ inside "..."), a
+ * backslash outside quotes takes the next character.  An empty list for a
+ * blank s; -EINVAL for an unterminated quote. */
+int strv_split_words(const char *s, char ***ret);
 char **strv_free(char **v);
 static inline void strv_freep(char ***v) {
         strv_free(*v);

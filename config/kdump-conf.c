@@ -9,6 +9,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "config/kdump-conf.h"
 
 const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ext3", KDUMP_VIRTIOFS, NULL };
@@ -16,15 +17,24 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
 #define SUPPORTED_KEYS \
         "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector, failure_action, " \
         "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, encrypt_to, force_rebuild, force_no_rebuild, " \
-        "auto_reset_crashkernel, loader"
+        "auto_reset_crashkernel, loader, initramfs_builder, dracut_args"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
  * expects them to take effect. */
 static const char *const known_unimplemented[] = {
-        "dracut_args", "fence_kdump_args",
+        "fence_kdump_args",
         "fence_kdump_nodes", "vfat", "nfs4", NULL,
 };
+
+static const char *const builder_names[_KDUMP_BUILDER_MAX] = {
+        [KDUMP_BUILDER_KDUMPD] = "kdumpd",
+        [KDUMP_BUILDER_DRACUT] = "dracut",
+};
+
+const char *kdump_builder_to_string(enum kdump_builder b) {
+        return b >= 0 && b < _KDUMP_BUILDER_MAX ? builder_names[b] : NULL;
+}
 
 static const char *const action_names[_KDUMP_ACTION_MAX] = {
         [KDUMP_ACTION_REBOOT] = "reboot",
@@ -43,14 +53,6 @@ const char *kdump_action_to_string(enum kdump_action a) {
         return (size_t) a < ELEMENTSOF(action_names) ? action_names[a] : NULL;
 }
 
-static void strv_free(char **l) {
-        if (!l)
-                return;
-        for (char **a = l; *a; a++)
-                free(*a);
-        free(l);
-}
-
 kdump_config *kdump_config_free(kdump_config *c) {
         if (!c)
                 return NULL;
@@ -66,6 +68,7 @@ kdump_config *kdump_config_free(kdump_config *c) {
         strv_free(c->extra_bins);
         strv_free(c->extra_modules);
         strv_free(c->encrypt_to);
+        strv_free(c->dracut_args);
         free(c);
         return NULL;
 }
@@ -212,7 +215,7 @@ static bool is_module_name(const char *s) {
  * for "already set on line N". */
 struct seen_lines {
         unsigned target, path, mount_options, collector, loader, sshkey, failure_action, final_action, kdump_pre, kdump_post,
-                force_rebuild, force_no_rebuild, auto_reset;
+                force_rebuild, force_no_rebuild, auto_reset, builder;
 };
 
 /* Across files: where the force flags were last set, to name both in the
@@ -221,6 +224,7 @@ struct load_ctx {
         char collector_at[512];
         char force_rebuild_at[512];
         char force_no_rebuild_at[512];
+        char dracut_args_at[512];
 };
 
 static int once(unsigned *seen, unsigned line, const char *key, const char *filename, char **ret_error) {
@@ -333,6 +337,46 @@ static int parse_list(const char *key, const char *value, enum list_kind kind, c
         return 0;
 }
 
+/* dracut options kdumpd sets itself, or that would make an image no
+ * reservation holds: refused with the reason. */
+static const char *dracut_arg_refused(const char *a) {
+        if (strcmp(a, "-m") == 0 || strcmp(a, "--modules") == 0 || string_has_prefix(a, "--modules="))
+                return "kdumpd chooses the dracut modules (kdumpd and what it depends on); use --add or --add-drivers";
+        if (strcmp(a, "--kver") == 0 || string_has_prefix(a, "--kver="))
+                return "kdumpd builds one image per kernel release and gives --kver itself";
+        if (strcmp(a, "-N") == 0 || strcmp(a, "--no-hostonly") == 0)
+                return "without host-only mode dracut puts every module of the kernel in (over 100 MiB), more than a "
+                       "crash reservation holds";
+        if (strcmp(a, "-f") == 0 || strcmp(a, "--force") == 0)
+                return "kdumpd writes the image itself";
+        return NULL;
+}
+
+static int parse_dracut_args(const char *key, const char *value, const char *filename, unsigned line, char ***field,
+                             char **ret_error) {
+        _cleanup_(strv_freep) char **words = NULL;
+        int r;
+
+        r = strv_split_words(value, &words);
+        if (r == -EINVAL)
+                return fail(ret_error, filename, line, key, "has an unterminated quote in '%s'", value);
+        if (r < 0)
+                return r;
+        if (!words[0])
+                return fail(ret_error, filename, line, key, "needs dracut options, e.g. 'dracut_args --add-drivers \"nvme\"'");
+        for (char **w = words; *w; w++) {
+                const char *why = dracut_arg_refused(*w);
+
+                if (why)
+                        return fail(ret_error, filename, line, key, "%s: %s", *w, why);
+                if (strv_length(*field) >= KDUMP_CONF_LIST_MAX)
+                        return fail(ret_error, filename, line, key, "more than %u entries", KDUMP_CONF_LIST_MAX);
+                if (strv_append(field, *w) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
 static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, const char *filename, char **ret_error) {
         struct seen_lines seen = {};
         unsigned line_no = 0;
@@ -371,7 +415,8 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         value += strspn(value, " \t");
                 }
 
-                if (strchr(value, '"') || strchr(value, '\''))
+                /* dracut_args is shell words, as kdump-utils passes it on */
+                if ((strchr(value, '"') || strchr(value, '\'')) && strcmp(key, "dracut_args") != 0)
                         return fail(ret_error, filename, line_no, key,
                                     "quotes are not supported; write the value without them");
 
@@ -466,6 +511,20 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                                 return r;
                         snprintf(no ? ctx->force_no_rebuild_at : ctx->force_rebuild_at, sizeof(ctx->force_rebuild_at),
                                  "%s:%u", filename, line_no);
+                } else if (strcmp(key, "initramfs_builder") == 0) {
+                        if ((r = once(&seen.builder, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (strcmp(value, "kdumpd") == 0)
+                                c->initramfs_builder = KDUMP_BUILDER_KDUMPD;
+                        else if (strcmp(value, "dracut") == 0)
+                                c->initramfs_builder = KDUMP_BUILDER_DRACUT;
+                        else
+                                return fail(ret_error, filename, line_no, key, "must be kdumpd or dracut, got '%s'", value);
+                } else if (strcmp(key, "dracut_args") == 0) {
+                        r = parse_dracut_args(key, value, filename, line_no, &c->dracut_args, ret_error);
+                        if (r < 0)
+                                return r;
+                        snprintf(ctx->dracut_args_at, sizeof(ctx->dracut_args_at), "%s:%u", filename, line_no);
                 } else if (strcmp(key, "auto_reset_crashkernel") == 0) {
                         if ((r = once(&seen.auto_reset, line_no, key, filename, ret_error)) < 0)
                                 return r;
@@ -590,6 +649,10 @@ static int finish(kdump_config *c, const struct load_ctx *ctx, const char *filen
                             "scp copies the dump over SSH and works only with an ssh target ('ssh user@server'); "
                             "for this target use kdump-collect (e.g. 'core_collector %s')",
                             KDUMP_CONF_DEFAULT_COLLECTOR);
+        if (c->dracut_args && c->initramfs_builder != KDUMP_BUILDER_DRACUT)
+                return fail(ret_error, ctx->dracut_args_at, 0, "dracut_args",
+                            "takes effect only when dracut builds the capture initramfs: add 'initramfs_builder dracut' "
+                            "(kdumpd's own builder takes extra_modules and extra_bins)");
         if (kdump_config_is_ssh(c) && !c->sshkey && set_string(&c->sshkey, KDUMP_CONF_DEFAULT_SSHKEY) < 0)
                 return -ENOMEM;
         if (!c->path && set_string(&c->path, KDUMP_CONF_DEFAULT_PATH) < 0)

@@ -20,6 +20,8 @@
  *   force_rebuild 0|1, force_no_rebuild 0|1
  *   auto_reset_crashkernel yes|no
  *   loader file|classic|auto
+ *   initramfs_builder kdumpd|dracut  who builds the capture initramfs (default kdumpd)
+ *   dracut_args --add-drivers "a b" ...  more dracut options (initramfs_builder dracut only)
  *
  * kdump_config_load() reads the file, then the drop-ins "<file>.d/<name>.conf"
  * (/etc/kdump.conf.d/) in lexical order: a key set in a later file replaces
@@ -43,6 +45,14 @@
 #define KDUMP_CONF_LINE_MAX 4096
 /* A sanity bound for extra_bins / extra_modules entries, and drop-ins. */
 #define KDUMP_CONF_LIST_MAX 256
+
+enum kdump_builder {
+        KDUMP_BUILDER_KDUMPD,          /* kdumpd's own builder (initramfs/builder) */
+        KDUMP_BUILDER_DRACUT,          /* dracut with kdumpd's module (99kdumpd) */
+        _KDUMP_BUILDER_MAX,
+};
+
+const char *kdump_builder_to_string(enum kdump_builder b);
 
 enum kdump_action {
         KDUMP_ACTION_REBOOT,           /* the default of both actions */
@@ -79,6 +89,8 @@ typedef struct kdump_config {
         bool force_rebuild;
         bool force_no_rebuild;
         bool auto_reset_crashkernel;
+        enum kdump_builder initramfs_builder;
+        char **dracut_args;    /* split as a shell would (quotes kept together); NULL: none */
 } kdump_config;
 
 int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error);

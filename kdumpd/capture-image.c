@@ -17,6 +17,7 @@
 #include "initramfs/collect/snappy-dl.h"
 #include "initramfs/init/capture-layout.h"
 #include "initramfs/net/net-record.h"
+#include "kdumpd/capture-dracut.h"
 #include "kdumpd/capture-image.h"
 #include "seal/age-key.h"
 
@@ -184,6 +185,17 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
         if (r >= 0 && kdump_config_is_ssh(c) && kdump_config_collector_is_scp(c))
                 r = append_stat(f, "tool", CAPTURE_SCP_PROGRAM);
         if (r >= 0 && collector) r = append_stat(f, "tool", collector);
+        if (r >= 0 && c->initramfs_builder == KDUMP_BUILDER_DRACUT) {
+                _cleanup_free_ char *dracut = NULL;
+
+                /* a new dracut or module builds anew; without dracut the
+                 * build itself says what to install */
+                if (find_program(getenv("KDUMPD_DRACUT") ?: "dracut", &dracut) >= 0)
+                        r = append_stat(f, "tool", dracut);
+                /* where the build installs kdumpd's module (initramfs/meson.build) */
+                if (r >= 0 && access(KDUMP_DRACUT_MODULE, F_OK) == 0)
+                        r = append_stat(f, "tool", KDUMP_DRACUT_MODULE);
+        }
         for (size_t i = 0; r >= 0 && extras && extras[i]; i++)
                 r = append_stat(f, "extra", extras[i]);
         fprintf(f, "conf\n%s", conf);
@@ -686,10 +698,72 @@ static enum initramfs_compression compression_for_kernel(const char *release) {
         return c;
 }
 
+/* initramfs_builder dracut: kdumpd's image without modules as the stage,
+ * then dracut with kdumpd's module (capture-dracut.h) writes img. */
+static int build_with_dracut(initramfs *ir, const struct capture_image_opts *o, const kdump_config *c,
+                             const dump_target *t, const char *img, uint64_t *ret_size, char **ret_summary,
+                             char **ret_error) {
+        _cleanup_(strv_freep) char **drivers = NULL, **devices = NULL;
+        _cleanup_free_ char *stage = NULL, *out = NULL, *zstd_program = NULL;
+        size_t n_devices = 0, n_drivers = 0;
+        struct stat st;
+        uint64_t stage_size;
+        bool zstd;
+        int r;
+
+        if (asprintf(&stage, "%s.stage", img) < 0 || asprintf(&out, "%s.dracut", img) < 0)
+                return -ENOMEM;
+        r = initramfs_write(ir, stage, INITRAMFS_COMPRESSION_NONE, &stage_size);
+        if (r < 0)
+                return set_builder_error(ret_error, ir, "cannot write %s: %s", stage, r);
+        r = initramfs_module_names(ir, &drivers);
+        for (const dump_target *d = t; r >= 0 && d; d = d == t ? o->rootfs : NULL)
+                if (d->devnode && !d->net)
+                        r = strv_push_unique(&devices, &n_devices, d->devnode);
+        if (r < 0) {
+                (void) unlink(stage);
+                return r;
+        }
+        /* dracut compresses with the zstd program, where kdumpd's builder
+         * uses libzstd: without it the image is not compressed (larger) */
+        zstd = compression_for_kernel(o->kernel_release) == INITRAMFS_COMPRESSION_ZSTD &&
+               find_program("zstd", &zstd_program) >= 0;
+        for (char **d = drivers; d && *d; d++)
+                n_drivers++;
+        r = capture_dracut_run(&(struct capture_dracut_opts) {
+                        .sz = sizeof(struct capture_dracut_opts),
+                        .program = getenv("KDUMPD_DRACUT"),
+                        .kernel_release = o->kernel_release,
+                        .modules_dir = o->modules_dir,
+                        .stage = stage,
+                        .drivers = drivers,
+                        .devices = devices,
+                        .zstd = zstd,
+                        .extra_args = c->dracut_args,
+                        .output = out,
+                }, ret_error);
+        (void) unlink(stage);
+        if (r < 0) {
+                (void) unlink(out);
+                return r;
+        }
+        if (chmod(out, 0600) < 0 || stat(out, &st) < 0 || rename(out, img) < 0) {
+                r = -errno;
+                (void) unlink(out);
+                return set_error(ret_error, "cannot move dracut's image to %s: %s", img, r);
+        }
+        *ret_size = (uint64_t) st.st_size;
+        if (asprintf(ret_summary, "built by dracut: host-only for %s, %zu modules named by kdumpd, %s", devices && devices[0] ?
+                     devices[0] : "no block device", n_drivers, zstd ? "zstd" : "not compressed (no zstd program)") < 0)
+                *ret_summary = NULL;
+        return 0;
+}
+
 /* Builds the image into img, with the notes on what its targets cost. */
 static int build_image(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                        const struct image_inputs *in, const char *img, struct capture_image *ret, char **ret_error) {
         _cleanup_(initramfs_freep) initramfs *ir = NULL;
+        _cleanup_free_ char *dracut_summary = NULL;
         uint64_t size = 0, stack_bytes = 0, net_bytes = 0;
         int r;
 
@@ -697,6 +771,7 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
                         .sz = sizeof(struct initramfs_opts),
                         .kernel_release = o->kernel_release,
                         .modules_dir = o->modules_dir,
+                        .modules_by_name = c->initramfs_builder == KDUMP_BUILDER_DRACUT,
                 }, &ir);
         if (r < 0)
                 return set_error(ret_error, "cannot start the initramfs for %s: %s", o->kernel_release, r);
@@ -724,9 +799,15 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
         if (r < 0)
                 return r;
 
-        r = initramfs_write(ir, img, compression_for_kernel(o->kernel_release), &size);
+        if (c->initramfs_builder == KDUMP_BUILDER_DRACUT)
+                r = build_with_dracut(ir, o, c, t, img, &size, &dracut_summary, ret_error);
+        else {
+                r = initramfs_write(ir, img, compression_for_kernel(o->kernel_release), &size);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
+        }
         if (r < 0)
-                return set_builder_error(ret_error, ir, "cannot write %s: %s", img, r);
+                return r;
         r = write_cost_notes(img, o, t, stack_bytes, net_bytes);
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot write %s.stack or .net: %s", img, r);
@@ -734,7 +815,10 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
                 .size = size,
                 .rebuilt = true,
         };
-        (void) initramfs_summary(ir, &ret->summary);
+        if (dracut_summary)
+                ret->summary = TAKE_PTR(dracut_summary);
+        else
+                (void) initramfs_summary(ir, &ret->summary);
         return 0;
 }
 
@@ -753,8 +837,17 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         r = stack_records(o, t, &records);
         if (r < 0)
                 return r;
-        if (asprintf(&fp_conf, "%s%s%srecipients\n%s", in.conf, in.rootfs_conf ?: "", records, in.recipients ?: "") < 0)
+        if (asprintf(&fp_conf, "%s%s%srecipients\n%sbuilder %s\n", in.conf, in.rootfs_conf ?: "", records,
+                     in.recipients ?: "", kdump_builder_to_string(c->initramfs_builder)) < 0)
                 return -ENOMEM;
+        for (char **a = c->dracut_args; a && *a; a++) {
+                char *more;
+
+                if (asprintf(&more, "%sdracut_arg %s\n", fp_conf, *a) < 0)
+                        return -ENOMEM;
+                free(fp_conf);
+                fp_conf = more;
+        }
         r = fingerprint(o, c, fp_conf, in.snappy ? in.snappy : in.collector, in.extras, &inputs);
         if (r < 0)
                 return set_error(ret_error, "cannot read an input of the capture initramfs (%s): %s",

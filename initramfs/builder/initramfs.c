@@ -10,6 +10,7 @@
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "basic/strv.h"
 #include "basic/parse-util.h"
 #include "initramfs/builder/chase.h"
 #include "initramfs/builder/compress.h"
@@ -26,6 +27,7 @@ struct initramfs {
         char *release, *modules_dir, *root, *sysfs;
         char **modprobe_config;
         int zstd_level;
+        bool modules_by_name;
 
         cpio_writer *cpio;
         elf_closure *elf;
@@ -133,6 +135,7 @@ int initramfs_new(const struct initramfs_opts *opts, initramfs **ret) {
         if (!i)
                 return -ENOMEM;
         i->zstd_level = o.zstd_level;
+        i->modules_by_name = o.modules_by_name;
 
         if (o.kernel_release)
                 i->release = strdup(o.kernel_release);
@@ -407,6 +410,17 @@ static int install_modules(initramfs *i) {
                         i->n_builtin++;
                         continue;
                 }
+                if (i->modules_by_name) {
+                        dest = strdup(m->name);
+                        if (!dest)
+                                return -ENOMEM;
+                        r = push_load(i, dest);
+                        if (r < 0)
+                                return r;
+                        TAKE_PTR(dest);
+                        added++;
+                        continue;
+                }
                 r = module_dest(i, m->path, &dest);
                 if (r < 0)
                         return r;
@@ -549,6 +563,20 @@ int initramfs_compression_from_kconfig(const char *config_path, enum initramfs_c
         return 0;
 }
 
+int initramfs_module_names(const initramfs *i, char ***ret) {
+        char **v = calloc(i->n_load + 1, sizeof(char *));
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t k = 0; k < i->n_load; k++)
+                if (!(v[k] = strdup(i->load[k]))) {
+                        strv_free(v);
+                        return -ENOMEM;
+                }
+        *ret = v;
+        return 0;
+}
+
 static int seal(initramfs *i) {
         _cleanup_free_ char *list = NULL;
         size_t len = 0;
@@ -556,6 +584,10 @@ static int seal(initramfs *i) {
 
         if (i->sealed)
                 return 0;
+        if (i->modules_by_name) {
+                i->sealed = true;
+                return 0;
+        }
         for (size_t k = 0; k < i->n_load; k++)
                 len += strlen(i->load[k]) + 1;
         list = malloc(len + 1);

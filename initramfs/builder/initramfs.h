@@ -48,6 +48,10 @@ struct initramfs_opts {
         const char *const *modprobe_config; /* modprobe.d paths; NULL: libkmod's defaults */
         uint32_t mtime;                 /* of every entry; default 0 (reproducible) */
         int zstd_level;                 /* 1..19, default 15 */
+        /* Modules are resolved (names and dependencies) but not put in, and
+         * no CAPTURE_MODULES_LOAD is written: another builder (dracut) puts
+         * them in; initramfs_module_names() gives the names. */
+        bool modules_by_name;
 };
 
 int initramfs_new(const struct initramfs_opts *opts, initramfs **ret);
@@ -99,6 +103,10 @@ const char *initramfs_compression_to_string(enum initramfs_compression c);
  * file: zstd with CONFIG_RD_ZSTD=y, else none.  -ENOENT if the file is
  * missing. */
 int initramfs_compression_from_kconfig(const char *config_path, enum initramfs_compression *ret);
+
+/* With modules_by_name: the names of the modules resolved so far
+ * (dependencies first, built-in ones left out), a NULL-terminated copy. */
+int initramfs_module_names(const initramfs *i, char ***ret);
 
 /* Writes the archive to path atomically (temporary file, fsync, rename),
  * mode 0600.  The first write adds CAPTURE_MODULES_LOAD and seals the

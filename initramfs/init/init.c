@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -89,6 +90,25 @@ static void report_module(const char *path, int error) {
                 log_info("Module %s has no device here, skipped.", path);
         else
                 log_warning_errno(error, "Failed to load module %s: %m", path);
+}
+
+/* kdumpd's builder lists the modules to load; an image dracut built has
+ * the kernel's modules.dep of the modules it holds instead. */
+static void load_modules(void) {
+        _cleanup_free_ char *dir = NULL;
+        struct utsname u;
+        int k;
+
+        if (access(CAPTURE_MODULES_LOAD, F_OK) == 0 || uname(&u) < 0 ||
+            asprintf(&dir, "/lib/modules/%s", u.release) < 0) {
+                k = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
+                if (k < 0)
+                        log_warning_errno(k, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
+                return;
+        }
+        k = modules_load_dep(dir, report_module);
+        if (k < 0)
+                log_warning_errno(k, "Failed to read %s/modules.dep: %m", dir);
 }
 
 static void report_wait(const char *spec, unsigned waited_ms) {
@@ -527,9 +547,7 @@ int main(int argc, char *argv[]) {
         if (r < 0)
                 log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
         else {
-                int k = modules_load_list(CAPTURE_MODULES_LOAD, report_module);
-                if (k < 0)
-                        log_warning_errno(k, "Failed to read %s: %m", CAPTURE_MODULES_LOAD);
+                load_modules();
                 r = capture(c, CAPTURE_STACK, &skipped);
         }
         if (r < 0 && c && c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {

@@ -8,3 +8,16 @@
  * could not be loaded and were not already there), or -errno if the list
  * itself cannot be read; failed names go to report(). */
 int modules_load_list(const char *list, void (*report)(const char *path, int error));
+
+/* Pure: every module a modules.dep text names, in an order that loads each
+ * after the modules it depends on (a line lists a module's dependencies as
+ * depmod writes them, the deepest last, and modprobe loads them from the
+ * end), once each.  The paths as the file gives them (relative to its
+ * directory). */
+int modules_dep_order(const char *text, char ***ret);
+
+/* An image dracut built has the kernel's modules.dep for the modules it
+ * holds and no modules.load: every one of them is loaded, in that order.
+ * dir is /lib/modules/<release>.  Returns as modules_load_list(); 0 when
+ * there is no modules.dep. */
+int modules_load_dep(const char *dir, void (*report)(const char *path, int error));

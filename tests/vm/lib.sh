@@ -522,7 +522,9 @@ vm_extract_dump() {
         DUMP_DIR=""
         mkdir -p "$out"
         # "ls -p" lines: /inode/mode/uid/gid/name/size/
-        d=$(dfs "ls -p $path" | awk -F/ '$6 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-/ { print $6 }' | LC_ALL=C sort | tail -n 1)
+        # the newest dated directory; VM_DUMP_PICK=first: the oldest
+        d=$(dfs "ls -p $path" | awk -F/ '$6 ~ /^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-/ { print $6 }' | LC_ALL=C sort |
+                if [ "${VM_DUMP_PICK:-last}" = first ]; then head -n 1; else tail -n 1; fi)
         [ -n "$d" ] || return 1
         DUMP_DIR=$path/$d
         dfs "ls -p \"$DUMP_DIR\"" | awk -F/ 'NF > 6 && $6 != "." && $6 != ".." { print $6 " " $7 }' >"$out/listing"

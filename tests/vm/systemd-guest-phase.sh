@@ -115,6 +115,19 @@ if [ "$phase" = 1 ]; then
         exit 1
 fi
 
+# Phase 3: after the capture with the image dracut built.
+if [ "$phase" = 3 ]; then
+        for i in $(seq 180); do
+                [ "$(kdumpctl list --json 2>/dev/null | grep -o '"complete":true' | wc -l)" -ge 2 ] && break
+                sleep 1
+        done
+        kdumpctl list
+        say "phase 3 dumps complete=$(kdumpctl list --json | grep -o '"complete":true' | wc -l) builder=$(grep -c '^initramfs_builder dracut' /etc/kdump.conf)"
+        say "done"
+        systemctl poweroff
+        exit 0
+fi
+
 # Phase 2: the first kernel again, after the capture.
 for i in $(seq 180); do
         [ -s /var/lib/kdumpd/seen ] && break
@@ -136,5 +149,21 @@ say "journal_fields=$(journalctl MESSAGE_ID=$MSGID_DUMP -o export --no-pager | g
 kdumpctl restart; say "kdumpctl restart rc=$? is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
 kdumpctl stop; say "kdumpctl stop rc=$?"
 say "after stop is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-say "done"
-systemctl poweroff
+
+# initramfs_builder dracut (dracut-core is installed here): the same target,
+# the image built by dracut with kdumpd's module.  Both builders' image
+# size and build time, then a capture with dracut's image.
+img=/var/lib/kdumpd/initramfs-$(uname -r).img
+t0=$EPOCHREALTIME; kdumpctl --force-rebuild rebuild >/tmp/own.log 2>&1; rc_own=$?; t1=$EPOCHREALTIME
+own_size=$(stat -c %s "$img")
+echo 'initramfs_builder dracut' >>/etc/kdump.conf
+t2=$EPOCHREALTIME; kdumpctl rebuild >/tmp/dracut.log 2>&1; rc_dracut=$?; t3=$EPOCHREALTIME
+tail -n 15 /tmp/dracut.log | sed 's/^/KDUMP-SD: dracut rebuild: /'
+say "builders: own rc=$rc_own size=$own_size secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') dracut rc=$rc_dracut size=$(stat -c %s "$img") secs=$(awk -v a="$t2" -v b="$t3" 'BEGIN { printf "%.1f", b - a }') mode=$(stat -c %a "$img")"
+systemctl start kdumpd
+say "dracut image loaded: is-active=$(systemctl is-active kdumpd) loaded=$(cat /sys/kernel/kexec_crash_loaded) at start: $(journalctl -b -u kdumpd -o cat --no-pager | grep 'Capture initramfs' | tail -n 1)"
+echo 3 >/var/lib/kdump-test/phase
+sync
+kdumpctl test --force
+say "FATAL: still alive"
+exit 1

@@ -143,7 +143,15 @@ static const struct {
         { "raw /dev/vdb /dev/vdc\n", "x.conf:1: raw: takes exactly one device" },
         { "ext4 LABEL=A\nraw /dev/vdc\n", "x.conf:2: raw: a dump target was already set on line 1" },
         { "raw /dev/vdc\nxfs /dev/vdb\n", "x.conf:2: xfs: a dump target was already set on line 1" },
-        { "dracut_args --omit x\n", "dracut_args: a kdump.conf option that kdumpd does not support yet" },
+        { "dracut_args --omit x\n", "x.conf:1: dracut_args: takes effect only when dracut builds the capture initramfs: add 'initramfs_builder dracut'" },
+        { "initramfs_builder dracut\ndracut_args\n", "x.conf:2: dracut_args: needs dracut options" },
+        { "initramfs_builder dracut\ndracut_args --add-drivers \"nvme\n", "x.conf:2: dracut_args: has an unterminated quote in '--add-drivers \"nvme'" },
+        { "initramfs_builder dracut\ndracut_args -m \"base\"\n", "x.conf:2: dracut_args: -m: kdumpd chooses the dracut modules" },
+        { "initramfs_builder dracut\ndracut_args --no-hostonly\n", "x.conf:2: dracut_args: --no-hostonly: without host-only mode dracut puts every module of the kernel in" },
+        { "initramfs_builder dracut\ndracut_args --kver=6.1.0-9-amd64\n", "dracut_args: --kver=6.1.0-9-amd64: kdumpd builds one image per kernel release" },
+        { "initramfs_builder mkinitramfs\n", "x.conf:1: initramfs_builder: must be kdumpd or dracut, got 'mkinitramfs'" },
+        { "initramfs_builder dracut\ninitramfs_builder kdumpd\n", "x.conf:2: initramfs_builder: already set on line 1" },
+        { "fence_kdump_args -p 7410\n", "fence_kdump_args: a kdump.conf option that kdumpd does not support yet" },
         { "vfat /dev/vdb\n", "vfat: a kdump.conf option that kdumpd does not support yet" },
         { "virtiofs my share\n", "virtiofs: takes exactly one device" },
         { "virtiofs /dev/vdb\n", "virtiofs: needs the share's tag" },
@@ -301,6 +309,30 @@ TEST(every_key) {
         ASSERT_TRUE(c->force_rebuild);
         ASSERT_TRUE(!c->force_no_rebuild);
         ASSERT_TRUE(c->auto_reset_crashkernel);
+}
+
+/* kdump-utils' dracut_args: shell words, quotes keep a list of drivers
+ * together, several lines add up (and drop-ins, as for extra_modules). */
+TEST(dracut_builder) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL, *d = NULL;
+        _cleanup_free_ char *err = NULL;
+
+        ASSERT_OK(kdump_config_parse("", "x.conf", &d, &err));
+        ASSERT_EQ(d->initramfs_builder, KDUMP_BUILDER_KDUMPD);
+        ASSERT_TRUE(d->dracut_args == NULL);
+
+        ASSERT_OK(kdump_config_parse("initramfs_builder dracut\n"
+                                     "dracut_args --omit-drivers \"cfg80211 snd\" --add-drivers 'ext2 ext3'\n"
+                                     "dracut_args --add lvm\n", "x.conf", &c, &err));
+        ASSERT_EQ(c->initramfs_builder, KDUMP_BUILDER_DRACUT);
+        ASSERT_STREQ(kdump_builder_to_string(c->initramfs_builder), "dracut");
+        ASSERT_STREQ(c->dracut_args[0], "--omit-drivers");
+        ASSERT_STREQ(c->dracut_args[1], "cfg80211 snd");
+        ASSERT_STREQ(c->dracut_args[2], "--add-drivers");
+        ASSERT_STREQ(c->dracut_args[3], "ext2 ext3");
+        ASSERT_STREQ(c->dracut_args[4], "--add");
+        ASSERT_STREQ(c->dracut_args[5], "lvm");
+        ASSERT_TRUE(c->dracut_args[6] == NULL);
 }
 
 TEST(action_defaults_and_alias) {
