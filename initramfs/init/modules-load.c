@@ -40,6 +40,17 @@ static int load_one(const char *path) {
         return 0;
 }
 
+/* 1 when the module failed (and was reported), else 0. */
+static int load_reported(const char *path, void (*report)(const char *path, int error)) {
+        int r = load_one(path);
+
+        if (r >= 0)
+                return 0;
+        if (report)
+                report(path, r);
+        return 1;
+}
+
 int modules_load_list(const char *list, void (*report)(const char *path, int error)) {
         _cleanup_free_ char *text = NULL;
         char *line, *save = NULL;
@@ -55,12 +66,7 @@ int modules_load_list(const char *list, void (*report)(const char *path, int err
                 line += strspn(line, " \t");
                 if (*line == 0 || *line == '#')
                         continue;
-                r = load_one(line);
-                if (r < 0) {
-                        failed++;
-                        if (report)
-                                report(line, r);
-                }
+                failed += load_reported(line, report);
         }
         return failed;
 }
@@ -130,12 +136,7 @@ int modules_load_dep(const char *dir, void (*report)(const char *path, int error
 
                 if (asprintf(&path, "%s/%s", dir, *m) < 0)
                         return -ENOMEM;
-                r = load_one(path);
-                if (r < 0) {
-                        failed++;
-                        if (report)
-                                report(path, r);
-                }
+                failed += load_reported(path, report);
         }
         return failed;
 }
