@@ -601,3 +601,25 @@ vm_dump_checks() {
         dump_bytes=$(stat -c %s "$D/vmcore" 2>/dev/null || echo 0)
         vm_figure "${pfx}dump size" "$dump_bytes bytes ($((dump_bytes / 1048576)) MiB), format $(note format)"
 }
+
+# The Debian 12 root of the systemd guests (systemd-e2e, package-e2e):
+# debootstrap --variant=minbase with systemd, the libraries kdumpd links,
+# dracut-core and zstd (initramfs_builder dracut), once, cached as a tarball.
+# Sets DEBIAN_ROOT_TAR.  Uses VM_CACHE, VM_WORK, MIRROR.
+vm_debian_root() {
+        local tmp
+        DEBIAN_ROOT_TAR=$VM_CACHE/debian-bookworm-systemd-dracut-root.tar
+        [ -s "$DEBIAN_ROOT_TAR" ] && return 0
+        command -v debootstrap >/dev/null || vm_die "debootstrap is missing (apt-get install debootstrap)"
+        vm_say "debootstrap bookworm (minbase + systemd + dracut-core) into the cache, once"
+        tmp=$VM_CACHE/debootstrap.tmp
+        rm -rf "$tmp"
+        debootstrap --variant=minbase \
+                --include=systemd,systemd-sysv,udev,dbus,kmod,e2fsprogs,libelf1,libkmod2,libblkid1,liblzo2-2,libzstd1,liblzma5,zlib1g,libsystemd0,dracut-core,zstd \
+                bookworm "$tmp" "${MIRROR:-http://deb.debian.org/debian}" >"$VM_WORK/debootstrap.log" 2>&1 ||
+                { tail -n 20 "$VM_WORK/debootstrap.log" >&2; vm_die "debootstrap failed (see $VM_WORK/debootstrap.log)"; }
+        rm -rf "$tmp"/var/cache/apt/archives/*.deb
+        tar -C "$tmp" -cf "$DEBIAN_ROOT_TAR.tmp" . && mv "$DEBIAN_ROOT_TAR.tmp" "$DEBIAN_ROOT_TAR" ||
+                vm_die "cannot write $DEBIAN_ROOT_TAR"
+        rm -rf "$tmp"
+}

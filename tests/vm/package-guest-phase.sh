@@ -66,11 +66,15 @@ case $phase in
 
         # A second kernel package: its postinst runs /etc/kernel/postinst.d,
         # kdumpd's hook among them; its removal /etc/kernel/postrm.d.
+        # INITRD=No: initramfs-tools' hook skips the kernel's own boot
+        # initramfs (not under test, and minutes under TCG); kdumpd's hook
+        # does not read it: a kernel without a boot initramfs still needs
+        # its capture initramfs.
         kdeb=$(ls /root/linux-image-*.deb 2>/dev/null | head -n 1)
         if [ -n "$kdeb" ]; then
                 krel=$(dpkg-deb -f "$kdeb" Package); krel=${krel#linux-image-}
                 t0=$(date +%s)
-                apt-get install -y --no-install-recommends "$kdeb" >/tmp/apt-kernel.log 2>&1
+                INITRD=No apt-get install -y --no-install-recommends "$kdeb" >/tmp/apt-kernel.log 2>&1
                 say "kernel install rc=$? release=$krel seconds=$(($(date +%s) - t0))"
                 grep -a 'kdumpd' /tmp/apt-kernel.log | sed 's/^/KDUMP-PKG: kernel apt: /'
                 say "kernel image=$(ls /var/lib/kdumpd/initramfs-"$krel".img 2>/dev/null) bytes=$(stat -c %s /var/lib/kdumpd/initramfs-"$krel".img 2>/dev/null)"
