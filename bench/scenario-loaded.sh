@@ -5,7 +5,10 @@
 # full, unfiltered ELF vmcore (the input of bench/run and tests/vm/collect-checks).
 . /etc/kdump-test/functions
 
-sed -i 's/^core_collector.*/core_collector kdump-collect -E -d 0/' /etc/kdump.conf
+# The test's kdump.conf has no core_collector line (it captures with the
+# default): drop one if there is, then add the full copy.
+sed -i '/^core_collector/d' /etc/kdump.conf
+echo 'core_collector kdump-collect -E -d 0' >>/etc/kdump.conf
 step "kdumpctl start" kdumpctl start
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
 

@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -28,12 +29,14 @@ static double now(void) {
 
 /* ---- compression workers ---- */
 
-/* One batch of pages: read into in, compressed into out.  Two slots let the
- * main thread write one batch and read the next while the workers compress
- * the other (the output stays in PFN order, so it does not depend on the
- * number of threads). */
+/* One batch of pages: read into in, each compressed into its thread's
+ * scratch buffer and copied back over its own page (a compressed page is
+ * smaller than the page, else it is stored raw), so a batch needs no second
+ * buffer for the output.  Two slots let the main thread write one batch and
+ * read the next while the workers compress the other (the output stays in
+ * PFN order, so it does not depend on the number of threads). */
 struct slot {
-        uint8_t *in, *out;
+        uint8_t *in;
         size_t *out_size;
         int *result;                    /* flag > 0, 0 raw, ITEM_ZERO, or -errno */
         uint64_t *pfns;
@@ -50,6 +53,7 @@ struct pool {
         struct slot slots[2];
         size_t ps, bound;
         struct page_compressor **pcs;   /* one per thread, [0] for the main thread */
+        uint8_t **scratch;              /* one per thread: bound bytes */
         pthread_t *tids;
 };
 
@@ -63,12 +67,13 @@ static bool page_is_zero(const uint8_t *p, size_t n) {
         return true;
 }
 
-static void pool_process(struct pool *p, struct page_compressor *pc) {
+static void pool_process(struct pool *p, unsigned idx) {
         struct slot *s = p->cur;
 
         for (;;) {
                 unsigned i = atomic_fetch_add(&p->next, 1);
-                const uint8_t *page;
+                uint8_t *page;
+                int f;
 
                 if (i >= s->n)
                         break;
@@ -77,7 +82,10 @@ static void pool_process(struct pool *p, struct page_compressor *pc) {
                         s->result[i] = ITEM_ZERO;
                         continue;
                 }
-                s->result[i] = page_compress(pc, page, s->out + (size_t) i * p->bound, &s->out_size[i]);
+                f = page_compress(p->pcs[idx], page, p->scratch[idx], &s->out_size[i]);
+                if (f > 0)      /* smaller than the page: it takes its place */
+                        memcpy(page, p->scratch[idx], s->out_size[i]);
+                s->result[i] = f;
         }
 }
 
@@ -102,7 +110,7 @@ static void *pool_worker(void *a) {
                 seen = p->gen;
                 pthread_mutex_unlock(&p->lock);
 
-                pool_process(p, p->pcs[wa->idx]);
+                pool_process(p, wa->idx);
 
                 pthread_mutex_lock(&p->lock);
                 if (--p->busy == 0)
@@ -127,7 +135,7 @@ static void pool_start(struct pool *p, struct slot *s) {
 /* The main thread compresses what is left of the current slot, then waits
  * for the workers to finish theirs. */
 static void pool_finish(struct pool *p) {
-        pool_process(p, p->pcs[0]);
+        pool_process(p, 0);
 
         pthread_mutex_lock(&p->lock);
         while (p->busy > 0)
@@ -150,11 +158,14 @@ static void pool_free(struct pool *p) {
         if (p->pcs)
                 for (unsigned i = 0; i < p->n_threads; i++)
                         page_compressor_free(p->pcs[i]);
+        if (p->scratch)
+                for (unsigned i = 0; i < p->n_threads; i++)
+                        free(p->scratch[i]);
         free(p->pcs);
+        free(p->scratch);
         free(p->tids);
         for (unsigned k = 0; k < 2; k++) {
                 free(p->slots[k].in);
-                free(p->slots[k].out);
                 free(p->slots[k].out_size);
                 free(p->slots[k].result);
                 free(p->slots[k].pfns);
@@ -178,19 +189,19 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
         p->ps = ps;
         p->bound = page_compress_bound(ps);
         p->pcs = calloc(p->n_threads, sizeof(*p->pcs));
+        p->scratch = calloc(p->n_threads, sizeof(*p->scratch));
         p->tids = calloc(p->n_threads, sizeof(*p->tids));
-        if (!p->pcs || !p->tids) {
+        if (!p->pcs || !p->scratch || !p->tids) {
                 pool_free(p);
                 return -ENOMEM;
         }
         for (unsigned k = 0; k < 2; k++) {
                 struct slot *s = &p->slots[k];
                 s->in = malloc((size_t) batch * ps);
-                s->out = malloc((size_t) batch * p->bound);
                 s->out_size = calloc(batch, sizeof(size_t));
                 s->result = calloc(batch, sizeof(int));
                 s->pfns = calloc(batch, sizeof(uint64_t));
-                if (!s->in || !s->out || !s->out_size || !s->result || !s->pfns) {
+                if (!s->in || !s->out_size || !s->result || !s->pfns) {
                         pool_free(p);
                         return -ENOMEM;
                 }
@@ -200,6 +211,13 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
                 if (r < 0) {
                         pool_free(p);
                         return r;
+                }
+                if (c != PAGE_COMPRESS_NONE) {
+                        p->scratch[i] = malloc(p->bound);
+                        if (!p->scratch[i]) {
+                                pool_free(p);
+                                return -ENOMEM;
+                        }
                 }
         }
         for (unsigned i = 1; i < p->n_threads; i++) {
@@ -267,7 +285,7 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
                         r = diskdump_writer_add_zero(w, s->pfns[i]);
                         res->zero_pages++;
                 } else if (f > 0)
-                        r = diskdump_writer_add_page(w, s->pfns[i], s->out + (size_t) i * p->bound, s->out_size[i], (unsigned) f);
+                        r = diskdump_writer_add_page(w, s->pfns[i], s->in + (size_t) i * p->ps, s->out_size[i], (unsigned) f);
                 else if (f == 0)
                         r = diskdump_writer_add_page(w, s->pfns[i], s->in + (size_t) i * p->ps, p->ps, 0);
                 else
@@ -279,6 +297,30 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
 }
 
 /* ---- the job ---- */
+
+/* The bitmaps are mapped apart from the heap, so that the 1st one, done
+ * with once the writer has copied it out, goes back to the kernel at once
+ * (a freed heap block stays resident). */
+struct job_bitmaps {
+        uint8_t *bm1, *bm2;
+        size_t nbytes;
+};
+
+static uint8_t *bitmap_alloc(size_t n) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return p == MAP_FAILED ? NULL : p;
+}
+
+static void bitmap_free(uint8_t **p, size_t n) {
+        if (*p)
+                (void) munmap(*p, n);
+        *p = NULL;
+}
+
+static void job_bitmaps_done(struct job_bitmaps *b) {
+        bitmap_free(&b->bm1, b->nbytes);
+        bitmap_free(&b->bm2, b->nbytes);
+}
 
 static int sink_open(const struct dump_options *opts, int out_fd, struct dump_sink **ret) {
         if (opts->flat && opts->stream)
@@ -317,9 +359,11 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         struct dump_sink *sink = NULL;
         struct diskdump_writer *w = NULL;
         struct pool *pool = NULL;
-        _cleanup_free_ uint8_t *bm1 = NULL, *bm2 = NULL;
+        _cleanup_(job_bitmaps_done) struct job_bitmaps bms = {};
+        uint8_t *bm1, *bm2;
         uint64_t max_mapnr = 0, nbytes, pfn, done = 0, total;
-        unsigned level = opts->dump_level & DL_MAX, batch;
+        unsigned level = opts->dump_level & DL_MAX, batch, threads;
+        size_t writer_bytes;
         bool mmu_ok = false;
         double t0 = now(), last_progress;
         struct timeval tv;
@@ -336,8 +380,11 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         if (max_mapnr == 0)
                 return -ENODATA;
         nbytes = DIV_ROUND_UP(max_mapnr, 8) + 8;       /* +8: word-wise scans may read past */
-        bm1 = calloc(1, nbytes);
-        bm2 = calloc(1, nbytes);
+        if (nbytes > SIZE_MAX)
+                return -E2BIG;
+        bms.nbytes = (size_t) nbytes;
+        bm1 = bms.bm1 = bitmap_alloc(bms.nbytes);
+        bm2 = bms.bm2 = bitmap_alloc(bms.nbytes);
         if (!bm1 || !bm2)
                 return -ENOMEM;
         for (size_t i = 0; i < src->n_segments; i++) {
@@ -398,6 +445,8 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         res.buffer_bytes = 2 * nbytes;
 
         if (opts->elf) {
+                /* ELF output has no 1st bitmap. */
+                bitmap_free(&bms.bm1, bms.nbytes);
                 r = sink_open(opts, out_fd, &sink);
                 if (r < 0)
                         return r;
@@ -448,25 +497,44 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         info.vmcoreinfo_size = v.len;
         fill_utsname(&info, &v, &mmu, mmu_ok);
 
-        /* Buffers from the budget: per page in a batch, the page and its
-         * compressed copy in each of the two slots, and a share of the
-         * writer's buffer. */
+        /* Buffers from the budget: an eighth for the writer's buffer (data
+         * and descriptors, written with one pwrite() each when full), the
+         * rest for the two slots, per page in a batch the page (compressed
+         * in place) and its pfn, size and result. */
         {
-                size_t budget = opts->memory_budget ? opts->memory_budget : 16u << 20;
-                size_t per = 2 * (ps + page_compress_bound(ps) + sizeof(uint64_t) + sizeof(size_t) + sizeof(int)) + ps;
-                batch = (unsigned) MIN(MAX(budget / per, (size_t) 64), (size_t) 8192);
-        }
-        r = pool_new(opts->threads, batch, ps, opts->compression, &pool);
-        if (r < 0)
-                return r;
-        res.buffer_bytes += (size_t) batch * (3 * ps + 2 * page_compress_bound(ps) + 2 * sizeof(uint64_t));
+                size_t budget = opts->memory_budget ? opts->memory_budget : DUMP_BUDGET_DEFAULT;
+                size_t per = 2 * (ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
 
+                /* zlib (about 70 MiB/s a core) takes a millisecond for a
+                 * batch of 16 pages: smaller batches cost it nothing, and
+                 * its streams hold about 100 KiB each (the 64 KiB hash
+                 * table is cleared for every page). */
+                if (opts->compression == PAGE_COMPRESS_ZLIB)
+                        budget = MIN(budget, DUMP_BUDGET_DEFAULT / 2);
+
+                writer_bytes = budget / 8;
+                batch = (unsigned) MIN(MAX((budget - writer_bytes) / per, (size_t) 16), (size_t) 8192);
+                /* At least 8 pages per thread and batch: more threads than
+                 * that only wait for each other. */
+                threads = MIN(MAX(opts->threads, 1u), MAX(batch / 8, 1u));
+        }
+
+        /* The writer copies the 1st bitmap out at once and needs it no more:
+         * gone before the page buffers are touched. */
         r = sink_open(opts, out_fd, &sink);
         if (r < 0)
                 goto finish;
-        r = diskdump_writer_new(sink, &info, bm1, bm2, (size_t) batch * ps, &w);
+        r = diskdump_writer_new(sink, &info, bm1, bm2, writer_bytes, &w);
         if (r < 0)
                 goto finish;
+        bitmap_free(&bms.bm1, bms.nbytes);
+        /* (The writer takes at least 16 pages and 64 descriptors.) */
+        res.buffer_bytes += MAX(writer_bytes, (size_t) 16 * ps + 64 * 24);
+
+        r = pool_new(threads, batch, ps, opts->compression, &pool);
+        if (r < 0)
+                goto finish;
+        res.buffer_bytes += (size_t) batch * 2 * (ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
 
         total = diskdump_writer_layout(w)->nr_dumpable;
         last_progress = now();

@@ -8,9 +8,13 @@
 
 #include "basic/fileio.h"
 #include "initramfs/collect/elf-copy.h"
+#include "initramfs/collect/vmcore-source.h"
 #include "notes/file-window.h"
 
 #define SPARSE_BLOCK 4096u
+/* pread() buffer where the input is not mmapped: big enough that the
+ * syscalls cost nothing next to the copy and the write. */
+#define COPY_PREAD_BUFFER ((size_t) 256 * 1024)
 
 static bool block_is_zero(const uint8_t *p, size_t n) {
         /* First byte, then the block against itself shifted by one. */
@@ -50,7 +54,12 @@ int elf_copy(int in_fd, uint64_t size, int out_fd, const struct elf_copy_options
         size_t chunk;
         int r;
 
-        r = file_window_new(in_fd, size, o ? o->window : 0, o && o->no_mmap, &w);
+        /* mmap windows on /proc/vmcore only (vmcore-source.h); elsewhere
+         * pread() into a buffer of COPY_PREAD_BUFFER. */
+        if (!(o && o->no_mmap) && vmcore_fd_wants_mmap(in_fd))
+                r = file_window_new(in_fd, size, o ? o->window : 0, false, &w);
+        else
+                r = file_window_new(in_fd, size, o && o->window ? o->window : COPY_PREAD_BUFFER, true, &w);
         if (r < 0)
                 goto finish;
         chunk = file_window_size(w);

@@ -2,8 +2,9 @@
 #pragma once
 
 /* Byte-for-byte copy of a dump file (the whole ELF core: headers, notes,
- * PT_LOAD data), reading through mmap windows where the source supports it
- * (notes/file-window.h) and skipping all-zero pages in the output so that
+ * PT_LOAD data), reading /proc/vmcore through mmap windows
+ * (notes/file-window.h), any other file with pread() (vmcore-source.h says
+ * why), and skipping all-zero pages in the output so that
  * free memory the kernel had zeroed costs no disk blocks (the file reads back
  * identical: holes read as zeroes). */
 
@@ -15,7 +16,8 @@ struct progress;
 
 struct elf_copy_options {
         size_t sz;              /* sizeof(struct elf_copy_options) */
-        size_t window;          /* mmap/pread window; 0 = FILE_WINDOW_DEFAULT_SIZE */
+        size_t window;          /* mmap/pread window; 0 = FILE_WINDOW_DEFAULT_SIZE for
+                                 * mmap, 256 KiB for pread */
         bool no_mmap;
         bool no_sparse;
         /* Called after each window with the bytes done so far; may be NULL. */

@@ -416,7 +416,10 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         };
         int r = 0, k;
 
-        chunk_size = MIN(MAX(opts->memory_budget / 2, (size_t) 64 * PS), (size_t) CHUNK_MAX);
+        /* Where the source cannot be mapped (a saved vmcore: pread), every
+         * kept byte goes through this buffer; 128 KiB per read and write
+         * costs nothing next to the copy. */
+        chunk_size = MIN(MAX((opts->memory_budget ?: DUMP_BUDGET_DEFAULT) / 2, (size_t) 32 * PS), (size_t) CHUNK_MAX);
         chunk_size = ALIGN_DOWN(chunk_size, PS);
         chunk = malloc(chunk_size);
         if (!chunk)

@@ -121,7 +121,8 @@ static void help(void) {
                "      --message-level N  bit mask: 1 progress, 2 common messages,\n"
                "                       4 errors, 8 debug (default 7)\n"
                "  -D                   debug messages (message level 31)\n"
-               "      --non-mmap       read with pread() instead of mmap()\n"
+               "      --non-mmap       read /proc/vmcore with pread() instead of mmap() (any\n"
+               "                       other file is read with pread())\n"
                "      --no-sparse      -E -d 0: write zero pages instead of leaving holes\n"
                "  -h, --help           this text\n"
                "      --version        the version\n"
@@ -737,17 +738,16 @@ static uint64_t peak_rss(void) {
         return (uint64_t) kb * 1024;
 }
 
-/* Page buffers get a quarter of the memory the capture kernel has left, at
- * most 64 MiB (more buys no speed: the batch is capped) and at least 2 MiB;
- * the bitmaps (2 bits per page frame) come on top and are checked apart. */
-#define BUDGET_MAX (UINT64_C(8) << 20)
-#define BUDGET_MIN (UINT64_C(2) << 20)
-#define BUDGET_UNKNOWN (UINT64_C(16) << 20)
+/* Page buffers: what keeps the threads and the writes busy
+ * (DUMP_BUDGET_DEFAULT), less where the capture kernel has less than four
+ * times that left, down to a floor that still works (batches of 16 pages).
+ * The bitmaps (2 bits per page frame) come on top. */
+#define BUDGET_MIN ((size_t) 128 * 1024)
 
 static size_t memory_budget(uint64_t available) {
         if (available == 0)
-                return BUDGET_UNKNOWN;
-        return (size_t) MIN(MAX(available / 4, BUDGET_MIN), BUDGET_MAX);
+                return DUMP_BUDGET_DEFAULT;
+        return (size_t) MIN(MAX(available / 4, (uint64_t) BUDGET_MIN), (uint64_t) DUMP_BUDGET_DEFAULT);
 }
 
 struct job_progress {

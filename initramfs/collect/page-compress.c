@@ -15,6 +15,7 @@
 struct page_compressor {
         enum page_compression type;
         size_t page_size;
+        size_t cap;             /* page_compress_bound(page_size) */
         z_stream z;
         bool z_init;
         void *lzo_wrkmem;
@@ -50,14 +51,18 @@ const char *page_compression_name(enum page_compression c) {
         return "unknown";
 }
 
+/* The worst cases, computed here rather than asked of the libraries: a
+ * call into libzstd or libz maps a piece of its code, which counts in the
+ * resident set of every run whatever the compression (and asking libsnappy
+ * would load it and libstdc++, over 1 MiB).  page_compressor_new() checks
+ * the chosen library agrees. */
 size_t page_compress_bound(size_t page_size) {
-        /* The largest of the algorithms' worst cases: lzo's documented
-         * n + n/16 + 64 + 3, zlib's compressBound(), ZSTD_compressBound(). */
+        /* lzo's documented n + n/16 + 64 + 3, ZSTD_COMPRESSBOUND(),
+         * snappy's MaxCompressedLength() (snappy.cc) 32 + n + n/6; zlib's
+         * compressBound() is below lzo's. */
         size_t b = page_size + page_size / 16 + 64 + 3;
-        b = MAX(b, (size_t) compressBound(page_size));
-        b = MAX(b, ZSTD_compressBound(page_size));
-        if (snappy_dl_get())
-                b = MAX(b, snappy_dl_get()->max_compressed_length(page_size));
+        b = MAX(b, (size_t) ZSTD_COMPRESSBOUND(page_size));
+        b = MAX(b, 32 + page_size + page_size / 6);
         return b;
 }
 
@@ -85,9 +90,14 @@ int page_compressor_new(enum page_compression c, size_t page_size, struct page_c
                 return -ENOMEM;
         pc->type = c;
         pc->page_size = page_size;
+        pc->cap = page_compress_bound(page_size);
 
         switch (c) {
         case PAGE_COMPRESS_ZLIB:
+                if (compressBound(page_size) > pc->cap) {
+                        page_compressor_free(pc);
+                        return -EINVAL;
+                }
                 /* Level 1 (Z_BEST_SPEED), a zlib stream: crash reads it with
                  * uncompress(). */
                 if (deflateInit(&pc->z, Z_BEST_SPEED) != Z_OK) {
@@ -108,10 +118,21 @@ int page_compressor_new(enum page_compression c, size_t page_size, struct page_c
                 }
                 break;
         case PAGE_COMPRESS_ZSTD:
+                if (ZSTD_compressBound(page_size) > pc->cap) {
+                        page_compressor_free(pc);
+                        return -EINVAL;
+                }
                 pc->zstd = ZSTD_createCCtx();
                 if (!pc->zstd) {
                         page_compressor_free(pc);
                         return -ENOMEM;
+                }
+                break;
+        case PAGE_COMPRESS_SNAPPY:
+                /* page_compression_supported() opened it. */
+                if (snappy_dl_get()->max_compressed_length(page_size) > pc->cap) {
+                        page_compressor_free(pc);
+                        return -EINVAL;
                 }
                 break;
         default:
@@ -123,7 +144,7 @@ int page_compressor_new(enum page_compression c, size_t page_size, struct page_c
 }
 
 int page_compress(struct page_compressor *pc, const void *page, void *out, size_t *ret_size) {
-        size_t cap = page_compress_bound(pc->page_size), n = 0;
+        size_t cap = pc->cap, n = 0;
 
         switch (pc->type) {
         case PAGE_COMPRESS_NONE:

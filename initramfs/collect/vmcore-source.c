@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "initramfs/collect/vmcore-source.h"
 #include "notes/file-window.h"
@@ -12,9 +14,14 @@
  * and kexec-tools both emit it). */
 #define X86_64_KERNEL_TEXT_START UINT64_C(0xffffffff80000000)
 
+/* statfs(2)'s f_type of /proc. */
+#define PROC_FS_MAGIC 0x9fa0
+
 struct vmcore_source {
         const vmcore *v;
-        file_window *w;
+        file_window *w;         /* NULL: pread straight into the caller's buffer */
+        int fd;
+        uint64_t file_size;
         struct dump_source src;
         struct dump_segment *segments;
         struct dump_elf_load *loads;
@@ -37,7 +44,17 @@ int vmcore_source_read(void *userdata, uint64_t paddr, void *buf, size_t len) {
                 n = (size_t) MIN((uint64_t) len, run);
                 if (r == 0)
                         memset(p, 0, n);
-                else {
+                else if (!s->w) {
+                        /* No window: the bytes go from the page cache (or
+                         * the old kernel's memory) into buf with no copy of
+                         * ours in between and nothing mapped. */
+                        if (off > s->file_size || n > s->file_size - off)
+                                return -EIO;    /* PT_LOAD data cut off: a truncated file */
+                        r = pread_full(s->fd, p, n, off);
+                        if (r < 0)
+                                return r;
+                        s->bytes_read += n;
+                } else {
                         n = MIN(n, file_window_size(s->w));
                         const void *src;
                         r = file_window_get(s->w, off, n, &src);
@@ -64,6 +81,8 @@ int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **r
 
         if (len == 0)
                 return -EINVAL;
+        if (!s->w)
+                return -EOPNOTSUPP;
         r = vmcore_phys_to_offset(s->v, paddr, &off, &run);
         if (r < 0)
                 return r == -EFAULT ? -ENXIO : r;
@@ -83,6 +102,23 @@ int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **r
 
 static bool is_kernel_text_alias(const vmcore *v, const struct vmcore_load *l) {
         return vmcore_machine(v) == 62 /* EM_X86_64 */ && l->virt >= X86_64_KERNEL_TEXT_START;
+}
+
+/* mmap windows only where they cost no memory: /proc/vmcore maps the old
+ * kernel's memory as page frames (remap_pfn_range(), no page cache, not
+ * counted in the resident set), and reading it with pread() is slower (a
+ * mapping of each old page per read).  A saved vmcore on a file system is in
+ * the page cache, and every page of a window touched counts in the resident
+ * set (4 MiB for the default window): pread() copies the same bytes into the
+ * collector's own buffers without that. */
+bool vmcore_fd_wants_mmap(int fd) {
+        struct statfs sf;
+
+        return fstatfs(fd, &sf) >= 0 && sf.f_type == PROC_FS_MAGIC;
+}
+
+static bool want_window(int fd, bool no_mmap) {
+        return !no_mmap && vmcore_fd_wants_mmap(fd);
 }
 
 int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcore_source **ret) {
@@ -118,17 +154,21 @@ int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcor
                 s->segments[nseg++] = (struct dump_segment) { loads[i].phys, loads[i].file_size };
         }
 
-        r = file_window_new(vmcore_fd(v), vmcore_file_size(v), window, no_mmap, &s->w);
-        if (r < 0) {
-                free(s->segments);
-                free(s->loads);
-                return r;
+        s->fd = vmcore_fd(v);
+        s->file_size = vmcore_file_size(v);
+        if (want_window(s->fd, no_mmap)) {
+                r = file_window_new(s->fd, s->file_size, window, false, &s->w);
+                if (r < 0) {
+                        free(s->segments);
+                        free(s->loads);
+                        return r;
+                }
         }
 
         s->src = (struct dump_source) {
                 .sz = sizeof(struct dump_source),
                 .read = vmcore_source_read,
-                .map = vmcore_source_map,
+                .map = s->w ? vmcore_source_map : NULL,
                 .userdata = s,
                 .segments = s->segments,
                 .n_segments = nseg,
@@ -165,5 +205,5 @@ uint64_t vmcore_source_bytes_read(const struct vmcore_source *s) {
 }
 
 bool vmcore_source_mmapped(const struct vmcore_source *s) {
-        return file_window_mmapped(s->w);
+        return s->w && file_window_mmapped(s->w);
 }

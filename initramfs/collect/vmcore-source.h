@@ -4,9 +4,11 @@
 /* A dump_source (dump-job.h) over an ELF vmcore opened with notes/vmcore.h:
  * the RAM segments (the PT_LOADs by physical address, without the x86_64
  * kernel-text alias), the notes, VMCOREINFO's place in them, and a phys_read
- * that goes through mmap windows (notes/file-window.h) and splits each read
- * at PT_LOAD edges, so runs of pages that straddle two PT_LOADs read right
- * and holes (p_memsz > p_filesz) read as zeroes. */
+ * that splits each read at PT_LOAD edges and reads through mmap windows
+ * (notes/file-window.h) on /proc/vmcore, with pread() straight into the
+ * caller's buffer on any other file (vmcore-source.c says why), so runs of
+ * pages that straddle two PT_LOADs read right and holes (p_memsz >
+ * p_filesz) read as zeroes. */
 
 #include <stdbool.h>
 
@@ -16,9 +18,15 @@
 struct vmcore_source;
 
 /* v is borrowed and must outlive the source.  window: mmap window size (0:
- * the default); no_mmap forces pread. */
+ * the default); no_mmap forces pread also on /proc/vmcore.  Without a window
+ * the source has no map function (dump_source.map is NULL). */
 int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcore_source **ret);
 struct vmcore_source *vmcore_source_free(struct vmcore_source *s);
+
+/* Whether reading fd through mmap windows is worth it: on /proc/vmcore (the
+ * old kernel's memory, mapped without page cache and not counted in the
+ * resident set), not on a file in the page cache. */
+bool vmcore_fd_wants_mmap(int fd);
 
 /* Valid while s lives. */
 const struct dump_source *vmcore_source_get(const struct vmcore_source *s);

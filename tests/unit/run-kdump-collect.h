@@ -18,8 +18,9 @@
 
 #include "tests.h"
 
-static inline int run_kdump_collect(const char *const *args, const char *in_path, const char *out_path,
-                                    uint64_t fsize_limit, char **ret_err) {
+/* The same, with the child's resource usage (ru_maxrss: its peak RSS). */
+static inline int run_kdump_collect_usage(const char *const *args, const char *in_path, const char *out_path,
+                                          uint64_t fsize_limit, char **ret_err, struct rusage *ret_usage) {
         static char errbuf[8192];
         const char *exe = getenv("KDUMP_COLLECT"), *errpath = test_tmp("stderr");
         char *argv[24];
@@ -57,7 +58,7 @@ static inline int run_kdump_collect(const char *const *args, const char *in_path
                 execv(exe, argv);
                 _exit(127);
         }
-        if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+        if (wait4(pid, &status, 0, ret_usage) < 0 || !WIFEXITED(status))
                 TEST_FAIL("kdump-collect did not exit normally");
         fd = open(errpath, O_RDONLY);
         k = fd >= 0 ? read(fd, errbuf, sizeof(errbuf) - 1) : 0;
@@ -67,4 +68,9 @@ static inline int run_kdump_collect(const char *const *args, const char *in_path
         if (ret_err)
                 *ret_err = errbuf;
         return WEXITSTATUS(status);
+}
+
+static inline int run_kdump_collect(const char *const *args, const char *in_path, const char *out_path,
+                                    uint64_t fsize_limit, char **ret_err) {
+        return run_kdump_collect_usage(args, in_path, out_path, fsize_limit, ret_err, NULL);
 }
