@@ -7,8 +7,8 @@
 #include "basic/macro.h"
 #include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/dump-dmesg.h"
+#include "initramfs/collect/kernel-mmu.h"
 #include "initramfs/collect/vmci.h"
-#include "initramfs/collect/x86-mmu.h"
 #include "notes/dump-info.h"
 #include "notes/printk.h"
 #include "notes/vmcore.h"
@@ -18,12 +18,12 @@ static int phys_read(void *userdata, uint64_t paddr, void *buf, size_t len) {
 }
 
 static int virt_read(void *userdata, uint64_t vaddr, void *buf, size_t n) {
-        return x86_mmu_read(userdata, vaddr, buf, n);
+        return kernel_mmu_read(userdata, vaddr, buf, n);
 }
 
 static int diskdump_dmesg(diskdump_reader *d, FILE *f) {
         _cleanup_vmcoreinfo_ vmcoreinfo *vi = NULL;
-        struct x86_mmu mmu;
+        struct kernel_mmu mmu;
         struct vmci vc;
         int r;
 
@@ -33,15 +33,60 @@ static int diskdump_dmesg(diskdump_reader *d, FILE *f) {
         r = vmcoreinfo_parse(vc.text, vc.len, &vi);
         if (r < 0)
                 return r;
-        r = x86_mmu_init(&mmu, &vc, phys_read, d);
-        if (r == -ENOENT)
-                return -EPROTONOSUPPORT;        /* no init_top_pgt: not x86_64 */
+        /* The header's utsname is not trusted for the machine: VMCOREINFO
+         * says which page tables these are. */
+        r = kernel_mmu_init(&mmu, 0, &vc, phys_read, d);
         if (r < 0)
                 return r;
         return printk_dump_source(&(struct printk_source) {
                                           .vmcoreinfo = vi,
                                           .read_virt = virt_read,
                                           .userdata = &mmu,
+                                  }, f);
+}
+
+/* An ELF vmcore: addresses through its PT_LOADs, and where none covers one
+ * (an arm64 vmalloc address: only the linear map and the image have
+ * PT_LOADs) through the dumped kernel's page tables. */
+struct elf_virt {
+        const vmcore *v;
+        struct kernel_mmu mmu;
+        bool mmu_ok;
+};
+
+static int elf_phys_read(void *userdata, uint64_t paddr, void *buf, size_t len) {
+        int r = vmcore_read_phys(userdata, paddr, buf, len);
+        return r == -EFAULT ? -ENXIO : r;
+}
+
+static int elf_virt_read(void *userdata, uint64_t vaddr, void *buf, size_t n) {
+        struct elf_virt *e = userdata;
+        int r;
+
+        r = vmcore_read_virt(e->v, vaddr, buf, n);
+        if (r == -EFAULT && e->mmu_ok)
+                r = kernel_mmu_read(&e->mmu, vaddr, buf, n);
+        return r;
+}
+
+static int elf_dmesg(const vmcore *v, FILE *f) {
+        const vmcoreinfo *vi = vmcore_vmcoreinfo(v);
+        struct elf_virt e = { .v = v };
+        const void *notes;
+        const char *text = NULL;
+        size_t size, len = 0;
+        unsigned nprs;
+
+        if (!vi)
+                return vmcore_vmcoreinfo_error(v) < 0 ? vmcore_vmcoreinfo_error(v) : -ENOENT;
+        notes = vmcore_notes(v, &size);
+        if (notes && elf_notes_scan(notes, size, &nprs, &text, &len) >= 0 && text)
+                e.mmu_ok = kernel_mmu_init(&e.mmu, vmcore_machine(v), &(struct vmci) { text, len },
+                                           elf_phys_read, (void *) v) >= 0;
+        return printk_dump_source(&(struct printk_source) {
+                                          .vmcoreinfo = vi,
+                                          .read_virt = elf_virt_read,
+                                          .userdata = &e,
                                   }, f);
 }
 
@@ -69,7 +114,7 @@ int dump_dmesg_write(const char *path, FILE *f) {
                 r = vmcore_open_fd(fd, VMCORE_OPEN_ALLOW_TRUNCATED, &v);
                 if (r < 0)
                         return r;
-                return printk_dump(v, f);
+                return elf_dmesg(v, f);
         case DUMP_FORMAT_KDUMP:
                 r = diskdump_reader_open_fd(fd, &d);
                 if (r < 0)

@@ -14,11 +14,11 @@
 #include "initramfs/collect/dump-job.h"
 #include "initramfs/collect/elf-dump.h"
 #include "initramfs/collect/flatten.h"
+#include "initramfs/collect/kernel-mmu.h"
 #include "initramfs/collect/memmap.h"
 #include "initramfs/collect/page-filter.h"
 #include "initramfs/collect/vmci.h"
 
-#define PAGE_SIZE_X86 4096u
 #define ITEM_ZERO (-1000)
 
 static double now(void) {
@@ -328,14 +328,15 @@ static int sink_open(const struct dump_options *opts, int out_fd, struct dump_si
         return dump_sink_new(out_fd, opts->flat, ret);
 }
 
-static void fill_utsname(struct diskdump_info *info, const struct vmci *v, struct x86_mmu *mmu, bool mmu_ok) {
+static void fill_utsname(struct diskdump_info *info, const struct vmci *v, uint16_t machine,
+                         struct kernel_mmu *mmu, bool mmu_ok) {
         uint64_t sym, off;
         char buf[6 * 65];
 
         /* init_uts_ns.name is what `uname` showed; crash checks machine. */
         if (mmu_ok && vmci_symbol(v, "init_uts_ns", &sym) >= 0 &&
             vmci_offset(v, "uts_namespace.name", &off) >= 0 &&
-            x86_mmu_read(mmu, sym + off, buf, sizeof(buf)) >= 0 &&
+            kernel_mmu_read(mmu, sym + off, buf, sizeof(buf)) >= 0 &&
             strncmp(buf, "Linux", 5) == 0) {
                 for (unsigned i = 0; i < 6; i++) {
                         memcpy(info->utsname[i], buf + i * 65, 65);
@@ -345,14 +346,30 @@ static void fill_utsname(struct diskdump_info *info, const struct vmci *v, struc
         }
         strcpy(info->utsname[0], "Linux");
         (void) vmci_string(v, "OSRELEASE", info->utsname[2], 65);
-        strcpy(info->utsname[4], "x86_64");
+        /* The dump's machine (what the translation used), never the host's. */
+        strcpy(info->utsname[4], kernel_machine_name(mmu_ok ? mmu->machine : machine) ?: "");
+}
+
+/* Why the filter cannot translate the dump's addresses, for the report. */
+static const char *mmu_problem(uint16_t machine, const struct vmci *v, int r) {
+        if (machine == 0)
+                machine = kernel_machine_from_vmcoreinfo(v);
+        if (machine == KERNEL_EM_X86_64)
+                return "no x86_64 page-table root in VMCOREINFO";
+        if (machine == KERNEL_EM_AARCH64)
+                return r == -ENOENT ?
+                        "arm64 address translation entries missing in VMCOREINFO (VA_BITS, kimage_voffset, PHYS_OFFSET, "
+                        "swapper_pg_dir, PAGESIZE, OSRELEASE; TCR_EL1_T1SZ for 52-bit VAs)" :
+                        "arm64 address translation entries in VMCOREINFO do not fit together";
+        return "no page-table root in VMCOREINFO for this machine";
 }
 
 int dump_job_run(const struct dump_source *src, const struct dump_options *opts, int out_fd, struct dump_result *ret) {
-        const size_t ps = PAGE_SIZE_X86;
+        size_t ps;
+        uint32_t page_size;
         struct dump_result res = {};
         struct vmci v = {};
-        struct x86_mmu mmu;
+        struct kernel_mmu mmu;
         struct page_layout layout;
         struct memmap mm = {};
         struct diskdump_info info = { .sz = sizeof(info) };
@@ -373,6 +390,16 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 return -EINVAL;
         if (opts->elf && opts->compression != PAGE_COMPRESS_NONE)
                 return -EINVAL;
+
+        if (src->vmcoreinfo_size > 0 && src->vmcoreinfo_offset <= src->notes_size &&
+            src->vmcoreinfo_size <= src->notes_size - src->vmcoreinfo_offset)
+                v = (struct vmci) { (const char *) src->notes + src->vmcoreinfo_offset, src->vmcoreinfo_size };
+        /* Pages of the dumped kernel's size: bitmaps, descriptors and the
+         * header's block size are in them (64K on many arm64 kernels). */
+        r = kernel_page_size(src->machine, &v, &page_size);
+        if (r < 0)
+                return r;
+        ps = page_size;
 
         /* RAM: whole pages inside the segments. */
         for (size_t i = 0; i < src->n_segments; i++)
@@ -397,13 +424,10 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         res.max_mapnr = max_mapnr;
         res.ram_pages = bitmap_count(bm1, max_mapnr);
 
-        if (src->vmcoreinfo_size > 0 && src->vmcoreinfo_offset <= src->notes_size &&
-            src->vmcoreinfo_size <= src->notes_size - src->vmcoreinfo_offset)
-                v = (struct vmci) { (const char *) src->notes + src->vmcoreinfo_offset, src->vmcoreinfo_size };
-
         /* The filter.  Anything VMCOREINFO does not let us interpret lowers
          * the level to what can be honoured; never a guess. */
-        mmu_ok = x86_mmu_init(&mmu, &v, src->read, src->userdata) >= 0;
+        k = kernel_mmu_init(&mmu, src->machine, &v, src->read, src->userdata);
+        mmu_ok = k >= 0;
         /* The mem_map is walked at every level: hwpoison and offline pages
          * are excluded even at -d 0/1 (reading them can machine-check the
          * capture kernel or touch memory the hypervisor took back). */
@@ -413,7 +437,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
 
                 if (!mmu_ok) {
                         if (want)
-                                res.fallback_reason = "no x86_64 page-table root in VMCOREINFO";
+                                res.fallback_reason = mmu_problem(src->machine, &v, k);
                         level &= DL_EXCLUDE_ZERO;
                 } else if (page_layout_from_vmcoreinfo(&v, &layout) < 0) {
                         if (want) {
@@ -450,7 +474,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 r = sink_open(opts, out_fd, &sink);
                 if (r < 0)
                         return r;
-                r = elf_dump_write(src, bm2, max_mapnr, level & DL_EXCLUDE_ZERO, opts, sink, &res);
+                r = elf_dump_write(src, ps, bm2, max_mapnr, level & DL_EXCLUDE_ZERO, opts, sink, &res);
                 if (r >= 0)
                         r = dump_sink_finish(sink);
                 res.bytes_written = dump_sink_bytes(sink);
@@ -458,7 +482,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                 res.seconds_total = now() - t0;
                 if (opts->progress && r >= 0) {
                         struct dump_progress pr = { res.dumped_pages, res.dumped_pages, res.bytes_written,
-                                                    res.seconds_total, res.excluded, res.zero_pages };
+                                                    res.seconds_total, res.excluded, res.zero_pages, page_size };
                         opts->progress(&pr, opts->progress_userdata);
                 }
                 *ret = res;
@@ -486,7 +510,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
                         info.tv_usec = tv.tv_usec;
                 }
         }
-        info.page_size = ps;
+        info.page_size = page_size;
         info.max_mapnr = max_mapnr;
         info.nr_cpus = MAX(src->nr_cpus, 1);
         info.dump_level = (int32_t) level;
@@ -495,7 +519,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         info.notes_size = src->notes_size;
         info.vmcoreinfo_offset = src->vmcoreinfo_offset;
         info.vmcoreinfo_size = v.len;
-        fill_utsname(&info, &v, &mmu, mmu_ok);
+        fill_utsname(&info, &v, src->machine, &mmu, mmu_ok);
 
         /* Buffers from the budget: an eighth for the writer's buffer (data
          * and descriptors, written with one pwrite() each when full), the
@@ -573,7 +597,7 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
 
                         if (opts->progress && now() - last_progress >= 1.0) {
                                 struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0,
-                                                            res.excluded, res.zero_pages };
+                                                            res.excluded, res.zero_pages, page_size };
                                 last_progress = now();
                                 opts->progress(&pr, opts->progress_userdata);
                         }
@@ -603,7 +627,7 @@ finish:
                 res.bytes_written = dump_sink_bytes(sink);
         if (opts->progress && r >= 0) {
                 struct dump_progress pr = { done, done, res.bytes_written, now() - t0,
-                                            res.excluded, res.zero_pages };
+                                            res.excluded, res.zero_pages, page_size };
                 opts->progress(&pr, opts->progress_userdata);
         }
         diskdump_writer_free(w);

@@ -4,7 +4,8 @@
 /* One filtered, compressed dump from a source of physical memory (an ELF
  * vmcore, through whatever reads it) to a kdump-compressed file or
  * flattened stream: bitmaps from the RAM segments, the page filter from
- * VMCOREINFO, page compression on worker threads, writing in PFN order so
+ * VMCOREINFO (on the dumped machine's page size and page tables, x86_64 or
+ * arm64: kernel-mmu.h), page compression on worker threads, writing in PFN order so
  * that the output does not depend on the number of threads. */
 
 #include <stdbool.h>
@@ -14,7 +15,7 @@
 #include "initramfs/collect/byte-sink.h"
 #include "initramfs/collect/page-class.h"
 #include "initramfs/collect/page-compress.h"
-#include "initramfs/collect/x86-mmu.h"
+#include "initramfs/collect/phys-read.h"
 
 struct dump_segment {
         uint64_t phys_start;
@@ -44,7 +45,9 @@ struct dump_source {
         size_t notes_size;
         uint64_t vmcoreinfo_offset, vmcoreinfo_size; /* of the text, inside notes */
         int nr_cpus;
-        /* For ELF output (opts->elf): the input's PT_LOADs and e_machine. */
+        /* The input's PT_LOADs (for ELF output, opts->elf) and e_machine:
+         * the machine whose page tables, page size and name the dump has
+         * (0: unknown, VMCOREINFO decides; kernel-mmu.h). */
         const struct dump_elf_load *elf_loads;
         size_t n_elf_loads;
         uint16_t machine;
@@ -57,6 +60,7 @@ struct dump_progress {
         double seconds;
         const uint64_t *excluded;       /* [_PAGE_CLASS_MAX], by the filter */
         uint64_t zero_pages;            /* so far */
+        uint32_t page_size;             /* the dumped kernel's; 0 (unset): 4096 */
 };
 
 typedef void (*dump_progress_fn)(const struct dump_progress *p, void *userdata);

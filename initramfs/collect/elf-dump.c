@@ -9,7 +9,6 @@
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/elf-dump.h"
 
-#define PS 4096u
 #define CHUNK_MAX (4u << 20)
 
 uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
@@ -22,8 +21,9 @@ uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
  * ELF_HOLE_MIN_PAGES excluded or zero pages.  Such a run either holds part of
  * a maximal run of bitmap-excluded pages (counted once each) or lies inside
  * a run of kept pages, of which a run of L holds at most L / 256. */
-static uint64_t load_seg_bound(const struct dump_elf_load *l, const uint8_t *bm, uint64_t max_mapnr, bool exclude_zero) {
-        uint64_t first = DIV_ROUND_UP(l->phys, PS), end = (l->phys + l->file_size) / PS;
+static uint64_t load_seg_bound(const struct dump_elf_load *l, const uint8_t *bm, uint64_t max_mapnr, bool exclude_zero,
+                               uint64_t ps) {
+        uint64_t first = DIV_ROUND_UP(l->phys, ps), end = (l->phys + l->file_size) / ps;
         uint64_t runs = 0, long_runs = 0, kept_run = 0, excl_run = 0, in_kept = 0;
 
         for (uint64_t pfn = first; pfn < end; pfn++) {
@@ -171,19 +171,19 @@ struct piece {
         bool keep, whole;
 };
 
-static struct piece next_piece(uint64_t p, uint64_t end, const uint8_t *bm, uint64_t max_mapnr) {
+static struct piece next_piece(uint64_t p, uint64_t end, const uint8_t *bm, uint64_t max_mapnr, uint64_t ps) {
         uint64_t pfn, e;
 
-        if (p % PS != 0 || end - p < PS)
-                return (struct piece) { p, MIN(end, ALIGN_DOWN(p, PS) + PS) - p, true, false };
-        pfn = p / PS;
-        e = run_end(bm, max_mapnr, pfn, end / PS);
-        return (struct piece) { p, (e - pfn) * PS, page_kept(bm, max_mapnr, pfn), true };
+        if (p % ps != 0 || end - p < ps)
+                return (struct piece) { p, MIN(end, ALIGN_DOWN(p, ps) + ps) - p, true, false };
+        pfn = p / ps;
+        e = run_end(bm, max_mapnr, pfn, end / ps);
+        return (struct piece) { p, (e - pfn) * ps, page_kept(bm, max_mapnr, pfn), true };
 }
 
 /* Source bytes at paddr: through src->map where it can point at them
  * (no copy), else read into buf (len bytes at most). */
-static int source_get(const struct dump_source *src, uint64_t paddr, size_t len, uint8_t *buf,
+static int source_get(const struct dump_source *src, uint64_t ps, uint64_t paddr, size_t len, uint8_t *buf,
                       const uint8_t **ret, size_t *ret_len) {
         int r;
 
@@ -193,13 +193,13 @@ static int source_get(const struct dump_source *src, uint64_t paddr, size_t len,
                 r = src->map(src->userdata, paddr, len, &p, &n);
                 /* Less than a page only where the source's PT_LOADs split
                  * one: read that page whole instead. */
-                if (r >= 0 && (n >= PS || n == len)) {
+                if (r >= 0 && (n >= ps || n == len)) {
                         *ret = p;
                         *ret_len = n;
                         return 0;
                 }
                 if (r >= 0)
-                        len = MIN(len, (size_t) PS);
+                        len = MIN(len, (size_t) ps);
                 else if (r != -ENODATA)
                         return r;
         }
@@ -217,7 +217,7 @@ static int source_get(const struct dump_source *src, uint64_t paddr, size_t len,
  * get_loads_dumpfile_cyclic() counts the PT_LOADs before writing any.  Only
  * kept whole pages are looked at, and a page that is not zero is usually
  * told by its first cache line, so this pass costs little next to the copy. */
-static int exclude_zero_pages(const struct dump_source *src, uint8_t *bm, uint64_t max_mapnr,
+static int exclude_zero_pages(const struct dump_source *src, uint64_t ps, uint8_t *bm, uint64_t max_mapnr,
                               uint8_t *chunk, size_t chunk_size, struct dump_result *res) {
         int r;
 
@@ -226,7 +226,7 @@ static int exclude_zero_pages(const struct dump_source *src, uint8_t *bm, uint64
                 uint64_t end = l->phys + l->file_size;
 
                 for (uint64_t p = l->phys; p < end;) {
-                        struct piece pc = next_piece(p, end, bm, max_mapnr);
+                        struct piece pc = next_piece(p, end, bm, max_mapnr, ps);
 
                         p += pc.len;
                         if (!pc.keep || !pc.whole)
@@ -235,15 +235,15 @@ static int exclude_zero_pages(const struct dump_source *src, uint8_t *bm, uint64
                                 const uint8_t *d;
                                 size_t n;
 
-                                r = source_get(src, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) chunk_size), chunk, &d, &n);
+                                r = source_get(src, ps, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) chunk_size), chunk, &d, &n);
                                 if (r < 0)
                                         return r;
-                                n = ALIGN_DOWN(n, PS);
+                                n = ALIGN_DOWN(n, ps);
                                 if (n == 0)
                                         return -EIO;
-                                for (size_t o = 0; o < n; o += PS) {
-                                        uint64_t pfn = (a + o) / PS;
-                                        if (pfn < max_mapnr && bitmap_test(bm, pfn) && page_is_zero(d + o, PS)) {
+                                for (size_t o = 0; o < n; o += ps) {
+                                        uint64_t pfn = (a + o) / ps;
+                                        if (pfn < max_mapnr && bitmap_test(bm, pfn) && page_is_zero(d + o, ps)) {
                                                 bitmap_clear(bm, pfn);
                                                 res->zero_pages++;
                                         }
@@ -259,6 +259,7 @@ static int exclude_zero_pages(const struct dump_source *src, uint8_t *bm, uint64
  * bytes. */
 struct walk {
         const struct dump_source *src;
+        uint64_t ps;                    /* the dumped kernel's page size */
         const uint8_t *bm;
         uint64_t max_mapnr;
         struct elf_seg_builder *b;
@@ -280,7 +281,7 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
         if (r < 0)
                 return r;
         for (uint64_t p = l->phys; p < end && r >= 0;) {
-                struct piece pc = next_piece(p, end, w->bm, w->max_mapnr);
+                struct piece pc = next_piece(p, end, w->bm, w->max_mapnr, w->ps);
                 uint64_t off;
 
                 p += pc.len;
@@ -294,12 +295,12 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
                         break;
                 if (!w->sink)
                         continue;
-                w->res->dumped_pages += DIV_ROUND_UP(pc.len, PS);
+                w->res->dumped_pages += DIV_ROUND_UP(pc.len, w->ps);
                 for (uint64_t a = pc.phys; a < pc.phys + pc.len;) {
                         const uint8_t *d;
                         size_t n;
 
-                        r = source_get(w->src, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) w->chunk_size), w->chunk, &d, &n);
+                        r = source_get(w->src, w->ps, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) w->chunk_size), w->chunk, &d, &n);
                         if (r < 0)
                                 break;
                         r = dump_sink_write(w->sink, off + (a - pc.phys), d, n);
@@ -311,9 +312,9 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
                         /* Per chunk: one kept run can be gigabytes. */
                         if (w->opts->progress && now() - w->last >= 1.0) {
                                 struct dump_progress pr = {
-                                        MIN(w->bytes_done / PS, w->pages_total), w->pages_total,
+                                        MIN(w->bytes_done / w->ps, w->pages_total), w->pages_total,
                                         dump_sink_bytes(w->sink), now() - w->t0,
-                                        w->res->excluded, w->res->zero_pages,
+                                        w->res->excluded, w->res->zero_pages, (uint32_t) w->ps,
                                 };
                                 w->last = now();
                                 w->opts->progress(&pr, w->opts->progress_userdata);
@@ -403,7 +404,7 @@ static int write_headers(const struct dump_source *src, struct dump_sink *sink, 
         return dump_sink_write(sink, 0, buf, size);
 }
 
-int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, size_t ps, uint8_t *bitmap2, uint64_t max_mapnr,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res) {
         struct elf_seg_builder b = {};
@@ -411,7 +412,7 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         uint64_t max_segs = 0, header_size, notes_offset, data_offset;
         size_t chunk_size;
         struct walk w = {
-                .src = src, .bm = bitmap2, .max_mapnr = max_mapnr, .b = &b, .res = res, .opts = opts,
+                .src = src, .ps = ps, .bm = bitmap2, .max_mapnr = max_mapnr, .b = &b, .res = res, .opts = opts,
                 .t0 = now(),
         };
         int r = 0, k;
@@ -419,8 +420,8 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         /* Where the source cannot be mapped (a saved vmcore: pread), every
          * kept byte goes through this buffer; 128 KiB per read and write
          * costs nothing next to the copy. */
-        chunk_size = MIN(MAX((opts->memory_budget ?: DUMP_BUDGET_DEFAULT) / 2, (size_t) 32 * PS), (size_t) CHUNK_MAX);
-        chunk_size = ALIGN_DOWN(chunk_size, PS);
+        chunk_size = MIN(MAX((opts->memory_budget ?: DUMP_BUDGET_DEFAULT) / 2, (size_t) 32 * ps), (size_t) CHUNK_MAX);
+        chunk_size = ALIGN_DOWN(chunk_size, ps);
         chunk = malloc(chunk_size);
         if (!chunk)
                 return -ENOMEM;
@@ -429,20 +430,20 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         w.last = w.t0;
 
         if (exclude_zero) {
-                r = exclude_zero_pages(src, bitmap2, max_mapnr, chunk, chunk_size, res);
+                r = exclude_zero_pages(src, ps, bitmap2, max_mapnr, chunk, chunk_size, res);
                 if (r < 0)
                         return r;
         }
 
         /* The layout from the final bitmap, to size the header exactly. */
         for (size_t i = 0; i < src->n_elf_loads; i++) {
-                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, PS),
-                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, false));
-                w.pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, PS);
+                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, ps),
+                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, false, ps));
+                w.pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, ps);
         }
         if (max_segs + 1 > UINT32_MAX)
                 return -E2BIG;
-        r = elf_seg_builder_init(&b, (size_t) max_segs, 0, PS);
+        r = elf_seg_builder_init(&b, (size_t) max_segs, 0, ps);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
@@ -456,7 +457,7 @@ int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max
         notes_offset = ALIGN_UP(header_size, 8);
         data_offset = notes_offset + src->notes_size;
         res->buffer_bytes += chunk_size + max_segs * sizeof(struct elf_seg);
-        r = elf_seg_builder_init(&b, (size_t) max_segs, data_offset, PS);
+        r = elf_seg_builder_init(&b, (size_t) max_segs, data_offset, ps);
         if (r < 0)
                 return r;
 

@@ -64,13 +64,14 @@ uint64_t elf_dump_header_size(uint64_t n_segs);
 int elf_dump_headers(const struct dump_source *src, const struct elf_seg *segs, size_t n_segs,
                      uint64_t notes_offset, bool incomplete, uint8_t **ret, size_t *ret_size);
 
-/* Writes the ELF dump of src to sink: pages whose pfn is below max_mapnr and
+/* Writes the ELF dump of src to sink: pages (of page_size, the dumped
+ * kernel's, which the bitmap counts in) whose pfn is below max_mapnr and
  * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too (their
  * bits are cleared from bitmap2 first).
  * Partial pages at unaligned PT_LOAD edges are always kept.  Fills
  * res->zero_pages, dumped_pages, elf_segments, incomplete; calls
  * opts->progress.  On a write error (ENOSPC) the headers still describe the
  * part written and e_flags is 1 (incomplete); the error is returned. */
-int elf_dump_write(const struct dump_source *src, uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, size_t page_size, uint8_t *bitmap2, uint64_t max_mapnr,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res);

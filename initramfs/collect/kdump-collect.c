@@ -568,7 +568,7 @@ static void log_dmesg_error(int r) {
                 log_error("%s is a flattened stream (-F); rebuild the dump first: kdump-collect -R DUMP < %s",
                           arg.input, arg.input);
         else if (r == -EPROTONOSUPPORT)
-                log_error("%s: reading the log of a kdump-compressed dump needs an x86_64 kernel's page tables (SYMBOL(init_top_pgt)); this dump has none.", arg.input);
+                log_error("%s: reading the log of a kdump-compressed dump needs the kernel's page tables, and its VMCOREINFO names neither an x86_64 (SYMBOL(init_top_pgt)) nor an arm64 one (NUMBER(kimage_voffset)).", arg.input);
         else if (r == -ENODATA)
                 log_error("%s: the pages of the kernel log were left out of the dump (or never written).", arg.input);
         else
@@ -783,7 +783,7 @@ static void job_progress_cb(const struct dump_progress *pr, void *userdata) {
         }
         if (!progress_due(&c->p, pr->pages_done, now))
                 return;
-        rate = pr->seconds > 0 ? (double) pr->pages_done * 4096.0 / pr->seconds / (1024.0 * 1024.0) : 0.0;
+        rate = pr->seconds > 0 ? (double) pr->pages_done * (pr->page_size ?: 4096) / pr->seconds / (1024.0 * 1024.0) : 0.0;
         format_excluded(pr->excluded, pr->zero_pages, ex, sizeof(ex));
         snprintf(line, sizeof(line), "Dumped %3u%% (%llu of %llu pages), %.1f MiB/s, %s written; excluded pages: %s",
                  pr->pages_total ? (unsigned) (pr->pages_done * 100 / pr->pages_total) : 100,

@@ -18,12 +18,16 @@ uint64_t memmap_decode(uint64_t section_mem_map, uint64_t section_nr, uint64_t p
         return (section_mem_map & SECTION_MAP_MASK) + section_nr * pages_per_section * page_struct_size;
 }
 
+static unsigned page_shift_of(uint64_t page_size) {
+        return (unsigned) __builtin_ctzll(page_size);
+}
+
 void memmap_done(struct memmap *m) {
         free(m->ranges);
         *m = (struct memmap) {};
 }
 
-int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn, struct memmap *ret) {
+int memmap_discover(const struct vmci *v, struct kernel_mmu *mmu, uint64_t max_pfn, struct memmap *ret) {
         uint64_t sym, len = 0, ms_size, off_map, page_size = 4096, page_struct, nr_sections, nr_needed, per_root;
         int64_t section_bits, physmem_bits;
         _cleanup_free_ struct memmap_range *ranges = NULL;
@@ -46,8 +50,8 @@ int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn,
         if (vmci_string(v, "PAGESIZE", ps, sizeof(ps)) >= 0)
                 page_size = strtoull(ps, NULL, 10);
 
-        if (page_size != 4096 || ms_size == 0 || ms_size > 256 || off_map + 8 > ms_size ||
-            section_bits < 20 || section_bits > 40 || physmem_bits <= section_bits || physmem_bits > 57 ||
+        if ((page_size != 4096 && page_size != 16384 && page_size != 65536) || ms_size == 0 || ms_size > 256 || off_map + 8 > ms_size ||
+            section_bits < 20 || (uint64_t) section_bits <= page_shift_of(page_size) || section_bits > 40 || physmem_bits <= section_bits || physmem_bits > 57 ||
             page_struct == 0 || page_struct > 512)
                 return -EINVAL;
 
@@ -64,7 +68,7 @@ int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn,
         }
 
         {
-                uint64_t pps = UINT64_C(1) << (section_bits - 12);
+                uint64_t pps = UINT64_C(1) << (section_bits - page_shift_of(page_size));
                 nr_needed = MIN(DIV_ROUND_UP(max_pfn, pps), nr_sections);
 
                 ranges = calloc(MAX(nr_needed, 1u), sizeof(*ranges));
@@ -78,7 +82,7 @@ int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn,
                         if (extreme) {
                                 /* mem_section (the value VMCOREINFO gives) is
                                  * the array of root pointers. */
-                                r = x86_mmu_read(mmu, sym + root * 8, &base, 8);
+                                r = kernel_mmu_read(mmu, sym + root * 8, &base, 8);
                                 if (r < 0)
                                         return r;
                                 if (base == 0)
@@ -86,7 +90,7 @@ int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn,
                         } else
                                 base = sym + root * ms_size;
 
-                        r = x86_mmu_read(mmu, base, buf, per_root * ms_size);
+                        r = kernel_mmu_read(mmu, base, buf, per_root * ms_size);
                         if (r < 0)
                                 return r;
 

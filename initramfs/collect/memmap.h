@@ -3,7 +3,9 @@
 
 /* Where the struct pages of each memory section are (SPARSEMEM, with or
  * without SPARSEMEM_EXTREME; vmemmap is the common case and needs nothing
- * special: section_mem_map then encodes a vmemmap address).  Follows the
+ * special: section_mem_map then encodes a vmemmap address, which the
+ * kernel_mmu translates by walking the page tables).  Any PAGESIZE the
+ * kernel has: a section holds 2^(SECTION_SIZE_BITS - page shift) pages.  Follows the
  * kernel's __nr_to_section() and sparse_decode_mem_map(). */
 
 #include <stdbool.h>
@@ -11,7 +13,7 @@
 #include <stdint.h>
 
 #include "initramfs/collect/vmci.h"
-#include "initramfs/collect/x86-mmu.h"
+#include "initramfs/collect/kernel-mmu.h"
 
 struct memmap_range {
         uint64_t start_pfn, end_pfn;
@@ -28,7 +30,7 @@ struct memmap {
 
 /* max_pfn bounds the sections looked at.  -ENOENT when VMCOREINFO lacks the
  * SPARSEMEM entries (FLATMEM and DISCONTIGMEM kernels are not handled). */
-int memmap_discover(const struct vmci *v, struct x86_mmu *mmu, uint64_t max_pfn, struct memmap *ret);
+int memmap_discover(const struct vmci *v, struct kernel_mmu *mmu, uint64_t max_pfn, struct memmap *ret);
 void memmap_done(struct memmap *m);
 
 /* Pure decoding, for tests: section_mem_map & ~0x1f is the section's

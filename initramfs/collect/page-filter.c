@@ -21,7 +21,7 @@ static void exclude(uint8_t *bitmap2, uint64_t max_mapnr, uint64_t pfn, uint64_t
 }
 
 int page_filter_apply(const struct page_layout *l, unsigned dump_level, const struct memmap *mm,
-                      struct x86_mmu *mmu, uint8_t *bitmap2, uint64_t max_mapnr,
+                      struct kernel_mmu *mmu, uint8_t *bitmap2, uint64_t max_mapnr,
                       struct page_filter_stats *stats) {
         _cleanup_free_ uint8_t *buf = NULL;
         uint64_t skip_until = 0;        /* pfns below this were decided by a multi-page verdict */
@@ -51,7 +51,7 @@ int page_filter_apply(const struct page_layout *l, unsigned dump_level, const st
                         if (!any)
                                 continue;
 
-                        r = x86_mmu_read(mmu, rg->mem_map + (chunk - rg->start_pfn) * ps, buf, n * ps);
+                        r = kernel_mmu_read(mmu, rg->mem_map + (chunk - rg->start_pfn) * ps, buf, n * ps);
                         if (r < 0) {
                                 /* Keep them: e.g. vmemmap of a hot-removed range. */
                                 for (uint64_t p = chunk; p < chunk + n; p++)
@@ -62,7 +62,7 @@ int page_filter_apply(const struct page_layout *l, unsigned dump_level, const st
                         /* The struct page after the chunk, for a head page at
                          * its end; mem_map is contiguous within a section. */
                         if (chunk + n < rg->end_pfn &&
-                            x86_mmu_read(mmu, rg->mem_map + (chunk + n - rg->start_pfn) * ps, buf + n * ps, ps) >= 0)
+                            kernel_mmu_read(mmu, rg->mem_map + (chunk + n - rg->start_pfn) * ps, buf + n * ps, ps) >= 0)
                                 have_next = 1;
 
                         for (uint64_t j = 0; j < n; j++) {

@@ -10,7 +10,7 @@
 
 #include "initramfs/collect/memmap.h"
 #include "initramfs/collect/page-class.h"
-#include "initramfs/collect/x86-mmu.h"
+#include "initramfs/collect/kernel-mmu.h"
 
 struct page_filter_stats {
         uint64_t excluded[_PAGE_CLASS_MAX];
@@ -21,5 +21,5 @@ struct page_filter_stats {
 /* bitmap2 holds the RAM pages on entry (max_mapnr bits); on return the
  * excluded ones are cleared. */
 int page_filter_apply(const struct page_layout *l, unsigned dump_level, const struct memmap *mm,
-                      struct x86_mmu *mmu, uint8_t *bitmap2, uint64_t max_mapnr,
+                      struct kernel_mmu *mmu, uint8_t *bitmap2, uint64_t max_mapnr,
                       struct page_filter_stats *stats);

@@ -78,6 +78,29 @@ int vmci_number(const struct vmci *v, const char *name, int64_t *ret) {
         return 0;
 }
 
+int vmci_number_u64(const struct vmci *v, const char *name, uint64_t *ret) {
+        char key[128], buf[64], *end;
+        uint64_t x;
+        int r;
+
+        if ((size_t) snprintf(key, sizeof(key), "NUMBER(%s)", name) >= sizeof(key))
+                return -ENAMETOOLONG;
+        r = vmci_string(v, key, buf, sizeof(buf));
+        if (r < 0)
+                return r == -ENAMETOOLONG ? -EINVAL : r;
+        if (buf[0] == 0)
+                return -EINVAL;
+        errno = 0;
+        if (buf[0] == '-')
+                x = (uint64_t) strtoll(buf, &end, 10);
+        else
+                x = strtoull(buf, &end, 0);
+        if (errno != 0 || *end != 0)
+                return -EINVAL;
+        *ret = x;
+        return 0;
+}
+
 int vmci_size(const struct vmci *v, const char *name, uint64_t *ret) {
         return vmci_parse(v, "SIZE", name, 10, false, ret);
 }

@@ -100,8 +100,25 @@ int vmcore_source_map(void *userdata, uint64_t paddr, size_t len, const void **r
         return 0;
 }
 
-static bool is_kernel_text_alias(const vmcore *v, const struct vmcore_load *l) {
-        return vmcore_machine(v) == 62 /* EM_X86_64 */ && l->virt >= X86_64_KERNEL_TEXT_START;
+/* Load i is the kernel image's PT_LOAD, whose pages are RAM another PT_LOAD
+ * holds already.  On x86_64 it is told by its address; elsewhere (arm64's
+ * image lives in the vmalloc area, at a KASLR-chosen address) by its
+ * physical range lying inside another PT_LOAD's (the first of two equal
+ * ones stays). */
+static bool is_kernel_text_alias(const vmcore *v, const struct vmcore_load *loads, size_t n, size_t i) {
+        const struct vmcore_load *l = &loads[i];
+
+        if (vmcore_machine(v) == 62 /* EM_X86_64 */)
+                return l->virt >= X86_64_KERNEL_TEXT_START;
+        for (size_t j = 0; j < n; j++) {
+                const struct vmcore_load *o = &loads[j];
+                bool inside = l->phys >= o->phys && l->phys + l->file_size <= o->phys + o->file_size;
+                bool equal = l->phys == o->phys && l->file_size == o->file_size;
+
+                if (j != i && o->virt != l->virt && inside && (!equal || j < i))
+                        return true;
+        }
+        return false;
 }
 
 /* mmap windows only where they cost no memory: /proc/vmcore maps the old
@@ -146,7 +163,7 @@ int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcor
                         .phys = loads[i].phys, .virt = loads[i].virt,
                         .file_size = loads[i].file_size, .mem_size = loads[i].mem_size,
                 };
-                if (is_kernel_text_alias(v, &loads[i]))
+                if (is_kernel_text_alias(v, loads, n, i))
                         continue;
                 /* Only the bytes in the file: a zero tail (p_memsz > p_filesz)
                  * is what an earlier filter excluded, and stays excluded, as

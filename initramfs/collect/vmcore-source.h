@@ -2,8 +2,8 @@
 #pragma once
 
 /* A dump_source (dump-job.h) over an ELF vmcore opened with notes/vmcore.h:
- * the RAM segments (the PT_LOADs by physical address, without the x86_64
- * kernel-text alias), the notes, VMCOREINFO's place in them, and a phys_read
+ * the RAM segments (the PT_LOADs by physical address, without the
+ * kernel-image alias of x86_64 and arm64 cores), the notes, VMCOREINFO's place in them, and a phys_read
  * that splits each read at PT_LOAD edges and reads through mmap windows
  * (notes/file-window.h) on /proc/vmcore, with pread() straight into the
  * caller's buffer on any other file (vmcore-source.c says why), so runs of

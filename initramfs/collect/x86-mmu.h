@@ -5,16 +5,14 @@
  * kernel's own page tables (4 or 5 levels, 1 GiB and 2 MiB leaves), rooted
  * at init_top_pgt, as the MMU would.  Needs only VMCOREINFO: SYMBOL(
  * init_top_pgt) (already KASLR-relocated), NUMBER(phys_base),
- * NUMBER(pgtable_l5_enabled), NUMBER(sme_mask). */
+ * NUMBER(pgtable_l5_enabled), NUMBER(sme_mask).  The x86_64 backend of
+ * kernel-mmu.h. */
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "initramfs/collect/phys-read.h"
 #include "initramfs/collect/vmci.h"
-
-/* Reads physical memory of the dumped machine; -errno (e.g. -ENXIO for an
- * address in no PT_LOAD). */
-typedef int (*phys_read_fn)(void *userdata, uint64_t paddr, void *buf, size_t len);
 
 #define X86_START_KERNEL_MAP UINT64_C(0xffffffff80000000)
 #define X86_MMU_CACHE 8

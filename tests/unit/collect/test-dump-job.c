@@ -9,7 +9,10 @@
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
+#include "initramfs/collect/diskdump-read.h"
 #include "initramfs/collect/dump-job.h"
+#include "initramfs/collect/kernel-mmu.h"
+#include "notes/kdump-layout.h"
 #include "tests.h"
 
 #define PAGES 3000
@@ -187,6 +190,53 @@ TEST(filter_end_to_end) {
                 /* zero pages share one zero-page descriptor at any level */
                 ASSERT_EQ(r.zero_pages, 2500 - nonzero);
         }
+        free(mem);
+}
+
+/* An arm64 kernel with 64K pages: bitmaps, descriptors and the header's
+ * block size are in the dump's pages, not the host's; uname's machine is
+ * the dump's.  (No translation entries: only zero pages go, and why is
+ * said.) */
+TEST(page_size_and_machine_from_dump) {
+        static const char vi[] = "OSRELEASE=6.1.0-arm64\nPAGESIZE=65536\nNUMBER(kimage_voffset)=0xffff7fff88000000\n";
+        static const struct dump_segment segs[] = { { 0, 16 * 65536 } };
+        struct dump_source src = {
+                .sz = sizeof(src), .read = rd, .segments = segs, .n_segments = 1,
+                .notes = vi, .notes_size = sizeof(vi) - 1, .vmcoreinfo_size = sizeof(vi) - 1, .nr_cpus = 1,
+                .machine = KERNEL_EM_AARCH64,
+        };
+        struct dump_options o = { .sz = sizeof(o), .dump_level = 31, .compression = PAGE_COMPRESS_ZSTD };
+        const char *path = test_tmp("arm64-64k");
+        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+        _cleanup_diskdump_reader_ diskdump_reader *d = NULL;
+        _cleanup_free_ char *file = NULL;
+        _cleanup_free_ uint8_t *page = malloc(65536);
+        struct dump_result r;
+        size_t n;
+
+        mem = calloc(PAGES, 4096);
+        ASSERT_TRUE(mem && page);
+        for (size_t i = 0; i < 16 * 65536; i++)
+                if ((i / 65536) % 2)
+                        mem[i] = (uint8_t) (i * 13);
+        ASSERT_OK(dump_job_run(&src, &o, fd, &r));
+        ASSERT_EQ(r.max_mapnr, 16);
+        ASSERT_EQ(r.ram_pages, 16);
+        ASSERT_EQ(r.zero_pages, 8);
+        ASSERT_EQ(r.effective_level, 1);
+        ASSERT_CONTAINS(r.fallback_reason, "arm64");
+
+        ASSERT_OK(diskdump_reader_open(path, &d));
+        ASSERT_EQ(diskdump_reader_geometry(d)->block_size, 65536);
+        ASSERT_EQ(diskdump_reader_geometry(d)->max_mapnr, 16);
+        ASSERT_OK(diskdump_reader_read_page(d, 3, page));
+        ASSERT_TRUE(memcmp(page, mem + 3 * 65536, 65536) == 0);
+        ASSERT_OK(read_full_file(path, &file, &n));
+        ASSERT_STREQ(file + DISKDUMP_OFF_UTSNAME + 4 * DISKDUMP_UTSNAME_FIELD, "aarch64");
+
+        /* an arm64 dump that does not say its page size is refused */
+        src.notes_size = src.vmcoreinfo_size = 0;
+        ASSERT_ERR(dump_job_run(&src, &o, fd, &r), ENOENT);
         free(mem);
 }
 

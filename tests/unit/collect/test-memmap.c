@@ -26,13 +26,13 @@ static void put64(uint64_t pa, uint64_t v) {
         memcpy(mem + pa, &v, 8);
 }
 
-static void map_direct(struct x86_mmu *m) {
+static void map_direct(struct kernel_mmu *m) {
         char vmci[128];
         struct vmci v;
         snprintf(vmci, sizeof(vmci), "SYMBOL(init_top_pgt)=%llx\nNUMBER(phys_base)=0\n",
                  (unsigned long long) (X86_START_KERNEL_MAP + 0x1000));
         v = (struct vmci) { vmci, strlen(vmci) };
-        ASSERT_OK(x86_mmu_init(m, &v, rd, NULL));
+        ASSERT_OK(kernel_mmu_init(m, KERNEL_EM_X86_64, &v, rd, NULL));
         put64(0x1000 + ((DIRECT >> 39) & 511) * 8, 0x2000 | 0x63);
         put64(0x2000 + ((DIRECT >> 30) & 511) * 8, 0 | 0xe3);     /* 1 GiB leaf -> 0 */
 }
@@ -45,7 +45,7 @@ TEST(decode) {
 }
 
 TEST(extreme) {
-        struct x86_mmu m;
+        struct kernel_mmu m;
         struct memmap mm;
         char vmci[512];
         struct vmci v;
@@ -81,7 +81,7 @@ TEST(extreme) {
 }
 
 TEST(plain_sparsemem) {
-        struct x86_mmu m;
+        struct kernel_mmu m;
         struct memmap mm;
         char vmci[512];
         struct vmci v;
@@ -103,7 +103,7 @@ TEST(plain_sparsemem) {
 }
 
 TEST(absurd_values) {
-        struct x86_mmu m;
+        struct kernel_mmu m;
         struct memmap mm;
         static const char bad[] = "SYMBOL(mem_section)=ffff888000003000\nLENGTH(mem_section)=7\nSIZE(mem_section)=32\n"
                 "OFFSET(mem_section.section_mem_map)=0\nNUMBER(SECTION_SIZE_BITS)=27\nNUMBER(MAX_PHYSMEM_BITS)=46\nSIZE(page)=64\n";
