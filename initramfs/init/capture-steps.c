@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,17 @@ double uptime(void) {
         if (read_one_line_file("/proc/uptime", &s) < 0)
                 return -1;
         return strtod(s, NULL);
+}
+
+void log_memory(const char *when) {
+        struct sysinfo si;
+        double unit;
+
+        if (sysinfo(&si) < 0)
+                return;
+        unit = (double) si.mem_unit / (1024 * 1024);
+        log_info("Memory %s: %.1f MiB free of %.1f MiB (the initramfs holds %.1f MiB).", when,
+                 si.freeram * unit, si.totalram * unit, si.sharedram * unit);
 }
 
 int run(char *const argv[]) {

@@ -16,6 +16,11 @@
 /* Seconds since the capture kernel booted. */
 double uptime(void);
 
+/* One console line of the capture kernel's memory (free, total, and the
+ * unpacked initramfs, which is shared memory): the figures that size the
+ * smallest reservation, from the capture kernel itself. */
+void log_memory(const char *when);
+
 /* Runs argv and waits: its status, or -errno. */
 int run(char *const argv[]);
 

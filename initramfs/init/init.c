@@ -186,6 +186,7 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
         log_info("dump written: raw %s in %.2f s; kdumpctl start saves it to %s at the next boot", devnode, t1 - t0,
                  c->path);
         log_info("capture kernel uptime at dump end: %.2f s", t1);
+        log_memory("at dump end");
         run_post(c, 0);
         return 0;
 }
@@ -398,6 +399,7 @@ static int save_to_dir(const kdump_config *c, const char *dir) {
         log_info("dump written: %s (%llu bytes) in %.2f s", final + strlen(CAPTURE_MOUNTPOINT),
                  stat(final, &st) == 0 ? (unsigned long long) st.st_size : 0ULL, t1 - t0);
         log_info("capture kernel uptime at dump end: %.2f s", t1);
+        log_memory("at dump end");
         run_post(c, 0);
         sync();
         return 0;
@@ -548,6 +550,7 @@ int main(int argc, char *argv[]) {
                 log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
         else {
                 load_modules();
+                log_memory("with the modules loaded");
                 r = capture(c, CAPTURE_STACK, &skipped);
         }
         if (r < 0 && c && c->failure_action == KDUMP_ACTION_DUMP_TO_ROOTFS) {

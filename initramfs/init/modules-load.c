@@ -40,9 +40,14 @@ static int load_one(const char *path) {
         return 0;
 }
 
-/* 1 when the module failed (and was reported), else 0. */
+/* 1 when the module failed (and was reported), else 0.  The file goes
+ * once it was tried: the capture initramfs lives in the reservation's RAM,
+ * where a loaded module's file is a second copy of it (2.8 MiB for ext4's
+ * set) and nothing loads a module twice. */
 static int load_reported(const char *path, void (*report)(const char *path, int error)) {
         int r = load_one(path);
+
+        (void) unlink(path);
 
         if (r >= 0)
                 return 0;

@@ -6,7 +6,8 @@
  * finit_module(2).  The capture initramfs carries no libkmod: the order
  * was decided at build time.  Returns the number of failures (modules that
  * could not be loaded and were not already there), or -errno if the list
- * itself cannot be read; failed names go to report(). */
+ * itself cannot be read; failed names go to report().  Each module file is
+ * removed once it was tried (it would only hold memory). */
 int modules_load_list(const char *list, void (*report)(const char *path, int error));
 
 /* Pure: every module a modules.dep text names, in an order that loads each

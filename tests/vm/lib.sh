@@ -368,7 +368,7 @@ vm_guest_root() {
         for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
         chmod 1777 "$root/tmp" "$root/var/tmp"
 
-        meson install -C "$VM_BUILD" --no-rebuild --quiet --destdir "$root" >"$VM_WORK/meson-install.log" 2>&1 ||
+        meson install -C "$VM_BUILD" --no-rebuild --quiet --strip --destdir "$root" >"$VM_WORK/meson-install.log" 2>&1 ||
                 { cat "$VM_WORK/meson-install.log" >&2; vm_die "meson install --destdir failed"; }
         [ -n "${VM_GUEST_TOOLS:-}${VM_GUEST_FILES:-}" ] && vm_guest_tools "$root"
         copy_host_libs "$root"

@@ -46,6 +46,9 @@ TEST(debian_grub_line) {
         ASSERT_TRUE(has_param(c, "reset_devices"));
         ASSERT_TRUE(has_param(c, "panic=10"));
         ASSERT_TRUE(has_param(c, "disable_cpu_apicid=0"));
+        /* what lets the capture boot in 80 MiB (cmdline.c) */
+        ASSERT_TRUE(has_param(c, "cgroup.memory=nokmem"));
+        ASSERT_TRUE(has_param(c, "initcall_blacklist=tracer_init_tracefs"));
         /* console order is kept: the last console= is /dev/console */
         ASSERT_TRUE(strstr(c, "console=ttyS0,115200") < strstr(c, "console=tty0"));
 }
