@@ -27,19 +27,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The kernel's own runtime allocations in a minimal capture boot (slab,
- * page tables, vmalloc, the block and filesystem modules), beyond the
- * kexec segments.  Measured with tests/vm/run-e2e --crashkernel SIZE
- * (Debian 6.1.0-56, 1 GiB guest, nr_cpus=1, 2.2 MiB capture initramfs, the
- * segments taking 67 MiB): 96M captures (29 MiB left over), 80M dies of
- * OOM while booting (13 MiB left over).  32 MiB is the known-good value
- * rounded up; a machine's own measurement can replace it through
+/* The kernel's own runtime allocations beyond what the kernel segment's
+ * init_size leaves free once the image has decompressed (init_size is
+ * counted whole above: the image and its boot-time reservations keep about
+ * 49 of its 63.6 MiB on Debian 6.1; the rest is the first memory the
+ * kernel allocates from).  Measured in the capture kernel itself
+ * (tests/vm/run-e2e --crashkernel SIZE, Debian 6.1.0-57, 1 GiB guest,
+ * nr_cpus=1, the command line of capture-kernel/cmdline.c, a 2.4 MiB image
+ * with 6.9 MiB of files): 80M captures ("Memory with the modules loaded:
+ * 13.1 MiB free of 31.1 MiB"; the kernel's slab, vmalloc, module and stack
+ * memory are 13.9 MiB of it), so does 76M, and 74M dies of OOM while the
+ * initramfs unpacks, short of the page allocator's min watermark and the
+ * 2 MiB watermark boost (a pageblock) it carries at that moment.  4 MiB is
+ * that margin; a machine's own measurement can replace it through
  * crashkernel_inputs.runtime_base. */
-#define CK_KERNEL_RUNTIME (32ull << 20)
+#define CK_KERNEL_RUNTIME (4ull << 20)
 
-/* initramfs/collect/dump-job.c: the default memory_budget of the page
- * batch (pages, compressed copies and the diskdump writer's buffer). */
-#define CK_COLLECTOR_BATCH (16ull << 20)
+/* initramfs/collect/dump-job.h: DUMP_BUDGET_DEFAULT, the page buffers
+ * (pages, compressed copies and the diskdump writer's buffer); the whole
+ * collector peaked at 2.5 MiB in the 80 MiB capture. */
+#define CK_COLLECTOR_BATCH (256ull << 10)
 /* initramfs/collect/page-filter.c: CHUNK_PAGES (1024) + 1 pages of struct
  * page data read per step. */
 #define CK_COLLECTOR_FILTER_CHUNK ((1024ull + 1) * 4096)
@@ -88,7 +95,7 @@
 #define CK_HEADROOM_PERCENT 10u
 
 /* The recommended size is rounded up to this. */
-#define CK_ROUNDING (32ull << 20)
+#define CK_ROUNDING (16ull << 20)
 
 /* Typical inputs when this machine's own are not at hand, measured on the
  * project's build host: Debian's 6.1.0-56-amd64 bzImage has init_size
