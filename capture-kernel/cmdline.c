@@ -48,11 +48,25 @@ static const char *const dropped_prefix[] = { "rd.", "rd_", "dracut.", "boot=" }
  *     only /sys/kernel/tracing of the capture kernel stays empty, which
  *     nothing in a capture reads.  A kernel without that initcall ignores
  *     the name. */
-static const char capture_params[] =
+static const char capture_params_x86_64[] =
         "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off "
         "panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr "
         "hest_disable novmcoredd cma=0 hugetlb_cma=0 pcie_ports=compat "
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
+
+/* kdump-utils' aarch64 list (KDUMP_COMMANDLINE_APPEND in
+ * gen-kdump-sysconfig.sh), less udev's: the same core, with
+ * swiotlb=noforce (no bounce buffers forced on devices the capture kernel
+ * inherits) and none of x86's ACPI/MCE/APIC switches; then our two
+ * architecture-neutral additions as on x86_64. */
+static const char capture_params_arm64[] =
+        "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory panic=10 "
+        "swiotlb=noforce novmcoredd cma=0 hugetlb_cma=0 "
+        "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
+
+static const char *capture_params(enum kernel_arch a) {
+        return kernel_arch_resolve(a) == KERNEL_ARCH_ARM64 ? capture_params_arm64 : capture_params_x86_64;
+}
 
 static bool is_dropped(const char *param, size_t len) {
         size_t klen = strcspn(param, "=");
@@ -86,7 +100,9 @@ static size_t next_param(const char *s) {
 
 int capture_cmdline_build(const char *running, const struct capture_cmdline_opts *opts, char **ret) {
         _cleanup_free_ char *out = NULL;
-        size_t len = 0, cap = strlen(running) + sizeof(capture_params) + 64;
+        enum kernel_arch arch = kernel_arch_resolve(opts ? opts->arch : KERNEL_ARCH_NATIVE);
+        const char *params = capture_params(arch);
+        size_t len = 0, cap = strlen(running) + strlen(params) + 64;
         const char *p = running;
 
         if (opts && opts->extra)
@@ -113,8 +129,9 @@ int capture_cmdline_build(const char *running, const struct capture_cmdline_opts
                 p += n;
         }
 
-        len += (size_t) snprintf(out + len, cap - len, "%s", capture_params);
-        if (opts && opts->disable_cpu_apicid >= 0)
+        len += (size_t) snprintf(out + len, cap - len, "%s", params);
+        /* An x86 APIC id; arm64 has no such parameter. */
+        if (opts && opts->disable_cpu_apicid >= 0 && arch == KERNEL_ARCH_X86_64)
                 len += (size_t) snprintf(out + len, cap - len, " disable_cpu_apicid=%d", opts->disable_cpu_apicid);
         if (opts && opts->extra && *opts->extra)
                 len += (size_t) snprintf(out + len, cap - len, " %s", opts->extra);

@@ -7,9 +7,11 @@
  * BOOT_IMAGE=, initrd=, crashkernel=, ...) or that would break a kernel
  * running in a small reservation (hugepages=, cma=, nr_cpus=, ...).
  * Added: what a capture kernel needs (irqpoll nr_cpus=1 reset_devices ...),
- * as kdump-utils gives it on x86_64. */
+ * as kdump-utils gives it on each architecture (x86_64, aarch64). */
 
 #include <stddef.h>
+
+#include "capture-kernel/kernel-arch.h"
 
 /* x86's COMMAND_LINE_SIZE.  kexec_file_load prepends "elfcorehdr=0x%lx "
  * (arch/x86/kernel/kexec-bzimage64.c setup_cmdline()), up to 30 bytes, and
@@ -20,7 +22,8 @@
 struct capture_cmdline_opts {
         size_t sz;
         const char *extra;          /* appended verbatim (user's additions) */
-        int disable_cpu_apicid;     /* the boot CPU's APIC id, or -1 */
+        int disable_cpu_apicid;     /* the boot CPU's APIC id, or -1 (x86 only: ignored on arm64) */
+        enum kernel_arch arch;      /* whose parameter list; 0 (NATIVE): the build's */
 };
 
 /* Pure: from the running command line (as in /proc/cmdline) to the capture

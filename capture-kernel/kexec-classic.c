@@ -27,10 +27,6 @@
 #include "capture-kernel/purgatory/sha256.h"
 #include "notes/elfcorehdr.h"
 
-#ifndef __NR_kexec_load
-#  define __NR_kexec_load 246
-#endif
-
 /* Lowest addresses, as kexec-bzimage64.c and kexec-tools keep them. */
 #define MIN_KERNEL_LOAD_ADDR 0x100000ull
 #define MIN_INITRD_LOAD_ADDR 0x1000000ull

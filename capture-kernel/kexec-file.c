@@ -8,21 +8,19 @@
 #include "basic/macro.h"
 #include "capture-kernel/kexec-file.h"
 
-#ifndef __NR_kexec_file_load
-#  if defined(__x86_64__)
-#    define __NR_kexec_file_load 320
-#  else
-#    error "kexec_file_load syscall number unknown for this architecture"
-#  endif
-#endif
-
 int kexec_file_load_crash(const char *kernel, const char *initrd, const char *cmdline) {
-        _cleanup_close_ int kfd = -EBADF, ifd = -EBADF;
-        unsigned long flags = KEXEC_FILE_ON_CRASH;
+        _cleanup_close_ int kfd = -EBADF;
 
         kfd = open(kernel, O_RDONLY | O_CLOEXEC);
         if (kfd < 0)
                 return negative_errno();
+        return kexec_file_load_crash_fd(kfd, initrd, cmdline);
+}
+
+int kexec_file_load_crash_fd(int kfd, const char *initrd, const char *cmdline) {
+        _cleanup_close_ int ifd = -EBADF;
+        unsigned long flags = KEXEC_FILE_ON_CRASH;
+
         if (initrd) {
                 ifd = open(initrd, O_RDONLY | O_CLOEXEC);
                 if (ifd < 0)
@@ -53,7 +51,7 @@ const char *kexec_file_explain(int error) {
                 return "another kexec load or a reservation resize is in progress; try again";
         case ENOEXEC:
                 return "the kernel does not recognise the image as a bootable kernel for kexec_file_load "
-                       "(not a 64-bit bzImage?)";
+                       "(not a 64-bit bzImage on x86_64, not a raw Image on arm64?)";
         case EKEYREJECTED:
         case ENOKEY:
         case EBADMSG:
@@ -68,7 +66,8 @@ const char *kexec_file_explain(int error) {
                 return "the crash reservation has no room for the capture kernel and initramfs: "
                        "reserve more memory with crashkernel= and reboot";
         case EINVAL:
-                return "the kernel rejected the arguments (command line too long, or a flag it does not know)";
+                return "the kernel rejected the arguments (command line too long, a flag it does not know, "
+                       "or on arm64 an Image it refuses)";
         case ENOSYS:
                 return "this kernel has no kexec_file_load (CONFIG_KEXEC_FILE is off)";
         case ENOENT:

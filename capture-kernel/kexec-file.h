@@ -18,6 +18,9 @@
  * (kimage_file_alloc_init() runs after the old image is freed with
  * KEXEC_FILE_ON_CRASH), so a failed load leaves nothing loaded. */
 int kexec_file_load_crash(const char *kernel, const char *initrd, const char *cmdline);
+/* The same with the kernel already open (arm64: a memfd holding an unpacked
+ * Image, kernel-facts.h). */
+int kexec_file_load_crash_fd(int kernel_fd, const char *initrd, const char *cmdline);
 int kexec_file_unload_crash(void);
 
 /* What to tell a user about a failed load: never NULL. */

@@ -111,7 +111,8 @@ int kexec_crash_load(const struct kexec_crash_load *o, enum kexec_loader *ret_us
         }
 
         *ret_used = KEXEC_LOADER_FILE;
-        r = kexec_file_load_crash(o->kernel, o->initrd, o->cmdline);
+        r = o->kernel_fd ? kexec_file_load_crash_fd(*o->kernel_fd, o->initrd, o->cmdline) :
+                           kexec_file_load_crash(o->kernel, o->initrd, o->cmdline);
         if (probing && boot_id[0])
                 kexec_loader_probe_write(o->probe_path, boot_id, r < 0 ? r : 0, image);
         if (r >= 0 || o->loader == KEXEC_LOADER_FILE || !kexec_loader_should_fall_back(r))

@@ -29,6 +29,10 @@ struct kexec_crash_load {
         size_t sz;
         enum kexec_loader loader;
         const char *kernel, *initrd, *cmdline;
+        /* If not NULL, kexec_file_load takes this fd for the kernel instead
+         * of opening kernel (arm64: the unpacked Image, kernel-facts.h);
+         * kernel still names it, and the classic loader reads kernel. */
+        const int *kernel_fd;
         bool corrupt_digest;                 /* classic only: test hook */
         /* auto only: where the file loader's answer is remembered for this
          * boot (loader-probe.h); NULL probes every time. */

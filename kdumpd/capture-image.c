@@ -12,6 +12,7 @@
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "basic/parse-util.h"
+#include "capture-kernel/kernel-arch.h"
 #include "capture-kernel/kernel-image.h"
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"
@@ -263,15 +264,17 @@ bool capture_collector_needs_snappy(char *const *argv) {
 }
 
 /* A library by soname in the system directories, as the loader would find
- * it for an x86_64 program (elf-closure.h's step 4). */
+ * it for a program of this architecture (elf-closure.h's step 4): the
+ * multiarch directories of the build's triplet first. */
 static int find_library(const char *soname, char **ret) {
-        static const char *const dirs[] = { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
-                                             "/usr/lib64", "/lib", "/usr/lib" };
+        /* The first two are followed by the triplet. */
+        static const char *const dirs[] = { "/lib/", "/usr/lib/", "/lib64", "/usr/lib64", "/lib", "/usr/lib" };
+        const char *triplet = kernel_arch_triplet(KERNEL_ARCH_NATIVE);
 
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 char *p;
 
-                if (asprintf(&p, "%s/%s", dirs[i], soname) < 0)
+                if (asprintf(&p, "%s%s/%s", dirs[i], i < 2 ? triplet : "", soname) < 0)
                         return -ENOMEM;
                 if (access(p, R_OK) == 0) {
                         *ret = p;

@@ -23,7 +23,7 @@
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "basic/parse-util.h"
-#include "capture-kernel/bzimage.h"
+#include "capture-kernel/kernel-facts.h"
 #include "capture-kernel/cmdline.h"
 #include "capture-kernel/kernel-image.h"
 #include "capture-kernel/kexec-classic.h"
@@ -45,13 +45,15 @@
 #include "kdumpd/raw-save.h"
 #include "kdumpd/dump-target.h"
 
-/* What a capture kernel needs besides its segments (CK_KERNEL_RUNTIME says
- * where it was measured).  Used for advice only; the kernel decides
- * whether the segments fit. */
 /* Mounting the export and writing a file there: a server that answers does so
  * within seconds; one that does not must not hold kdumpctl start long. */
 #define NFS_CHECK_TIMEOUT_S 60u
-#define CAPTURE_RUNTIME_MIN CK_KERNEL_RUNTIME
+/* What a capture kernel needs in the reservation besides its segments,
+ * measured (tests/vm/run-e2e --crashkernel SIZE, Debian 6.1, README "The
+ * smallest reservation"): 76M captured with 8.6 MiB beyond the segments,
+ * 74M (6.6 MiB) died of OOM while the initramfs unpacked.  Used for advice
+ * only; the kernel decides whether the segments fit. */
+#define CAPTURE_RUNTIME_MIN (8ull << 20)
 
 static const char *config_path(const struct capture_settings *s) {
         return s && s->config_path ? s->config_path : KDUMP_CONF_PATH;
@@ -99,7 +101,7 @@ struct prepared {
         dump_target *rootfs;          /* failure_action dump_to_rootfs */
         struct utsname uts;
         char *kernel;
-        struct bzimage_info bz;
+        struct kernel_facts facts;    /* its load size, and the fd for kexec_file_load on arm64 */
         struct capture_image image;
 };
 
@@ -108,6 +110,7 @@ static void prepared_done(struct prepared *p) {
         dump_target_free(p->target);
         dump_target_free(p->rootfs);
         free(p->kernel);
+        kernel_facts_done(&p->facts);
         capture_image_done(&p->image);
 }
 
@@ -221,10 +224,13 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
         log_debug("The image of the kernel %s is %s.", p->uts.release, p->kernel);
         if (asprintf(&modules, "/lib/modules/%s", p->uts.release) < 0)
                 return log_oom();
-        r = bzimage_parse_file(p->kernel, &p->bz);
+        kernel_facts_done(&p->facts);
+        r = kernel_facts_read(KERNEL_ARCH_NATIVE, p->kernel, &p->facts, &err);
         if (r < 0)
-                return log_error_errno(r, "Cannot use %s as the capture kernel: %m. Install the image of the running "
-                                       "kernel %s.", p->kernel, p->uts.release);
+                return log_error_errno(r, "Cannot use %s as the capture kernel: %s. Install the image of the running "
+                                       "kernel %s.", p->kernel, err ?: strerror(-r), p->uts.release);
+        log_debug("%s is a %s needing %llu bytes where it is loaded.", p->kernel, p->facts.format,
+                  (unsigned long long) p->facts.load_size);
 
         r = dump_target_resolve(p->config, &p->target, &err);
         if (r < 0)
@@ -357,17 +363,18 @@ static void save_raw_dump(const struct prepared *p) {
                 log_warning_errno(r, "Failed to write the kernel log of %s to %s/vmcore-dmesg.txt: %m", vmcore, dir);
 }
 
-/* The kernel segment takes init_size (kexec-bzimage64.c), the initramfs
- * its size, plus a few pages of boot_params, purgatory and ELF core
- * header.  -ENOSPC when it cannot fit; a warning when it fits but leaves
- * too little to run in. */
+/* The kernel segment takes its load size (x86 init_size, kexec-bzimage64.c;
+ * arm64 image_size, kexec_image.c), the initramfs its size, plus a few
+ * pages of boot_params or device tree, purgatory and ELF core header.
+ * -ENOSPC when it cannot fit; a warning when it fits but leaves too little
+ * to run in. */
 static int check_fits(const struct prepared *p, const struct crash_reservation *res, uint64_t *ret_largest,
                       uint64_t *ret_start) {
         uint64_t largest, start, need;
         char b1[32], b2[32], b3[32];
 
         largest = crash_reservation_largest(res, &start);
-        need = ALIGN_UP(p->bz.init_size, 1ull << 20) + ALIGN_UP(p->image.size, 4096) + (1ull << 20);
+        need = ALIGN_UP(p->facts.load_size, 1ull << 20) + ALIGN_UP(p->image.size, 4096) + (1ull << 20);
         if (largest < need)
                 return log_error_errno(ENOSPC,
                                        "The crash reservation (%s at 0x%llx) is too small for the capture kernel and "
@@ -415,7 +422,8 @@ static int load(const struct capture_settings *s, const struct prepared *p, cons
         }
         r = kexec_crash_load(&(struct kexec_crash_load) {
                         .sz = sizeof(struct kexec_crash_load), .loader = want,
-                        .kernel = p->kernel, .initrd = initrd ?: p->image.path, .cmdline = cmdline,
+                        .kernel = p->kernel, .kernel_fd = p->facts.fd >= 0 ? &p->facts.fd : NULL,
+                        .initrd = initrd ?: p->image.path, .cmdline = cmdline,
                         .corrupt_digest = s->corrupt_digest,
                         .probe_path = KEXEC_LOADER_PROBE_PATH, .ret_remembered = &remembered,
                 }, &used, &file_error, &err);

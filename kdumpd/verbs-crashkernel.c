@@ -15,7 +15,7 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
-#include "capture-kernel/bzimage.h"
+#include "capture-kernel/kernel-facts.h"
 #include "capture-kernel/kernel-image.h"
 #include "crashkernel-reserve/bootloader.h"
 #include "crashkernel-reserve/crashkernel-param.h"
@@ -180,7 +180,6 @@ static void machine_done(struct machine *m) {
  * the reservation is required). */
 static int machine_read(const struct crashkernel_paths *p, bool sizing, struct machine *m) {
         struct utsname uts;
-        struct bzimage_info bz;
         _cleanup_free_ char *cpus = NULL;
         const char *release;
         char relbuf[256];
@@ -228,14 +227,18 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
                         snprintf(m->kernel, sizeof(m->kernel), "%s", found);
         }
         if (m->kernel[0]) {
-                r = bzimage_parse_file(m->kernel, &bz);
+                _cleanup_free_ char *why = NULL;
+                struct kernel_facts facts = {};
+
+                r = kernel_facts_read(KERNEL_ARCH_NATIVE, m->kernel, &facts, &why);
                 if (r < 0)
-                        log_warning_errno(r, "Cannot read the setup header of %s (%m); using a typical kernel size.",
-                                          m->kernel);
+                        log_warning_errno(r, "Cannot read the header of %s (%s); using a typical kernel size.",
+                                          m->kernel, why ?: strerror(-r));
                 else {
-                        m->in.kernel_init_size = bz.init_size;
+                        m->in.kernel_init_size = facts.load_size;
                         m->have_kernel = true;
                 }
+                kernel_facts_done(&facts);
         }
 
         release = p->kernel ? kernel_image_release(p->kernel, relbuf, sizeof(relbuf)) : uts.release;
