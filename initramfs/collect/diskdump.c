@@ -11,7 +11,8 @@ struct diskdump_writer {
         struct dump_sink *sink;
         struct diskdump_info info;
         struct diskdump_layout layout;
-        const uint8_t *bitmap2;
+        const uint8_t *bitmap2;         /* the window's: bit i is pfn win_start + i */
+        uint64_t win_start, win_end;
 
         uint8_t *data;                  /* page data not yet written */
         size_t data_cap, data_fill;
@@ -127,12 +128,10 @@ uint64_t diskdump_writer_pages(const struct diskdump_writer *w) {
         return w->pages;
 }
 
-int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info,
-                        const uint8_t *bitmap1, const uint8_t *bitmap2, size_t buffer_size,
-                        struct diskdump_writer **ret) {
+int diskdump_writer_start(struct dump_sink *sink, const struct diskdump_info *info, uint64_t nr_dumpable,
+                          size_t buffer_size, struct diskdump_writer **ret) {
         struct diskdump_writer *w;
         uint8_t hdr[DISKDUMP_HDR_SIZE], sub[KDUMP_SUB_HDR_SIZE];
-        uint64_t nbytes;
         int r;
 
         if (!info || info->sz < sizeof(struct diskdump_info))
@@ -143,9 +142,8 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
                 return -ENOMEM;
         w->sink = sink;
         w->info = *info;
-        w->bitmap2 = bitmap2;
 
-        r = diskdump_layout_compute(info, bitmap_count(bitmap2, info->max_mapnr), &w->layout);
+        r = diskdump_layout_compute(info, nr_dumpable, &w->layout);
         if (r < 0)
                 goto fail;
 
@@ -175,36 +173,6 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
                         goto fail;
         }
 
-        /* The bitmaps, each padded with zeros to whole blocks. */
-        nbytes = DIV_ROUND_UP(info->max_mapnr, 8);
-        for (unsigned i = 0; i < 2; i++) {
-                const uint8_t *bm = i == 0 ? bitmap1 : bitmap2;
-                uint64_t off = w->layout.bitmap_offset + i * w->layout.bitmap_bytes;
-                uint64_t tail = w->layout.bitmap_bytes - nbytes;
-
-                r = dump_sink_write(sink, off, bm, nbytes);
-                if (r < 0)
-                        goto fail;
-                /* Bits past max_mapnr in the last byte must read as zero
-                 * even if the caller's buffer had them set. */
-                if (info->max_mapnr & 7) {
-                        uint8_t last = bm[nbytes - 1] & (uint8_t) ((1u << (info->max_mapnr & 7)) - 1);
-                        r = dump_sink_write(sink, off + nbytes - 1, &last, 1);
-                        if (r < 0)
-                                goto fail;
-                }
-                if (tail > 0) {
-                        _cleanup_free_ uint8_t *z = calloc(1, tail);
-                        if (!z) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        r = dump_sink_write(sink, off + nbytes, z, tail);
-                        if (r < 0)
-                                goto fail;
-                }
-        }
-
         /* Space for the descriptors is allocated now, so that marking pages
          * written cannot fail on a full disk later. */
         r = dump_sink_reserve(sink, w->layout.desc_offset, w->layout.nr_dumpable * DISKDUMP_PAGE_DESC_SIZE);
@@ -221,6 +189,105 @@ int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info
 fail:
         diskdump_writer_free(w);
         return r;
+}
+
+int diskdump_writer_bitmap(struct diskdump_writer *w, unsigned which, uint64_t start, uint64_t n, const uint8_t *bm) {
+        uint64_t off, nbytes, max = w->info.max_mapnr;
+        int r;
+
+        if (which > 1 || start % 8 != 0 || start > max || n > max - start)
+                return -EINVAL;
+        if (n == 0)
+                return 0;
+        off = w->layout.bitmap_offset + which * w->layout.bitmap_bytes + start / 8;
+        nbytes = DIV_ROUND_UP(n, 8);
+        r = dump_sink_write(w->sink, off, bm, nbytes);
+        if (r < 0)
+                return r;
+        if (start + n < max)
+                return 0;
+
+        /* The last piece: bits past max_mapnr in the last byte must read as
+         * zero even if the caller's buffer had them set. */
+        if (max & 7) {
+                uint8_t last = bm[nbytes - 1] & (uint8_t) ((1u << (max & 7)) - 1);
+                r = dump_sink_write(w->sink, off + nbytes - 1, &last, 1);
+                if (r < 0)
+                        return r;
+        }
+        /* Zeros to the bitmap's whole blocks. */
+        {
+                uint64_t used = DIV_ROUND_UP(max, 8), tail = w->layout.bitmap_bytes - used;
+                if (tail > 0) {
+                        _cleanup_free_ uint8_t *z = calloc(1, tail);
+                        if (!z)
+                                return -ENOMEM;
+                        r = dump_sink_write(w->sink, w->layout.bitmap_offset + which * w->layout.bitmap_bytes + used, z, tail);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* The first set bit of the window at or after pfn, or win_end. */
+static uint64_t window_next_set(const struct diskdump_writer *w, uint64_t p) {
+        for (p = MAX(p, w->win_start); p < w->win_end;) {
+                uint64_t q = p - w->win_start;
+                if ((q & 63) == 0 && p + 64 <= w->win_end) {
+                        uint64_t word;
+                        memcpy(&word, w->bitmap2 + q / 8, 8);
+                        if (word == 0) {
+                                p += 64;
+                                continue;
+                        }
+                }
+                if (bitmap_test(w->bitmap2, q))
+                        return p;
+                p++;
+        }
+        return w->win_end;
+}
+
+int diskdump_writer_window(struct diskdump_writer *w, const uint8_t *bitmap2, uint64_t start, uint64_t end) {
+        if (w->bitmap2 || start < w->win_end || start % 64 != 0 || end < start || end > w->info.max_mapnr)
+                return -EINVAL;
+        w->bitmap2 = bitmap2;
+        w->win_start = start;
+        w->win_end = end;
+        return 0;
+}
+
+int diskdump_writer_window_end(struct diskdump_writer *w) {
+        /* Every set bit of the window got its descriptor. */
+        if (!w->bitmap2 || window_next_set(w, w->next_pfn) < w->win_end)
+                return -EINVAL;
+        w->bitmap2 = NULL;
+        return 0;
+}
+
+int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info,
+                        const uint8_t *bitmap1, const uint8_t *bitmap2, size_t buffer_size,
+                        struct diskdump_writer **ret) {
+        struct diskdump_writer *w = NULL;
+        int r;
+
+        if (!info || info->sz < sizeof(struct diskdump_info))
+                return -EINVAL;
+        r = diskdump_writer_start(sink, info, bitmap_count(bitmap2, info->max_mapnr), buffer_size, &w);
+        if (r < 0)
+                return r;
+        r = diskdump_writer_bitmap(w, 0, 0, info->max_mapnr, bitmap1);
+        if (r >= 0)
+                r = diskdump_writer_bitmap(w, 1, 0, info->max_mapnr, bitmap2);
+        if (r >= 0)
+                r = diskdump_writer_window(w, bitmap2, 0, info->max_mapnr);
+        if (r < 0) {
+                diskdump_writer_free(w);
+                return r;
+        }
+        *ret = w;
+        return 0;
 }
 
 static int writer_flush(struct diskdump_writer *w) {
@@ -250,26 +317,12 @@ static int writer_flush(struct diskdump_writer *w) {
 }
 
 static int writer_next_pfn(struct diskdump_writer *w, uint64_t pfn) {
-        uint64_t p = w->next_pfn;
-
-        if (pfn >= w->info.max_mapnr || pfn < p || w->pages >= w->layout.nr_dumpable)
+        if (!w->bitmap2 || pfn < w->win_start || pfn >= w->win_end || pfn < w->next_pfn ||
+            w->pages >= w->layout.nr_dumpable)
                 return -EINVAL;
         /* Every set bit of the 2nd bitmap gets exactly one descriptor, in
          * PFN order: skipping one would shift all later pages. */
-        while (p < pfn) {
-                if ((p & 63) == 0 && p + 64 <= pfn) {
-                        uint64_t word;
-                        memcpy(&word, w->bitmap2 + p / 8, 8);
-                        if (word != 0)
-                                return -EINVAL;
-                        p += 64;
-                        continue;
-                }
-                if (bitmap_test(w->bitmap2, p))
-                        return -EINVAL;
-                p++;
-        }
-        if (!bitmap_test(w->bitmap2, pfn))
+        if (window_next_set(w, w->next_pfn) != pfn)
                 return -EINVAL;
         w->next_pfn = pfn + 1;
         return 0;

@@ -73,9 +73,25 @@ uint64_t bitmap_count(const uint8_t *bm, uint64_t nbits);
 
 struct diskdump_writer;
 
-/* Writes the headers, notes and both bitmaps (each max_mapnr bits) and
- * reserves the descriptor area.  buffer_size bounds the writer's own memory
- * for page data and descriptors. */
+/* Writes the headers and notes and reserves the descriptor area for
+ * nr_dumpable pages (the set bits of the whole 2nd bitmap).  buffer_size
+ * bounds the writer's own memory for page data and descriptors.  The
+ * bitmaps come in pieces (page-cycle.h), so the writer never holds them. */
+int diskdump_writer_start(struct dump_sink *sink, const struct diskdump_info *info, uint64_t nr_dumpable,
+                          size_t buffer_size, struct diskdump_writer **ret);
+/* Writes bits [start, start + n) of bitmap which (0: the 1st, 1: the 2nd)
+ * from bm (bit i: pfn start + i; start a multiple of 8); the piece that
+ * reaches max_mapnr also pads the bitmap to whole blocks. */
+int diskdump_writer_bitmap(struct diskdump_writer *w, unsigned which, uint64_t start, uint64_t n, const uint8_t *bm);
+/* The pages added next are the set bits of bitmap2 for pfns [start, end)
+ * (bit i: pfn start + i; start a multiple of 64); bitmap2 must stay valid
+ * until diskdump_writer_window_end(), which is -EINVAL if a page of the
+ * window was not added.  Windows come in PFN order, without overlap. */
+int diskdump_writer_window(struct diskdump_writer *w, const uint8_t *bitmap2, uint64_t start, uint64_t end);
+int diskdump_writer_window_end(struct diskdump_writer *w);
+
+/* All of it at once, for whole bitmaps of max_mapnr bits: start, both
+ * bitmaps, one window. */
 int diskdump_writer_new(struct dump_sink *sink, const struct diskdump_info *info,
                         const uint8_t *bitmap1, const uint8_t *bitmap2, size_t buffer_size,
                         struct diskdump_writer **ret);
@@ -83,8 +99,8 @@ struct diskdump_writer *diskdump_writer_free(struct diskdump_writer *w);
 
 const struct diskdump_layout *diskdump_writer_layout(const struct diskdump_writer *w);
 
-/* Adds the next dumped page: pfn must be the next set bit of the 2nd bitmap
- * (-EINVAL otherwise).  flags 0 = raw page (size = page size). */
+/* Adds the next dumped page: pfn must be the next set bit of the window's
+ * 2nd bitmap (-EINVAL otherwise).  flags 0 = raw page (size = page size). */
 int diskdump_writer_add_page(struct diskdump_writer *w, uint64_t pfn, const void *data, size_t size, unsigned flags);
 /* Adds the next dumped page as a reference to the shared zero page. */
 int diskdump_writer_add_zero(struct diskdump_writer *w, uint64_t pfn);

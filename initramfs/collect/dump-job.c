@@ -16,6 +16,7 @@
 #include "initramfs/collect/flatten.h"
 #include "initramfs/collect/kernel-mmu.h"
 #include "initramfs/collect/memmap.h"
+#include "initramfs/collect/page-cycle.h"
 #include "initramfs/collect/page-filter.h"
 #include "initramfs/collect/vmci.h"
 
@@ -239,24 +240,26 @@ static int pool_new(unsigned n_threads, unsigned batch, size_t ps, enum page_com
         return 0;
 }
 
-/* Next batch of dumped pfns from *pfn on, read with one read per
+/* Next batch of dumped pfns from *pfn on, up to the end of the cycle whose
+ * 2nd bitmap is bm2 (bit i: pfn start + i), read with one read per
  * physically contiguous run. */
-static int slot_fill(struct slot *s, const struct dump_source *src, const uint8_t *bm2, uint64_t max_mapnr,
+static int slot_fill(struct slot *s, const struct dump_source *src, const uint8_t *bm2, uint64_t start, uint64_t end,
                      uint64_t *pfn, unsigned batch, size_t ps) {
         unsigned n = 0;
         uint64_t q = *pfn;
         int r;
 
-        for (; q < max_mapnr && n < batch; q++) {
-                if ((q & 63) == 0 && q + 64 <= max_mapnr) {
+        for (; q < end && n < batch; q++) {
+                uint64_t i = q - start;
+                if ((i & 63) == 0 && q + 64 <= end) {
                         uint64_t word;
-                        memcpy(&word, bm2 + q / 8, 8);
+                        memcpy(&word, bm2 + i / 8, 8);
                         if (word == 0) {
                                 q += 63;
                                 continue;
                         }
                 }
-                if (bitmap_test(bm2, q))
+                if (bitmap_test(bm2, i))
                         s->pfns[n++] = q;
         }
         *pfn = q;
@@ -301,27 +304,6 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
 /* The bitmaps are mapped apart from the heap, so that the 1st one, done
  * with once the writer has copied it out, goes back to the kernel at once
  * (a freed heap block stays resident). */
-struct job_bitmaps {
-        uint8_t *bm1, *bm2;
-        size_t nbytes;
-};
-
-static uint8_t *bitmap_alloc(size_t n) {
-        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        return p == MAP_FAILED ? NULL : p;
-}
-
-static void bitmap_free(uint8_t **p, size_t n) {
-        if (*p)
-                (void) munmap(*p, n);
-        *p = NULL;
-}
-
-static void job_bitmaps_done(struct job_bitmaps *b) {
-        bitmap_free(&b->bm1, b->nbytes);
-        bitmap_free(&b->bm2, b->nbytes);
-}
-
 static int sink_open(const struct dump_options *opts, int out_fd, struct dump_sink **ret) {
         if (opts->flat && opts->stream)
                 return dump_sink_new_stream(opts->stream, ret);
@@ -364,27 +346,296 @@ static const char *mmu_problem(uint16_t machine, const struct vmci *v, int r) {
         return "no page-table root in VMCOREINFO for this machine";
 }
 
-int dump_job_run(const struct dump_source *src, const struct dump_options *opts, int out_fd, struct dump_result *ret) {
-        size_t ps;
-        uint32_t page_size;
-        struct dump_result res = {};
-        struct vmci v = {};
+/* The filter's inputs, alive for the whole job: every pass over the cycles
+ * reads the mem_map again. */
+struct job_filter {
         struct kernel_mmu mmu;
         struct page_layout layout;
-        struct memmap mm = {};
-        struct diskdump_info info = { .sz = sizeof(info) };
-        struct dump_sink *sink = NULL;
-        struct diskdump_writer *w = NULL;
-        struct pool *pool = NULL;
-        _cleanup_(job_bitmaps_done) struct job_bitmaps bms = {};
-        uint8_t *bm1, *bm2;
-        uint64_t max_mapnr = 0, nbytes, pfn, done = 0, total;
-        unsigned level = opts->dump_level & DL_MAX, batch, threads;
-        size_t writer_bytes;
-        bool mmu_ok = false;
-        double t0 = now(), last_progress;
+        struct memmap mm;
+        bool mmu_ok, filter_ok;
+};
+
+/* Sets up the filter and lowers *level to what VMCOREINFO lets it honour;
+ * never a guess.  The mem_map is walked at every level: hwpoison and
+ * offline pages are excluded even at -d 0/1 (reading them can
+ * machine-check the capture kernel or touch memory the hypervisor took
+ * back). */
+static void filter_setup(const struct dump_source *src, const struct vmci *v, uint64_t max_mapnr,
+                         struct job_filter *f, unsigned *level, struct dump_result *res) {
+        bool want = *level & ~(unsigned) DL_EXCLUDE_ZERO;
+        int k;
+
+        k = kernel_mmu_init(&f->mmu, src->machine, v, src->read, src->userdata);
+        f->mmu_ok = k >= 0;
+        if (!f->mmu_ok) {
+                if (want)
+                        res->fallback_reason = mmu_problem(src->machine, v, k);
+                *level &= DL_EXCLUDE_ZERO;
+        } else if (page_layout_from_vmcoreinfo(v, &f->layout) < 0) {
+                if (want) {
+                        res->fallback_reason = "struct page layout missing or absurd in VMCOREINFO";
+                        res->fallback_entry = page_layout_problem(v);
+                }
+                *level &= DL_EXCLUDE_ZERO;
+        } else if (memmap_discover(v, &f->mmu, max_mapnr, &f->mm) < 0) {
+                if (want)
+                        res->fallback_reason = "mem_map not found (SPARSEMEM entries missing or unreadable)";
+                *level &= DL_EXCLUDE_ZERO;
+        } else {
+                unsigned ok = page_layout_supported_levels(&f->layout);
+                if ((*level & ok) != *level) {
+                        res->fallback_reason = "VMCOREINFO cannot be interpreted for some levels";
+                        res->fallback_entry = page_layout_missing(&f->layout, *level);
+                }
+                *level &= ok;
+                f->filter_ok = true;
+        }
+}
+
+/* The kdump-compressed headers' contents. */
+static void fill_info(struct diskdump_info *info, const struct dump_source *src, const struct vmci *v,
+                      const struct job_filter *f, uint32_t page_size, uint64_t max_mapnr, unsigned level,
+                      enum page_compression compression) {
         struct timeval tv;
+        int64_t pb = 0;
+        char ct[32];
+        uint64_t t;
+
+        (void) vmci_number(v, "phys_base", &pb);
+        info->phys_base = (uint64_t) pb;
+        /* The crash time, as VMCOREINFO's CRASHTIME records it: what crash
+         * shows as DATE, and the same bytes on every run (-F | -R equals the
+         * direct write).  The collector's clock only without it. */
+        if (vmci_string(v, "CRASHTIME", ct, sizeof(ct)) >= 0 && safe_atou64_base(ct, 10, &t) >= 0 && t < INT64_MAX) {
+                info->tv_sec = (int64_t) t;
+                info->tv_usec = 0;
+        } else {
+                gettimeofday(&tv, NULL);
+                info->tv_sec = tv.tv_sec;
+                info->tv_usec = tv.tv_usec;
+        }
+        info->page_size = page_size;
+        info->max_mapnr = max_mapnr;
+        info->nr_cpus = MAX(src->nr_cpus, 1);
+        info->dump_level = (int32_t) level;
+        info->compression = compression;
+        info->notes = src->notes;
+        info->notes_size = src->notes_size;
+        info->vmcoreinfo_offset = src->vmcoreinfo_offset;
+        info->vmcoreinfo_size = v->len;
+        fill_utsname(info, v, src->machine, (struct kernel_mmu *) &f->mmu, f->mmu_ok);
+}
+
+/* The page pipeline's state across cycles. */
+struct writing {
+        const struct dump_source *src;
+        const struct dump_options *opts;
+        struct pool *pool;
+        struct diskdump_writer *w;
+        struct dump_sink *sink;
+        struct dump_result *res;
+        unsigned batch;
+        size_t ps;
+        uint64_t done, total;
+        double t0, last_progress;
+};
+
+/* The dumped pages of one cycle, in a pipeline of two slots: while the
+ * workers (and then the main thread) compress one, the main thread writes
+ * the batch before it and reads the batch after it.  It drains at the
+ * cycle's end: the next cycle's bitmap takes this one's place. */
+static int write_cycle(struct writing *wr, const uint8_t *bm2, uint64_t start, uint64_t end) {
+        struct pool *pool = wr->pool;
+        struct slot *cur = &pool->slots[0], *prev = &pool->slots[1];
+        uint64_t pfn = start;
+        int r;
+
+        prev->n = 0;
+        r = slot_fill(cur, wr->src, bm2, start, end, &pfn, wr->batch, wr->ps);
+        if (r < 0)
+                return r;
+        while (cur->n > 0) {
+                int k = 0;
+
+                pool_start(pool, cur);
+                if (prev->n > 0) {
+                        r = slot_write(prev, pool, wr->w, wr->res);
+                        wr->done += prev->n;
+                }
+                prev->n = 0;
+                if (r >= 0 && wr->done + cur->n < wr->total)
+                        k = slot_fill(prev, wr->src, bm2, start, end, &pfn, wr->batch, wr->ps);
+                pool_finish(pool);
+                if (r >= 0)
+                        r = k;
+                if (r < 0)
+                        return r;
+                {
+                        struct slot *t = cur;
+                        cur = prev;
+                        prev = t;
+                }
+
+                if (wr->opts->progress && now() - wr->last_progress >= 1.0) {
+                        struct dump_progress pr = { wr->done, wr->total, dump_sink_bytes(wr->sink), now() - wr->t0,
+                                                    wr->res->excluded, wr->res->zero_pages, (uint32_t) wr->ps };
+                        wr->last_progress = now();
+                        wr->opts->progress(&pr, wr->opts->progress_userdata);
+                }
+        }
+        if (prev->n > 0) {
+                r = slot_write(prev, pool, wr->w, wr->res);
+                wr->done += prev->n;
+                prev->n = 0;
+        }
+        return r;
+}
+
+/* The 1st bitmap (from the segments alone), then per cycle the 2nd
+ * bitmap's piece and its pages, so the file is the one a single pass
+ * writes. */
+static int write_cycles(struct writing *wr, struct page_cycles *pc) {
+        const uint8_t *bm;
+        int r;
+
+        for (uint64_t k = 0; k < pc->n_cycles; k++) {
+                r = page_cycles_ram(pc, k, &bm);
+                if (r >= 0)
+                        r = diskdump_writer_bitmap(wr->w, 0, page_cycle_start(pc, k),
+                                                   page_cycle_end(pc, k) - page_cycle_start(pc, k), bm);
+                if (r < 0)
+                        return r;
+        }
+        for (uint64_t k = 0; k < pc->n_cycles; k++) {
+                uint64_t s = page_cycle_start(pc, k), e = page_cycle_end(pc, k);
+
+                r = page_cycles_get(pc, k, &bm);
+                if (r >= 0)
+                        r = diskdump_writer_bitmap(wr->w, 1, s, e - s, bm);
+                if (r >= 0)
+                        r = diskdump_writer_window(wr->w, bm, s, e);
+                if (r >= 0)
+                        r = write_cycle(wr, bm, s, e);
+                if (r >= 0)
+                        r = diskdump_writer_window_end(wr->w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Buffers from the budget: an eighth for the writer's buffer (data and
+ * descriptors, written with one pwrite() each when full), the rest for the
+ * two slots, per page in a batch the page (compressed in place) and its
+ * pfn, size and result. */
+static void size_buffers(const struct dump_options *opts, size_t ps, size_t *ret_writer, unsigned *ret_batch,
+                         unsigned *ret_threads) {
+        size_t budget = opts->memory_budget ? opts->memory_budget : DUMP_BUDGET_DEFAULT;
+        size_t per = 2 * (ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
+
+        /* zlib (about 70 MiB/s a core) takes a millisecond for a batch of
+         * 16 pages: smaller batches cost it nothing, and its streams hold
+         * about 100 KiB each (the 64 KiB hash table is cleared for every
+         * page). */
+        if (opts->compression == PAGE_COMPRESS_ZLIB)
+                budget = MIN(budget, DUMP_BUDGET_DEFAULT / 2);
+
+        *ret_writer = budget / 8;
+        *ret_batch = (unsigned) MIN(MAX((budget - *ret_writer) / per, (size_t) 16), (size_t) 8192);
+        /* At least 8 pages per thread and batch: more threads than that
+         * only wait for each other. */
+        *ret_threads = MIN(MAX(opts->threads, 1u), MAX(*ret_batch / 8, 1u));
+}
+
+static int write_diskdump(const struct dump_source *src, const struct dump_options *opts, const struct diskdump_info *info,
+                          struct page_cycles *pc, uint64_t nr_dumpable, int out_fd, double t0, struct dump_result *res) {
+        struct writing wr = { .src = src, .opts = opts, .res = res, .ps = info->page_size, .t0 = t0 };
+        size_t writer_bytes;
+        unsigned threads;
         int r, k;
+
+        size_buffers(opts, wr.ps, &writer_bytes, &wr.batch, &threads);
+        r = sink_open(opts, out_fd, &wr.sink);
+        if (r < 0)
+                goto finish;
+        r = diskdump_writer_start(wr.sink, info, nr_dumpable, writer_bytes, &wr.w);
+        if (r < 0)
+                goto finish;
+        /* (The writer takes at least 16 pages and 64 descriptors.) */
+        res->buffer_bytes += MAX(writer_bytes, (size_t) 16 * wr.ps + 64 * 24);
+        r = pool_new(threads, wr.batch, wr.ps, opts->compression, &wr.pool);
+        if (r < 0)
+                goto finish;
+        res->buffer_bytes += (size_t) wr.batch * 2 * (wr.ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
+
+        wr.total = nr_dumpable;
+        wr.last_progress = now();
+        r = write_cycles(&wr, pc);
+
+finish:
+        if (wr.w) {
+                k = diskdump_writer_finish(wr.w, r < 0);
+                if (k > 0)
+                        res->incomplete = true;
+                if (k < 0 && r >= 0)
+                        r = k;
+                res->dumped_pages = diskdump_writer_pages(wr.w);
+                if (r >= 0)
+                        r = dump_sink_finish(wr.sink);
+        }
+        if (wr.sink)
+                res->bytes_written = dump_sink_bytes(wr.sink);
+        if (opts->progress && r >= 0) {
+                struct dump_progress pr = { wr.done, wr.done, res->bytes_written, now() - t0,
+                                            res->excluded, res->zero_pages, info->page_size };
+                opts->progress(&pr, opts->progress_userdata);
+        }
+        if (r < 0 && wr.w)
+                res->incomplete = true;
+        diskdump_writer_free(wr.w);
+        dump_sink_free(wr.sink);
+        pool_free(wr.pool);
+        return r;
+}
+
+static int write_elf(const struct dump_source *src, const struct dump_options *opts, struct page_cycles *pc,
+                     unsigned level, uint32_t page_size, int out_fd, double t0, struct dump_result *res) {
+        struct dump_sink *sink = NULL;
+        int r;
+
+        r = sink_open(opts, out_fd, &sink);
+        if (r < 0)
+                return r;
+        r = elf_dump_write(src, page_size, pc, level & DL_EXCLUDE_ZERO, opts, sink, res);
+        if (r >= 0)
+                r = dump_sink_finish(sink);
+        res->bytes_written = dump_sink_bytes(sink);
+        dump_sink_free(sink);
+        res->seconds_total = now() - t0;
+        if (opts->progress && r >= 0) {
+                struct dump_progress pr = { res->dumped_pages, res->dumped_pages, res->bytes_written,
+                                            res->seconds_total, res->excluded, res->zero_pages, page_size };
+                opts->progress(&pr, opts->progress_userdata);
+        }
+        return r;
+}
+
+static void job_filter_done(struct job_filter *f) {
+        memmap_done(&f->mm);
+}
+
+int dump_job_run(const struct dump_source *src, const struct dump_options *opts, int out_fd, struct dump_result *ret) {
+        struct dump_result res = {};
+        struct vmci v = {};
+        _cleanup_(job_filter_done) struct job_filter f = {};
+        _cleanup_(page_cycles_done) struct page_cycles pc = {};
+        struct diskdump_info info = { .sz = sizeof(info) };
+        struct page_filter_stats st = {};
+        uint64_t max_mapnr = 0, nr_dumpable = 0;
+        unsigned level = opts ? opts->dump_level & DL_MAX : 0;
+        uint32_t page_size;
+        double t0 = now();
+        int r;
 
         if (!src || src->sz < sizeof(*src) || !opts || opts->sz < sizeof(*opts))
                 return -EINVAL;
@@ -399,243 +650,44 @@ int dump_job_run(const struct dump_source *src, const struct dump_options *opts,
         r = kernel_page_size(src->machine, &v, &page_size);
         if (r < 0)
                 return r;
-        ps = page_size;
 
         /* RAM: whole pages inside the segments. */
         for (size_t i = 0; i < src->n_segments; i++)
-                max_mapnr = MAX(max_mapnr, (src->segments[i].phys_start + src->segments[i].size) / ps);
+                max_mapnr = MAX(max_mapnr, (src->segments[i].phys_start + src->segments[i].size) / page_size);
         if (max_mapnr == 0)
                 return -ENODATA;
-        nbytes = DIV_ROUND_UP(max_mapnr, 8) + 8;       /* +8: word-wise scans may read past */
-        if (nbytes > SIZE_MAX)
+        if (DIV_ROUND_UP(max_mapnr, 8) > SIZE_MAX / 2)
                 return -E2BIG;
-        bms.nbytes = (size_t) nbytes;
-        bm1 = bms.bm1 = bitmap_alloc(bms.nbytes);
-        bm2 = bms.bm2 = bitmap_alloc(bms.nbytes);
-        if (!bm1 || !bm2)
-                return -ENOMEM;
-        for (size_t i = 0; i < src->n_segments; i++) {
-                uint64_t s = DIV_ROUND_UP(src->segments[i].phys_start, ps);
-                uint64_t e = (src->segments[i].phys_start + src->segments[i].size) / ps;
-                for (pfn = s; pfn < e; pfn++)
-                        bitmap_set(bm1, pfn);
-        }
-        memcpy(bm2, bm1, nbytes);
         res.max_mapnr = max_mapnr;
-        res.ram_pages = bitmap_count(bm1, max_mapnr);
 
-        /* The filter.  Anything VMCOREINFO does not let us interpret lowers
-         * the level to what can be honoured; never a guess. */
-        k = kernel_mmu_init(&mmu, src->machine, &v, src->read, src->userdata);
-        mmu_ok = k >= 0;
-        /* The mem_map is walked at every level: hwpoison and offline pages
-         * are excluded even at -d 0/1 (reading them can machine-check the
-         * capture kernel or touch memory the hypervisor took back). */
-        {
-                struct page_filter_stats st;
-                bool want = level & ~(unsigned) DL_EXCLUDE_ZERO;
-
-                if (!mmu_ok) {
-                        if (want)
-                                res.fallback_reason = mmu_problem(src->machine, &v, k);
-                        level &= DL_EXCLUDE_ZERO;
-                } else if (page_layout_from_vmcoreinfo(&v, &layout) < 0) {
-                        if (want) {
-                                res.fallback_reason = "struct page layout missing or absurd in VMCOREINFO";
-                                res.fallback_entry = page_layout_problem(&v);
-                        }
-                        level &= DL_EXCLUDE_ZERO;
-                } else if (memmap_discover(&v, &mmu, max_mapnr, &mm) < 0) {
-                        if (want)
-                                res.fallback_reason = "mem_map not found (SPARSEMEM entries missing or unreadable)";
-                        level &= DL_EXCLUDE_ZERO;
-                } else {
-                        unsigned ok = page_layout_supported_levels(&layout);
-                        if ((level & ok) != level) {
-                                res.fallback_reason = "VMCOREINFO cannot be interpreted for some levels";
-                                res.fallback_entry = page_layout_missing(&layout, level);
-                        }
-                        level &= ok;
-                        r = page_filter_apply(&layout, level, &mm, &mmu, bm2, max_mapnr, &st);
-                        memmap_done(&mm);
-                        if (r < 0)
-                                return r;
-                        memcpy(res.excluded, st.excluded, sizeof(res.excluded));
-                        res.memmap_unreadable = st.memmap_unreadable;
-                }
-        }
+        filter_setup(src, &v, max_mapnr, &f, &level, &res);
+        pc = (struct page_cycles) {
+                .segments = src->segments, .n_segments = src->n_segments,
+                .page_size = page_size, .max_mapnr = max_mapnr,
+                .cycle = page_cycle_pages(opts->bitmap_budget ?: DUMP_BITMAP_BUDGET_DEFAULT, opts->cycle_pages, max_mapnr),
+                .layout = f.filter_ok ? &f.layout : NULL, .level = level, .mm = &f.mm, .mmu = &f.mmu,
+        };
+        r = page_cycles_init(&pc);
+        if (r < 0)
+                return r;
+        r = page_cycles_prepare(&pc, &res.ram_pages, &nr_dumpable, &st);
+        if (r < 0)
+                return r;
+        memcpy(res.excluded, st.excluded, sizeof(res.excluded));
+        res.memmap_unreadable = st.memmap_unreadable;
         res.effective_level = level;
         res.seconds_filter = now() - t0;
-        res.buffer_bytes = 2 * nbytes;
+        res.buffer_bytes = page_cycles_bytes(&pc);
+        res.cycles = pc.n_cycles;
+        res.cycle_pages = pc.cycle;
 
-        if (opts->elf) {
-                /* ELF output has no 1st bitmap. */
-                bitmap_free(&bms.bm1, bms.nbytes);
-                r = sink_open(opts, out_fd, &sink);
-                if (r < 0)
-                        return r;
-                r = elf_dump_write(src, ps, bm2, max_mapnr, level & DL_EXCLUDE_ZERO, opts, sink, &res);
-                if (r >= 0)
-                        r = dump_sink_finish(sink);
-                res.bytes_written = dump_sink_bytes(sink);
-                dump_sink_free(sink);
+        if (opts->elf)
+                r = write_elf(src, opts, &pc, level, page_size, out_fd, t0, &res);
+        else {
+                fill_info(&info, src, &v, &f, page_size, max_mapnr, level, opts->compression);
+                r = write_diskdump(src, opts, &info, &pc, nr_dumpable, out_fd, t0, &res);
                 res.seconds_total = now() - t0;
-                if (opts->progress && r >= 0) {
-                        struct dump_progress pr = { res.dumped_pages, res.dumped_pages, res.bytes_written,
-                                                    res.seconds_total, res.excluded, res.zero_pages, page_size };
-                        opts->progress(&pr, opts->progress_userdata);
-                }
-                *ret = res;
-                return r;
         }
-
-        /* Headers. */
-        {
-                int64_t pb = 0;
-                (void) vmci_number(&v, "phys_base", &pb);
-                info.phys_base = (uint64_t) pb;
-        }
-        /* The crash time, as VMCOREINFO's CRASHTIME records it: what crash
-         * shows as DATE, and the same bytes on every run (-F | -R equals the
-         * direct write).  The collector's clock only without it. */
-        {
-                char ct[32];
-                uint64_t t;
-                if (vmci_string(&v, "CRASHTIME", ct, sizeof(ct)) >= 0 && safe_atou64_base(ct, 10, &t) >= 0 && t < INT64_MAX) {
-                        info.tv_sec = (int64_t) t;
-                        info.tv_usec = 0;
-                } else {
-                        gettimeofday(&tv, NULL);
-                        info.tv_sec = tv.tv_sec;
-                        info.tv_usec = tv.tv_usec;
-                }
-        }
-        info.page_size = page_size;
-        info.max_mapnr = max_mapnr;
-        info.nr_cpus = MAX(src->nr_cpus, 1);
-        info.dump_level = (int32_t) level;
-        info.compression = opts->compression;
-        info.notes = src->notes;
-        info.notes_size = src->notes_size;
-        info.vmcoreinfo_offset = src->vmcoreinfo_offset;
-        info.vmcoreinfo_size = v.len;
-        fill_utsname(&info, &v, src->machine, &mmu, mmu_ok);
-
-        /* Buffers from the budget: an eighth for the writer's buffer (data
-         * and descriptors, written with one pwrite() each when full), the
-         * rest for the two slots, per page in a batch the page (compressed
-         * in place) and its pfn, size and result. */
-        {
-                size_t budget = opts->memory_budget ? opts->memory_budget : DUMP_BUDGET_DEFAULT;
-                size_t per = 2 * (ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
-
-                /* zlib (about 70 MiB/s a core) takes a millisecond for a
-                 * batch of 16 pages: smaller batches cost it nothing, and
-                 * its streams hold about 100 KiB each (the 64 KiB hash
-                 * table is cleared for every page). */
-                if (opts->compression == PAGE_COMPRESS_ZLIB)
-                        budget = MIN(budget, DUMP_BUDGET_DEFAULT / 2);
-
-                writer_bytes = budget / 8;
-                batch = (unsigned) MIN(MAX((budget - writer_bytes) / per, (size_t) 16), (size_t) 8192);
-                /* At least 8 pages per thread and batch: more threads than
-                 * that only wait for each other. */
-                threads = MIN(MAX(opts->threads, 1u), MAX(batch / 8, 1u));
-        }
-
-        /* The writer copies the 1st bitmap out at once and needs it no more:
-         * gone before the page buffers are touched. */
-        r = sink_open(opts, out_fd, &sink);
-        if (r < 0)
-                goto finish;
-        r = diskdump_writer_new(sink, &info, bm1, bm2, writer_bytes, &w);
-        if (r < 0)
-                goto finish;
-        bitmap_free(&bms.bm1, bms.nbytes);
-        /* (The writer takes at least 16 pages and 64 descriptors.) */
-        res.buffer_bytes += MAX(writer_bytes, (size_t) 16 * ps + 64 * 24);
-
-        r = pool_new(threads, batch, ps, opts->compression, &pool);
-        if (r < 0)
-                goto finish;
-        res.buffer_bytes += (size_t) batch * 2 * (ps + sizeof(uint64_t) + sizeof(size_t) + sizeof(int));
-
-        total = diskdump_writer_layout(w)->nr_dumpable;
-        last_progress = now();
-        pfn = 0;
-        /* A pipeline of two slots: while the workers (and then the main
-         * thread) compress one, the main thread writes the batch before it
-         * and reads the batch after it. */
-        {
-                struct slot *cur = &pool->slots[0], *prev = &pool->slots[1];
-
-                prev->n = 0;
-                r = slot_fill(cur, src, bm2, max_mapnr, &pfn, batch, ps);
-                if (r < 0)
-                        goto finish;
-                while (cur->n > 0) {
-                        int k2 = 0;
-
-                        pool_start(pool, cur);
-                        if (prev->n > 0) {
-                                r = slot_write(prev, pool, w, &res);
-                                done += prev->n;
-                        }
-                        prev->n = 0;
-                        if (r >= 0 && done + cur->n < total)
-                                k2 = slot_fill(prev, src, bm2, max_mapnr, &pfn, batch, ps);
-                        pool_finish(pool);
-                        if (r >= 0)
-                                r = k2;
-                        if (r < 0)
-                                goto finish;
-                        {
-                                struct slot *t = cur;
-                                cur = prev;
-                                prev = t;
-                        }
-
-                        if (opts->progress && now() - last_progress >= 1.0) {
-                                struct dump_progress pr = { done, total, dump_sink_bytes(sink), now() - t0,
-                                                            res.excluded, res.zero_pages, page_size };
-                                last_progress = now();
-                                opts->progress(&pr, opts->progress_userdata);
-                        }
-                }
-                if (prev->n > 0) {
-                        r = slot_write(prev, pool, w, &res);
-                        done += prev->n;
-                        if (r < 0)
-                                goto finish;
-                }
-        }
-        r = 0;
-
-finish:
-        if (w) {
-                k = diskdump_writer_finish(w, r < 0);
-                if (k > 0)
-                        res.incomplete = true;
-                if (k < 0 && r >= 0)
-                        r = k;
-                res.dumped_pages = diskdump_writer_pages(w);
-                if (r >= 0) {
-                        r = dump_sink_finish(sink);
-                }
-        }
-        if (sink)
-                res.bytes_written = dump_sink_bytes(sink);
-        if (opts->progress && r >= 0) {
-                struct dump_progress pr = { done, done, res.bytes_written, now() - t0,
-                                            res.excluded, res.zero_pages, page_size };
-                opts->progress(&pr, opts->progress_userdata);
-        }
-        diskdump_writer_free(w);
-        dump_sink_free(sink);
-        pool_free(pool);
-        res.seconds_total = now() - t0;
-        if (r < 0 && w)
-                res.incomplete = true;
         *ret = res;
         return r;
 }

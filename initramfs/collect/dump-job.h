@@ -6,7 +6,9 @@
  * flattened stream: bitmaps from the RAM segments, the page filter from
  * VMCOREINFO (on the dumped machine's page size and page tables, x86_64 or
  * arm64: kernel-mmu.h), page compression on worker threads, writing in PFN order so
- * that the output does not depend on the number of threads. */
+ * that the output does not depend on the number of threads.  The bitmaps are
+ * done in cycles (page-cycle.h) so that no buffer grows with the machine's
+ * memory; the output does not depend on the cycle length either. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,6 +72,11 @@ typedef void (*dump_progress_fn)(const struct dump_progress *p, void *userdata);
  * (two slots of 27 pages and the writer's 64 KiB). */
 #define DUMP_BUDGET_DEFAULT ((size_t) 256 * 1024)
 
+/* The two bitmaps of one cycle (page-cycle.h): 1 MiB covers 4 Mi pfns
+ * (16 GiB of 4 KiB pages) per cycle, and any machine in 1 MiB.  Larger
+ * cycles only save re-reading the mem_map once per cycle more. */
+#define DUMP_BITMAP_BUDGET_DEFAULT ((size_t) 1024 * 1024)
+
 struct dump_options {
         size_t sz;
         unsigned dump_level;
@@ -82,6 +89,8 @@ struct dump_options {
         void *progress_userdata;
         byte_sink *stream;              /* flat: the stream goes here instead of out_fd (which
                                          * is then unused); not finished here (byte-sink.h) */
+        size_t bitmap_budget;           /* bytes for a cycle's two bitmaps; 0 = DUMP_BITMAP_BUDGET_DEFAULT */
+        uint64_t cycle_pages;           /* tests: cycles of this many pfns (rounded up to 64); 0 = from the budget */
 };
 
 struct dump_result {
@@ -97,6 +106,7 @@ struct dump_result {
         uint64_t bytes_written;
         uint64_t elf_segments;          /* ELF output: PT_LOADs written */
         uint64_t buffer_bytes;          /* the job's own page and bitmap buffers */
+        uint64_t cycles, cycle_pages;   /* the bitmaps were done in cycles of so many pfns */
         bool incomplete;
         double seconds_filter, seconds_total;
 };

@@ -8,6 +8,7 @@
 #include "basic/macro.h"
 #include "initramfs/collect/diskdump.h"
 #include "initramfs/collect/elf-dump.h"
+#include "initramfs/collect/page-cycle.h"
 
 #define CHUNK_MAX (4u << 20)
 
@@ -17,34 +18,8 @@ uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
         return DIV_ROUND_UP(bytes, page_size) / (ELF_HOLE_MIN_PAGES + 1) + 2;
 }
 
-/* A tighter bound from the bitmap: a new PT_LOAD needs a run of
- * ELF_HOLE_MIN_PAGES excluded or zero pages.  Such a run either holds part of
- * a maximal run of bitmap-excluded pages (counted once each) or lies inside
- * a run of kept pages, of which a run of L holds at most L / 256. */
-static uint64_t load_seg_bound(const struct dump_elf_load *l, const uint8_t *bm, uint64_t max_mapnr, bool exclude_zero,
-                               uint64_t ps) {
-        uint64_t first = DIV_ROUND_UP(l->phys, ps), end = (l->phys + l->file_size) / ps;
-        uint64_t runs = 0, long_runs = 0, kept_run = 0, excl_run = 0, in_kept = 0;
-
-        for (uint64_t pfn = first; pfn < end; pfn++) {
-                bool keep = pfn >= max_mapnr || bitmap_test(bm, pfn);
-                if (keep) {
-                        if (excl_run >= ELF_HOLE_MIN_PAGES)
-                                long_runs++;
-                        excl_run = 0;
-                        kept_run++;
-                } else {
-                        if (excl_run == 0)
-                                runs++;
-                        excl_run++;
-                        in_kept += kept_run / ELF_HOLE_MIN_PAGES;
-                        kept_run = 0;
-                }
-        }
-        in_kept += kept_run / ELF_HOLE_MIN_PAGES;
-        if (excl_run >= ELF_HOLE_MIN_PAGES)
-                long_runs++;
-        return (exclude_zero ? runs + in_kept : long_runs) + 3;
+void elf_seg_builder_init_count(struct elf_seg_builder *b, uint64_t page_size) {
+        *b = (struct elf_seg_builder) { .count_only = true, .page_size = page_size };
 }
 
 int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size) {
@@ -68,6 +43,10 @@ int elf_seg_builder_begin(struct elf_seg_builder *b, uint64_t phys, uint64_t vir
 }
 
 static int emit(struct elf_seg_builder *b) {
+        if (b->count_only) {
+                b->n++;
+                return 0;
+        }
         if (b->n >= b->cap)
                 return -E2BIG;
         b->segs[b->n++] = b->cur;
@@ -135,50 +114,79 @@ static double now(void) {
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-static bool page_kept(const uint8_t *bm, uint64_t max_mapnr, uint64_t pfn) {
-        return pfn >= max_mapnr || bitmap_test(bm, pfn);
-}
+/* The 2nd bitmap, a cycle at a time (page-cycle.h); pages past
+ * max_mapnr are kept. */
+struct bits {
+        struct page_cycles *pc;
+        uint64_t max_mapnr;
+};
 
 /* The first pfn in [pfn, end) whose keep state differs from pfn's (end if
- * none), skipping whole bitmap words. */
-static uint64_t run_end(const uint8_t *bm, uint64_t max_mapnr, uint64_t pfn, uint64_t end) {
-        bool keep = page_kept(bm, max_mapnr, pfn);
-        uint64_t lim = MIN(end, max_mapnr);
+ * none), skipping whole bitmap words; at most to the end of pfn's cycle. */
+static int run_end(struct bits *bt, uint64_t pfn, uint64_t end, bool *ret_keep, uint64_t *ret_end) {
+        uint64_t k, cs, ce, lim;
+        const uint8_t *bm;
+        bool keep;
+        int r;
 
-        if (pfn >= max_mapnr)
-                return end;
+        if (pfn >= bt->max_mapnr) {
+                *ret_keep = true;
+                *ret_end = end;
+                return 0;
+        }
+        k = pfn / bt->pc->cycle;
+        r = page_cycles_get(bt->pc, k, &bm);
+        if (r < 0)
+                return r;
+        cs = page_cycle_start(bt->pc, k);
+        ce = page_cycle_end(bt->pc, k);
+        lim = MIN(end, ce);
+        keep = bitmap_test(bm, pfn - cs);
+        *ret_keep = keep;
         for (pfn++; pfn < lim;) {
-                if ((pfn & 63) == 0 && pfn + 64 <= lim) {
+                uint64_t i = pfn - cs;
+                if ((i & 63) == 0 && pfn + 64 <= lim) {
                         uint64_t w;
-                        memcpy(&w, bm + pfn / 8, 8);
+                        memcpy(&w, bm + i / 8, 8);
                         if (w == (keep ? UINT64_MAX : 0)) {
                                 pfn += 64;
                                 continue;
                         }
                 }
-                if (bitmap_test(bm, pfn) != keep)
-                        return pfn;
+                if (bitmap_test(bm, i) != keep) {
+                        *ret_end = pfn;
+                        return 0;
+                }
                 pfn++;
         }
         /* Past max_mapnr every page is kept. */
-        return keep ? end : lim;
+        *ret_end = keep && lim == bt->max_mapnr ? end : lim;
+        return 0;
 }
 
 /* One piece of a PT_LOAD: a partial page at an unaligned edge (always kept),
- * or a run of whole pages with the same keep state. */
+ * or a run of whole pages with the same keep state (split where cycles
+ * meet, which changes nothing written). */
 struct piece {
         uint64_t phys, len;
         bool keep, whole;
 };
 
-static struct piece next_piece(uint64_t p, uint64_t end, const uint8_t *bm, uint64_t max_mapnr, uint64_t ps) {
+static int next_piece(struct bits *bt, uint64_t p, uint64_t end, uint64_t ps, struct piece *ret) {
         uint64_t pfn, e;
+        bool keep;
+        int r;
 
-        if (p % ps != 0 || end - p < ps)
-                return (struct piece) { p, MIN(end, ALIGN_DOWN(p, ps) + ps) - p, true, false };
+        if (p % ps != 0 || end - p < ps) {
+                *ret = (struct piece) { p, MIN(end, ALIGN_DOWN(p, ps) + ps) - p, true, false };
+                return 0;
+        }
         pfn = p / ps;
-        e = run_end(bm, max_mapnr, pfn, end / ps);
-        return (struct piece) { p, (e - pfn) * ps, page_kept(bm, max_mapnr, pfn), true };
+        r = run_end(bt, pfn, end / ps, &keep, &e);
+        if (r < 0)
+                return r;
+        *ret = (struct piece) { p, (e - pfn) * ps, keep, true };
+        return 0;
 }
 
 /* Source bytes at paddr: through src->map where it can point at them
@@ -211,47 +219,71 @@ static int source_get(const struct dump_source *src, uint64_t ps, uint64_t paddr
         return 0;
 }
 
+struct zero_ctx {
+        const struct dump_source *src;
+        uint64_t ps;
+        uint8_t *chunk;
+        size_t chunk_size;
+};
+
+/* Clears the all-zero pages among the kept pfns [lo, hi) of the cycle at
+ * start. */
+static int zero_run(struct zero_ctx *z, uint64_t start, uint8_t *bm, uint64_t lo, uint64_t hi, uint64_t *cleared) {
+        for (uint64_t a = lo * z->ps; a < hi * z->ps;) {
+                const uint8_t *d;
+                size_t n;
+                int r;
+
+                r = source_get(z->src, z->ps, a, (size_t) MIN(hi * z->ps - a, (uint64_t) z->chunk_size), z->chunk, &d, &n);
+                if (r < 0)
+                        return r;
+                n = ALIGN_DOWN(n, z->ps);
+                if (n == 0)
+                        return -EIO;
+                for (size_t o = 0; o < n; o += z->ps) {
+                        uint64_t i = (a + o) / z->ps - start;
+                        if (bitmap_test(bm, i) && page_is_zero(d + o, z->ps)) {
+                                bitmap_clear(bm, i);
+                                (*cleared)++;
+                        }
+                }
+                a += n;
+        }
+        return 0;
+}
+
 /* Zero pages (dump level bit 1) leave the bitmap before the layout is
  * computed, so that the program header table has its exact size and the
  * data follows it directly, as in makedumpfile, whose
  * get_loads_dumpfile_cyclic() counts the PT_LOADs before writing any.  Only
- * kept whole pages are looked at, and a page that is not zero is usually
- * told by its first cache line, so this pass costs little next to the copy. */
-static int exclude_zero_pages(const struct dump_source *src, uint64_t ps, uint8_t *bm, uint64_t max_mapnr,
-                              uint8_t *chunk, size_t chunk_size, struct dump_result *res) {
+ * kept whole pages inside a PT_LOAD are looked at, and a page that is not
+ * zero is usually told by its first cache line, so this costs little next
+ * to the copy.  The refine step of page-cycle.h, for one cycle. */
+static int exclude_zero_pages(void *userdata, uint64_t start, uint64_t end, uint8_t *bm, uint64_t *ret_cleared) {
+        struct zero_ctx *z = userdata;
+        uint64_t cleared = 0;
         int r;
 
-        for (size_t i = 0; i < src->n_elf_loads; i++) {
-                const struct dump_elf_load *l = &src->elf_loads[i];
-                uint64_t end = l->phys + l->file_size;
+        for (size_t i = 0; i < z->src->n_elf_loads; i++) {
+                const struct dump_elf_load *l = &z->src->elf_loads[i];
+                uint64_t lo = MAX(DIV_ROUND_UP(l->phys, z->ps), start);
+                uint64_t hi = MIN((l->phys + l->file_size) / z->ps, end);
 
-                for (uint64_t p = l->phys; p < end;) {
-                        struct piece pc = next_piece(p, end, bm, max_mapnr, ps);
-
-                        p += pc.len;
-                        if (!pc.keep || !pc.whole)
+                for (uint64_t p = lo; p < hi;) {
+                        uint64_t e = p + 1;
+                        if (!bitmap_test(bm, p - start)) {
+                                p++;
                                 continue;
-                        for (uint64_t a = pc.phys; a < pc.phys + pc.len;) {
-                                const uint8_t *d;
-                                size_t n;
-
-                                r = source_get(src, ps, a, (size_t) MIN(pc.phys + pc.len - a, (uint64_t) chunk_size), chunk, &d, &n);
-                                if (r < 0)
-                                        return r;
-                                n = ALIGN_DOWN(n, ps);
-                                if (n == 0)
-                                        return -EIO;
-                                for (size_t o = 0; o < n; o += ps) {
-                                        uint64_t pfn = (a + o) / ps;
-                                        if (pfn < max_mapnr && bitmap_test(bm, pfn) && page_is_zero(d + o, ps)) {
-                                                bitmap_clear(bm, pfn);
-                                                res->zero_pages++;
-                                        }
-                                }
-                                a += n;
                         }
+                        while (e < hi && bitmap_test(bm, e - start))
+                                e++;
+                        r = zero_run(z, start, bm, p, e, &cleared);
+                        if (r < 0)
+                                return r;
+                        p = e;
                 }
         }
+        *ret_cleared = cleared;
         return 0;
 }
 
@@ -260,8 +292,7 @@ static int exclude_zero_pages(const struct dump_source *src, uint64_t ps, uint8_
 struct walk {
         const struct dump_source *src;
         uint64_t ps;                    /* the dumped kernel's page size */
-        const uint8_t *bm;
-        uint64_t max_mapnr;
+        struct bits *bt;
         struct elf_seg_builder *b;
         struct dump_sink *sink;         /* NULL: layout only */
         uint8_t *chunk;
@@ -281,9 +312,12 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
         if (r < 0)
                 return r;
         for (uint64_t p = l->phys; p < end && r >= 0;) {
-                struct piece pc = next_piece(p, end, w->bm, w->max_mapnr, w->ps);
+                struct piece pc;
                 uint64_t off;
 
+                r = next_piece(w->bt, p, end, w->ps, &pc);
+                if (r < 0)
+                        break;
                 p += pc.len;
                 if (!pc.keep) {
                         elf_seg_builder_hole(w->b, pc.len);
@@ -404,15 +438,17 @@ static int write_headers(const struct dump_source *src, struct dump_sink *sink, 
         return dump_sink_write(sink, 0, buf, size);
 }
 
-int elf_dump_write(const struct dump_source *src, size_t ps, uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, size_t ps, struct page_cycles *pc,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res) {
         struct elf_seg_builder b = {};
         _cleanup_free_ uint8_t *chunk = NULL;
         uint64_t max_segs = 0, header_size, notes_offset, data_offset;
         size_t chunk_size;
+        struct bits bt = { .pc = pc, .max_mapnr = pc->max_mapnr };
+        struct zero_ctx z = { .src = src, .ps = ps };
         struct walk w = {
-                .src = src, .ps = ps, .bm = bitmap2, .max_mapnr = max_mapnr, .b = &b, .res = res, .opts = opts,
+                .src = src, .ps = ps, .bt = &bt, .b = &b, .res = res, .opts = opts,
                 .t0 = now(),
         };
         int r = 0, k;
@@ -425,33 +461,29 @@ int elf_dump_write(const struct dump_source *src, size_t ps, uint8_t *bitmap2, u
         chunk = malloc(chunk_size);
         if (!chunk)
                 return -ENOMEM;
-        w.chunk = chunk;
-        w.chunk_size = chunk_size;
+        w.chunk = z.chunk = chunk;
+        w.chunk_size = z.chunk_size = chunk_size;
         w.last = w.t0;
-
         if (exclude_zero) {
-                r = exclude_zero_pages(src, ps, bitmap2, max_mapnr, chunk, chunk_size, res);
-                if (r < 0)
-                        return r;
+                pc->refine = exclude_zero_pages;
+                pc->refine_userdata = &z;
         }
 
-        /* The layout from the final bitmap, to size the header exactly. */
-        for (size_t i = 0; i < src->n_elf_loads; i++) {
-                max_segs += MIN(elf_seg_bound(src->elf_loads[i].file_size, ps),
-                                load_seg_bound(&src->elf_loads[i], bitmap2, max_mapnr, false, ps));
+        /* The layout from the final bitmap (zero pages out), counting the
+         * PT_LOADs only, to size the header exactly. */
+        for (size_t i = 0; i < src->n_elf_loads; i++)
                 w.pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, ps);
-        }
-        if (max_segs + 1 > UINT32_MAX)
-                return -E2BIG;
-        r = elf_seg_builder_init(&b, (size_t) max_segs, 0, ps);
-        if (r < 0)
-                return r;
+        elf_seg_builder_init_count(&b, ps);
         for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
                 r = walk_load(&w, &src->elf_loads[i]);
         max_segs = b.n;
-        elf_seg_builder_done(&b);
+        res->zero_pages = page_cycles_refined(pc);
         if (r < 0)
-                return r;
+                goto out;
+        if (max_segs + 1 > UINT32_MAX) {
+                r = -E2BIG;
+                goto out;
+        }
 
         header_size = elf_dump_header_size(max_segs);
         notes_offset = ALIGN_UP(header_size, 8);
@@ -459,7 +491,7 @@ int elf_dump_write(const struct dump_source *src, size_t ps, uint8_t *bitmap2, u
         res->buffer_bytes += chunk_size + max_segs * sizeof(struct elf_seg);
         r = elf_seg_builder_init(&b, (size_t) max_segs, data_offset, ps);
         if (r < 0)
-                return r;
+                goto out;
 
         /* The header region is written last: allocate it now so that
          * writing it cannot fail on a full disk. */
@@ -496,5 +528,7 @@ finish:
         res->elf_segments = b.n;
         res->incomplete = r < 0;
         elf_seg_builder_done(&b);
+out:
+        pc->refine = NULL;
         return r;
 }

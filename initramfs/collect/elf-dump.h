@@ -12,9 +12,9 @@
  * the real count in section header 0's sh_info, as fs/binfmt_elf.c's
  * fill_extnum_info()).
  *
- * Zero pages (dump level bit 1) are found first, by a pass that looks only
- * at kept pages (and mostly at their first cache line); then the layout is
- * computed from the bitmap, so the program header table has its exact size
+ * Zero pages (dump level bit 1) are found first, for each cycle of the
+ * bitmaps (page-cycle.h), looking only at kept pages (and mostly at their
+ * first cache line); then the layout is computed from the bitmap, so the program header table has its exact size
  * and the notes and data follow it with no gap, as in makedumpfile's output;
  * then only kept runs are read and written, through the source's map where
  * it has one (no copy). */
@@ -41,9 +41,12 @@ struct elf_seg_builder {
         bool open;
         uint64_t hole;                  /* excluded bytes pending after cur's data */
         uint64_t page_size;
+        bool count_only;                /* no segs: only n counts */
 };
 
 int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size);
+/* A builder that stores nothing and only counts the PT_LOADs (n). */
+void elf_seg_builder_init_count(struct elf_seg_builder *b, uint64_t page_size);
 void elf_seg_builder_done(struct elf_seg_builder *b);
 /* Starts a PT_LOAD at phys/virt. */
 int elf_seg_builder_begin(struct elf_seg_builder *b, uint64_t phys, uint64_t virt);
@@ -64,14 +67,18 @@ uint64_t elf_dump_header_size(uint64_t n_segs);
 int elf_dump_headers(const struct dump_source *src, const struct elf_seg *segs, size_t n_segs,
                      uint64_t notes_offset, bool incomplete, uint8_t **ret, size_t *ret_size);
 
+struct page_cycles;
+
 /* Writes the ELF dump of src to sink: pages (of page_size, the dumped
- * kernel's, which the bitmap counts in) whose pfn is below max_mapnr and
- * clear in bitmap2 are excluded; with exclude_zero, all-zero pages too (their
- * bits are cleared from bitmap2 first).
+ * kernel's, which the bitmaps count in) whose pfn is below max_mapnr and
+ * clear in pc's 2nd bitmap (page-cycle.h, prepared) are excluded; with
+ * exclude_zero, all-zero pages too (cleared from each cycle's bitmap before
+ * the layout is computed).  Two passes over the PT_LOADs: one that counts
+ * the PT_LOADs of the output, one that writes.
  * Partial pages at unaligned PT_LOAD edges are always kept.  Fills
  * res->zero_pages, dumped_pages, elf_segments, incomplete; calls
  * opts->progress.  On a write error (ENOSPC) the headers still describe the
  * part written and e_flags is 1 (incomplete); the error is returned. */
-int elf_dump_write(const struct dump_source *src, size_t page_size, uint8_t *bitmap2, uint64_t max_mapnr,
+int elf_dump_write(const struct dump_source *src, size_t page_size, struct page_cycles *pc,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res);

@@ -741,13 +741,36 @@ static uint64_t peak_rss(void) {
 /* Page buffers: what keeps the threads and the writes busy
  * (DUMP_BUDGET_DEFAULT), less where the capture kernel has less than four
  * times that left, down to a floor that still works (batches of 16 pages).
- * The bitmaps (2 bits per page frame) come on top. */
+ * The bitmaps come on top, in cycles of a bounded size (bitmap_budget()). */
 #define BUDGET_MIN ((size_t) 128 * 1024)
 
 static size_t memory_budget(uint64_t available) {
         if (available == 0)
                 return DUMP_BUDGET_DEFAULT;
         return (size_t) MIN(MAX(available / 4, (uint64_t) BUDGET_MIN), (uint64_t) DUMP_BUDGET_DEFAULT);
+}
+
+/* The bitmaps of one cycle (page-cycle.h): DUMP_BITMAP_BUDGET_DEFAULT, a
+ * sixteenth of what is available where that is less, never under 64 KiB
+ * (cycles of 1 GiB of 4 KiB pages).  Whatever the machine's size: a larger
+ * one only takes more cycles. */
+#define BITMAP_BUDGET_MIN ((size_t) 64 * 1024)
+
+static size_t bitmap_budget(uint64_t available) {
+        if (available == 0)
+                return DUMP_BITMAP_BUDGET_DEFAULT;
+        return (size_t) MIN(MAX(available / 16, (uint64_t) BITMAP_BUDGET_MIN), (uint64_t) DUMP_BITMAP_BUDGET_DEFAULT);
+}
+
+/* $KDUMP_COLLECT_CYCLE_PAGES, for tests only: cycles of that many pfns, to
+ * show the output does not depend on them.  0 when unset or not a number. */
+static uint64_t forced_cycle_pages(void) {
+        const char *e = getenv("KDUMP_COLLECT_CYCLE_PAGES");
+        uint64_t n;
+
+        if (!e || safe_atou64_base(e, 10, &n) < 0)
+                return 0;
+        return n;
 }
 
 struct job_progress {
@@ -917,6 +940,8 @@ static int do_dump(void) {
                                  .progress = job_progress_cb,
                                  .progress_userdata = &jp,
                                  .stream = out.chain.head,
+                                 .bitmap_budget = bitmap_budget(avail),
+                                 .cycle_pages = forced_cycle_pages(),
                          }, out.fd, &res);
         /* Also after a failure (a full disk, a read error): the messages
          * below start on their own line. */
@@ -924,6 +949,9 @@ static int do_dump(void) {
         log_debug("Read %s of the dump with %s.", format_bytes(a, sizeof(a), vmcore_source_bytes_read(vs)),
                   vmcore_source_mmapped(vs) ? "mmap" : "pread");
         vs = vmcore_source_free(vs);
+        if (res.cycles > 0)
+                log_debug("Bitmaps in %llu cycle%s of %llu pages.", (unsigned long long) res.cycles,
+                          res.cycles == 1 ? "" : "s", (unsigned long long) res.cycle_pages);
 
         if (res.fallback_reason)
                 log_warning("Dump level %u lowered to %u: %s%s%s%s.", arg.dump_level, res.effective_level,
