@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -200,6 +201,9 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
         for (size_t i = 0; r >= 0 && extras && extras[i]; i++)
                 r = append_stat(f, "extra", extras[i]);
         fprintf(f, "conf\n%s", conf);
+        fprintf(f, "builder %s\n", kdump_builder_to_string(c->initramfs_builder));
+        for (size_t i = 0; c->dracut_args && c->dracut_args[i]; i++)
+                fprintf(f, "dracut_arg %s\n", c->dracut_args[i]);
         for (size_t i = 0; c->extra_modules && c->extra_modules[i]; i++)
                 fprintf(f, "extra_module %s\n", c->extra_modules[i]);
         if (fclose(f) != 0 && r >= 0)
@@ -825,49 +829,90 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
         return 0;
 }
 
-int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
-                         struct capture_image *ret, char **ret_error) {
-        _cleanup_(image_inputs_done) struct image_inputs in = {};
-        _cleanup_free_ char *img = NULL, *inputs_path = NULL, *inputs = NULL, *old = NULL, *fp_conf = NULL,
-                            *records = NULL;
-        struct capture_image built;
-        struct stat st;
+/* The cache of a release, as <state_dir>/initramfs-<release><suffix>: the
+ * image (".img"), the fingerprint of its inputs (".inputs"); the image's
+ * notes and build leftovers are the image's name with a suffix (".img.*"). */
+#define CACHE_PREFIX "initramfs-"
+#define CACHE_IMAGE ".img"
+#define CACHE_INPUTS ".inputs"
+
+static int cache_path(const char *state_dir, const char *release, const char *suffix, char **ret) {
+        return asprintf(ret, "%s/" CACHE_PREFIX "%s%s", state_dir, release, suffix) < 0 ? -ENOMEM : 0;
+}
+
+/* Resolves what goes in (into *in) and writes the fingerprint of it all. */
+static int compute_inputs(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                          struct image_inputs *in, char **ret, char **ret_error) {
+        _cleanup_free_ char *records = NULL, *fp_conf = NULL;
         int r;
 
-        r = resolve_inputs(o, c, t, &in, ret_error);
+        r = resolve_inputs(o, c, t, in, ret_error);
         if (r < 0)
                 return r;
         r = stack_records(o, t, &records);
         if (r < 0)
                 return r;
-        if (asprintf(&fp_conf, "%s%s%srecipients\n%sbuilder %s\n", in.conf, in.rootfs_conf ?: "", records,
-                     in.recipients ?: "", kdump_builder_to_string(c->initramfs_builder)) < 0)
+        if (asprintf(&fp_conf, "%s%s%srecipients\n%s", in->conf, in->rootfs_conf ?: "", records,
+                     in->recipients ?: "") < 0)
                 return -ENOMEM;
-        for (char **a = c->dracut_args; a && *a; a++) {
-                char *more;
-
-                if (asprintf(&more, "%sdracut_arg %s\n", fp_conf, *a) < 0)
-                        return -ENOMEM;
-                free(fp_conf);
-                fp_conf = more;
-        }
-        r = fingerprint(o, c, fp_conf, in.snappy ? in.snappy : in.collector, in.extras, &inputs);
+        r = fingerprint(o, c, fp_conf, in->snappy ? in->snappy : in->collector, in->extras, ret);
         if (r < 0)
                 return set_error(ret_error, "cannot read an input of the capture initramfs (%s): %s",
                                  o->kernel_image, r);
+        return 0;
+}
+
+int capture_image_fingerprint(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                              char **ret, char **ret_error) {
+        _cleanup_(image_inputs_done) struct image_inputs in = {};
+
+        return compute_inputs(o, c, t, &in, ret, ret_error);
+}
+
+/* The image and its fingerprint file, with the state directory made. */
+static int prepare_cache(const struct capture_image_opts *o, char **ret_img, char **ret_inputs_path,
+                         char **ret_error) {
+        _cleanup_free_ char *img = NULL, *inputs_path = NULL;
+        int r;
 
         r = mkdir_p(o->state_dir, 0700);
         if (r < 0)
                 return set_error(ret_error, "cannot create %s: %s", o->state_dir, r);
-        if (asprintf(&img, "%s/initramfs-%s.img", o->state_dir, o->kernel_release) < 0 ||
-            asprintf(&inputs_path, "%s/initramfs-%s.inputs", o->state_dir, o->kernel_release) < 0)
+        if (cache_path(o->state_dir, o->kernel_release, CACHE_IMAGE, &img) < 0 ||
+            cache_path(o->state_dir, o->kernel_release, CACHE_INPUTS, &inputs_path) < 0)
                 return -ENOMEM;
+        *ret_img = TAKE_PTR(img);
+        *ret_inputs_path = TAKE_PTR(inputs_path);
+        return 0;
+}
 
-        /* force_no_rebuild: any existing image is used, even a stale one
-         * (kdump-utils' meaning); force_rebuild (or --force-rebuild):
-         * never reused. */
-        if (!o->force_rebuild && !c->force_rebuild && stat(img, &st) == 0 &&
-            (c->force_no_rebuild || (read_full_file(inputs_path, &old, NULL) >= 0 && strcmp(old, inputs) == 0))) {
+/* force_no_rebuild: any existing image is used, even a stale one
+ * (kdump-utils' meaning); force_rebuild (or --force-rebuild): never
+ * reused.  Otherwise when the inputs are those it was built from. */
+static bool cached_image_usable(const struct capture_image_opts *o, const kdump_config *c, const char *img,
+                                const char *inputs_path, const char *inputs, struct stat *ret_st) {
+        _cleanup_free_ char *old = NULL;
+
+        if (o->force_rebuild || c->force_rebuild || stat(img, ret_st) < 0)
+                return false;
+        return c->force_no_rebuild || (read_full_file(inputs_path, &old, NULL) >= 0 && strcmp(old, inputs) == 0);
+}
+
+int capture_image_ensure(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
+                         struct capture_image *ret, char **ret_error) {
+        _cleanup_(image_inputs_done) struct image_inputs in = {};
+        _cleanup_free_ char *img = NULL, *inputs_path = NULL, *inputs = NULL;
+        struct capture_image built;
+        struct stat st;
+        int r;
+
+        r = compute_inputs(o, c, t, &in, &inputs, ret_error);
+        if (r < 0)
+                return r;
+        r = prepare_cache(o, &img, &inputs_path, ret_error);
+        if (r < 0)
+                return r;
+        if (cached_image_usable(o, c, img, inputs_path, inputs, &st)) {
                 *ret = (struct capture_image) {
                         .path = TAKE_PTR(img),
                         .size = (uint64_t) st.st_size,
@@ -887,4 +932,71 @@ int capture_image_ensure(const struct capture_image_opts *o, const kdump_config 
         built.path = TAKE_PTR(img);
         *ret = built;
         return 0;
+}
+
+/* Whether a file of the state directory is of the release's cache: the
+ * image, its fingerprint, or either with a suffix (the image's notes,
+ * write_file_atomic()'s and the dracut build's leftovers). */
+static bool cache_file_of(const char *name, const char *release) {
+        static const char *const suffixes[] = { CACHE_IMAGE, CACHE_INPUTS };
+        size_t n = strlen(CACHE_PREFIX), m = strlen(release);
+
+        if (strncmp(name, CACHE_PREFIX, n) != 0 || strncmp(name + n, release, m) != 0)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++) {
+                const char *rest = name + n + m;
+                size_t k = strlen(suffixes[i]);
+
+                if (strncmp(rest, suffixes[i], k) == 0 && (rest[k] == 0 || rest[k] == '.'))
+                        return true;
+        }
+        return false;
+}
+
+static void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+
+int capture_image_forget(const char *state_dir, const char *kernel_release, char ***ret_removed, char **ret_error) {
+        _cleanup_(strv_freep) char **removed = NULL;
+        _cleanup_(closedirp) DIR *d = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        int r = 0;
+
+        if (!*kernel_release || strchr(kernel_release, '/') || strcmp(kernel_release, ".") == 0 ||
+            strcmp(kernel_release, "..") == 0)
+                return set_error(ret_error, "invalid kernel release '%s' (not a file name): %s", kernel_release,
+                                 -EINVAL);
+        d = opendir(state_dir);
+        if (!d && errno == ENOENT)
+                goto done;
+        if (!d)
+                return set_error(ret_error, "cannot read %s: %s", state_dir, negative_errno());
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *path = NULL;
+
+                if (!cache_file_of(de->d_name, kernel_release))
+                        continue;
+                if (asprintf(&path, "%s/%s", state_dir, de->d_name) < 0)
+                        return -ENOMEM;
+                if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        if (r == 0)     /* the first failure is said; the other files still go */
+                                r = set_error(ret_error, "cannot remove %s: %s", path, negative_errno());
+                        continue;
+                }
+                if (strv_push(&removed, &n, path) < 0)
+                        return -ENOMEM;
+        }
+        if (errno != 0 && r == 0)
+                r = set_error(ret_error, "cannot read %s: %s", state_dir, negative_errno());
+        if (r < 0)
+                return r;
+done:
+        if (ret_removed)
+                *ret_removed = TAKE_PTR(removed);
+        return (int) n;
 }

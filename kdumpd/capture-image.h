@@ -53,3 +53,19 @@ bool capture_collector_needs_snappy(char *const *argv);
  * program or library). */
 int capture_image_ensure(const struct capture_image_opts *opts, const kdump_config *c, const dump_target *t,
                          struct capture_image *ret, char **ret_error);
+
+/* The fingerprint capture_image_ensure() compares with the cached one:
+ * everything the image depends on, as text (equal text, equal image).
+ * Reads the inputs (the programs, kernel and modules.dep are stat()ed)
+ * but writes nothing. */
+int capture_image_fingerprint(const struct capture_image_opts *opts, const kdump_config *c, const dump_target *t,
+                              char **ret, char **ret_error);
+
+/* Forgets the cached capture initramfs of a release in state_dir: its
+ * image, the fingerprint of its inputs, the image's notes and leftovers of
+ * a build; nothing else (another release's cache, a dump).  Returns how
+ * many files went (0: none was there, also without state_dir);
+ * ret_removed, if not NULL, gets their paths.  -EINVAL for a release that
+ * is not a file name.  A file that cannot be removed does not keep the
+ * others; the first such is named in ret_error. */
+int capture_image_forget(const char *state_dir, const char *kernel_release, char ***ret_removed, char **ret_error);

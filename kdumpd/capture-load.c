@@ -486,13 +486,15 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         char b1[32], b2[32];
         int r;
 
-        if (geteuid() != 0)
-                return log_error_errno(EPERM, "Loading the capture kernel needs root (kexec_file_load needs CAP_SYS_BOOT).");
         if (s->kernel_release)
                 return log_error_errno(EINVAL, "A kernel release is for rebuilding; loading uses the running kernel's image.");
+        /* The configuration before the machine (reading it needs no root):
+         * a bad line is the first thing said, whatever else is wrong. */
         r = prepare_config(s, &p);
         if (r < 0)
                 return r;
+        if (geteuid() != 0)
+                return log_error_errno(EPERM, "Loading the capture kernel needs root (kexec_file_load needs CAP_SYS_BOOT).");
 
         r = crash_reservation_read(NULL, &res);
         if (r == -EPERM)

@@ -6,6 +6,7 @@
  *   kdumpctl stop     unload the capture kernel
  *   kdumpctl status   what is loaded, where, and where dumps go
  *   kdumpctl rebuild  rebuild the capture initramfs only
+ *   kdumpctl forget-initramfs --kernel-release=REL  drop a release's cached one
  *   kdumpctl propagate  set up an ssh target: key, host key, key on the server
  */
 #include <errno.h>
@@ -24,8 +25,10 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/strv.h"
 #include "config/kdump-conf.h"
 #include "crashkernel-reserve/reservation.h"
+#include "kdumpd/capture-image.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/json-out.h"
 #include "kdumpd/verbs-catalog.h"
@@ -168,6 +171,30 @@ static int verb_status(void) {
         return res.loaded == 1 ? 0 : 3;
 }
 
+/* The kernel postrm hook's verb: the cache of a removed kernel goes
+ * (capture-image.h knows its file names).  It comes back on the next
+ * start or rebuild for that release, so no root check beyond the files'. */
+static int verb_forget_initramfs(const char *state_dir, const char *release) {
+        _cleanup_(strv_freep) char **removed = NULL;
+        _cleanup_free_ char *err = NULL;
+        const char *dir = state_dir ?: KDUMP_STATEDIR;
+        int r;
+
+        if (!release)
+                return log_error_errno(EINVAL, "forget-initramfs needs --kernel-release=REL (see uname -r).");
+        r = capture_image_forget(dir, release, &removed, &err);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "Failed to forget the capture initramfs of %s: %s", release,
+                                       err ?: strerror(-r));
+        for (char **f = removed; f && *f; f++)
+                log_info("Removed %s.", *f);
+        if (r == 0)
+                log_info("No cached capture initramfs of %s in %s.", release, dir);
+        return 0;
+}
+
 static void help(void) {
         printf("Usage: kdumpctl [OPTIONS] COMMAND\n\n"
                "Load and inspect the kdump capture kernel.\n\n"
@@ -175,6 +202,9 @@ static void help(void) {
                "  start     Build (or reuse) the capture initramfs and load the capture kernel\n"
                "  stop      Unload the capture kernel\n"
                "  rebuild   Rebuild the capture initramfs without loading it\n"
+               "  forget-initramfs --kernel-release=REL  Delete the cached capture initramfs of\n"
+               "            REL (its image and notes in the state directory; no dump); the next\n"
+               "            start or rebuild for REL builds it again\n"
                "  propagate For an ssh target: create the key if missing, show the server's host key\n"
                "            for you to confirm, install the key on the server (ssh-copy-id), check\n"
                "            that the capture kernel can write there\n"
@@ -201,7 +231,8 @@ static void help(void) {
                "  -c, --config=FILE    Configuration file (default %s)\n"
                "      --state-dir=DIR  Where the capture initramfs is cached (default %s)\n"
                "      --force-rebuild  Rebuild the capture initramfs even if it is up to date\n"
-               "      --kernel-release=REL  With rebuild: build for another installed kernel\n"
+               "      --kernel-release=REL  With rebuild: build for another installed kernel; with\n"
+               "                       forget-initramfs: the release whose image goes\n"
                "      --kernel=PATH    With estimate and the crashkernel verbs: size for this kernel image\n"
                "      --loader=file|classic|auto  With start: kexec_file_load, kexec_load, or the first\n"
                "                       falling back to the second (default: kdump.conf's loader, else auto)\n"
@@ -290,6 +321,12 @@ int main(int argc, char *argv[]) {
         else if (strcmp(verb, "rebuild") == 0) {
                 arg_settings.force_rebuild = true;
                 r = capture_rebuild(&arg_settings);
+        } else if (strcmp(verb, "forget-initramfs") == 0) {
+                if (argc - optind > 1) {
+                        log_error("forget-initramfs takes no arguments; the release is --kernel-release=REL.");
+                        return 2;
+                }
+                r = verb_forget_initramfs(arg_settings.state_dir, arg_settings.kernel_release);
         } else if (strcmp(verb, "status") == 0)
                 return verb_status();
         else if (strcmp(verb, "shrink-crashkernel") == 0) {

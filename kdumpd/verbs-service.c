@@ -215,20 +215,21 @@ int service_verb_run(const char *verb, const struct capture_settings *s, bool fo
 
         if (strcmp(verb, "test") == 0)
                 return verb_test(force);
-        /* The configuration before the machine: a bad line is reported first,
-         * also when kdumpd (through systemd) would be the one to read it. */
-        if (strcmp(verb, "stop") != 0) {
-                r = capture_check_config(s);
-                if (r < 0)
-                        return r;
-        }
 
+        /* The configuration before the machine: a bad line is reported
+         * first.  Through systemd kdumpd reads it, so it is checked here;
+         * directly, capture_start() reads it first itself. */
         r = through_systemd(&bus);
         if (r > 0) {
                 const char *method = strcmp(verb, "start") == 0 ? "StartUnit" :
                                      strcmp(verb, "stop") == 0 ? "StopUnit" :
                                      strcmp(verb, "restart") == 0 ? "RestartUnit" : "ReloadOrRestartUnit";
 
+                if (strcmp(verb, "stop") != 0) {
+                        r = capture_check_config(s);
+                        if (r < 0)
+                                return r;
+                }
                 log_info("%s is running: asking systemd (%s).", KDUMPD_UNIT, method);
                 return systemd_job(bus, method);
         }
@@ -237,7 +238,11 @@ int service_verb_run(const char *verb, const struct capture_settings *s, bool fo
                 return capture_start(s, NULL);
         if (strcmp(verb, "stop") == 0)
                 return capture_stop(s);
-        /* restart */
+        /* restart: a bad configuration must not unload the capture kernel
+         * that works, so it is read before the stop (and again by the start). */
+        r = capture_check_config(s);
+        if (r < 0)
+                return r;
         r = capture_stop(s);
         if (r < 0)
                 return r;
