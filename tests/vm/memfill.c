@@ -18,6 +18,10 @@
 
 #define MIB (1024UL * 1024UL)
 
+/* Where the filled memory is kept: without a pointer that escapes, the
+ * compiler may drop a malloc() whose memory is written and never read. */
+void *volatile memfill_kept[2];
+
 static void *fill(unsigned long mib, int zero) {
         unsigned char *p = malloc(mib * MIB);
 
@@ -108,9 +112,9 @@ int main(int argc, char **argv) {
                 }
         }
         if (anon)
-                (void) fill(anon, 0);
+                memfill_kept[0] = fill(anon, 0);
         if (zero)
-                (void) fill(zero, 1);
+                memfill_kept[1] = fill(zero, 1);
         printf("MEMFILL: ready (anon %lu MiB, zero %lu MiB)\n", anon, zero);
         fflush(stdout);
         for (;;)
