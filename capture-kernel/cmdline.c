@@ -49,10 +49,12 @@ static const char *const dropped_prefix[] = { "rd.", "rd_", "dracut.", "boot=" }
  *     nothing in a capture reads.  A kernel without that initcall ignores
  *     the name. */
 static const char capture_params_x86_64[] =
-        "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off "
+        "irqpoll nr_cpus=%u reset_devices cgroup_disable=memory mce=off numa=off "
         "panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr "
         "hest_disable novmcoredd cma=0 hugetlb_cma=0 pcie_ports=compat "
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
+
+/* Both lists are formats: nr_cpus=%u takes capture_cmdline_opts.nr_cpus. */
 
 /* kdump-utils' aarch64 list (KDUMP_COMMANDLINE_APPEND in
  * gen-kdump-sysconfig.sh), less udev's: the same core, with
@@ -60,7 +62,7 @@ static const char capture_params_x86_64[] =
  * inherits) and none of x86's ACPI/MCE/APIC switches; then our two
  * architecture-neutral additions as on x86_64. */
 static const char capture_params_arm64[] =
-        "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory panic=10 "
+        "irqpoll nr_cpus=%u reset_devices cgroup_disable=memory panic=10 "
         "swiotlb=noforce novmcoredd cma=0 hugetlb_cma=0 "
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
 
@@ -102,7 +104,7 @@ int capture_cmdline_build(const char *running, const struct capture_cmdline_opts
         _cleanup_free_ char *out = NULL;
         enum kernel_arch arch = kernel_arch_resolve(opts ? opts->arch : KERNEL_ARCH_NATIVE);
         const char *params = capture_params(arch);
-        size_t len = 0, cap = strlen(running) + strlen(params) + 64;
+        size_t len = 0, cap = strlen(running) + strlen(params) + 64 + 10;
         const char *p = running;
 
         if (opts && opts->extra)
@@ -129,7 +131,7 @@ int capture_cmdline_build(const char *running, const struct capture_cmdline_opts
                 p += n;
         }
 
-        len += (size_t) snprintf(out + len, cap - len, "%s", params);
+        len += (size_t) snprintf(out + len, cap - len, params, opts && opts->nr_cpus ? opts->nr_cpus : 1u);
         /* An x86 APIC id; arm64 has no such parameter. */
         if (opts && opts->disable_cpu_apicid >= 0 && arch == KERNEL_ARCH_X86_64)
                 len += (size_t) snprintf(out + len, cap - len, " disable_cpu_apicid=%d", opts->disable_cpu_apicid);

@@ -24,6 +24,7 @@ struct capture_cmdline_opts {
         const char *extra;          /* appended verbatim (user's additions) */
         int disable_cpu_apicid;     /* the boot CPU's APIC id, or -1 (x86 only: ignored on arm64) */
         enum kernel_arch arch;      /* whose parameter list; 0 (NATIVE): the build's */
+        unsigned nr_cpus;           /* the capture kernel's CPUs (kdump.conf capture_cpus); 0: 1 */
 };
 
 /* Pure: from the running command line (as in /proc/cmdline) to the capture

@@ -17,7 +17,7 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
 #define SUPPORTED_KEYS \
         "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector, failure_action, " \
         "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, encrypt_to, force_rebuild, force_no_rebuild, " \
-        "auto_reset_crashkernel, loader, initramfs_builder, dracut_args"
+        "auto_reset_crashkernel, loader, initramfs_builder, dracut_args, capture_cpus"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
@@ -215,7 +215,7 @@ static bool is_module_name(const char *s) {
  * for "already set on line N". */
 struct seen_lines {
         unsigned target, path, mount_options, collector, loader, sshkey, failure_action, final_action, kdump_pre, kdump_post,
-                force_rebuild, force_no_rebuild, auto_reset, builder;
+                force_rebuild, force_no_rebuild, auto_reset, builder, capture_cpus;
 };
 
 /* Across files: where the force flags were last set, to name both in the
@@ -525,6 +525,14 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                         if (r < 0)
                                 return r;
                         snprintf(ctx->dracut_args_at, sizeof(ctx->dracut_args_at), "%s:%u", filename, line_no);
+                } else if (strcmp(key, "capture_cpus") == 0) {
+                        if ((r = once(&seen.capture_cpus, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (safe_atou(value, &c->capture_cpus) < 0 || c->capture_cpus < 1 ||
+                            c->capture_cpus > KDUMP_CAPTURE_CPUS_MAX)
+                                return fail(ret_error, filename, line_no, key,
+                                            "invalid value '%s'; a number of CPUs from 1 to %u", value,
+                                            KDUMP_CAPTURE_CPUS_MAX);
                 } else if (strcmp(key, "auto_reset_crashkernel") == 0) {
                         if ((r = once(&seen.auto_reset, line_no, key, filename, ret_error)) < 0)
                                 return r;
@@ -847,4 +855,8 @@ oom:
                 kdump_config_argv_free(argv);
         }
         return -ENOMEM;
+}
+
+unsigned kdump_config_capture_cpus(const kdump_config *c) {
+        return c && c->capture_cpus ? c->capture_cpus : 1;
 }

@@ -91,7 +91,16 @@ typedef struct kdump_config {
         bool auto_reset_crashkernel;
         enum kdump_builder initramfs_builder;
         char **dracut_args;    /* split as a shell would (quotes kept together); NULL: none */
+        unsigned capture_cpus; /* nr_cpus= of the capture kernel, 1..KDUMP_CAPTURE_CPUS_MAX; 0: not set (1) */
 } kdump_config;
+
+/* capture_cpus' limit: each CPU costs the capture kernel per-CPU areas and
+ * stacks (crashkernel-policy.h), and kdump-collect gains nothing past the
+ * CPUs compressing in parallel (README "More CPUs in the capture kernel"). */
+#define KDUMP_CAPTURE_CPUS_MAX 64u
+
+/* The capture kernel's CPU count: capture_cpus, 1 when unset. */
+unsigned kdump_config_capture_cpus(const kdump_config *c);
 
 int kdump_config_parse(const char *text, const char *filename, kdump_config **ret, char **ret_error);
 /* The file, then <filename>.d/<name>.conf.  A missing file is all defaults. */

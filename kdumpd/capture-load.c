@@ -523,6 +523,7 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         r = capture_cmdline_build(running, &(struct capture_cmdline_opts) {
                         .sz = sizeof(struct capture_cmdline_opts),
                         .disable_cpu_apicid = boot_cpu_apicid(),
+                        .nr_cpus = kdump_config_capture_cpus(p.config),
                 }, &cmdline);
         if (r < 0)
                 return log_error_errno(r, "The capture kernel's command line would exceed %u bytes; shorten the "

@@ -343,7 +343,7 @@ int main(int argc, char *argv[]) {
                                 .force = arg_force,
                         }, stdout);
         } else if (crashkernel_verb_known(verb))
-                r = crashkernel_verb_run(verb, arg_settings.state_dir, arg_kernel);
+                r = crashkernel_verb_run(verb, arg_config, arg_settings.state_dir, arg_kernel);
         else {
                 log_error("Unknown command '%s'; see kdumpctl --help.", verb);
                 return 2;

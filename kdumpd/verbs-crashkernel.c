@@ -11,6 +11,7 @@
 #include <zstd.h>
 
 #include "build-config.h"
+#include "config/kdump-conf.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/macro.h"
@@ -176,6 +177,17 @@ static void machine_done(struct machine *m) {
         free(m->why_no_initramfs);
 }
 
+/* kdump.conf's capture_cpus (capture-kernel/cmdline.c gives it as nr_cpus=),
+ * 1 when the file cannot be read: kdumpctl start reports a bad file, the
+ * sizing verbs size for the default. */
+static unsigned capture_cpus_configured(const char *config) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+
+        if (kdump_config_load(config ?: KDUMP_CONF_PATH, &c, NULL) < 0)
+                return 1;
+        return kdump_config_capture_cpus(c);
+}
+
 /* Reads the reservation, and with sizing what the estimate needs (only
  * the reservation is required). */
 static int machine_read(const struct crashkernel_paths *p, bool sizing, struct machine *m) {
@@ -198,7 +210,7 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
         m->in = (struct crashkernel_inputs) {
                 .sz = sizeof(struct crashkernel_inputs),
                 .system_ram = m->res.system_ram,
-                .capture_cpus = 1,       /* capture-kernel/cmdline.c gives nr_cpus=1 */
+                .capture_cpus = capture_cpus_configured(p->config),
         };
 
         if (!sizing)
@@ -543,10 +555,11 @@ bool crashkernel_verb_known(const char *verb) {
                strcmp(verb, "get-default-crashkernel") == 0 || strcmp(verb, "reset-crashkernel") == 0;
 }
 
-int crashkernel_verb_run(const char *verb, const char *state_dir, const char *kernel) {
+int crashkernel_verb_run(const char *verb, const char *config, const char *state_dir, const char *kernel) {
         struct crashkernel_paths p;
 
         crashkernel_paths_init(&p, state_dir, kernel);
+        p.config = config;
         if (strcmp(verb, "showmem") == 0)
                 return verb_showmem(&p, stdout);
         if (strcmp(verb, "estimate") == 0)

@@ -32,6 +32,7 @@ struct crashkernel_paths {
         const char *kernel_cmdline;   /* /etc/kernel/cmdline */
         const char *state_dir;        /* where the capture initramfs is cached; NULL: KDUMP_STATEDIR */
         const char *kernel;           /* --kernel=PATH; NULL: /boot/vmlinuz-$(uname -r) */
+        const char *config;           /* kdump.conf (its capture_cpus); NULL: KDUMP_CONF_PATH */
         bool run_update_grub;         /* after changing /etc/default/grub */
 };
 
@@ -52,4 +53,4 @@ int crashkernel_needed(const struct crashkernel_paths *p, struct crash_reservati
 /* For kdumpctl's dispatch: true for the four verbs above. */
 bool crashkernel_verb_known(const char *verb);
 /* Runs one on stdout; logs errors; returns -errno. */
-int crashkernel_verb_run(const char *verb, const char *state_dir, const char *kernel);
+int crashkernel_verb_run(const char *verb, const char *config, const char *state_dir, const char *kernel);

@@ -46,6 +46,8 @@ TEST(debian_grub_line) {
         ASSERT_TRUE(has_param(c, "reset_devices"));
         ASSERT_TRUE(has_param(c, "panic=10"));
         ASSERT_TRUE(has_param(c, "disable_cpu_apicid=0"));
+        /* capture_cpus unset: one CPU */
+        ASSERT_EQ(count_param(c, "nr_cpus=1"), 1u);
         /* what lets the capture boot in 80 MiB (cmdline.c) */
         ASSERT_TRUE(has_param(c, "cgroup.memory=nokmem"));
         ASSERT_TRUE(has_param(c, "initcall_blacklist=tracer_init_tracefs"));
@@ -90,6 +92,21 @@ TEST(extra_appended) {
                 .extra = "kdump.debug", .disable_cpu_apicid = -1 }, &c));
         ASSERT_TRUE(has_param(c, "kdump.debug"));
         ASSERT_TRUE(strncmp(c, "console=ttyS0 ", 14) == 0);
+}
+
+
+/* kdump.conf capture_cpus: nr_cpus= of the capture kernel, once, whatever
+ * the running kernel had. */
+TEST(capture_cpus) {
+        _cleanup_free_ char *c = NULL;
+
+        ASSERT_OK(capture_cmdline_build("root=/dev/sda nr_cpus=16 maxcpus=8", &(struct capture_cmdline_opts) {
+                .sz = sizeof(struct capture_cmdline_opts), .disable_cpu_apicid = -1, .nr_cpus = 4 }, &c));
+        ASSERT_TRUE(has_param(c, "nr_cpus=4"));
+        ASSERT_EQ(count_param(c, "nr_cpus=4"), 1u);
+        ASSERT_TRUE(!strstr(c, "nr_cpus=16"));
+        ASSERT_TRUE(!strstr(c, "nr_cpus=1 "));
+        ASSERT_TRUE(!strstr(c, "maxcpus"));
 }
 
 TEST_MAIN()

@@ -107,6 +107,10 @@ static const struct {
           "force_rebuild 1 (x.conf:1) and force_no_rebuild 1 (x.conf:2) contradict each other; set at most one to 1" },
         { "auto_reset_crashkernel 1\n", "x.conf:1: auto_reset_crashkernel: invalid value '1'; valid: yes or no" },
         { "auto_reset_crashkernel yes\nauto_reset_crashkernel no\n", "x.conf:2: auto_reset_crashkernel: already set on line 1" },
+        { "capture_cpus 0\n", "x.conf:1: capture_cpus: invalid value '0'; a number of CPUs from 1 to 64" },
+        { "capture_cpus 65\n", "x.conf:1: capture_cpus: invalid value '65'; a number of CPUs from 1 to 64" },
+        { "capture_cpus two\n", "x.conf:1: capture_cpus: invalid value 'two'" },
+        { "capture_cpus 2\ncapture_cpus 4\n", "x.conf:2: capture_cpus: already set on line 1" },
         { "ssh host\n", "x.conf:1: ssh: needs <user>@<server>, e.g. 'ssh root@dumps.example.com' or 'ssh root@2001:db8::1', got 'host'" },
         { "ssh @host\n", "x.conf:1: ssh: needs <user>@<server>" },
         { "ssh root@\n", "x.conf:1: ssh: needs <user>@<server>" },
@@ -289,7 +293,8 @@ TEST(every_key) {
                                      "extra_modules dm-mod\n"
                                      "force_rebuild 1\n"
                                      "force_no_rebuild 0\n"
-                                     "auto_reset_crashkernel yes\n", "x.conf", &c, &err));
+                                     "auto_reset_crashkernel yes\n"
+                                     "capture_cpus 4\n", "x.conf", &c, &err));
         ASSERT_STREQ(c->fstype, "xfs");
         ASSERT_STREQ(c->device, "UUID=1234");
         ASSERT_STREQ(c->path, "/dumps");
@@ -309,6 +314,7 @@ TEST(every_key) {
         ASSERT_TRUE(c->force_rebuild);
         ASSERT_TRUE(!c->force_no_rebuild);
         ASSERT_TRUE(c->auto_reset_crashkernel);
+        ASSERT_EQ(kdump_config_capture_cpus(c), 4u);
 }
 
 /* kdump-utils' dracut_args: shell words, quotes keep a list of drivers
