@@ -840,6 +840,10 @@ static int cache_path(const char *state_dir, const char *release, const char *su
         return asprintf(ret, "%s/" CACHE_PREFIX "%s%s", state_dir, release, suffix) < 0 ? -ENOMEM : 0;
 }
 
+int capture_image_path(const char *state_dir, const char *kernel_release, char **ret) {
+        return cache_path(state_dir, kernel_release, CACHE_IMAGE, ret);
+}
+
 /* Resolves what goes in (into *in) and writes the fingerprint of it all. */
 static int compute_inputs(const struct capture_image_opts *o, const kdump_config *c, const dump_target *t,
                           struct image_inputs *in, char **ret, char **ret_error) {

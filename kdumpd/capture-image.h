@@ -61,6 +61,10 @@ int capture_image_ensure(const struct capture_image_opts *opts, const kdump_conf
 int capture_image_fingerprint(const struct capture_image_opts *opts, const kdump_config *c, const dump_target *t,
                               char **ret, char **ret_error);
 
+/* Where the cached capture initramfs of a release is: <state_dir>/
+ * initramfs-<release>.img (malloc'ed). */
+int capture_image_path(const char *state_dir, const char *kernel_release, char **ret);
+
 /* Forgets the cached capture initramfs of a release in state_dir: its
  * image, the fingerprint of its inputs, the image's notes and leftovers of
  * a build; nothing else (another release's cache, a dump).  Returns how

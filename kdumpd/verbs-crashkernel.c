@@ -12,6 +12,7 @@
 
 #include "build-config.h"
 #include "config/kdump-conf.h"
+#include "kdumpd/capture-image.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/macro.h"
@@ -255,9 +256,12 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
 
         release = p->kernel ? kernel_image_release(p->kernel, relbuf, sizeof(relbuf)) : uts.release;
         if (release) {
+                _cleanup_free_ char *image = NULL;
                 uint64_t size, unpacked, files;
 
-                snprintf(m->initramfs, sizeof(m->initramfs), "%s/initramfs-%s.img", p->state_dir, release);
+                if (capture_image_path(p->state_dir, release, &image) < 0)
+                        return log_oom();
+                snprintf(m->initramfs, sizeof(m->initramfs), "%s", image);
                 r = initramfs_usage(m->initramfs, &size, &unpacked, &files);
                 if (r >= 0) {
                         m->in.initramfs_size = size;
