@@ -261,24 +261,10 @@ int arm64_mmu_translate(struct arm64_mmu *m, uint64_t vaddr, uint64_t *ret_paddr
         return 0;
 }
 
+static int translate_step(void *m, uint64_t vaddr, uint64_t *ret_paddr, uint64_t *ret_span) {
+        return arm64_mmu_translate(m, vaddr, ret_paddr, ret_span);
+}
+
 int arm64_mmu_read(struct arm64_mmu *m, uint64_t vaddr, void *buf, size_t len) {
-        uint8_t *p = buf;
-
-        while (len > 0) {
-                uint64_t paddr, span;
-                size_t n;
-                int r;
-
-                r = arm64_mmu_translate(m, vaddr, &paddr, &span);
-                if (r < 0)
-                        return r;
-                n = (size_t) MIN((uint64_t) len, span);
-                r = m->read(m->userdata, paddr, p, n);
-                if (r < 0)
-                        return r;
-                p += n;
-                vaddr += n;
-                len -= n;
-        }
-        return 0;
+        return mmu_virt_read(translate_step, m, m->read, m->userdata, vaddr, buf, len);
 }
