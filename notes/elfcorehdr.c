@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/error-message.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "notes/elfcorehdr.h"
+#include "notes/elfcorehdr-arm64.h"
 
 void elfcorehdr_info_done(struct elfcorehdr_info *info) {
         free(info->cpu_notes);
@@ -82,6 +84,13 @@ int elfcorehdr_build(const struct elfcorehdr_info *info, void **ret, size_t *ret
 
         if (info->n_cpus == 0 || info->cpu_notes_size == 0 || info->vmcoreinfo_size == 0)
                 return -EINVAL;
+        /* arm64's header always maps the image (need_kernel_map) and its RAM
+         * at linear-map addresses read from the kernel, never defaults. */
+        if (info->arch == ELFCOREHDR_ARCH_ARM64 &&
+            (info->text_size == 0 || info->page_offset == 0 || info->page_offset_guessed))
+                return -EINVAL;
+        if (info->arch != ELFCOREHDR_ARCH_X86_64 && info->arch != ELFCOREHDR_ARCH_ARM64)
+                return -EOPNOTSUPP;
         /* PN_XNUM would need the section-header escape; the kernel's own
          * header stays below it too. */
         if (nph >= PN_XNUM)
@@ -98,7 +107,7 @@ int elfcorehdr_build(const struct elfcorehdr_info *info, void **ret, size_t *ret
         eh->e_ident[EI_VERSION] = EV_CURRENT;
         eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
         eh->e_type = ET_CORE;
-        eh->e_machine = EM_X86_64;
+        eh->e_machine = info->arch == ELFCOREHDR_ARCH_ARM64 ? EM_AARCH64 : EM_X86_64;
         eh->e_version = EV_CURRENT;
         eh->e_phoff = sizeof(Elf64_Ehdr);
         eh->e_ehsize = sizeof(Elf64_Ehdr);
@@ -209,103 +218,204 @@ static int read_kallsyms(const char *path, const iomem *m, struct elfcorehdr_inf
         return 0;
 }
 
-int elfcorehdr_collect(const char *root, struct elfcorehdr_info *ret) {
-        _cleanup_(iomem_freep) iomem *m = NULL;
-        _cleanup_free_ char *possible = NULL, *vmci = NULL;
+/* One crash_notes buffer per possible CPU that has a sysfs directory. */
+static int collect_cpu_notes(const char *root, struct elfcorehdr_info *info, char **ret_error) {
+        _cleanup_free_ char *possible = NULL;
         _cleanup_free_ uint64_t *cpus = NULL;
-        struct elfcorehdr_info info = { .page_offset = X86_64_PAGE_OFFSET_DEFAULT };
-        struct phys_range excl[ELFCOREHDR_MAX_EXCLUDE];
-        size_t n_cpus = 0, n_excl = 0, i = 0;
-        const struct iomem_range *r;
+        size_t n_cpus = 0;
         char p[4096];
         int k;
-
-        if (!root)
-                root = "";
-
-        snprintf(p, sizeof(p), "%s/proc/iomem", root);
-        k = iomem_load(p, &m);
-        if (k < 0)
-                return k;
 
         snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/possible", root);
         k = read_one_line_file(p, &possible);
         if (k < 0)
-                return k;
+                return set_error_message(ret_error, k, "Cannot read %s: %s.", p, strerror(-k));
         k = parse_cpu_list(possible, ELFCOREHDR_MAX_CPUS, &cpus, &n_cpus);
         if (k < 0)
-                return k;
+                return set_error_message(ret_error, k, "Cannot parse %s (\"%s\").", p, possible);
 
-        info.cpu_notes = calloc(n_cpus, sizeof(uint64_t));
-        if (!info.cpu_notes)
+        info->cpu_notes = calloc(n_cpus, sizeof(uint64_t));
+        if (!info->cpu_notes)
                 return -ENOMEM;
         for (size_t c = 0; c < n_cpus; c++) {
+                unsigned long long cpu = cpus[c];
                 uint64_t addr, sz;
 
                 /* A possible CPU that was never present has no sysfs
                  * directory; its notes stay empty at crash time anyway. */
-                snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu/crash_notes", root, (unsigned long long) cpus[c]);
+                snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu/crash_notes", root, cpu);
                 k = read_u64_file(p, 16, &addr);
                 if (k == -ENOENT) {
-                        snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu", root, (unsigned long long) cpus[c]);
+                        snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu", root, cpu);
                         if (access(p, F_OK) < 0)
                                 continue;
+                        snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu/crash_notes", root, cpu);
                 }
                 if (k < 0)
-                        goto fail;
-                snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu/crash_notes_size", root,
-                         (unsigned long long) cpus[c]);
+                        return set_error_message(ret_error, k, "Cannot read %s: %s (is the kernel built with "
+                                                 "CONFIG_CRASH_DUMP?).", p, strerror(-k));
+                snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu%llu/crash_notes_size", root, cpu);
                 k = read_u64_file(p, 10, &sz);
                 if (k < 0)
-                        goto fail;
-                if (info.cpu_notes_size && sz != info.cpu_notes_size) {
-                        k = -EBADMSG;
-                        goto fail;
-                }
-                info.cpu_notes_size = sz;
-                info.cpu_notes[info.n_cpus++] = addr;
+                        return set_error_message(ret_error, k, "Cannot read %s: %s.", p, strerror(-k));
+                if (info->cpu_notes_size && sz != info->cpu_notes_size)
+                        return set_error_message(ret_error, EBADMSG, "%s differs from CPU %llu's.", p,
+                                                 (unsigned long long) cpus[0]);
+                info->cpu_notes_size = sz;
+                info->cpu_notes[info->n_cpus++] = addr;
         }
-        if (info.n_cpus == 0) {
-                k = -ENOENT;
-                goto fail;
-        }
+        if (info->n_cpus == 0)
+                return set_error_message(ret_error, ENOENT, "No CPU in %s/sys/devices/system/cpu has crash_notes "
+                                         "(is the kernel built with CONFIG_CRASH_DUMP?).", root);
+        return 0;
+}
 
-        /* kernel/ksysfs.c vmcoreinfo_show(): "%pa %x", both hexadecimal. */
+/* kernel/ksysfs.c vmcoreinfo_show(): "%pa %x", both hexadecimal. */
+static int collect_vmcoreinfo(const char *root, struct elfcorehdr_info *info, char **ret_error) {
+        _cleanup_free_ char *vmci = NULL;
+        unsigned long long a, s;
+        char p[4096];
+        int k;
+
         snprintf(p, sizeof(p), "%s/sys/kernel/vmcoreinfo", root);
         k = read_one_line_file(p, &vmci);
         if (k < 0)
-                goto fail;
-        {
-                unsigned long long a, s;
+                return set_error_message(ret_error, k, "Cannot read %s: %s.", p, strerror(-k));
+        if (sscanf(vmci, "%llx %llx", &a, &s) != 2 || s == 0)
+                return set_error_message(ret_error, EBADMSG, "Cannot parse %s (\"%s\").", p, vmci);
+        info->vmcoreinfo_addr = a;
+        info->vmcoreinfo_size = s;
+        return 0;
+}
 
-                if (sscanf(vmci, "%llx %llx", &a, &s) != 2 || s == 0) {
-                        k = -EBADMSG;
-                        goto fail;
-                }
-                info.vmcoreinfo_addr = a;
-                info.vmcoreinfo_size = s;
-        }
+/* System RAM minus every "Crash kernel" range and, on x86_64 only, the low
+ * 1 MiB (elf_header_exclude_ranges(); arm64's prepare_elf_headers() cuts
+ * crashk_res and crashk_low_res and nothing else). */
+static int collect_ram(const iomem *m, bool cut_low_1m, struct elfcorehdr_info *info) {
+        struct phys_range excl[ELFCOREHDR_MAX_EXCLUDE];
+        const struct iomem_range *r;
+        size_t n_excl = 0, i = 0;
 
-        snprintf(p, sizeof(p), "%s/proc/kcore", root);
-        k = read_kcore(p, &info);
-        if (k < 0) {
-                snprintf(p, sizeof(p), "%s/proc/kallsyms", root);
-                info.page_offset = X86_64_PAGE_OFFSET_DEFAULT;
-                info.page_offset_guessed = 1;
-                (void) read_kallsyms(p, m, &info);
-        }
-
-        /* elf_header_exclude_ranges(): the low 1 MiB, then every crash range. */
-        excl[n_excl++] = (struct phys_range) { 0, (1u << 20) - 1 };
+        if (cut_low_1m)
+                excl[n_excl++] = (struct phys_range) { 0, (1u << 20) - 1 };
         while ((r = iomem_next(m, "Crash kernel", -1, &i)) && n_excl < ELFCOREHDR_MAX_EXCLUDE)
                 excl[n_excl++] = (struct phys_range) { r->start, r->end };
-        k = elfcorehdr_ram_ranges(m, excl, n_excl, &info.ram, &info.n_ram);
-        if (k < 0)
-                goto fail;
+        return elfcorehdr_ram_ranges(m, excl, n_excl, &info->ram, &info->n_ram);
+}
 
+/* x86_64: /proc/kcore, else kallsyms and the default direct map. */
+static void collect_kernel_x86_64(const char *root, const iomem *m, struct elfcorehdr_info *info) {
+        char p[4096];
+
+        info->page_offset = X86_64_PAGE_OFFSET_DEFAULT;
+        snprintf(p, sizeof(p), "%s/proc/kcore", root);
+        if (read_kcore(p, info) < 0) {
+                snprintf(p, sizeof(p), "%s/proc/kallsyms", root);
+                info->page_offset = X86_64_PAGE_OFFSET_DEFAULT;
+                info->page_offset_guessed = 1;
+                (void) read_kallsyms(p, m, info);
+        }
+}
+
+static bool in_system_ram(const iomem *m, uint64_t start, uint64_t size) {
+        const struct iomem_range *r;
+        size_t i = 0;
+
+        while ((r = iomem_next(m, "System RAM", 0, &i)))
+                if (start >= r->start && start <= r->end && size - 1 <= r->end - start)
+                        return true;
+        return false;
+}
+
+/* arm64: /proc/kcore or nothing. */
+static int collect_kernel_arm64(const char *root, const iomem *m, struct elfcorehdr_info *info, char **ret_error) {
+        _cleanup_free_ Elf64_Phdr *ph = NULL;
+        struct arm64_kernel_layout l;
+        size_t n;
+        char p[4096];
+        int k;
+
+        snprintf(p, sizeof(p), "%s/proc/kcore", root);
+        k = arm64_kcore_read_phdrs(p, &ph, &n, ret_error);
+        if (k < 0)
+                return k;
+        k = arm64_kernel_layout_from_kcore(ph, n, &l, ret_error);
+        if (k < 0)
+                return k;
+        if (!in_system_ram(m, l.text_paddr, l.text_size))
+                return set_error_message(ret_error, EINVAL,
+                                         "The kernel image (physical %#llx, %llu bytes, from %s) is not inside a "
+                                         "System RAM range of %s/proc/iomem.", (unsigned long long) l.text_paddr,
+                                         (unsigned long long) l.text_size, p, root);
+        info->text_vaddr = l.text_vaddr;
+        info->text_paddr = l.text_paddr;
+        info->text_size = l.text_size;
+        info->page_offset = l.linear_offset;
+        return 0;
+}
+
+/* arm64: every RAM range's linear-map address in the kernel half, as the
+ * kcore entries were (memory hot-added since could lie beyond them). */
+static int check_linear_map(const struct elfcorehdr_info *info, char **ret_error) {
+        for (size_t i = 0; i < info->n_ram; i++) {
+                uint64_t va = info->ram[i].start + info->page_offset;
+
+                if (va < ARM64_KERNEL_HALF || info->ram[i].end - info->ram[i].start > UINT64_MAX - va)
+                        return set_error_message(ret_error, EINVAL,
+                                                 "RAM at physical %#llx would be mapped at %#llx, outside the kernel "
+                                                 "half of the address space.",
+                                                 (unsigned long long) info->ram[i].start, (unsigned long long) va);
+        }
+        return 0;
+}
+
+static int collect_all(const char *root, enum elfcorehdr_arch arch, struct elfcorehdr_info *info, char **ret_error) {
+        _cleanup_(iomem_freep) iomem *m = NULL;
+        char p[4096];
+        int k;
+
+        snprintf(p, sizeof(p), "%s/proc/iomem", root);
+        k = iomem_load(p, &m);
+        if (k < 0)
+                return set_error_message(ret_error, k, "Cannot read %s: %s.", p, strerror(-k));
+        k = collect_cpu_notes(root, info, ret_error);
+        if (k < 0)
+                return k;
+        k = collect_vmcoreinfo(root, info, ret_error);
+        if (k < 0)
+                return k;
+        if (arch == ELFCOREHDR_ARCH_ARM64)
+                k = collect_kernel_arm64(root, m, info, ret_error);
+        else
+                collect_kernel_x86_64(root, m, info);
+        if (k < 0)
+                return k;
+        k = collect_ram(m, arch == ELFCOREHDR_ARCH_X86_64, info);
+        if (k < 0)
+                return set_error_message(ret_error, k, "Cannot list the RAM ranges of %s: %s.", p, strerror(-k));
+        if (arch != ELFCOREHDR_ARCH_ARM64)
+                return 0;
+        if (info->n_ram == 0)
+                return set_error_message(ret_error, ENOENT, "%s has no System RAM outside the crash reservation.", p);
+        return check_linear_map(info, ret_error);
+}
+
+int elfcorehdr_collect_arch(const char *root, enum elfcorehdr_arch arch, struct elfcorehdr_info *ret,
+                            char **ret_error) {
+        struct elfcorehdr_info info = { .arch = arch };
+        int k;
+
+        if (arch != ELFCOREHDR_ARCH_X86_64 && arch != ELFCOREHDR_ARCH_ARM64)
+                return set_error_message(ret_error, EOPNOTSUPP, "No ELF core header builder for this architecture.");
+        k = collect_all(root ? root : "", arch, &info, ret_error);
+        if (k < 0) {
+                elfcorehdr_info_done(&info);
+                return k;
+        }
         *ret = info;
         return 0;
-fail:
-        elfcorehdr_info_done(&info);
-        return k;
+}
+
+int elfcorehdr_collect(const char *root, struct elfcorehdr_info *ret) {
+        return elfcorehdr_collect_arch(root, ELFCOREHDR_ARCH_X86_64, ret, NULL);
 }
