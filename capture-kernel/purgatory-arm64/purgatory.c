@@ -7,7 +7,7 @@
  * never returns (wfe forever, as x86's cli; hlt).
  */
 #include "purgatory-arm64-abi.h"
-#include "digest-check.h"
+#include "capture-kernel/purgatory/digest-check.h"
 #include "pl011.h"
 
 /* Written by the loader into the image bytes: .data, never .bss (and the

@@ -8,6 +8,7 @@
  * (arch/x86/purgatory/purgatory.c verify_sha256_digest()).
  */
 #include "purgatory-abi.h"
+#include "digest-check.h"
 #include "sha256.h"
 
 /* Written by the loader.  In .data, never .bss: the loader can only fill in
@@ -45,26 +46,8 @@ static void say(const char *s) {
         }
 }
 
-static int digest_matches(void) {
-        struct sha256_ctx ctx;
-        uint8_t digest[SHA256_DIGEST_SIZE];
-        uint8_t diff = 0;
-
-        sha256_init(&ctx);
-        for (unsigned i = 0; i < PURGATORY_MAX_REGIONS; i++) {
-                if (purgatory_sha_regions[i].len == 0)
-                        continue;
-                sha256_update(&ctx, (const void *) (uintptr_t) purgatory_sha_regions[i].start,
-                              purgatory_sha_regions[i].len);
-        }
-        sha256_final(&ctx, digest);
-        for (unsigned i = 0; i < SHA256_DIGEST_SIZE; i++)
-                diff |= digest[i] ^ purgatory_sha256_digest[i];
-        return diff == 0;
-}
-
 void purgatory_main(void) {
-        if (digest_matches())
+        if (purgatory_digest_matches(purgatory_sha_regions, purgatory_sha256_digest))
                 return;
         say("kdumpd purgatory: SHA-256 mismatch, the capture kernel's memory was overwritten; not booting it\r\n");
         for (;;)

@@ -2,7 +2,7 @@
 /* The arm64 purgatory's digest check (capture-kernel/purgatory-arm64/
  * digest-check.c), compiled for the host as ordinary C: the same source the
  * image runs, with regions that point at this program's buffers. */
-#include "capture-kernel/purgatory-arm64/digest-check.h"
+#include "capture-kernel/purgatory/digest-check.h"
 #include "tests.h"
 
 static void digest_of(const struct purgatory_region *r, uint8_t out[SHA256_DIGEST_SIZE]) {

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "capture-kernel/purgatory/purgatory-abi.h"
-#include "capture-kernel/purgatory/sha256.h"
+#include "purgatory-abi.h"
+#include "sha256.h"
 
 bool purgatory_digest_matches(const struct purgatory_region regions[PURGATORY_MAX_REGIONS],
                               const uint8_t digest[SHA256_DIGEST_SIZE]);

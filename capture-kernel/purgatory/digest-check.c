@@ -2,9 +2,9 @@
 /*
  * SHA-256 over the loader's regions (physical addresses: the purgatory runs
  * with the MMU off, so they are also pointers), compared with the loader's
- * digest, as the x86_64 purgatory and the kernel's own purgatory do.  Plain
- * freestanding C: built into the arm64 image and, unchanged, into a host
- * unit test.
+ * digest, as the kernel's own purgatory does.  Plain freestanding C: built
+ * into the x86_64 and the arm64 images and, unchanged, into a host unit
+ * test.
  */
 #include "digest-check.h"
 
