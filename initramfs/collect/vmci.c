@@ -40,17 +40,28 @@ int vmci_string(const struct vmci *v, const char *key, char *buf, size_t size) {
         return 0;
 }
 
-static int vmci_parse(const struct vmci *v, const char *kind, const char *name, int base, bool is_signed, uint64_t *ret) {
-        char key[128], buf[64], *end;
+/* The text of KIND(NAME) ("SYMBOL(swapper_pg_dir)"), non-empty, into buf. */
+static int vmci_value(const struct vmci *v, const char *kind, const char *name, char *buf, size_t size) {
+        char key[128];
         int r;
 
         if ((size_t) snprintf(key, sizeof(key), "%s(%s)", kind, name) >= sizeof(key))
                 return -ENAMETOOLONG;
-        r = vmci_string(v, key, buf, sizeof(buf));
+        r = vmci_string(v, key, buf, size);
         if (r < 0)
                 return r == -ENAMETOOLONG ? -EINVAL : r;
         if (buf[0] == 0)
                 return -EINVAL;
+        return 0;
+}
+
+static int vmci_parse(const struct vmci *v, const char *kind, const char *name, int base, bool is_signed, uint64_t *ret) {
+        char buf[64], *end;
+        int r;
+
+        r = vmci_value(v, kind, name, buf, sizeof(buf));
+        if (r < 0)
+                return r;
         errno = 0;
         if (is_signed) {
                 long long x = strtoll(buf, &end, base);
@@ -79,17 +90,13 @@ int vmci_number(const struct vmci *v, const char *name, int64_t *ret) {
 }
 
 int vmci_number_u64(const struct vmci *v, const char *name, uint64_t *ret) {
-        char key[128], buf[64], *end;
+        char buf[64], *end;
         uint64_t x;
         int r;
 
-        if ((size_t) snprintf(key, sizeof(key), "NUMBER(%s)", name) >= sizeof(key))
-                return -ENAMETOOLONG;
-        r = vmci_string(v, key, buf, sizeof(buf));
+        r = vmci_value(v, "NUMBER", name, buf, sizeof(buf));
         if (r < 0)
-                return r == -ENAMETOOLONG ? -EINVAL : r;
-        if (buf[0] == 0)
-                return -EINVAL;
+                return r;
         errno = 0;
         if (buf[0] == '-')
                 x = (uint64_t) strtoll(buf, &end, 10);
