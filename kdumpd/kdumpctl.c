@@ -336,7 +336,7 @@ int main(int argc, char *argv[]) {
                         log_error("shrink-crashkernel takes at most one size, like 160M.");
                         return 2;
                 }
-                crashkernel_paths_init(&p, arg_settings.state_dir, arg_kernel);
+                crashkernel_paths_init(&p, arg_config, arg_settings.state_dir, arg_kernel);
                 r = verb_shrink_crashkernel(&p, &arg_settings, &(struct shrink_verb_opts) {
                                 .sz = sizeof(struct shrink_verb_opts),
                                 .size = argc - optind > 1 ? argv[optind + 1] : NULL,

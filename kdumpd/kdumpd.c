@@ -751,7 +751,7 @@ static void auto_reset_crashkernel(daemon_state *d) {
 
         if (kdump_config_load(config, &c, NULL) < 0 || !c->auto_reset_crashkernel)
                 return;
-        crashkernel_paths_init(&p, d->settings.state_dir, NULL);
+        crashkernel_paths_init(&p, config, d->settings.state_dir, NULL);
         f = open_memstream(&out, &size);
         if (!f) {
                 log_oom();

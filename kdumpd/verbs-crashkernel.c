@@ -40,7 +40,7 @@ static const char *env_or(const char *name, const char *def, bool *overridden) {
         return def;
 }
 
-void crashkernel_paths_init(struct crashkernel_paths *p, const char *state_dir, const char *kernel) {
+void crashkernel_paths_init(struct crashkernel_paths *p, const char *config, const char *state_dir, const char *kernel) {
         bool bl_overridden = false;
 
         *p = (struct crashkernel_paths) {
@@ -53,6 +53,7 @@ void crashkernel_paths_init(struct crashkernel_paths *p, const char *state_dir, 
                 .kernel_cmdline = env_or("KDUMPD_KERNEL_CMDLINE", BOOTLOADER_KERNEL_CMDLINE_PATH, &bl_overridden),
                 .state_dir = state_dir ?: KDUMP_STATEDIR,
                 .kernel = kernel,
+                .config = config,
         };
         p->run_update_grub = !bl_overridden;
 }
@@ -562,8 +563,7 @@ bool crashkernel_verb_known(const char *verb) {
 int crashkernel_verb_run(const char *verb, const char *config, const char *state_dir, const char *kernel) {
         struct crashkernel_paths p;
 
-        crashkernel_paths_init(&p, state_dir, kernel);
-        p.config = config;
+        crashkernel_paths_init(&p, config, state_dir, kernel);
         if (strcmp(verb, "showmem") == 0)
                 return verb_showmem(&p, stdout);
         if (strcmp(verb, "estimate") == 0)

@@ -37,7 +37,7 @@ struct crashkernel_paths {
 };
 
 /* Defaults, then the KDUMPD_* environment overrides. */
-void crashkernel_paths_init(struct crashkernel_paths *p, const char *state_dir, const char *kernel);
+void crashkernel_paths_init(struct crashkernel_paths *p, const char *config, const char *state_dir, const char *kernel);
 
 int verb_showmem(const struct crashkernel_paths *p, FILE *out);
 int verb_estimate(const struct crashkernel_paths *p, FILE *out);

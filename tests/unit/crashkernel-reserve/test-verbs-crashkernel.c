@@ -20,6 +20,7 @@ static struct crashkernel_paths paths(const char *cmdline) {
                 .sysfs_kernel = test_tmp("sys"),
                 .proc_cmdline = test_tmp("proc-cmdline"),
                 .cpu_possible = test_tmp("cpu-possible"),
+                .config = test_tmp("kdump.conf"),     /* none: capture_cpus 1, not the host's file */
                 .grub_defaults = test_tmp("etc-default-grub"),
                 .kernel_cmdline = test_tmp("etc-kernel-cmdline"),
                 .state_dir = test_tmp("state"),
