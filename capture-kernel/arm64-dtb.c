@@ -259,10 +259,9 @@ static int set_crash(void *fdt, int chosen, const struct arm64_dtb_opts *o, char
         r = append_range(fdt, chosen, "linux,elfcorehdr", o->elfcorehdr_addr, o->elfcorehdr_size, ret_err);
         if (r < 0)
                 return r;
-        /* Keeps the capture kernel's memblock off the headers. */
-        r = fdt_add_mem_rsv(fdt, o->elfcorehdr_addr, o->elfcorehdr_size);
-        if (r < 0)
-                return fdt_fail(r, ret_err, "reserve the ELF core header");
+        /* No /memreserve/ for it: the capture kernel reserves
+         * linux,elfcorehdr itself (drivers/of/fdt.c) and warns "elfcorehdr
+         * is overlapped" when the region is already reserved. */
         for (size_t i = 0; i < o->n_usable; i++) {
                 r = append_range(fdt, chosen, "linux,usable-memory-range", o->usable[i].start, o->usable[i].size,
                                  ret_err);

@@ -9,7 +9,10 @@
  * (/sys/firmware/fdt) with /chosen rewritten --
  *
  *   linux,elfcorehdr            <addr size> of the ELF core header segment,
- *                               also a /memreserve/ entry;
+ *                               without the /memreserve/ entry the kernel's
+ *                               loader adds: the capture kernel reserves the
+ *                               header itself and warns "elfcorehdr is
+ *                               overlapped" when it is already reserved;
  *   linux,usable-memory-range   the crash reservation ranges, the main
  *                               (crashkernel=) one first: the capture kernel
  *                               caps memory to the first and adds the others;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture-kernel/crash-ranges.h"   /* crash_ranges_from_iomem(), for the x86_64 loader */
 #include "crashkernel-reserve/iomem.h"
 
 #define E820_TYPE_RAM 1u
@@ -51,10 +52,3 @@ struct capture_e820_input {
 /* -E2BIG when the map needs more than E820_MAP_MAX entries; -EINVAL when
  * the header lies outside the crash range. */
 int capture_e820_build(const struct capture_e820_input *in, struct e820_map *ret);
-
-/* The "Crash kernel" range the segments go to: crashk_res, which with
- * crashkernel=X,high is the one above 4 GiB; the other is crashk_low_res,
- * always the lower.  Returns the number of ranges found (0, 1 or 2), or
- * -E2BIG with more than two. */
-int crash_ranges_from_iomem(const iomem *m, uint64_t *ret_start, uint64_t *ret_end, uint64_t *ret_low_start,
-                            uint64_t *ret_low_end);

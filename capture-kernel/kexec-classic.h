@@ -2,9 +2,12 @@
 #pragma once
 
 /* The classic loader: kexec_load(2) with KEXEC_ON_CRASH, every segment built
- * here (kernel, initrd, boot_params + command line, ELF core header,
- * purgatory), placed top-down in the crash reservation and checked by the
- * kernel's rules before the syscall.
+ * here, placed in the crash reservation and checked by the kernel's rules
+ * before the syscall.  One implementation per architecture, chosen by
+ * capture-kernel/meson.build: x86_64's kexec-classic.c (kernel, initrd,
+ * boot_params + command line, ELF core header, purgatory), arm64's
+ * kexec-classic-arm64.c (arm64-classic.h: Image, initrd, ELF core header,
+ * device tree, purgatory), and kexec-classic-unsupported.c elsewhere.
  *
  * kexec_classic_prepare() only reads files (from opts->root, "" for the
  * live system) and builds; kexec_classic_load() makes the syscall. */
@@ -17,13 +20,15 @@
 
 struct kexec_classic_opts {
         size_t sz;
-        const char *kernel;            /* bzImage path */
+        const char *kernel;            /* bzImage; arm64: Image, Image.gz or EFI zboot */
         const char *initrd;            /* NULL: none */
-        const char *cmdline;           /* without elfcorehdr=, which is prepended */
+        const char *cmdline;           /* without elfcorehdr=: x86_64 prepends it, arm64 passes the
+                                        * header in the device tree */
         const char *root;              /* where /proc and /sys are; NULL or "" = live */
         bool corrupt_digest;           /* test hook: store a wrong digest so the purgatory must refuse */
-        /* SETUP_RNG_SEED bytes (BOOT_PARAMS_RNG_SEED_SIZE); NULL: 32 bytes
-         * from getrandom(GRND_NONBLOCK), none while the RNG is not ready. */
+        /* x86_64: SETUP_RNG_SEED bytes (BOOT_PARAMS_RNG_SEED_SIZE); NULL: 32
+         * bytes from getrandom(GRND_NONBLOCK), none while the RNG is not
+         * ready.  arm64 ignores it: the tree's rng-seed is always fresh. */
         const uint8_t *rng_seed;
 };
 
@@ -41,7 +46,8 @@ const struct kexec_seg_list *kexec_classic_segments(const kexec_classic *k);
 uint64_t kexec_classic_entry(const kexec_classic *k);
 const char *kexec_classic_cmdline(const kexec_classic *k);   /* as the capture kernel gets it */
 
-/* kexec_load(entry, n, segments, KEXEC_ON_CRASH | KEXEC_ARCH_X86_64). */
+/* kexec_load(entry, n, segments, KEXEC_ON_CRASH | KEXEC_ARCH_X86_64, or
+ * KEXEC_ARCH_AARCH64 on arm64). */
 int kexec_classic_load(const kexec_classic *k);
 /* kexec_load(0, 0, NULL, KEXEC_ON_CRASH): drops the crash image. */
 int kexec_classic_unload(void);

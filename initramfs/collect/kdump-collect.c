@@ -741,25 +741,13 @@ static uint64_t peak_rss(void) {
 /* Page buffers: what keeps the threads and the writes busy
  * (DUMP_BUDGET_DEFAULT), less where the capture kernel has less than four
  * times that left, down to a floor that still works (batches of 16 pages).
- * The bitmaps come on top, in cycles of a bounded size (bitmap_budget()). */
+ * The bitmaps come on top, in cycles of a fixed size (DUMP_BITMAP_BUDGET_DEFAULT). */
 #define BUDGET_MIN ((size_t) 128 * 1024)
 
 static size_t memory_budget(uint64_t available) {
         if (available == 0)
                 return DUMP_BUDGET_DEFAULT;
         return (size_t) MIN(MAX(available / 4, (uint64_t) BUDGET_MIN), (uint64_t) DUMP_BUDGET_DEFAULT);
-}
-
-/* The bitmaps of one cycle (page-cycle.h): DUMP_BITMAP_BUDGET_DEFAULT, a
- * sixteenth of what is available where that is less, never under 64 KiB
- * (cycles of 1 GiB of 4 KiB pages).  Whatever the machine's size: a larger
- * one only takes more cycles. */
-#define BITMAP_BUDGET_MIN ((size_t) 64 * 1024)
-
-static size_t bitmap_budget(uint64_t available) {
-        if (available == 0)
-                return DUMP_BITMAP_BUDGET_DEFAULT;
-        return (size_t) MIN(MAX(available / 16, (uint64_t) BITMAP_BUDGET_MIN), (uint64_t) DUMP_BITMAP_BUDGET_DEFAULT);
 }
 
 /* $KDUMP_COLLECT_CYCLE_PAGES, for tests only: cycles of that many pfns, to
@@ -940,7 +928,6 @@ static int do_dump(void) {
                                  .progress = job_progress_cb,
                                  .progress_userdata = &jp,
                                  .stream = out.chain.head,
-                                 .bitmap_budget = bitmap_budget(avail),
                                  .cycle_pages = forced_cycle_pages(),
                          }, out.fd, &res);
         /* Also after a failure (a full disk, a read error): the messages
