@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "capture-kernel/kernel-arch.h"
+#include "basic/kernel-arch.h"
 
 /* x86's COMMAND_LINE_SIZE.  kexec_file_load prepends "elfcorehdr=0x%lx "
  * (arch/x86/kernel/kexec-bzimage64.c setup_cmdline()), up to 30 bytes, and

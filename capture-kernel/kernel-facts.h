@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "capture-kernel/kernel-arch.h"
+#include "basic/kernel-arch.h"
 
 struct kernel_facts {
         uint64_t load_size;        /* x86_64: init_size; arm64: image_size */

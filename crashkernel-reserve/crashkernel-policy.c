@@ -15,7 +15,44 @@ static void add(struct crashkernel_estimate *e, const char *name, uint64_t bytes
         e->sum += bytes;
 }
 
+static const struct crashkernel_arch_figures figures_x86_64 = {
+        .arch = KERNEL_ARCH_X86_64,
+        .kernel_item = "Capture kernel (init_size)",
+        .kernel_basis = "bzImage setup header",
+        .kernel_typical = "typical: Debian 6.1 bzImage",
+        .typical_kernel = CK_TYPICAL_INIT_SIZE,
+        .runtime = CK_KERNEL_RUNTIME,
+        .runtime_basis = "measured in the QEMU test guest",
+        .kexec_segments = CK_KEXEC_SEGMENTS,
+        .kexec_basis = "purgatory, boot_params, ELF core header",
+        .typical_initramfs = CK_TYPICAL_INITRAMFS,
+        .typical_initramfs_unpacked = CK_TYPICAL_INITRAMFS_UNPACKED,
+        .typical_initramfs_files = CK_TYPICAL_INITRAMFS_FILES,
+        .initramfs_typical = "typical: kdumpctl's image on Debian 6.1",
+};
+
+static const struct crashkernel_arch_figures figures_arm64 = {
+        .arch = KERNEL_ARCH_ARM64,
+        .kernel_item = "Capture kernel (image_size)",
+        .kernel_basis = "arm64 Image header",
+        .kernel_typical = "typical: Debian 6.1 arm64 Image",
+        .typical_kernel = CK_ARM64_TYPICAL_IMAGE_SIZE,
+        .runtime = CK_ARM64_KERNEL_RUNTIME,
+        .runtime_basis = "measured in the arm64 QEMU test guest",
+        .kexec_segments = CK_ARM64_KEXEC_SEGMENTS,
+        .kexec_basis = "purgatory, device tree, ELF core header",
+        .typical_initramfs = CK_ARM64_TYPICAL_INITRAMFS,
+        .typical_initramfs_unpacked = CK_ARM64_TYPICAL_INITRAMFS_UNPACKED,
+        .typical_initramfs_files = CK_ARM64_TYPICAL_INITRAMFS_FILES,
+        .initramfs_typical = "typical: kdumpctl's image on Debian 6.1 arm64",
+};
+
+const struct crashkernel_arch_figures *crashkernel_arch_figures(enum kernel_arch arch) {
+        return kernel_arch_resolve(arch) == KERNEL_ARCH_ARM64 ? &figures_arm64 : &figures_x86_64;
+}
+
 int crashkernel_estimate(const struct crashkernel_inputs *in, struct crashkernel_estimate *ret) {
+        const struct crashkernel_arch_figures *f;
         struct crashkernel_estimate e = {};
         uint64_t init_size, initrd, unpacked, files, runtime, gib, with_headroom;
         unsigned possible, capture;
@@ -24,30 +61,32 @@ int crashkernel_estimate(const struct crashkernel_inputs *in, struct crashkernel
         if (!in || in->sz < sizeof(struct crashkernel_inputs) || !ret)
                 return -EINVAL;
 
-        init_size = in->kernel_init_size ?: CK_TYPICAL_INIT_SIZE;
+        f = crashkernel_arch_figures(in->arch);
+        init_size = in->kernel_init_size ?: f->typical_kernel;
         typical_initramfs = in->initramfs_size == 0;
-        initrd = in->initramfs_size ?: CK_TYPICAL_INITRAMFS;
-        unpacked = in->initramfs_unpacked ?: CK_TYPICAL_INITRAMFS_UNPACKED;
-        files = in->initramfs_files ?: CK_TYPICAL_INITRAMFS_FILES;
-        runtime = in->runtime_base ?: CK_KERNEL_RUNTIME;
+        initrd = in->initramfs_size ?: f->typical_initramfs;
+        unpacked = in->initramfs_unpacked ?: f->typical_initramfs_unpacked;
+        files = in->initramfs_files ?: f->typical_initramfs_files;
+        runtime = in->runtime_base ?: f->runtime;
         possible = in->possible_cpus ?: 1;
         capture = in->capture_cpus ?: 1;
         gib = DIV_ROUND_UP(in->system_ram, 1ull << 30);
 
-        /* The kernel segment's memsz is init_size (kexec-bzimage64.c); the
-         * image keeps most of it after boot, so count it whole: that is
-         * conservative by the decompression slack only. */
-        add(&e, "Capture kernel (init_size)", ALIGN_UP(init_size, 4096),
-            in->kernel_init_size ? "bzImage setup header" : "typical: Debian 6.1 bzImage");
-        add(&e, "Kernel runtime allocations", runtime,
-            in->runtime_base ? "measured here" : "measured in the QEMU test guest");
-        add(&e, "kexec segments", CK_KEXEC_SEGMENTS, "purgatory, boot_params, ELF core header");
+        /* x86_64: the kernel segment's memsz is init_size
+         * (kexec-bzimage64.c); the image keeps most of it after boot, so
+         * count it whole: that is conservative by the decompression slack
+         * only.  arm64: image_size from a 2 MiB-aligned base (the
+         * reservation's start; text_offset is 0 since 3.17), all of it kept
+         * until the init sections are freed. */
+        add(&e, f->kernel_item, ALIGN_UP(init_size, 4096), in->kernel_init_size ? f->kernel_basis : f->kernel_typical);
+        add(&e, "Kernel runtime allocations", runtime, in->runtime_base ? "measured here" : f->runtime_basis);
+        add(&e, "kexec segments", f->kexec_segments, f->kexec_basis);
         /* The compressed initramfs stays until populate_rootfs() has
          * unpacked it: both are there at the peak. */
         add(&e, "Initramfs, compressed", ALIGN_UP(initrd, 4096),
-            typical_initramfs ? "typical: kdumpctl's image on Debian 6.1" : "capture initramfs file");
+            typical_initramfs ? f->initramfs_typical : "capture initramfs file");
         add(&e, "Initramfs, unpacked", ALIGN_UP(unpacked, 4096) + files * CK_ROOTFS_PER_FILE,
-            typical_initramfs ? "typical: kdumpctl's image on Debian 6.1" : "capture initramfs contents");
+            typical_initramfs ? f->initramfs_typical : "capture initramfs contents");
         add(&e, "Collector buffers",
             CK_COLLECTOR_BATCH + CK_COLLECTOR_FILTER_CHUNK + CK_COLLECTOR_PROCESS + capture * CK_COLLECTOR_COMPRESSOR,
             "page batch, filter chunk, a compressor per thread");

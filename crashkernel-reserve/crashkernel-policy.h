@@ -21,11 +21,24 @@
  *   - struct pages for the reservation itself (64 bytes per 4 KiB page).
  *
  * Pure: takes the measured inputs, so it can be tested and so the runtime
- * floor measured in the QEMU guest can be plugged in. */
+ * floor measured in the QEMU guest can be plugged in.
+ *
+ * Per architecture (the inputs' arch; the figures below are x86_64's, the
+ * CK_ARM64_* ones arm64's): what the kernel segment occupies and what the
+ * kernel needs beyond it differ.  An x86_64 bzImage is counted by its
+ * init_size, which includes the room it decompresses in, so most of the
+ * kernel's runtime fits in that slack; an arm64 Image is uncompressed and
+ * counted by its header's image_size (text, data, init and bss: nothing to
+ * spare but the init sections, freed only after the initramfs unpacked), so
+ * arm64 counts the kernel's runtime whole.  Everything that is generic
+ * kernel or collector code (struct pages, bitmaps, per-CPU notes, the
+ * collector, the rootfs) is the same on both. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "basic/kernel-arch.h"
 
 /* The kernel's own runtime allocations beyond what the kernel segment's
  * init_size leaves free once the image has decompressed (init_size is
@@ -106,26 +119,78 @@
 #define CK_TYPICAL_INITRAMFS_UNPACKED (6ull << 20)
 #define CK_TYPICAL_INITRAMFS_FILES 64u
 
+/* arm64: the capture kernel's own memory beyond its Image's image_size
+ * (there is no decompression slack to run in), measured in the capture
+ * kernel itself (tests/vm/arm64-e2e --crashkernel SIZE: Debian
+ * 6.1.0-57-arm64, 4 KiB pages, qemu -M virt, cortex-a57, 1 GiB guest,
+ * nr_cpus=1, a 2.2 MiB zstd initramfs of 5.6 MiB, kdump-collect -E -d 31 to
+ * ext4).  Its "Memory:" line reserves 39.6-39.8 MiB at boot at every size,
+ * 4.5 MiB of it beyond the 32.1 MiB image and the 2.2 MiB initrd (memmap,
+ * page tables, the per-CPU chunk, the device tree, log buffers); with the
+ * modules loaded its slab, vmalloc, module and stack memory is 11.1-11.5
+ * MiB (the capture /init's "Memory with the modules loaded": MemTotal less
+ * free less the 3.7 MiB initramfs, at 52M, 56M and 64M).  4.5 + 11.5,
+ * rounded: 16 MiB.  The 6.3 MiB of init sections inside image_size are not
+ * subtracted: they are freed only after the initramfs has unpacked, the
+ * tight moment (52M captures; 50M and 48M die of OOM in unpack_to_rootfs
+ * with 11.3 and 9.3 MiB available at boot). */
+#define CK_ARM64_KERNEL_RUNTIME (16ull << 20)
+
+/* The arm64 classic loader's other segments (arm64-classic.h): a copy of
+ * the running device tree with /chosen rewritten, the ELF core header and
+ * the purgatory.  QEMU virt's tree has a totalsize of 1 MiB (7 KiB of it
+ * used: qemu-system-aarch64 -machine virt,dumpdtb=FILE); a board's or an
+ * EFI stub's is smaller.  With x86_64's 1 MiB for the rest: 2 MiB. */
+#define CK_ARM64_KEXEC_SEGMENTS (2ull << 20)
+
+/* Typical arm64 inputs: Debian's 6.1.0-57-arm64 Image has image_size
+ * 0x2010000 (32.1 MiB; the 7.3.4 trixie Image's file is 51 MiB), the capture
+ * initramfs kdumpctl built for it in the arm64 test guest 2.2 MiB zstd,
+ * 5.7 MiB unpacked (page-rounded), 48 entries (rounded up below). */
+#define CK_ARM64_TYPICAL_IMAGE_SIZE (34ull << 20)
+#define CK_ARM64_TYPICAL_INITRAMFS (3ull << 20)
+#define CK_ARM64_TYPICAL_INITRAMFS_UNPACKED (6ull << 20)
+#define CK_ARM64_TYPICAL_INITRAMFS_FILES 64u
+
+/* What differs per architecture, for the estimate and its labels. */
+struct crashkernel_arch_figures {
+        enum kernel_arch arch;           /* resolved */
+        const char *kernel_item;         /* "Capture kernel (init_size)" */
+        const char *kernel_basis;        /* where a real kernel's figure comes from */
+        const char *kernel_typical;      /* ... and the typical one */
+        uint64_t typical_kernel;         /* CK_TYPICAL_INIT_SIZE */
+        uint64_t runtime;                /* CK_KERNEL_RUNTIME */
+        const char *runtime_basis;
+        uint64_t kexec_segments;         /* CK_KEXEC_SEGMENTS */
+        const char *kexec_basis;
+        uint64_t typical_initramfs, typical_initramfs_unpacked, typical_initramfs_files;
+        const char *initramfs_typical;   /* "typical: kdumpctl's image on Debian 6.1" */
+};
+
+/* KERNEL_ARCH_NATIVE is this build's architecture. */
+const struct crashkernel_arch_figures *crashkernel_arch_figures(enum kernel_arch arch);
+
 /* Below this much RAM the recommendation reserves nothing: the capture
  * environment would take a fifth of the machine or more. */
 #define CK_MIN_SYSTEM_RAM (1ull << 30)
 
 struct crashkernel_inputs {
         size_t sz;                       /* sizeof(struct crashkernel_inputs) */
-        uint64_t kernel_init_size;       /* bzImage init_size; 0: CK_TYPICAL_INIT_SIZE */
+        uint64_t kernel_init_size;       /* bzImage init_size, arm64 Image image_size; 0: typical */
         uint64_t initramfs_size;         /* compressed, as loaded; 0: typical */
         uint64_t initramfs_unpacked;     /* page-rounded file data once unpacked; 0: typical */
         uint64_t initramfs_files;        /* entries in the archive; 0: typical */
         unsigned possible_cpus;          /* first kernel's possible CPUs; 0: 1 */
         unsigned capture_cpus;           /* nr_cpus= of the capture kernel; 0: 1 */
         uint64_t system_ram;             /* first kernel's RAM */
-        uint64_t runtime_base;           /* measured runtime floor; 0: CK_KERNEL_RUNTIME */
+        uint64_t runtime_base;           /* measured runtime floor; 0: the arch's (CK_KERNEL_RUNTIME) */
+        enum kernel_arch arch;           /* the capture kernel's; KERNEL_ARCH_NATIVE: this build's */
 };
 
 #define CK_ITEMS_MAX 12u
 
 struct crashkernel_item {
-        const char *name;                /* "Kernel image (init_size)" */
+        const char *name;                /* "Capture kernel (init_size)" */
         uint64_t bytes;
         const char *basis;               /* where the number comes from */
 };

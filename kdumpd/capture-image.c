@@ -13,7 +13,7 @@
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "basic/parse-util.h"
-#include "capture-kernel/kernel-arch.h"
+#include "basic/kernel-arch.h"
 #include "capture-kernel/kernel-image.h"
 #include "initramfs/builder/initramfs.h"
 #include "initramfs/collect/snappy-dl.h"

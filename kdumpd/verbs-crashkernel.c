@@ -213,6 +213,7 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
                 .sz = sizeof(struct crashkernel_inputs),
                 .system_ram = m->res.system_ram,
                 .capture_cpus = capture_cpus_configured(p->config),
+                .arch = p->arch,
         };
 
         if (!sizing)
@@ -244,7 +245,7 @@ static int machine_read(const struct crashkernel_paths *p, bool sizing, struct m
                 _cleanup_free_ char *why = NULL;
                 struct kernel_facts facts = {};
 
-                r = kernel_facts_read(KERNEL_ARCH_NATIVE, m->kernel, &facts, &why);
+                r = kernel_facts_read(p->arch, m->kernel, &facts, &why);
                 if (r < 0)
                         log_warning_errno(r, "Cannot read the header of %s (%s); using a typical kernel size.",
                                           m->kernel, why ?: strerror(-r));

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "basic/kernel-arch.h"
+
 struct crashkernel_paths {
         size_t sz;
         const char *iomem;            /* /proc/iomem */
@@ -34,6 +36,10 @@ struct crashkernel_paths {
         const char *kernel;           /* --kernel=PATH; NULL: /boot/vmlinuz-$(uname -r) */
         const char *config;           /* kdump.conf (its capture_cpus); NULL: KDUMP_CONF_PATH */
         bool run_update_grub;         /* after changing /etc/default/grub */
+        /* The capture kernel's architecture, for the kernel file's format
+         * and the sizing figures; KERNEL_ARCH_NATIVE (0): this build's.
+         * Tests set it to size for the other architecture. */
+        enum kernel_arch arch;
 };
 
 /* Defaults, then the KDUMPD_* environment overrides. */

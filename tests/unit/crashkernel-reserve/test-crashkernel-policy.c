@@ -162,6 +162,128 @@ TEST(recommended_ranges_parse_and_agree_with_the_estimate) {
         ASSERT_ERR(crashkernel_recommend_ranges(&in, buf, 8), ENOBUFS);
 }
 
+/* The arm64 test guest's inputs (tests/vm/arm64-e2e, Debian
+ * 6.1.0-57-arm64): image_size 0x2010000, the capture initramfs kdumpctl
+ * built there (2300117 bytes of zstd; its cpio 5988352 bytes page-rounded
+ * in 48 entries), and the smallest reservation that captured there. */
+#define ARM64_GUEST_UNPACKED 5988352
+#define ARM64_GUEST_FILES 48
+#define ARM64_MEASURED_FLOOR (52 * M)
+static struct crashkernel_inputs inputs_arm64(uint64_t ram) {
+        return (struct crashkernel_inputs) {
+                .sz = sizeof(struct crashkernel_inputs),
+                .kernel_init_size = 0x2010000,
+                .initramfs_size = 2300117,
+                .initramfs_unpacked = ARM64_GUEST_UNPACKED,
+                .initramfs_files = ARM64_GUEST_FILES,
+                .possible_cpus = 2,
+                .capture_cpus = 1,
+                .system_ram = ram,
+                .arch = KERNEL_ARCH_ARM64,
+        };
+}
+
+TEST(native_is_this_builds_arch) {
+        struct crashkernel_inputs in = inputs(4 * G), in_x86 = inputs(4 * G);
+        struct crashkernel_estimate a, b;
+
+        ASSERT_TRUE(crashkernel_arch_figures(KERNEL_ARCH_NATIVE) == crashkernel_arch_figures(kernel_arch_native()));
+        ASSERT_EQ(crashkernel_arch_figures(KERNEL_ARCH_X86_64)->arch, KERNEL_ARCH_X86_64);
+        ASSERT_EQ(crashkernel_arch_figures(KERNEL_ARCH_ARM64)->arch, KERNEL_ARCH_ARM64);
+        /* x86_64's figures, named or native on an x86_64 build, are the
+         * ones above. */
+        in_x86.arch = KERNEL_ARCH_X86_64;
+        ASSERT_OK(crashkernel_estimate(&in_x86, &b));
+        ASSERT_EQ(item(&b, "Capture kernel (init_size)"), 0x3f98000);
+        ASSERT_EQ(item(&b, "Kernel runtime"), CK_KERNEL_RUNTIME);
+        ASSERT_EQ(item(&b, "kexec segments"), CK_KEXEC_SEGMENTS);
+        if (kernel_arch_native() == KERNEL_ARCH_X86_64) {
+                ASSERT_OK(crashkernel_estimate(&in, &a));
+                ASSERT_EQ(a.total, b.total);
+        }
+}
+
+TEST(arm64_counts_image_size_and_its_runtime) {
+        struct crashkernel_inputs in = inputs_arm64(1 * G);
+        struct crashkernel_estimate e;
+
+        ASSERT_OK(crashkernel_estimate(&in, &e));
+        ASSERT_EQ(item(&e, "Capture kernel (image_size)"), 0x2010000);
+        ASSERT_STREQ(e.items[0].basis, "arm64 Image header");
+        ASSERT_EQ(item(&e, "Kernel runtime"), CK_ARM64_KERNEL_RUNTIME);
+        ASSERT_EQ(item(&e, "kexec segments"), CK_ARM64_KEXEC_SEGMENTS);
+        ASSERT_CONTAINS(e.items[2].basis, "device tree");
+        ASSERT_EQ(item(&e, "Initramfs, compressed"), ALIGN_UP(2300117, 4096));
+        printf("# arm64, 1 GiB, the test guest's inputs: needed %llu KiB, recommended %llu MiB\n",
+               (unsigned long long) (e.total >> 10), (unsigned long long) (e.recommended / M));
+        /* Measured (crashkernel-policy.h): the capture fails at 48M and
+         * captures from 50M; the estimate must cover the floor with room,
+         * and stay below the x86_64 recommendation (a smaller kernel). */
+        ASSERT_TRUE(e.total >= ARM64_MEASURED_FLOOR);
+        ASSERT_TRUE(e.recommended <= 96 * M);
+}
+
+TEST(arm64_typical_inputs) {
+        struct crashkernel_inputs in = { .sz = sizeof(in), .system_ram = 8 * G, .arch = KERNEL_ARCH_ARM64 };
+        struct crashkernel_estimate e, measured;
+
+        ASSERT_OK(crashkernel_estimate(&in, &e));
+        ASSERT_EQ(item(&e, "Capture kernel (image_size)"), CK_ARM64_TYPICAL_IMAGE_SIZE);
+        ASSERT_EQ(item(&e, "Initramfs, compressed"), CK_ARM64_TYPICAL_INITRAMFS);
+        ASSERT_CONTAINS(e.items[0].basis, "typical: Debian 6.1 arm64 Image");
+        ASSERT_CONTAINS(e.items[3].basis, "arm64");
+        /* The typical inputs are rounded up from the guest's. */
+        in = inputs_arm64(8 * G);
+        ASSERT_OK(crashkernel_estimate(&in, &measured));
+        ASSERT_TRUE(e.total >= measured.total);
+}
+
+TEST(arm64_a_bigger_image_costs_its_size) {
+        /* Debian trixie's 7.3.4 arm64 Image file is 51 MiB (image_size at
+         * least that): 19 MiB more than 6.1's. */
+        struct crashkernel_inputs in = inputs_arm64(4 * G);
+        struct crashkernel_estimate a, b;
+
+        ASSERT_OK(crashkernel_estimate(&in, &a));
+        in.kernel_init_size = 51 * M;
+        ASSERT_OK(crashkernel_estimate(&in, &b));
+        ASSERT_EQ(b.sum - a.sum, 51 * M - 0x2010000);
+        ASSERT_TRUE(b.recommended > a.recommended);
+}
+
+TEST(arm64_ranges_parse_and_agree_with_the_estimate) {
+        struct crashkernel_inputs in = inputs_arm64(0), typical = { .sz = sizeof(typical), .arch = KERNEL_ARCH_ARM64 };
+        char buf[512], x86[512];
+        uint64_t rams[] = { 1 * G, 4 * G, 16 * G, 64 * G, 1024 * G, 8192 * G };
+        struct crashkernel_value v;
+        struct crashkernel_inputs in_x86 = inputs(0);
+
+        ASSERT_OK(crashkernel_recommend_ranges(&typical, buf, sizeof(buf)));
+        printf("# arm64 recommended (typical inputs): %s\n", buf);
+        ASSERT_OK(crashkernel_recommend_ranges(&in, buf, sizeof(buf)));
+        printf("# arm64 recommended (the test guest's inputs): %s\n", buf);
+        ASSERT_OK(crashkernel_value_parse(buf, &v, NULL));
+        ASSERT_EQ(v.form, CRASHKERNEL_FORM_RANGES);
+        ASSERT_EQ(v.ranges[0].start, CK_MIN_SYSTEM_RAM);
+        /* The plain range form, never ",high": Debian 12's arm64 kernel
+         * (6.1) reserves no low memory for ",high" without ",low". */
+        ASSERT_TRUE(!strstr(buf, ",high"));
+        for (size_t i = 0; i < ELEMENTSOF(rams); i++) {
+                _cleanup_free_ char *cmd = NULL, *err = NULL;
+                struct crashkernel_result res;
+                struct crashkernel_estimate e;
+
+                ASSERT_TRUE(asprintf(&cmd, "crashkernel=%s", buf) > 0);
+                ASSERT_OK(crashkernel_cmdline_evaluate(cmd, rams[i], &res, &err));
+                in.system_ram = rams[i];
+                ASSERT_OK(crashkernel_estimate(&in, &e));
+                ASSERT_TRUE(res.size >= e.recommended);
+        }
+        /* Not x86_64's. */
+        ASSERT_OK(crashkernel_recommend_ranges(&in_x86, x86, sizeof(x86)));
+        ASSERT_TRUE(strcmp(buf, x86) != 0);
+}
+
 TEST(cpio_usage_of_the_fixture_archive) {
         /* Three entries written the way the builder's newc writer does. */
         static const char hdr[] = "070701";

@@ -7,6 +7,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "basic/unaligned.h"
 #include "kdumpd/verbs-crashkernel.h"
 #include "kdumpd/verbs-shrink.h"
 #include "tests.h"
@@ -80,6 +81,45 @@ TEST(estimate_lists_items_and_compares) {
         ASSERT_CONTAINS(out, "Recommended:      crashkernel=");
         ASSERT_CONTAINS(out, "Current:          256.0 MiB");
         ASSERT_CONTAINS(out, "large enough");
+}
+
+/* An arm64 Image header as Debian's 6.1.0-57-arm64 has it (EFI stub, 4K
+ * pages, image_size 0x2010000); the rest of the file is not read. */
+static const char *arm64_image(void) {
+        uint8_t b[4096] = { 'M', 'Z' };
+        const char *path = test_tmp("vmlinuz-6.1.0-57-arm64");
+
+        unaligned_write_le64(b + 8, 0);                 /* text_offset */
+        unaligned_write_le64(b + 16, 0x2010000);        /* image_size */
+        unaligned_write_le64(b + 24, 0xa);              /* LE, 4K, anywhere */
+        memcpy(b + 0x38, "ARM\x64", 4);
+        unaligned_write_le32(b + 0x3c, 0x40);
+        ASSERT_OK(write_file_atomic(path, b, sizeof(b), 0644));
+        return path;
+}
+
+TEST(estimate_and_default_for_an_arm64_kernel) {
+        struct crashkernel_paths p = paths("crashkernel=256M\n");
+        _cleanup_free_ char *out = NULL, *def = NULL, *def_x86 = NULL;
+
+        p.arch = KERNEL_ARCH_ARM64;
+        p.kernel = arm64_image();
+        out = run(verb_estimate, &p, 0);
+        ASSERT_CONTAINS(out, "kernel ");
+        ASSERT_CONTAINS(out, "vmlinuz-6.1.0-57-arm64");
+        ASSERT_CONTAINS(out, "Capture kernel (image_size)    32.1 MiB  arm64 Image header");
+        ASSERT_CONTAINS(out, "measured in the arm64 QEMU test guest");
+        ASSERT_CONTAINS(out, "purgatory, device tree, ELF core header");
+        ASSERT_CONTAINS(out, "Recommended:      crashkernel=80M");
+        ASSERT_CONTAINS(out, "large enough");
+
+        def = run(verb_get_default_crashkernel, &p, 0);
+        ASSERT_TRUE(string_has_prefix(def, "1G-64G:80M,"));
+        /* The same machine sized for x86_64 (no bzImage: typical). */
+        p.arch = KERNEL_ARCH_X86_64;
+        p.kernel = test_tmp("vmlinuz-6.1.0-test");
+        def_x86 = run(verb_get_default_crashkernel, &p, 0);
+        ASSERT_TRUE(string_has_prefix(def_x86, "1G-4G:96M,"));
 }
 
 TEST(reset_writes_grub_and_kernel_cmdline) {

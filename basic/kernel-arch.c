@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "capture-kernel/kernel-arch.h"
+#include "basic/kernel-arch.h"
 
 enum kernel_arch kernel_arch_native(void) {
 #if defined(__aarch64__)
