@@ -32,17 +32,64 @@ arm64_need_tools() {
         [ ${#missing[@]} -eq 0 ] || vm_die "missing: ${missing[*]} (run tests/setup-deps as root)"
 }
 
-# Debian's arm64 kernel (the package linux-image-arm64:arm64 depends on,
-# else the newest in the cache; KDUMPD_ARM64_KERNEL_PKG picks one), its -dbg
-# vmlinux and busybox-static:arm64, downloaded once with apt-get download
-# (arm64 is a foreign dpkg architecture here).  Sets KREL KVER KDIR KROOT
-# KMODS KIMAGE VMLINUX ARM64_BUSYBOX.
+# A private apt configuration for Debian trixie and trixie-backports
+# (arm64 only) in the cache, as other-kernel's for bookworm-backports: the
+# host's apt sources and lists are not touched.  Sets ARM64_APT (options).
+arm64_apt_trixie() {
+        local list=$VM_CACHE/trixie-arm64.list
+        ARM64_APT=(-o "Dir::Etc::sourcelist=$list" -o Dir::Etc::sourceparts=-
+                   -o "Dir::State::Lists=$VM_CACHE/trixie-arm64-lists" -o "Dir::Cache=$VM_CACHE/trixie-arm64-cache" -q)
+        [ "${1:-}" = update ] || return 0
+        mkdir -p "$VM_CACHE/trixie-arm64-lists/partial" "$VM_CACHE/trixie-arm64-cache/archives/partial" ||
+                vm_die "cannot create $VM_CACHE/trixie-arm64-*"
+        local k=/usr/share/keyrings/debian-archive-keyring.gpg
+        printf 'deb [arch=arm64 signed-by=%s] http://deb.debian.org/debian %s main\n' \
+                "$k" trixie "$k" trixie-backports >"$list"
+        printf 'deb [arch=arm64 signed-by=%s] http://deb.debian.org/debian-security trixie-security main\n' "$k" >>"$list"
+        apt-get "${ARM64_APT[@]}" update >"$VM_WORK/apt-update-trixie.log" 2>&1 ||
+                vm_die "apt-get update of trixie (arm64) failed (see $VM_WORK/apt-update-trixie.log)"
+}
+
+# Debian's arm64 kernel, its -dbg vmlinux and busybox-static:arm64,
+# downloaded once with apt-get download (arm64 is a foreign dpkg
+# architecture here).  ARM64_KERNEL (--kernel) picks it:
+#   6.1     the package bookworm's linux-image-arm64:arm64 depends on (48-bit
+#           VA, 4 levels; KDUMPD_ARM64_KERNEL_PKG names another), else the
+#           newest 6.1 in the cache;
+#   trixie  the newest linux-image-*+deb13-arm64 with a -dbg package, from
+#           trixie-backports or trixie (the cached one when there is one):
+#           52-bit VA with LPA2, 5 levels; its image package is a metapackage
+#           of linux-binary-<rel> (the Image, only as
+#           /usr/lib/modules/<rel>/vmlinuz), linux-modules-<rel> (.ko.xz)
+#           and linux-base-<rel>, all unpacked into one root;
+#   linux-image-<rel>  that package, from bookworm's lists or else trixie's.
+# Sets KREL KVER KDIR KROOT KMODS KIMAGE VMLINUX ARM64_BUSYBOX.
 arm64_kernel_fetch() {
-        local pkg=${KDUMPD_ARM64_KERNEL_PKG:-} ver="" deb dbg bb bbver t
+        local spec=${ARM64_KERNEL:-6.1} pkg="" ver="" deb dbg bb t src=host c f
         mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
-        if [ -z "$pkg" ]; then
-                # One apt-cache call (~2 s): the metapackage depends on
-                # "linux-image-<rel>-arm64 (= <version>)".
+        case $spec in
+        6.1) pkg=${KDUMPD_ARM64_KERNEL_PKG:-} ;;
+        trixie) src=trixie ;;
+        linux-image-*) pkg=$spec ;;
+        *) vm_die "--kernel: 6.1, trixie or linux-image-<release>, not '$spec'" ;;
+        esac
+        if [ "$src" = trixie ]; then
+                # The cached one first (no network), else the newest in the lists.
+                deb=$(ls -1 "$VM_CACHE"/linux-image-[0-9]*+deb13-arm64-dbg_*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
+                if [ -n "$deb" ]; then
+                        pkg=${deb##*/}; pkg=${pkg%%_*}; pkg=${pkg%-dbg}
+                        ver=$(dpkg-deb -f "$deb" Version)
+                else
+                        arm64_apt_trixie update
+                        pkg=$(apt-cache "${ARM64_APT[@]}" pkgnames linux-image- 2>/dev/null |
+                              grep -E '^linux-image-[0-9.]+\+deb13-arm64-dbg$' | sort -V | tail -n 1)
+                        pkg=${pkg%-dbg}
+                        [ -n "$pkg" ] || vm_die "trixie(-backports) has no linux-image-*+deb13-arm64-dbg"
+                        ver=$(apt-cache "${ARM64_APT[@]}" policy "$pkg:arm64" | sed -n 's/^ *Candidate: //p')
+                fi
+        elif [ -z "$pkg" ]; then
+                # bookworm's lists are the host's (~2 s): the metapackage
+                # depends on "linux-image-<rel>-arm64 (= <version>)".
                 local dep
                 dep=$(apt-cache show --no-all-versions linux-image-arm64:arm64 2>/dev/null |
                         sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,:]*-arm64\) (= \([^)]*\)).*/\1 \2/p' | head -n 1)
@@ -50,31 +97,63 @@ arm64_kernel_fetch() {
                 ver=${dep#* }
         else
                 ver=$(apt-cache policy "$pkg:arm64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+                if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+                        deb=$(ls -1 "$VM_CACHE/$pkg-dbg"_*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
+                        if [ -n "$deb" ]; then
+                                ver=$(dpkg-deb -f "$deb" Version)
+                        else
+                                arm64_apt_trixie update
+                                ver=$(apt-cache "${ARM64_APT[@]}" policy "$pkg:arm64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+                        fi
+                        src=trixie
+                fi
         fi
         if [ -z "$pkg" ] || [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
-                deb=$(ls -1 "$VM_CACHE"/${pkg:-linux-image-[0-9]*-arm64}_*_arm64.deb 2>/dev/null | grep -v -- -dbg_ | sort -V | tail -n 1)
-                [ -n "$deb" ] || vm_die "cannot resolve linux-image-arm64:arm64 (apt-get update?) and $VM_CACHE has no arm64 kernel"
+                deb=$(ls -1 "$VM_CACHE"/${pkg:-linux-image-6.1*-arm64}_*_arm64.deb 2>/dev/null | grep -v -- -dbg_ | sort -V | tail -n 1)
+                [ -n "$deb" ] || vm_die "cannot resolve the arm64 kernel ${pkg:-linux-image-arm64:arm64} (apt-get update?) and $VM_CACHE has none"
                 pkg=$(dpkg-deb -f "$deb" Package)
                 ver=$(dpkg-deb -f "$deb" Version)
                 vm_say "apt cannot resolve the arm64 kernel; using cached $pkg $ver"
         fi
+        [ "$src" = trixie ] && arm64_apt_trixie
         KREL=${pkg#linux-image-}
         KVER=$ver
         deb=$VM_CACHE/$(arm64_deb_name "$pkg" "$ver")
         dbg=$VM_CACHE/$(arm64_deb_name "$pkg-dbg" "$ver")
+        arm64_download() {      # PKG:arm64=VER... into the cache
+                vm_say "downloading $* into $VM_CACHE (a -dbg package is ~1 GB, once)"
+                t=$EPOCHREALTIME
+                if [ "$src" = trixie ]; then
+                        (cd "$VM_CACHE" && apt-get "${ARM64_APT[@]}" download "$@") ||
+                                { arm64_apt_trixie update; (cd "$VM_CACHE" && apt-get "${ARM64_APT[@]}" download "$@"); }
+                else
+                        (cd "$VM_CACHE" && apt-get download -q "$@")
+                fi || vm_die "apt-get download $* failed"
+                vm_figure "download $*" "$(arm64_secs "$t" "$EPOCHREALTIME") s"
+        }
         local want=()
         [ -s "$deb" ] || want+=("$pkg:arm64=$ver")
         [ -s "$dbg" ] || want+=("$pkg-dbg:arm64=$ver")
         bb=$(ls -1 "$VM_CACHE"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
         [ -n "$bb" ] || want+=("busybox-static:arm64")
         if [ ${#want[@]} -gt 0 ]; then
-                vm_say "downloading ${want[*]} into $VM_CACHE (the -dbg package is ~800 MB, once)"
-                t=$EPOCHREALTIME
-                (cd "$VM_CACHE" && apt-get download -q "${want[@]}") || vm_die "apt-get download ${want[*]} failed"
-                vm_figure "download ${want[*]}" "$(arm64_secs "$t" "$EPOCHREALTIME") s"
+                local s0=$src
+                # busybox-static comes from bookworm (the host's lists)
+                if [ -z "$bb" ] && [ "$src" = trixie ]; then
+                        src=host; arm64_download busybox-static:arm64; src=$s0
+                        want=("${want[@]:0:${#want[@]}-1}")
+                fi
+                [ ${#want[@]} -eq 0 ] || arm64_download "${want[@]}"
                 bb=$(ls -1 "$VM_CACHE"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -n 1)
         fi
         [ -s "$deb" ] && [ -s "$dbg" ] && [ -n "$bb" ] || vm_die "expected $deb, $dbg and busybox-static_*_arm64.deb after download"
+        # The parts a metapackage image depends on (trixie-backports' 7.x).
+        local parts=() need=()
+        for c in $(dpkg-deb -f "$deb" Depends | grep -o "linux-\(binary\|modules\|base\)-$KREL" | sort -u); do
+                parts+=("$VM_CACHE/$(arm64_deb_name "$c" "$ver")")
+                [ -s "${parts[-1]}" ] || need+=("$c:arm64=$ver")
+        done
+        [ ${#need[@]} -eq 0 ] || arm64_download "${need[@]}"
 
         KDIR=$VM_CACHE/kernel-${KREL}_${ver//:/%3a}
         KROOT=$KDIR/root
@@ -82,34 +161,46 @@ arm64_kernel_fetch() {
         ARM64_BUSYBOX=$KDIR/busybox
         mkdir -p "$KDIR"
         if [ ! -e "$KDIR/root.done" ]; then
-                vm_say "unpacking $pkg $ver"
+                vm_say "unpacking $pkg $ver ${parts[*]##*/}"
                 rm -rf "$KROOT" && mkdir -p "$KROOT"
-                dpkg-deb -x "$deb" "$KROOT" || vm_die "dpkg-deb -x $deb failed"
+                for c in "$deb" "${parts[@]}"; do
+                        dpkg-deb -x "$c" "$KROOT" || vm_die "dpkg-deb -x $c failed"
+                done
+                # merged-/usr packages (7.x): bookworm's depmod and modprobe -d
+                # look in <base>/lib/modules
+                [ -e "$KROOT/lib" ] || ln -s usr/lib "$KROOT/lib"
                 depmod -b "$KROOT" "$KREL" || vm_die "depmod -b $KROOT $KREL failed"
                 touch "$KDIR/root.done"
         fi
         if [ ! -e "$KDIR/vmlinux.done" ]; then
-                vm_say "extracting vmlinux-$KREL from the -dbg package (~50 s, once)"
+                vm_say "extracting vmlinux-$KREL from the -dbg package (~60 s, once)"
                 t=$EPOCHREALTIME
                 rm -rf "$KDIR/dbg.tmp" && mkdir -p "$KDIR/dbg.tmp"
-                dpkg-deb --fsys-tarfile "$dbg" | tar -x -C "$KDIR/dbg.tmp" "./usr/lib/debug/boot/vmlinux-$KREL" &&
-                        mv "$KDIR/dbg.tmp/usr/lib/debug/boot/vmlinux-$KREL" "$VMLINUX" ||
-                        vm_die "cannot extract vmlinux-$KREL from $dbg"
+                # 6.1: boot/vmlinux-<rel>; 7.x: a symlink to lib/modules/<rel>/vmlinux
+                # (tar complains about the one missing; the file is what counts).
+                dpkg-deb --fsys-tarfile "$dbg" | tar -x -C "$KDIR/dbg.tmp" "./usr/lib/debug/boot/vmlinux-$KREL" \
+                        "./usr/lib/debug/lib/modules/$KREL/vmlinux" 2>"$KDIR/dbg.tmp.log"
+                f=$KDIR/dbg.tmp/usr/lib/debug/boot/vmlinux-$KREL
+                [ -L "$f" ] || [ -f "$f" ] || f=$KDIR/dbg.tmp/usr/lib/debug/lib/modules/$KREL/vmlinux
+                f=$(realpath -e "$f" 2>/dev/null) && [ -f "$f" ] && mv "$f" "$VMLINUX" ||
+                        vm_die "cannot extract vmlinux-$KREL from $dbg ($(tail -n 1 "$KDIR/dbg.tmp.log"))"
+                rm -f "$KDIR/dbg.tmp.log"
                 rm -rf "$KDIR/dbg.tmp"
                 touch "$KDIR/vmlinux.done"
                 vm_figure "vmlinux extraction" "$(arm64_secs "$t" "$EPOCHREALTIME") s"
         fi
         if [ ! -s "$ARM64_BUSYBOX" ] || [ "$bb" -nt "$ARM64_BUSYBOX" ]; then
-                rm -rf "$KDIR/bb.tmp" && mkdir -p "$KDIR/bb.tmp"
-                dpkg-deb -x "$bb" "$KDIR/bb.tmp" && mv "$KDIR/bb.tmp/bin/busybox" "$ARM64_BUSYBOX" ||
+                rm -rf "$KDIR/bb.tmp.$$" && mkdir -p "$KDIR/bb.tmp.$$"
+                dpkg-deb -x "$bb" "$KDIR/bb.tmp.$$" && mv "$KDIR/bb.tmp.$$/bin/busybox" "$ARM64_BUSYBOX" ||
                         vm_die "cannot extract busybox from $bb"
-                rm -rf "$KDIR/bb.tmp"
+                rm -rf "$KDIR/bb.tmp.$$"
         fi
         KMODS=$KROOT/lib/modules/$KREL
         [ -d "$KMODS" ] || KMODS=$KROOT/usr/lib/modules/$KREL
         KIMAGE=$KROOT/boot/vmlinuz-$KREL
-        [ -d "$KMODS" ] && [ -s "$KIMAGE" ] || vm_die "$deb has no $KIMAGE or modules"
-        vm_say "arm64 kernel $KREL ($KVER), vmlinux $VMLINUX"
+        [ -s "$KIMAGE" ] || KIMAGE=$KMODS/vmlinuz
+        [ -d "$KMODS" ] && [ -s "$KIMAGE" ] || vm_die "$pkg has no /boot/vmlinuz-$KREL, $KMODS/vmlinuz or modules"
+        vm_say "arm64 kernel $KREL ($KVER), image ${KIMAGE#$KROOT}, vmlinux $VMLINUX"
 }
 
 # The cross build of this tree (meson/cross/arm64-debian.ini) in ARM64_BUILD,
@@ -123,10 +214,17 @@ arm64_cross_build() {
                         --prefix=/usr --sysconfdir=/etc --localstatedir=/var >"$VM_WORK/meson-setup.log" 2>&1 ||
                         { tail -n 20 "$VM_WORK/meson-setup.log" >&2; vm_die "meson setup $b failed"; }
         fi
-        grep -q '^#define KDUMP_SBINDIR "/usr/sbin"' "$b/build-config.h" &&
-        grep -q '^#define KDUMP_CONF_PATH "/etc/kdump.conf"' "$b/build-config.h" &&
         grep -q '^#define KDUMP_HOST_ARCH "arm64"' "$b/build-config.h" ||
-                vm_die "$b is not an arm64 cross build with --prefix=/usr --sysconfdir=/etc --localstatedir=/var"
+                vm_die "$b is not an arm64 cross build (meson/cross/arm64-debian.ini)"
+        if ! grep -q '^#define KDUMP_SBINDIR "/usr/sbin"' "$b/build-config.h" ||
+           ! grep -q '^#define KDUMP_CONF_PATH "/etc/kdump.conf"' "$b/build-config.h"; then
+                # e.g. tests/cross/build-arm64 --keep's (meson's default
+                # /usr/local): the paths the guest needs; ninja then rebuilds
+                # the few objects that include build-config.h.
+                vm_say "reconfiguring $b with --prefix=/usr --sysconfdir=/etc --localstatedir=/var"
+                meson configure "$b" --prefix=/usr --sysconfdir=/etc --localstatedir=/var >"$VM_WORK/meson-configure.log" 2>&1 ||
+                        { tail -n 20 "$VM_WORK/meson-configure.log" >&2; vm_die "meson configure $b failed"; }
+        fi
         # meson regenerates itself first when a meson.build changed (new sources).
         targets=$(meson introspect "$b" --targets | "$VM_PY" -c '
 import json, os, sys
@@ -164,7 +262,7 @@ arm64_needed_closure() {
 # virtio_blk and ext4 (modules in Debian's arm64 kernel too), mount
 # /dev/vda, switch to it.
 arm64_boot_initramfs() {
-        local out=$KDIR/boot.cpio dir=$KDIR/boot.d list verb path m seen=" "
+        local out=$KDIR/boot.cpio dir=$KDIR/boot.d.$$ list verb path m seen=" "
         BOOT_CPIO=$out
         [ -s "$out" ] && [ "$out" -nt "$VM_TOP/tests/vm/arm64-lib.sh" ] && return 0
         rm -rf "$dir" && mkdir -p "$dir"/{bin,dev,proc,sys,newroot,modules}
@@ -208,8 +306,8 @@ umount /proc /sys
 exec switch_root /newroot /sbin/init
 EOF
         chmod 755 "$dir/init"
-        (cd "$dir" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out.tmp") || vm_die "cpio failed"
-        mv "$out.tmp" "$out" && rm -rf "$dir"
+        (cd "$dir" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 >"$out.tmp.$$") || vm_die "cpio failed"
+        mv "$out.tmp.$$" "$out" && rm -rf "$dir"
 }
 
 # The guest root disk: the cross build installed (--strip), the arm64
@@ -240,9 +338,12 @@ arm64_guest_root() {
         [ -e "$root/usr/sbin/switch_root" ] || [ -e "$root/sbin/switch_root" ] ||
                 vm_die "qemu-aarch64 busybox --list-full gave no applets"
 
-        cp "$KIMAGE" "$KROOT/boot/config-$KREL" "$KROOT/boot/System.map-$KREL" "$root/boot/"
+        # The package's own layout: /boot/vmlinuz-<rel> (6.1) or only
+        # /usr/lib/modules/<rel>/vmlinuz (trixie-backports' 7.x).
+        [ -d "$KROOT/boot" ] && cp -a "$KROOT/boot/." "$root/boot/"
         mkdir -p "$root/usr/lib/modules"
         cp -al "$KMODS" "$root/usr/lib/modules/" 2>/dev/null || cp -a "$KMODS" "$root/usr/lib/modules/"
+        rm -rf "$root/usr/lib/modules/$KREL/dtb"        # linux-base's, not needed under QEMU
 
         printf '# replaced by the scenario\next4 LABEL=KDUMP\npath /crash\n' >"$root/etc/kdump.conf"
         echo kdumpd-test >"$root/etc/hostname"
@@ -250,7 +351,12 @@ arm64_guest_root() {
         printf 'root:x:0:\n' >"$root/etc/group"
         cp "$VM_TOP/tests/vm/guest-functions.sh" "$root/etc/kdump-test/functions"
         cp "$VM_SCENARIO_FILE" "$root/etc/kdump-test/scenario"
-        printf 'KDUMP_TEST_LOADER=%s\n' "$VM_LOADER" >"$root/etc/kdump-test/env"
+        {
+                printf 'KDUMP_TEST_LOADER=%s\n' "$VM_LOADER"
+                printf 'KDUMP_TEST_COLLECTOR=%q\n' "${VM_COLLECTOR:-kdump-collect -E -d 31}"
+                printf 'KDUMP_TEST_MEMFILL=%q\n' "${VM_MEMFILL:-}"
+        } >"$root/etc/kdump-test/env"
+        [ -z "${ARM64_MEMFILL:-}" ] || cp "$ARM64_MEMFILL" "$root/usr/bin/memfill"
         chmod 755 "$root/etc/kdump-test/scenario"
         cp "$VM_TOP/tests/vm/guest-init.sh" "$root/usr/sbin/init.kdump-test"
         chmod 755 "$root/usr/sbin/init.kdump-test"

@@ -9,12 +9,22 @@ checks which of those pages the dump holds.  Prints "key=value" lines:
     ram_pages=<pages in memblock.memory>
     <class>_pages=<pages of that class>   for free, slab, user, cache
     <class>_in_dump=<how many of them the dump can read>
+    slab_zero_excluded=<slab pages VMCORE lacks that CONTENT reads as all
+                        zeros: excluded as zero pages (-d 1)>   (with CONTENT)
 
 Classes follow the kernel predicates as of 6.12 (page_type >> 24 ==
-PGTY_x); kernels without enum pagetype in their debug info print
-oracle=unsupported.  Pages of a compound page take the head's class.
+PGTY_x), or, for kernels without enum pagetype that still have
+struct page's compound_dtor (up to 6.5, e.g. Debian's 6.1), those of 6.1:
+PageBuddy is (page_type & (PAGE_TYPE_BASE | PG_buddy)) == PAGE_TYPE_BASE
+(0xf0000000, 0x80), slab is the PG_slab flag, hugetlb a head whose
+page[1].compound_dtor is HUGETLB_PAGE_DTOR, the order page[1].compound_order.
+Other kernels print oracle=unsupported.  Pages of a compound page take the
+head's class.  A header line "layout=pagetype|compound_dtor" says which.
 
-usage: page-class-check.py VMCORE VMLINUX
+usage: page-class-check.py VMCORE VMLINUX [CONTENT]
+
+CONTENT: a dump of the same crash that holds more pages (the ELF capture a
+re-filtered VMCORE was made from).
 """
 import struct
 import sys
@@ -28,18 +38,39 @@ def main():
     prog = drgn.Program()
     prog.set_core_dump(vmcore)
     prog.load_debug_info([vmlinux])
+    content = None
+    if len(sys.argv) > 3:
+        content = drgn.Program()
+        content.set_core_dump(sys.argv[3])
+        content.load_debug_info([vmlinux])
 
     banner = prog['linux_banner'].string_().decode(errors='replace').strip()
     print('linux_banner=%s' % banner)
+    page_t = prog.type('struct page')
+    legacy = None
     try:
         pgty = {n: prog.constant('PGTY_' + n).value_() for n in ('buddy', 'slab', 'hugetlb', 'offline')}
     except (LookupError, KeyError):
-        print('oracle=unsupported')
-        return
+        # 6.1's page types (include/linux/page-flags.h: #defines, not in the
+        # debug info, unchanged from 4.18 to 6.8) and hugetlb's destructor.
+        try:
+            legacy = {'slab': prog.constant('PG_slab').value_(),
+                      'hugetlb_dtor': prog.constant('HUGETLB_PAGE_DTOR').value_(),
+                      'dtor': drgn.offsetof(page_t, 'compound_dtor'),
+                      'order': drgn.offsetof(page_t, 'compound_order'),
+                      'type_base': 0xf0000000, 'buddy': 0x80}
+        except (LookupError, KeyError, ValueError):
+            print('oracle=unsupported')
+            return
+    print('layout=%s' % ('compound_dtor' if legacy else 'pagetype'))
 
-    page_t = prog.type('struct page')
     size = page_t.size
-    off = {f: drgn.offsetof(page_t, f) for f in ('flags', 'mapping', 'page_type', 'private', 'compound_head')}
+    off = {f: drgn.offsetof(page_t, f) for f in ('flags', 'mapping', 'page_type', 'private')}
+    try:
+        off['compound_head'] = drgn.offsetof(page_t, 'compound_head')
+    except (LookupError, ValueError):
+        # 7.x: compound_info, bit 0 still marks a tail page
+        off['compound_head'] = drgn.offsetof(page_t, 'compound_info')
     pg = {n: prog.constant('PG_' + n).value_() for n in ('lru', 'head', 'hwpoison')}
     vmemmap = pfn_to_page(prog, 0).value_()
 
@@ -80,8 +111,12 @@ def main():
                 # one more struct page: page[1] of a head at the chunk's end
                 buf = prog.read(vmemmap + pfn * size, (n + 1) * size)
             except drgn.FaultError:
-                pfn += n
-                continue
+                # at the end of the mem_map (the last RAM page's) there may be none
+                try:
+                    buf = prog.read(vmemmap + pfn * size, n * size) + bytes(size)
+                except drgn.FaultError:
+                    pfn += n
+                    continue
             for j in range(n):
                 p = pfn + j
                 if p < skip:
@@ -95,17 +130,27 @@ def main():
                 if head & 1:
                     continue                    # tail of a head not classified here
                 order = 0
+                huge = False
                 if flags & (1 << pg['head']):
-                    flags1, = struct.unpack_from('<Q', buf, o + size + off['flags'])
-                    order = flags1 & 0xff       # folio_order(): folio->_flags_1 & 0xff
+                    if legacy:
+                        order = buf[o + size + legacy['order']]
+                        huge = buf[o + size + legacy['dtor']] == legacy['hugetlb_dtor']
+                    else:
+                        flags1, = struct.unpack_from('<Q', buf, o + size + off['flags'])
+                        order = flags1 & 0xff   # folio_order(): folio->_flags_1 & 0xff
                     if order >= 32 or p & ((1 << order) - 1):
                         order = 0
-                t = ptype >> 24
-                if t == pgty['buddy']:
+                if legacy:
+                    buddy = ptype & (legacy['type_base'] | legacy['buddy']) == legacy['type_base']
+                    slab = bool(flags & (1 << legacy['slab']))
+                else:
+                    t = ptype >> 24
+                    buddy, slab, huge = t == pgty['buddy'], t == pgty['slab'], t == pgty['hugetlb']
+                if buddy:
                     cls, nr = 'free', 1 << private
-                elif t == pgty['slab']:
+                elif slab:
                     cls, nr = 'slab', 1 << order
-                elif t == pgty['hugetlb'] or (mapping & 1):
+                elif huge or (mapping & 1):
                     cls, nr = 'user', 1 << order
                 elif flags & (1 << pg['lru']):
                     cls, nr = 'cache', 1 << order
@@ -115,15 +160,24 @@ def main():
                 skip = p + nr
             pfn += n
 
+    slab_zero = 0
     for cls, first, last in found:
         for p in range(first, last):
             counts[cls] += 1
-            present[cls] += in_dump(p)
+            if in_dump(p):
+                present[cls] += 1
+            elif cls == 'slab' and content is not None:
+                try:
+                    slab_zero += content.read(p << 12, 4096, True).count(0) == 4096
+                except drgn.FaultError:
+                    pass
 
     print('ram_pages=%d' % ram)
     for c in counts:
         print('%s_pages=%d' % (c, counts[c]))
         print('%s_in_dump=%d' % (c, present[c]))
+    if content is not None:
+        print('slab_zero_excluded=%d' % slab_zero)
 
 
 if __name__ == '__main__':
