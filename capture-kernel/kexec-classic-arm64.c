@@ -6,14 +6,13 @@
  * loader=auto comes here after its ENOSYS. */
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <linux/kexec.h>
 
 #include "basic/macro.h"
 #include "capture-kernel/arm64-classic.h"
 #include "capture-kernel/kexec-classic.h"
+#include "capture-kernel/kexec-syscall.h"
 #include "capture-kernel/purgatory-arm64/purgatory-arm64-blob.h"
 
 struct kexec_classic {
@@ -63,43 +62,13 @@ const char *kexec_classic_cmdline(const kexec_classic *k) {
 }
 
 int kexec_classic_load(const kexec_classic *k) {
-        const struct kexec_seg_list *l = arm64_classic_segments(k->plan);
-        struct kexec_segment segs[KEXEC_SEGMENTS_MAX];
-
-        for (size_t i = 0; i < l->n; i++)
-                segs[i] = (struct kexec_segment) {
-                        .buf = l->segs[i].buf, .bufsz = l->segs[i].bufsz,
-                        .mem = (const void *) (uintptr_t) l->segs[i].mem, .memsz = l->segs[i].memsz,
-                };
-        if (syscall(__NR_kexec_load, (unsigned long) arm64_classic_entry(k->plan), (unsigned long) l->n, segs,
-                    (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_AARCH64)) < 0)
-                return negative_errno();
-        return 0;
+        return kexec_load_crash(arm64_classic_entry(k->plan), arm64_classic_segments(k->plan), KEXEC_ARCH_AARCH64);
 }
 
 int kexec_classic_unload(void) {
-        if (syscall(__NR_kexec_load, 0UL, 0UL, NULL, (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_AARCH64)) < 0)
-                return negative_errno();
-        return 0;
+        return kexec_load_crash_unload(KEXEC_ARCH_AARCH64);
 }
 
 const char *kexec_classic_explain(int error) {
-        switch (abs(error)) {
-        case EPERM:
-                return "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused when "
-                       "kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used up, and under "
-                       "lockdown or Secure Boot";
-        case EBUSY:
-                return "another kexec load or a reservation resize is in progress; try again";
-        case EADDRNOTAVAIL:
-                return "a segment or the entry point lies outside the crash reservation or is misaligned";
-        case EINVAL:
-                return "the kernel rejected the segment list (overlap, size, or more than 16 segments)";
-        case ENOSYS:
-                return "this kernel has neither kexec_file_load nor kexec_load (CONFIG_KEXEC is off)";
-        case ENOMEM:
-                return "the kernel could not allocate its control pages in the crash reservation";
-        default:
-                return "unexpected error from kexec_load";
-        }
+        return kexec_load_crash_explain(error, NULL);
 }

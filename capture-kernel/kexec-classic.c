@@ -22,6 +22,7 @@
 #include "capture-kernel/e820.h"
 #include "capture-kernel/efi-runtime.h"
 #include "capture-kernel/kexec-classic.h"
+#include "capture-kernel/kexec-syscall.h"
 #include "capture-kernel/purgatory-load.h"
 #include "capture-kernel/purgatory/purgatory-abi.h"
 #include "capture-kernel/purgatory/sha256.h"
@@ -355,42 +356,17 @@ nospace: {
 }
 
 int kexec_classic_load(const kexec_classic *k) {
-        struct kexec_segment segs[KEXEC_SEGMENTS_MAX];
-
-        for (size_t i = 0; i < k->segs.n; i++)
-                segs[i] = (struct kexec_segment) {
-                        .buf = k->segs.segs[i].buf, .bufsz = k->segs.segs[i].bufsz,
-                        .mem = (const void *) (uintptr_t) k->segs.segs[i].mem, .memsz = k->segs.segs[i].memsz,
-                };
-        if (syscall(__NR_kexec_load, (unsigned long) k->entry, (unsigned long) k->segs.n, segs,
-                    (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_X86_64)) < 0)
-                return negative_errno();
-        return 0;
+        return kexec_load_crash(k->entry, &k->segs, KEXEC_ARCH_X86_64);
 }
 
 int kexec_classic_unload(void) {
-        if (syscall(__NR_kexec_load, 0UL, 0UL, NULL, (unsigned long) (KEXEC_ON_CRASH | KEXEC_ARCH_X86_64)) < 0)
-                return negative_errno();
-        return 0;
+        return kexec_load_crash_unload(KEXEC_ARCH_X86_64);
 }
 
 const char *kexec_classic_explain(int error) {
-        switch (abs(error)) {
-        case EPERM:
-                return "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused when "
-                       "kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used up, and always "
-                       "under lockdown or Secure Boot (use --loader=file there)";
-        case EBUSY:
-                return "another kexec load or a reservation resize is in progress; try again";
-        case EADDRNOTAVAIL:
-                return "a segment or the entry point lies outside the crash reservation or is misaligned";
-        case EINVAL:
-                return "the kernel rejected the segment list (overlap, size, or more than 16 segments)";
-        case ENOSYS:
-                return "this kernel has no kexec_load (CONFIG_KEXEC is off)";
-        case ENOMEM:
-                return "the kernel could not allocate its control pages in the reservation";
-        default:
-                return "unexpected error from kexec_load";
-        }
+        return kexec_load_crash_explain(error,
+                                   abs(error) == EPERM ?
+                                   "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused when "
+                                   "kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used up, and always "
+                                   "under lockdown or Secure Boot (use --loader=file there)" : NULL);
 }
