@@ -8,7 +8,6 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/kexec.h>
@@ -364,9 +363,9 @@ int kexec_classic_unload(void) {
 }
 
 const char *kexec_classic_explain(int error) {
+        /* EPERM's sentence names the way out that x86_64 has. */
         return kexec_load_crash_explain(error,
-                                   abs(error) == EPERM ?
-                                   "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused when "
-                                   "kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used up, and always "
-                                   "under lockdown or Secure Boot (use --loader=file there)" : NULL);
+                                        "the kernel refused: this needs root (CAP_SYS_BOOT), and kexec_load is refused "
+                                        "when kernel.kexec_load_disabled=1, when kernel.kexec_load_limit_panic is used "
+                                        "up, and always under lockdown or Secure Boot (use --loader=file there)");
 }
