@@ -5,12 +5,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+
+int map_file_fd(int fd, const void **ret, size_t *ret_size) {
+        struct stat st;
+        void *p;
+
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (st.st_size == 0)
+                return -ENODATA;
+        p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED)
+                return negative_errno();
+        *ret = p;
+        *ret_size = (size_t) st.st_size;
+        return 0;
+}
+
+int map_file(const char *path, const void **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        return map_file_fd(fd, ret, ret_size);
+}
 
 int read_full_file(const char *path, char **ret_contents, size_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;

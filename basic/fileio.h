@@ -13,6 +13,12 @@
  * buffer is NUL-terminated; ret_size excludes the NUL. */
 int read_full_file(const char *path, char **ret_contents, size_t *ret_size);
 
+/* Maps a whole regular file read-only, for files too large to copy (kernel
+ * images, initramfs files): -EBADFD when it is not a regular file, -ENODATA
+ * when it is empty.  The caller munmap()s *ret. */
+int map_file_fd(int fd, const void **ret, size_t *ret_size);
+int map_file(const char *path, const void **ret, size_t *ret_size);
+
 /* Reads the first line, without its newline. */
 int read_one_line_file(const char *path, char **ret_line);
 

@@ -2,15 +2,14 @@
 /* The arm64 classic loader's segments (see arm64-classic.h): read, placed,
  * patched and checked; the syscall is kexec-classic-arm64.c's. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "basic/error-message.h"
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "capture-kernel/arm64-classic.h"
@@ -28,9 +27,9 @@
 #define PHYS_48BIT (1ull << 48)
 
 struct arm64_classic {
-        uint8_t *image;                /* the raw Image, mapped */
+        const uint8_t *image;          /* the raw Image, mapped (map_file_fd()) */
         size_t image_size;
-        uint8_t *initrd;
+        const uint8_t *initrd;
         size_t initrd_size;
         void *hdr;                     /* ELF core header */
         size_t hdr_size;
@@ -51,9 +50,9 @@ arm64_classic *arm64_classic_free(arm64_classic *k) {
         if (!k)
                 return NULL;
         if (k->image)
-                (void) munmap(k->image, k->image_size);
+                (void) munmap((void *) k->image, k->image_size);
         if (k->initrd)
-                (void) munmap(k->initrd, k->initrd_size);
+                (void) munmap((void *) k->initrd, k->initrd_size);
         free(k->hdr);
         free(k->running);
         free(k->dtb);
@@ -77,25 +76,6 @@ const char *arm64_classic_cmdline(const arm64_classic *k) {
 
 const struct arm64_classic_layout *arm64_classic_layout(const arm64_classic *k) {
         return &k->l;
-}
-
-/* Images and initramfs files can be large: map them rather than copy. */
-static int map_fd(int fd, uint8_t **ret, size_t *ret_size) {
-        struct stat st;
-        void *p;
-
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        if (st.st_size == 0)
-                return -ENODATA;
-        p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED)
-                return negative_errno();
-        *ret = p;
-        *ret_size = (size_t) st.st_size;
-        return 0;
 }
 
 static int check_opts(const struct arm64_classic_opts *o, char **ret_error) {
@@ -126,7 +106,7 @@ static int read_kernel(arm64_classic *k, const char *path, char **ret_error) {
         r = arm64_image_open(path, &fd, &k->header, &form, &why);
         if (r < 0)
                 return set_error_message(ret_error, r, "Cannot load the kernel %s: %s.", path, why ? why : strerror(-r));
-        r = map_fd(fd, &k->image, &k->image_size);
+        r = map_file_fd(fd, (const void **) &k->image, &k->image_size);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to map the Image of %s: %s.", path, strerror(-r));
         if (k->header.text_offset % KEXEC_PAGE_SIZE != 0)
@@ -141,11 +121,9 @@ static int read_kernel(arm64_classic *k, const char *path, char **ret_error) {
 }
 
 static int read_initrd(arm64_classic *k, const char *path, char **ret_error) {
-        _cleanup_close_ int fd = -EBADF;
         int r;
 
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        r = fd < 0 ? negative_errno() : map_fd(fd, &k->initrd, &k->initrd_size);
+        r = map_file(path, (const void **) &k->initrd, &k->initrd_size);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to read the initramfs %s: %s.", path, strerror(-r));
         return 0;
@@ -329,33 +307,28 @@ static int place_purgatory(arm64_classic *k, const struct arm64_classic_opts *o,
         return 0;
 }
 
-/* Every segment but the purgatory, as loaded: the buffer, then zeros up to
- * memsz (the kernel zero-fills crash segments past bufsz), in list order. */
-static void hash_segments(arm64_classic *k, const struct purgatory_arm64_layout *L, bool corrupt) {
-        static const uint8_t zeros[4096];
+/* The purgatory's digest and regions (segments.h), written into its
+ * variables as little-endian words. */
+static int hash_segments(arm64_classic *k, const struct purgatory_arm64_layout *L, bool corrupt) {
+        struct kexec_seg_region regions[PURGATORY_MAX_REGIONS];
         uint8_t digest[SHA256_DIGEST_SIZE];
-        struct sha256_ctx ctx;
-        size_t nr = 0;
+        size_t nr;
+        int r;
 
-        memset(k->purg + L->sha_regions, 0, sizeof(struct purgatory_region) * PURGATORY_MAX_REGIONS);
-        sha256_init(&ctx);
-        for (size_t i = 0; i < k->segs.n; i++) {
-                const struct kexec_seg *s = &k->segs.segs[i];
-                uint8_t *region = k->purg + L->sha_regions + nr * sizeof(struct purgatory_region);
-
-                if (s->buf == k->purg)
-                        continue;
-                sha256_update(&ctx, s->buf, s->bufsz);
-                for (uint64_t pad = s->memsz - s->bufsz; pad > 0; pad -= MIN(pad, sizeof(zeros)))
-                        sha256_update(&ctx, zeros, MIN(pad, sizeof(zeros)));
-                put_le64(region, s->mem);
-                put_le64(region + 8, s->memsz);
-                nr++;
-        }
-        sha256_final(&ctx, digest);
+        r = kexec_seg_list_digest(&k->segs, k->purg, digest, regions, ELEMENTSOF(regions), &nr);
+        if (r < 0)
+                return r;
         if (corrupt)
                 digest[0] ^= 0xff;
+        memset(k->purg + L->sha_regions, 0, sizeof(struct purgatory_region) * PURGATORY_MAX_REGIONS);
+        for (size_t i = 0; i < nr; i++) {
+                uint8_t *region = k->purg + L->sha_regions + i * sizeof(struct purgatory_region);
+
+                put_le64(region, regions[i].start);
+                put_le64(region + 8, regions[i].len);
+        }
         memcpy(k->purg + L->sha256_digest, digest, sizeof(digest));
+        return 0;
 }
 
 static int gather(arm64_classic *k, const struct arm64_classic_opts *o, const char *root, char **ret_error) {
@@ -403,7 +376,10 @@ int arm64_classic_prepare(const struct arm64_classic_opts *opts, arm64_classic *
             (r = place_dtb(k, opts, ret_error)) < 0 ||
             (r = place_purgatory(k, opts, ret_error)) < 0)
                 return r;
-        hash_segments(k, opts->purgatory_layout, opts->corrupt_digest);
+        r = hash_segments(k, opts->purgatory_layout, opts->corrupt_digest);
+        if (r < 0)
+                return set_error_message(ret_error, r, "More segments than the purgatory can check (%u).",
+                                         PURGATORY_MAX_REGIONS);
 
         r = kexec_seg_check(k->segs.segs, k->segs.n, k->l.res_start, k->l.res_end, k->entry, &why);
         if (r < 0)

@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/kexec.h>
@@ -33,9 +31,9 @@
 #define MIN_BOOTPARAM_ADDR 0x3000ull
 
 struct kexec_classic {
-        char *kernel_data;
+        const char *kernel_data;     /* mapped (map_file()) */
         size_t kernel_size;
-        char *initrd_data;
+        const char *initrd_data;
         size_t initrd_size;
         void *hdr;                    /* ELF core header */
         size_t hdr_size;
@@ -51,9 +49,9 @@ kexec_classic *kexec_classic_free(kexec_classic *k) {
         if (!k)
                 return NULL;
         if (k->kernel_data)
-                (void) munmap(k->kernel_data, k->kernel_size);
+                (void) munmap((void *) k->kernel_data, k->kernel_size);
         if (k->initrd_data)
-                (void) munmap(k->initrd_data, k->initrd_size);
+                (void) munmap((void *) k->initrd_data, k->initrd_size);
         free(k->hdr);
         free(k->bp);
         purgatory_free(k->purg);
@@ -74,29 +72,6 @@ const char *kexec_classic_cmdline(const kexec_classic *k) {
         return k->cmdline;
 }
 
-/* Kernels and initramfs images can be large: map them rather than copy. */
-static int map_file(const char *path, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
-        struct stat st;
-        void *p;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        if (st.st_size == 0)
-                return -ENODATA;
-        p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (p == MAP_FAILED)
-                return negative_errno();
-        *ret = p;
-        *ret_size = (size_t) st.st_size;
-        return 0;
-}
-
 /* 5-level paging is on when the user address space reaches above 47 bits:
  * only then can a mapping be placed there. */
 static bool la57_enabled(void) {
@@ -111,28 +86,17 @@ static bool la57_enabled(void) {
 
 static int hash_segments(kexec_classic *k, bool corrupt, char **ret_error) {
         struct purgatory_region regions[PURGATORY_MAX_REGIONS] = {};
-        static const uint8_t zeros[4096];
+        struct kexec_seg_region seg_regions[PURGATORY_MAX_REGIONS];
         uint8_t digest[SHA256_DIGEST_SIZE];
-        struct sha256_ctx ctx;
-        size_t nr = 0;
+        size_t nr;
         int r;
 
-        /* Every segment but the purgatory itself (which holds the digest),
-         * as loaded: the buffer, then zeros up to memsz
-         * (kexec_calculate_store_digests() does the same). */
-        sha256_init(&ctx);
-        for (size_t i = 0; i < k->segs.n; i++) {
-                const struct kexec_seg *s = &k->segs.segs[i];
-                uint64_t pad = s->memsz - s->bufsz;
-
-                if (s->buf == purgatory_image(k->purg))
-                        continue;
-                sha256_update(&ctx, s->buf, s->bufsz);
-                for (; pad > 0; pad -= MIN(pad, sizeof(zeros)))
-                        sha256_update(&ctx, zeros, MIN(pad, sizeof(zeros)));
-                regions[nr++] = (struct purgatory_region) { .start = s->mem, .len = s->memsz };
-        }
-        sha256_final(&ctx, digest);
+        r = kexec_seg_list_digest(&k->segs, purgatory_image(k->purg), digest, seg_regions, ELEMENTSOF(seg_regions), &nr);
+        if (r < 0)
+                return set_error_message(ret_error, r, "More segments than the purgatory can check (%u).",
+                                         PURGATORY_MAX_REGIONS);
+        for (size_t i = 0; i < nr; i++)
+                regions[i] = (struct purgatory_region) { .start = seg_regions[i].start, .len = seg_regions[i].len };
         if (corrupt)
                 digest[0] ^= 0xff;
 
@@ -182,7 +146,7 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
 
         /* The kernel: a relocatable 64-bit bzImage the purgatory can enter
          * at +0x200 (bzImage64_probe()'s conditions). */
-        r = map_file(opts->kernel, &k->kernel_data, &k->kernel_size);
+        r = map_file(opts->kernel, (const void **) &k->kernel_data, &k->kernel_size);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to read the kernel %s: %s.", opts->kernel, strerror(-r));
         r = bzimage_parse(k->kernel_data, k->kernel_size, k->kernel_size, &bz);
@@ -200,7 +164,7 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
                 return set_error_message(ret_error, -ENOEXEC, "%s is a zImage, not a bzImage.", opts->kernel);
 
         if (opts->initrd) {
-                r = map_file(opts->initrd, &k->initrd_data, &k->initrd_size);
+                r = map_file(opts->initrd, (const void **) &k->initrd_data, &k->initrd_size);
                 if (r < 0)
                         return set_error_message(ret_error, r, "Failed to read the initramfs %s: %s.", opts->initrd, strerror(-r));
         }

@@ -122,3 +122,31 @@ int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, 
         }
         return 0;
 }
+
+int kexec_seg_list_digest(const struct kexec_seg_list *l, const void *skip_buf,
+                          uint8_t ret_digest[SHA256_DIGEST_SIZE],
+                          struct kexec_seg_region *ret_regions, size_t max_regions, size_t *ret_n) {
+        static const uint8_t zeros[4096];
+        struct sha256_ctx ctx;
+        size_t nr = 0;
+
+        for (size_t i = 0; i < l->n; i++)
+                if (l->segs[i].buf != skip_buf && ++nr > max_regions)
+                        return -E2BIG;
+
+        nr = 0;
+        sha256_init(&ctx);
+        for (size_t i = 0; i < l->n; i++) {
+                const struct kexec_seg *s = &l->segs[i];
+
+                if (s->buf == skip_buf)
+                        continue;
+                sha256_update(&ctx, s->buf, s->bufsz);
+                for (uint64_t pad = s->memsz - s->bufsz; pad > 0; pad -= MIN(pad, sizeof(zeros)))
+                        sha256_update(&ctx, zeros, MIN(pad, sizeof(zeros)));
+                ret_regions[nr++] = (struct kexec_seg_region) { .start = s->mem, .len = s->memsz };
+        }
+        sha256_final(&ctx, ret_digest);
+        *ret_n = nr;
+        return 0;
+}

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture-kernel/purgatory/sha256.h"
+
 /* include/uapi/linux/kexec.h */
 #define KEXEC_SEGMENTS_MAX 16u
 #define KEXEC_PAGE_SIZE 4096u
@@ -47,3 +49,18 @@ int kexec_seg_add(struct kexec_seg_list *l, const char *name, const void *buf, u
  * *ret_error (when not NULL) a sentence naming the segment. */
 int kexec_seg_check(const struct kexec_seg *segs, size_t n, uint64_t res_start, uint64_t res_end,
                     uint64_t entry, char **ret_error);
+
+/* One segment as the purgatory re-reads it: physical start and memsz. */
+struct kexec_seg_region {
+        uint64_t start, len;
+};
+
+/* The digest both purgatories check before they enter the capture kernel
+ * (kexec_calculate_store_digests() computes the same for kexec_file_load):
+ * SHA-256 over every segment but the one whose buffer is skip_buf (the
+ * purgatory, which holds the digest), in list order, each as loaded: its
+ * buffer, then zeros up to memsz.  ret_regions receives those segments'
+ * ranges (at most max_regions, else -E2BIG) and *ret_n their number. */
+int kexec_seg_list_digest(const struct kexec_seg_list *l, const void *skip_buf,
+                          uint8_t ret_digest[SHA256_DIGEST_SIZE],
+                          struct kexec_seg_region *ret_regions, size_t max_regions, size_t *ret_n);

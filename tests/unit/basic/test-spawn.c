@@ -10,6 +10,8 @@
 #include "tests.h"
 
 #define OPTS(...) (&(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = -1, .stdout_fd = -1, __VA_ARGS__ })
+/* stdin_fd given (OPTS_STDIN(fd) would set it twice: -Woverride-init) */
+#define OPTS_STDIN(fd) (&(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = (fd), .stdout_fd = -1 })
 
 TEST(capture_out_err_status) {
         _cleanup_(spawn_result_done) struct spawn_result r = {};
@@ -30,7 +32,7 @@ TEST(stdin_from_fd_and_null) {
         ASSERT_TRUE(fd >= 0);
         ASSERT_EQ(write(fd, "hello", 5), 5);
         ASSERT_EQ(lseek(fd, 0, SEEK_SET), 0);
-        ASSERT_OK(spawn_capture((char *const[]) { (char *) "cat", NULL }, OPTS(.stdin_fd = fd), &r));
+        ASSERT_OK(spawn_capture((char *const[]) { (char *) "cat", NULL }, OPTS_STDIN(fd), &r));
         ASSERT_STREQ(r.out, "hello");
         close(fd);
         unlink(path);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "basic/macro.h"
 #include "capture-kernel/segments.h"
@@ -94,6 +96,40 @@ TEST(place_errors) {
         for (unsigned i = 0; i < KEXEC_SEGMENTS_MAX; i++)
                 ASSERT_OK(kexec_seg_add(&l, "page", NULL, 0, 4096, 4096, 0, &a));
         ASSERT_ERR(kexec_seg_add(&l, "seventeenth", NULL, 0, 4096, 4096, 0, &a), E2BIG);
+}
+
+/* The purgatory's digest: every segment but the purgatory, buffer then zeros
+ * up to memsz, in list order.  The expected value is Python's
+ * hashlib.sha256(b"abc" + 4093 zeros + 5000 * b"Z" + 3192 zeros). */
+TEST(digest_skips_purgatory_and_pads) {
+        static uint8_t z[5000];
+        static const uint8_t purg[64] = { 1, 2, 3 };
+        struct kexec_seg_list l;
+        struct kexec_seg_region regions[4];
+        uint8_t digest[SHA256_DIGEST_SIZE];
+        char hex[2 * SHA256_DIGEST_SIZE + 1];
+        size_t n = 99;
+
+        memset(z, 'Z', sizeof(z));
+        kexec_seg_list_init(&l, RS, RE);
+        l.segs[l.n++] = (struct kexec_seg) { "initrd", "abc", 3, RS, 4096 };
+        l.segs[l.n++] = (struct kexec_seg) { "purgatory", purg, sizeof(purg), RS + 4096, 4096 };
+        l.segs[l.n++] = (struct kexec_seg) { "kernel", z, sizeof(z), RS + MiB, 8192 };
+        ASSERT_OK(kexec_seg_list_digest(&l, purg, digest, regions, ELEMENTSOF(regions), &n));
+        for (size_t i = 0; i < sizeof(digest); i++)
+                snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        ASSERT_STREQ(hex, "951ddd77548e0846042dc0fc524d3efbe78cc84c343ca64fd3ae2336324393c4");
+        ASSERT_EQ(n, 2u);
+        ASSERT_EQ(regions[0].start, RS);
+        ASSERT_EQ(regions[0].len, 4096u);
+        ASSERT_EQ(regions[1].start, RS + MiB);
+        ASSERT_EQ(regions[1].len, 8192u);
+
+        /* More segments to check than the purgatory has room for: refused,
+         * and nothing written. */
+        n = 99;
+        ASSERT_ERR(kexec_seg_list_digest(&l, purg, digest, regions, 1, &n), E2BIG);
+        ASSERT_EQ(n, 99u);
 }
 
 TEST_MAIN()
