@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "build-config.h"
+#include "basic/kernel-arch.h"
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
@@ -103,6 +104,7 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
                 json_kv_i64(out, &first, "dump_level", e->info.dump_level);
         else
                 json_kv_null(out, &first, "dump_level");
+        json_kv_string(out, &first, "machine", e->vmcore && e->info_error >= 0 && e->info.machine[0] ? e->info.machine : NULL);
         json_kv_string(out, &first, "dmesg", e->dmesg);
         fputc('}', out);
 }
@@ -194,13 +196,54 @@ static int sealed_log_facts(const struct catalog_verb_opts *o, const struct dump
         return 0;
 }
 
+/* How to open the dump: crash(8) with the release's vmlinux; for a dump of
+ * another architecture (an arm64 dump on an x86_64 workstation) drgn, since
+ * Debian's crash(8) reads only its own architecture's dumps, and the debug
+ * package of that architecture. */
+static int print_analyse(FILE *out, const struct dump_entry *e, const char *rel) {
+        _cleanup_free_ char *vmlinux = NULL;
+        const char *here = kernel_arch_uname(KERNEL_ARCH_NATIVE);
+        enum kernel_arch arch;
+        bool have_vmlinux = false, foreign;
+        int r;
+
+        if (!e->vmcore)
+                return 0;
+        if (!rel) {
+                fprintf(out, "     Analyse: crash /usr/lib/debug/boot/vmlinux-<release> %s (the release is unknown)\n",
+                        e->vmcore);
+                return 0;
+        }
+        r = dump_vmlinux_path(NULL, rel, &vmlinux, &have_vmlinux);
+        if (r < 0)
+                return log_oom();
+        foreign = !e->sealed && e->info.machine[0] && strcmp(e->info.machine, here) != 0;
+        if (e->sealed)
+                fprintf(out, "     Analyse: kdumpctl decrypt %s --identity=FILE, then crash %s %s/vmcore\n",
+                        e->id, vmlinux, e->dir);
+        else if (foreign)
+                fprintf(out, "     Analyse: drgn -c %s -s %s\n"
+                             "              (crash(8) on this %s machine reads %s dumps only: run it on an %s machine)\n",
+                        e->vmcore, vmlinux, here, here, e->info.machine);
+        else
+                fprintf(out, "     Analyse: crash %s %s\n", vmlinux, e->vmcore);
+        if (have_vmlinux)
+                return 0;
+        if (foreign && kernel_arch_from_uname(e->info.machine, &arch) >= 0)
+                fprintf(out, "              (%s is not installed: dpkg --add-architecture %s; apt-get update;\n"
+                             "              apt-get install linux-image-%s-dbg:%s)\n",
+                        vmlinux, kernel_arch_debian(arch), rel, kernel_arch_debian(arch));
+        else
+                fprintf(out, "              (%s is not installed: apt-get install linux-image-%s-dbg)\n", vmlinux, rel);
+        return 0;
+}
+
 static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *out) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
-        _cleanup_free_ char *dir = NULL, *vmlinux = NULL, *sealed_rel = NULL, *sealed_panic = NULL;
+        _cleanup_free_ char *dir = NULL, *sealed_rel = NULL, *sealed_panic = NULL;
         const struct dump_entry *e;
         const char *rel, *panic;
         char t[64], b1[32], b2[32];
-        bool have_vmlinux = false;
         int r;
 
         r = catalog_open(o, &dir, &c);
@@ -250,31 +293,18 @@ static int verb_info(const struct catalog_verb_opts *o, const char *id, FILE *ou
                 if (e->info.dump_level >= 0)
                         fprintf(out, ", dump level %d", e->info.dump_level);
                 fputc('\n', out);
+                if (e->info.machine[0])
+                        fprintf(out, "     Machine: %s\n", e->info.machine);
                 if (e->info.nr_cpus > 0)
                         fprintf(out, "        CPUs: %u online at the crash\n", e->info.nr_cpus);
         }
-        fprintf(out, "  Kernel log: %s\n", e->dmesg ?: "none (kdumpctl dmesg extracts it from an ELF vmcore)");
+        fprintf(out, "  Kernel log: %s\n", e->dmesg ?: "none (kdumpctl dmesg reads it from the vmcore)");
         if (e->sealed)
                 fprintf(out, "   Encrypted: yes, with age (the keys in %s/RECIPIENTS); open it with\n"
                              "              kdumpctl decrypt %s --identity=FILE; info and dmesg take --identity too\n",
                         e->dir, e->id);
 
-        if (e->vmcore && rel) {
-                r = dump_vmlinux_path(NULL, rel, &vmlinux, &have_vmlinux);
-                if (r < 0)
-                        return log_oom();
-                if (e->sealed)
-                        fprintf(out, "     Analyse: kdumpctl decrypt %s --identity=FILE, then crash %s %s/vmcore\n",
-                                e->id, vmlinux, e->dir);
-                else
-                        fprintf(out, "     Analyse: crash %s %s\n", vmlinux, e->vmcore);
-                if (!have_vmlinux)
-                        fprintf(out, "              (%s is not installed: apt-get install linux-image-%s-dbg)\n",
-                                vmlinux, rel);
-        } else if (e->vmcore)
-                fprintf(out, "     Analyse: crash /usr/lib/debug/boot/vmlinux-<release> %s (the release is unknown)\n",
-                        e->vmcore);
-        return 0;
+        return print_analyse(out, e, rel);
 }
 
 static int copy_file(const char *path, FILE *out) {

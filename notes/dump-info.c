@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/kernel-arch.h"
 #include "basic/macro.h"
 #include "basic/unaligned.h"
 #include "notes/dump-info.h"
@@ -57,6 +58,8 @@ int diskdump_header_parse(const void *buf, size_t size, struct dump_info *ret, u
         /* utsname fields are 65 bytes, normally NUL-terminated; never trust it. */
         memcpy(i.release, h + DISKDUMP_OFF_RELEASE, 64);
         i.release[64] = 0;
+        memcpy(i.machine, h + DISKDUMP_OFF_MACHINE, 64);
+        i.machine[64] = 0;
         status = unaligned_read_le32(h + DISKDUMP_OFF_STATUS);
         i.marked_incomplete = status & DISKDUMP_STATUS_INCOMPLETE;
         i.compression = status & DISKDUMP_STATUS_ZLIB ? "zlib" :
@@ -168,6 +171,7 @@ static int read_kdump(int fd, const uint8_t *hdr, size_t n, struct dump_info *re
 static int read_elf(int fd, struct dump_info *ret) {
         _cleanup_vmcore_ vmcore *v = NULL;
         const vmcoreinfo *vi;
+        enum kernel_arch arch;
         struct dump_info i;
         const char *rel;
         uint64_t t;
@@ -180,6 +184,8 @@ static int read_elf(int fd, struct dump_info *ret) {
         i.format = DUMP_FORMAT_ELF;
         i.marked_incomplete = vmcore_elf_flags(v) & DUMP_ELF_FLAG_INCOMPLETE;
         i.nr_cpus = vmcore_ncpus(v);
+        if (kernel_arch_from_elf_machine(vmcore_machine(v), &arch) >= 0)
+                strcpy(i.machine, kernel_arch_uname(arch));
         vi = vmcore_vmcoreinfo(v);
         if (vi) {
                 rel = vmcoreinfo_get(vi, "OSRELEASE");

@@ -45,6 +45,9 @@ enum dump_format {
 struct dump_info {
         enum dump_format format;
         char release[DUMP_INFO_RELEASE_MAX];   /* "" when unknown */
+        char machine[DUMP_INFO_RELEASE_MAX];   /* the crashed machine's uname -m ("x86_64",
+                                                * "aarch64"): ELF e_machine or utsname.machine;
+                                                * "" when unknown */
         bool have_crash_time;
         int64_t crash_time;                    /* seconds since the epoch (CRASHTIME) */
         bool marked_incomplete;                /* the writer's own incomplete flag */
@@ -68,7 +71,7 @@ enum dump_format dump_format_from_magic(const void *buf, size_t n);
 
 /* Parses block 0 of a kdump-compressed file (at least DISKDUMP_HDR_SIZE
  * bytes).  Fills format, release (utsname.release; VMCOREINFO's OSRELEASE
- * overrides it later if present), marked_incomplete, compression, nr_cpus,
+ * overrides it later if present), machine (utsname.machine), marked_incomplete, compression, nr_cpus,
  * header_version, and the header timestamp as the crash time (the collector
  * writes CRASHTIME there; VMCOREINFO's CRASHTIME overrides it).
  * ret_block_size: where the sub-header is.  -ENOEXEC: not this format;

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "basic/kernel-arch.h"
 #include "basic/parse-util.h"
 #include "initramfs/collect/kernel-mmu.h"
 
@@ -64,13 +65,9 @@ uint64_t kernel_mmu_walks(const struct kernel_mmu *m) {
 }
 
 const char *kernel_machine_name(uint16_t machine) {
-        switch (machine) {
-        case KERNEL_EM_X86_64:
-                return "x86_64";
-        case KERNEL_EM_AARCH64:
-                return "aarch64";
-        }
-        return NULL;
+        enum kernel_arch a;
+
+        return kernel_arch_from_elf_machine(machine, &a) < 0 ? NULL : kernel_arch_uname(a);
 }
 
 int kernel_page_size(uint16_t machine, const struct vmci *v, uint32_t *ret) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "basic/fileio.h"
+#include "basic/kernel-arch.h"
 #include "basic/macro.h"
 #include "initramfs/collect/diskdump.h"
 #include "kdumpd/catalog.h"
@@ -72,7 +73,7 @@ static void make_elf(const char *path, bool incomplete_flag, long crash_time) {
 }
 
 /* A kdump-compressed header through kdump-collect's own writer. */
-static void make_kdump_by_writer(const char *path, unsigned status) {
+static void make_kdump_by_writer_for(const char *path, unsigned status, const char *machine) {
         static const char vi[] = "OSRELEASE=" REL_B "\nPAGESIZE=4096\nCRASHTIME=1704164645\n";
         struct diskdump_info info = {
                 .sz = sizeof(info), .page_size = 4096, .max_mapnr = 0x1000, .nr_cpus = 2,
@@ -84,11 +85,16 @@ static void make_kdump_by_writer(const char *path, unsigned status) {
 
         strcpy(info.utsname[0], "Linux");
         strcpy(info.utsname[2], "utsname-release-not-used");
+        strcpy(info.utsname[4], machine);
         ASSERT_OK(diskdump_layout_compute(&info, 1, &l));
         diskdump_header_build(&info, &l, status, buf);
         kdump_sub_header_build(&info, buf + 4096);
         memcpy(buf + 4096 + KDUMP_SUB_HDR_SIZE, vi, sizeof(vi));
         write_file(path, buf, sizeof(buf));
+}
+
+static void make_kdump_by_writer(const char *path, unsigned status) {
+        make_kdump_by_writer_for(path, status, "x86_64");
 }
 
 /* By hand from makedumpfile's diskdump_mod.h: no VMCOREINFO, so the release
@@ -169,6 +175,7 @@ TEST(dump_info_elf) {
         ASSERT_TRUE(!i.marked_incomplete);
         ASSERT_EQ(i.nr_cpus, 2);
         ASSERT_EQ(i.dump_level, (unsigned long long) -1);
+        ASSERT_STREQ(i.machine, "x86_64");      /* e_machine EM_X86_64 */
 
         make_elf(p, true, TIME_A);
         ASSERT_OK(dump_info_read(p, &i));
@@ -189,6 +196,7 @@ TEST(dump_info_kdump_compressed_from_writer) {
         ASSERT_STREQ(i.compression, "lzo");
         ASSERT_EQ(i.nr_cpus, 2);
         ASSERT_TRUE(!i.marked_incomplete);
+        ASSERT_STREQ(i.machine, "x86_64");      /* utsname.machine */
 
         make_kdump_by_writer(p, DISKDUMP_STATUS_INCOMPLETE);
         ASSERT_OK(dump_info_read(p, &i));
@@ -207,6 +215,7 @@ TEST(dump_info_kdump_compressed_by_hand) {
         ASSERT_STREQ(i.compression, "zstd");
         ASSERT_EQ(i.dump_level, 1);
         ASSERT_EQ(i.header_version, 6);
+        ASSERT_STREQ(i.machine, "");            /* utsname.machine left empty */
 
         make_kdump_by_hand(p, 6, 1000, "KDUMP   ");
         ASSERT_ERR(dump_info_read(p, &i), EBADMSG);
@@ -394,6 +403,40 @@ TEST(verb_info) {
 
         bad = run_verb("info", root, false, "42", &r);
         ASSERT_ERR(r, ENOENT);
+}
+
+/* A dump of the other architecture (an arm64 dump on an x86_64 workstation):
+ * info names its machine and says how to open it where Debian's crash(8)
+ * cannot (drgn, the debug package of that architecture); list --json has
+ * the machine. */
+TEST(verb_info_other_architecture) {
+        const char *root = test_tmp("foreign"), *here = kernel_arch_uname(KERNEL_ARCH_NATIVE);
+        enum kernel_arch native = kernel_arch_native();
+        enum kernel_arch other = native == KERNEL_ARCH_ARM64 ? KERNEL_ARCH_X86_64 : KERNEL_ARCH_ARM64;
+        _cleanup_free_ char *out = NULL, *json = NULL;
+        char expect[8192];
+        int r;
+
+        ASSERT_OK(mkdir_p(mkpath(root, "2024-01-02-03:04:05"), 0700));
+        make_kdump_by_writer_for(mkpath(root, "2024-01-02-03:04:05/vmcore"), 0, kernel_arch_uname(other));
+        out = run_verb("info", root, false, NULL, &r);
+        ASSERT_OK(r);
+        snprintf(expect, sizeof(expect), "Machine: %s\n", kernel_arch_uname(other));
+        ASSERT_CONTAINS(out, expect);
+        snprintf(expect, sizeof(expect), "drgn -c %s/2024-01-02-03:04:05/vmcore -s /usr/lib/debug/boot/vmlinux-%s", root, REL_B);
+        ASSERT_CONTAINS(out, expect);
+        snprintf(expect, sizeof(expect), "crash(8) on this %s machine reads %s dumps only", here, here);
+        ASSERT_CONTAINS(out, expect);
+        snprintf(expect, sizeof(expect), "dpkg --add-architecture %s", kernel_arch_debian(other));
+        ASSERT_CONTAINS(out, expect);
+        snprintf(expect, sizeof(expect), "apt-get install linux-image-%s-dbg:%s", REL_B, kernel_arch_debian(other));
+        ASSERT_CONTAINS(out, expect);
+        ASSERT_TRUE(strstr(out, "Analyse: crash ") == NULL);
+
+        json = run_verb("list", root, true, NULL, &r);
+        ASSERT_OK(r);
+        snprintf(expect, sizeof(expect), "\"machine\":\"%s\"", kernel_arch_uname(other));
+        ASSERT_CONTAINS(json, expect);
 }
 
 TEST(verb_dmesg) {
