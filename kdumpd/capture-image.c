@@ -345,6 +345,12 @@ static int add_net_target(initramfs *ir, const struct capture_image_opts *o, con
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot find the drivers of the network interface %s: %s",
                                          t->net->name, r);
+        if (t->net->vlan_id) {
+                r = initramfs_add_modules(ir, (const char *const[]) { "8021q", NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the VLAN module (8021q, for the VLAN on "
+                                                 "%s): %s", t->net->name, r);
+        }
         r = net_record_render(t->net, &record);
         if (r >= 0)
                 r = initramfs_add_data(ir, CAPTURE_NET, record, strlen(record), 0600);

@@ -26,11 +26,54 @@ static const char *route_type_name(unsigned char t) {
         }
 }
 
+/* The hardware interface under link: link itself, or a VLAN's parent. */
+static int hardware_link(const char *server, const struct rtnl_link *link, const struct rtnl_link *parent,
+                         const struct rtnl_link **ret, char **ret_error) {
+        const struct rtnl_link *hw = link;
+
+        if (strcmp(link->kind, "vlan") == 0) {
+                if (link->vlan_8021ad)
+                        return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, an 802.1ad "
+                                                 "(QinQ) VLAN; the capture kernel makes 802.1Q VLANs only", server,
+                                                 link->name);
+                if (link->vlan_id < 1 || link->vlan_id > NET_VLAN_ID_MAX)
+                        return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a VLAN "
+                                                 "whose id the kernel did not say", server, link->name);
+                if (!parent || link->link <= 0 || parent->ifindex != link->link)
+                        return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, VLAN %u on "
+                                                 "an interface that could not be read", server, link->name,
+                                                 link->vlan_id);
+                if (*parent->kind || parent->master > 0)
+                        return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, VLAN %u on "
+                                                 "%s, %s%s; the capture kernel makes a VLAN on a hardware interface "
+                                                 "only (bond support is not there yet)", server, link->name,
+                                                 link->vlan_id, parent->name,
+                                                 *parent->kind ? "a " : "which is enslaved to a bond or bridge",
+                                                 *parent->kind ? parent->kind : "");
+                hw = parent;
+        } else if (*link->kind)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a %s link; "
+                                         "the capture kernel can bring up only a hardware interface or an "
+                                         "802.1Q VLAN on one (bond support is not there yet)", server, link->name,
+                                         link->kind);
+        if (hw->master > 0)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, which is "
+                                         "enslaved to interface %d (a bond or bridge): not supported yet", server,
+                                         hw->name, hw->master);
+        if (!rtnl_link_mac(hw))
+                return set_error_message(ret_error, EOPNOTSUPP, "interface %s has no MAC address to find it by in "
+                                         "the capture kernel", hw->name);
+        *ret = hw;
+        return 0;
+}
+
 int net_describe_from(const char *server, const struct rtnl_route *route, const struct rtnl_link *link,
-                      const struct rtnl_addr *addrs, size_t n_addrs, net_record **ret, char **ret_error) {
+                      const struct rtnl_link *parent, const struct rtnl_addr *addrs, size_t n_addrs,
+                      net_record **ret, char **ret_error) {
         _cleanup_(net_record_freep) net_record *n = NULL;
         const struct rtnl_addr *src = NULL;
-        const uint8_t *mac;
+        const struct rtnl_link *hw = link;
+        int r;
 
         if (route->type != RTN_UNICAST)
                 return set_error_message(ret_error, EHOSTUNREACH, "the route to %s is %s", server,
@@ -40,18 +83,9 @@ int net_describe_from(const char *server, const struct rtnl_route *route, const 
         if (link->flags & IFF_LOOPBACK)
                 return set_error_message(ret_error, EHOSTUNREACH, "the route to %s goes through the loopback "
                                          "interface %s: the server is this machine", server, link->name);
-        if (*link->kind)
-                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a %s link; "
-                                         "the capture kernel can bring up only a hardware interface (VLAN and "
-                                         "bond support is not there yet)", server, link->name, link->kind);
-        if (link->master > 0)
-                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, which is "
-                                         "enslaved to interface %d (a bond or bridge): not supported yet", server,
-                                         link->name, link->master);
-        mac = rtnl_link_mac(link);
-        if (!mac)
-                return set_error_message(ret_error, EOPNOTSUPP, "interface %s has no MAC address to find it by in "
-                                         "the capture kernel", link->name);
+        r = hardware_link(server, link, parent, &hw, ret_error);
+        if (r < 0)
+                return r;
         if (!*route->prefsrc)
                 return set_error_message(ret_error, EHOSTUNREACH, "the kernel names no source address for the "
                                          "route to %s through %s", server, link->name);
@@ -73,14 +107,20 @@ int net_describe_from(const char *server, const struct rtnl_route *route, const 
         n = calloc(1, sizeof(*n));
         if (!n)
                 return -ENOMEM;
-        memcpy(n->mac, mac, NET_RECORD_MAC_LEN);
-        n->mtu = link->mtu ? link->mtu : 1500;
+        memcpy(n->mac, rtnl_link_mac(hw), NET_RECORD_MAC_LEN);
+        n->mtu = hw->mtu ? hw->mtu : 1500;
+        if (hw != link) {
+                n->vlan_id = link->vlan_id;
+                n->vlan_mtu = MIN(link->mtu ? link->mtu : n->mtu, n->mtu);
+                if (!(n->vlan_name = strdup(link->name)))
+                        return -ENOMEM;
+        }
         n->family = route->family;
         n->prefixlen = src->prefixlen;
         /* a permanent address was configured as is; one with a lifetime
          * came from a DHCP server or router advertisements */
         n->origin = (src->flags & IFA_F_PERMANENT) || src->valid_lft == UINT32_MAX ? NET_ORIGIN_STATIC : NET_ORIGIN_DHCP;
-        if (!(n->name = strdup(link->name)) || !(n->address = strdup(src->address)) || !(n->server = strdup(server)) ||
+        if (!(n->name = strdup(hw->name)) || !(n->address = strdup(src->address)) || !(n->server = strdup(server)) ||
             (*route->gateway && !(n->gateway = strdup(route->gateway))))
                 return -ENOMEM;
         *ret = TAKE_PTR(n);
@@ -130,7 +170,8 @@ int net_describe(const char *server, const char *sysfs_root, net_record **ret, c
         _cleanup_(net_record_freep) net_record *n = NULL;
         struct addr_list addrs = {};
         struct rtnl_route route;
-        struct rtnl_link link;
+        struct rtnl_link link, parent;
+        bool have_parent = false;
         int family = strchr(server, ':') ? AF_INET6 : AF_INET, r;
 
         r = rtnl_open(&nl);
@@ -146,13 +187,17 @@ int net_describe(const char *server, const char *sysfs_root, net_record **ret, c
                                                  route.oif, server, strerror(-r));
         } else
                 link = (struct rtnl_link) { .ifindex = -1 };
+        /* a VLAN: the interface under it (net_describe_from() says why
+         * when it cannot be read) */
+        if (strcmp(link.kind, "vlan") == 0 && link.link > 0)
+                have_parent = rtnl_get_link(nl, link.link, &parent) >= 0;
         addrs.ifindex = route.oif;
         r = rtnl_addrs(nl, family, collect_addr, &addrs);
         if (r < 0) {
                 free(addrs.v);
                 return set_error_message(ret_error, -r, "cannot read the addresses of %s: %s", link.name, strerror(-r));
         }
-        r = net_describe_from(server, &route, &link, addrs.v, addrs.n, &n, ret_error);
+        r = net_describe_from(server, &route, &link, have_parent ? &parent : NULL, addrs.v, addrs.n, &n, ret_error);
         free(addrs.v);
         if (r < 0)
                 return r;

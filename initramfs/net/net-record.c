@@ -15,6 +15,7 @@ net_record *net_record_free(net_record *n) {
                 return NULL;
         free(n->name);
         free(n->driver);
+        free(n->vlan_name);
         free(n->address);
         free(n->gateway);
         free(n->server);
@@ -69,10 +70,14 @@ static int check(const net_record *n) {
                 return -EINVAL;
         if ((n->name && !word_ok(n->name)) || (n->driver && !word_ok(n->driver)))
                 return -EINVAL;
+        if (n->vlan_id > NET_VLAN_ID_MAX || (n->vlan_id && (n->vlan_mtu < 68 || n->vlan_mtu > n->mtu)) ||
+            (n->vlan_name && !word_ok(n->vlan_name)))
+                return -EINVAL;
         return 0;
 }
 
 int net_record_render(const net_record *n, char **ret) {
+        _cleanup_free_ char *vlan = NULL;
         char mac[18];
         int r;
 
@@ -80,13 +85,17 @@ int net_record_render(const net_record *n, char **ret) {
         if (r < 0)
                 return r;
         net_mac_format(n->mac, mac);
+        if (n->vlan_id && asprintf(&vlan, "vlan id=%u mtu=%u%s%s\n", n->vlan_id, n->vlan_mtu,
+                                   n->vlan_name ? " name=" : "", n->vlan_name ?: "") < 0)
+                return -ENOMEM;
         if (asprintf(ret,
                      "link mac=%s mtu=%u%s%s%s%s\n"
+                     "%s"
                      "address %s/%u origin=%s\n"
                      "%s%s%s"
                      "server %s\n",
                      mac, n->mtu, n->name ? " name=" : "", n->name ?: "", n->driver ? " driver=" : "", n->driver ?: "",
-                     n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? "dhcp" : "static",
+                     vlan ?: "", n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? "dhcp" : "static",
                      n->gateway ? "gateway " : "", n->gateway ?: "", n->gateway ? "\n" : "", n->server) < 0)
                 return -ENOMEM;
         return 0;
@@ -143,6 +152,40 @@ static int parse_link(net_record *n, char *rest, const char **reason) {
         return 0;
 }
 
+static int parse_vlan(net_record *n, char *rest, const char **reason) {
+        char *save = NULL;
+
+        for (char *w = strtok_r(rest, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+                char *v = strchr(w, '=');
+                int r = 0;
+
+                if (!v) {
+                        *reason = "expected key=value words";
+                        return -EINVAL;
+                }
+                *v++ = 0;
+                if (strcmp(w, "id") == 0) {
+                        if (safe_atou(v, &n->vlan_id) < 0 || n->vlan_id < 1 || n->vlan_id > NET_VLAN_ID_MAX) {
+                                *reason = "id= is not a VLAN id from 1 to 4094";
+                                return -EINVAL;
+                        }
+                } else if (strcmp(w, "mtu") == 0) {
+                        if (safe_atou(v, &n->vlan_mtu) < 0 || n->vlan_mtu < 68 || n->vlan_mtu > 65535) {
+                                *reason = "mtu= is not a number from 68 to 65535";
+                                return -EINVAL;
+                        }
+                } else if (strcmp(w, "name") == 0)
+                        r = set_word(&n->vlan_name, v);
+                if (r < 0)
+                        return r;
+        }
+        if (!n->vlan_id) {
+                *reason = "needs id=";
+                return -EINVAL;
+        }
+        return 0;
+}
+
 static int parse_address(net_record *n, char *rest, const char **reason) {
         char *save = NULL, *a = strtok_r(rest, " \t", &save), *o = strtok_r(NULL, " \t", &save), *slash;
         int family;
@@ -179,6 +222,8 @@ static int parse_line_words(net_record *n, char *line, const char **reason) {
         rest += strspn(rest, " \t");
         if (strcmp(line, "link") == 0)
                 return parse_link(n, rest, reason);
+        if (strcmp(line, "vlan") == 0)
+                return parse_vlan(n, rest, reason);
         if (strcmp(line, "address") == 0)
                 return parse_address(n, rest, reason);
         if (strcmp(line, "gateway") == 0 || strcmp(line, "server") == 0) {
@@ -188,7 +233,7 @@ static int parse_line_words(net_record *n, char *line, const char **reason) {
                 }
                 return set_word(strcmp(line, "gateway") == 0 ? &n->gateway : &n->server, rest);
         }
-        *reason = "unknown line (link, address, gateway or server)";
+        *reason = "unknown line (link, vlan, address, gateway or server)";
         return -EINVAL;
 }
 
@@ -212,6 +257,11 @@ int net_record_parse(const char *text, net_record **ret, char **ret_error) {
                 return r;
         if (!n->address || !n->server || n->mtu == 0)
                 return set_error_message(ret_error, EINVAL, "network record: needs link, address and server lines");
+        if (n->vlan_id && n->vlan_mtu == 0)
+                n->vlan_mtu = n->mtu;
+        if (n->vlan_mtu > n->mtu)
+                return set_error_message(ret_error, EINVAL, "network record: the VLAN's MTU %u is above its link's, %u",
+                                         n->vlan_mtu, n->mtu);
         if (!net_address_valid(n->family, n->server) || (n->gateway && !net_address_valid(n->family, n->gateway)))
                 return set_error_message(ret_error, EINVAL,
                                          "network record: address %s, gateway %s and server %s are not of one family",
@@ -221,12 +271,16 @@ int net_record_parse(const char *text, net_record **ret, char **ret_error) {
 }
 
 int net_record_summary(const net_record *n, char **ret) {
+        _cleanup_free_ char *vlan = NULL;
         char mac[18];
 
         net_mac_format(n->mac, mac);
-        if (asprintf(ret, "%s (%s%s%s) %s/%u%s%s%s", n->name ?: "interface", mac, n->driver ? ", " : "", n->driver ?: "",
-                     n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? " (DHCP)" : "",
-                     n->gateway ? " via " : "", n->gateway ?: "") < 0)
+        if (n->vlan_id && asprintf(&vlan, "VLAN %u on %s, ", n->vlan_id, n->name ?: "interface") < 0)
+                return -ENOMEM;
+        if (asprintf(ret, "%s (%s%s%s%s) %s/%u%s%s%s",
+                     n->vlan_id ? n->vlan_name ?: "VLAN" : n->name ?: "interface", vlan ?: "", mac,
+                     n->driver ? ", " : "", n->driver ?: "", n->address, n->prefixlen,
+                     n->origin == NET_ORIGIN_DHCP ? " (DHCP)" : "", n->gateway ? " via " : "", n->gateway ?: "") < 0)
                 return -ENOMEM;
         return 0;
 }

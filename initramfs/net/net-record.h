@@ -14,11 +14,15 @@
  * text, one fact a line:
  *
  *   link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net
+ *   vlan id=78 mtu=1500 name=enp0s3.78
  *   address 192.168.77.2/24 origin=static
  *   gateway 192.168.77.254
  *   server 192.168.77.1
  *
- * name= and driver= are for messages only.  origin= is "static" (a
+ * The link line is the hardware interface; a vlan line, when the route
+ * leaves through an 802.1Q VLAN on it, the VLAN the capture kernel makes
+ * there (the address and the route are the VLAN's).  name= and driver= are
+ * for messages only.  origin= is "static" (a
  * permanent address) or "dhcp" (one with a lifetime, from a DHCP or
  * SLAAC client); both are set as they were.  gateway is absent when the
  * server is on the link.  This file is the model and its text: pure.
@@ -29,6 +33,7 @@
 #include <sys/socket.h>
 
 #define NET_RECORD_MAC_LEN 6
+#define NET_VLAN_ID_MAX 4094u
 
 enum net_origin {
         NET_ORIGIN_STATIC,
@@ -40,6 +45,10 @@ typedef struct net_record {
         unsigned mtu;
         char *name;                     /* where it was built; NULL if unknown */
         char *driver;                   /* NULL if unknown */
+
+        unsigned vlan_id;               /* 1-4094: an 802.1Q VLAN on the link; 0: none */
+        unsigned vlan_mtu;              /* the VLAN's MTU (at most the link's) */
+        char *vlan_name;                /* where it was built; NULL if unknown */
 
         int family;                     /* AF_INET or AF_INET6: of all three addresses */
         char *address;                  /* "192.168.77.2", "fd77::2" */
@@ -69,6 +78,7 @@ int net_record_render(const net_record *n, char **ret);
 /* -EINVAL with *ret_error naming the line and what is wrong. */
 int net_record_parse(const char *text, net_record **ret, char **ret_error);
 
-/* "enp0s3 (52:54:00:77:00:02, virtio_net) 192.168.77.2/24 via 192.168.77.254":
+/* "enp0s3 (52:54:00:77:00:02, virtio_net) 192.168.77.2/24 via 192.168.77.254",
+ * "enp0s3.78 (VLAN 78 on enp0s3, 52:54:00:77:00:02, virtio_net) 192.168.78.2/24":
  * the interface as status shows it. */
 int net_record_summary(const net_record *n, char **ret);

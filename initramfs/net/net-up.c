@@ -114,10 +114,43 @@ static int wait_carrier(rtnl *nl, const struct rtnl_link *l, const struct net_up
         }
 }
 
+/* The recorded 802.1Q VLAN on the hardware interface l (up already): made,
+ * set up; *ret the link the address goes on.  Its name is the recorded one
+ * where that is free, else vlan<id>. */
+static int vlan_up(rtnl *nl, const net_record *n, const struct rtnl_link *l, const struct net_up_opts *o,
+                   struct rtnl_link *ret, char **ret_error) {
+        char name[IFNAMSIZ];
+        struct rtnl_link v;
+        int ifindex, r;
+
+        if (n->vlan_name && strlen(n->vlan_name) < sizeof(name))
+                strcpy(name, n->vlan_name);
+        else
+                snprintf(name, sizeof(name), "vlan%u", n->vlan_id);
+        event(o, "Adding VLAN %u on %s as %s, MTU %u ...", n->vlan_id, l->name, name, n->vlan_mtu);
+        r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &ifindex);
+        if (r == -EEXIST) {
+                snprintf(name, sizeof(name), "vlan%u", n->vlan_id);
+                r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &ifindex);
+        }
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot add VLAN %u on %s: %s%s", n->vlan_id, l->name,
+                                         strerror(-r), r == -EOPNOTSUPP || r == -ENODEV ?
+                                         " (is the 8021q module in the capture initramfs?)" : "");
+        r = rtnl_set_link(nl, ifindex, 0, true);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot set the VLAN %s up: %s", name, strerror(-r));
+        r = rtnl_get_link(nl, ifindex, &v);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot read the VLAN %s: %s", name, strerror(-r));
+        *ret = v;
+        return 0;
+}
+
 int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error) {
         _cleanup_(rtnl_closep) rtnl *nl = NULL;
         unsigned link_ms = DEFAULT_TIMEOUT_MS, carrier_ms = DEFAULT_TIMEOUT_MS;
-        struct rtnl_link l;
+        struct rtnl_link l, a;
         int r;
 
         if (opts && opts->sz >= offsetof(struct net_up_opts, carrier_timeout_ms) + sizeof(unsigned)) {
@@ -139,17 +172,23 @@ int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error
         r = wait_carrier(nl, &l, opts, carrier_ms, ret_error);
         if (r < 0)
                 return r;
-        r = rtnl_add_addr(nl, l.ifindex, n->family, n->address, n->prefixlen);
+        a = l;
+        if (n->vlan_id) {
+                r = vlan_up(nl, n, &l, opts, &a, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        r = rtnl_add_addr(nl, a.ifindex, n->family, n->address, n->prefixlen);
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot add the address %s/%u to %s: %s", n->address,
-                                         n->prefixlen, l.name, strerror(-r));
+                                         n->prefixlen, a.name, strerror(-r));
         if (n->gateway) {
-                r = rtnl_add_route(nl, l.ifindex, n->family, n->server, n->family == AF_INET ? 32 : 128, n->gateway);
+                r = rtnl_add_route(nl, a.ifindex, n->family, n->server, n->family == AF_INET ? 32 : 128, n->gateway);
                 if (r < 0)
                         return set_error_message(ret_error, -r, "cannot add the route to %s via %s on %s: %s", n->server,
-                                                 n->gateway, l.name, strerror(-r));
+                                                 n->gateway, a.name, strerror(-r));
         }
-        event(opts, "Network up: %s %s/%u%s%s, server %s.", l.name, n->address, n->prefixlen,
+        event(opts, "Network up: %s %s/%u%s%s, server %s.", a.name, n->address, n->prefixlen,
               n->gateway ? " via " : "", n->gateway ?: "", n->server);
         return 0;
 }

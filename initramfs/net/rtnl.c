@@ -4,6 +4,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -39,7 +40,7 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a) {
 
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
         const struct ifinfomsg *ifi;
-        const struct nlattr *a;
+        const struct nlattr *a, *data = NULL;
         struct rtnl_link l = {};
 
         if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
@@ -87,9 +88,27 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                         mnl_attr_for_each_nested(n, a)
                                 if (mnl_attr_get_type(n) == IFLA_INFO_KIND)
                                         copy_str(l.kind, sizeof(l.kind), n);
+                                else if (mnl_attr_get_type(n) == IFLA_INFO_DATA)
+                                        data = n;
                         break;
                 }
                 }
+        }
+        /* the kind's own attributes: the kernel puts the kind first, but
+         * nothing says it must */
+        if (data && strcmp(l.kind, "vlan") == 0) {
+                const struct nlattr *v;
+
+                mnl_attr_for_each_nested(v, data)
+                        if (mnl_attr_get_type(v) == IFLA_VLAN_ID) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U16) < 0)
+                                        return -EINVAL;
+                                l.vlan_id = mnl_attr_get_u16(v);
+                        } else if (mnl_attr_get_type(v) == IFLA_VLAN_PROTOCOL) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U16) < 0)
+                                        return -EINVAL;
+                                l.vlan_8021ad = ntohs(mnl_attr_get_u16(v)) == ETH_P_8021AD;
+                        }
         }
         /* a VLAN's IFLA_LINK names its parent; other links report themselves */
         if (l.link == l.ifindex)
@@ -374,6 +393,29 @@ int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret) {
         return 0;
 }
 
+int rtnl_get_link_by_name(rtnl *r, const char *name, struct rtnl_link *ret) {
+        char buf[256];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifinfomsg *ifi;
+        struct rtnl_link out = { .ifindex = -1 };
+        struct link_ctx c = { get_link_one, &out };
+        int e;
+
+        if (strlen(name) >= IFNAMSIZ)
+                return -EINVAL;
+        nlh->nlmsg_type = RTM_GETLINK;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = AF_UNSPEC;
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        e = rtnl_call(r, nlh, link_cb, &c);
+        if (e < 0)
+                return e;
+        if (out.ifindex < 0)
+                return -ENODEV;
+        *ret = out;
+        return 0;
+}
+
 int rtnl_links(rtnl *r, int (*each)(const struct rtnl_link *l, void *userdata), void *userdata) {
         char buf[256];
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -430,6 +472,40 @@ int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up) {
         if (mtu > 0)
                 mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
         return rtnl_call(r, nlh, NULL, NULL);
+}
+
+int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, int *ret_ifindex) {
+        char buf[512];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifinfomsg *ifi;
+        struct nlattr *info, *data;
+        struct rtnl_link l;
+        int e;
+
+        if (id == 0 || id > 4094 || strlen(name) >= IFNAMSIZ)
+                return -EINVAL;
+        nlh->nlmsg_type = RTM_NEWLINK;
+        nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = AF_UNSPEC;
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t) parent);
+        if (mtu > 0)
+                mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+        info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vlan");
+        data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put_u16(nlh, IFLA_VLAN_ID, (uint16_t) id);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, info);
+        e = rtnl_call(r, nlh, NULL, NULL);
+        if (e < 0)
+                return e;
+        e = rtnl_get_link_by_name(r, name, &l);
+        if (e < 0)
+                return e;
+        *ret_ifindex = l.ifindex;
+        return 0;
 }
 
 int rtnl_add_addr(rtnl *r, int ifindex, int family, const char *address, unsigned prefixlen) {

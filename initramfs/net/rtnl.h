@@ -32,6 +32,8 @@ struct rtnl_link {
         char kind[16];                  /* IFLA_INFO_KIND: "vlan", "bond", "bridge"; "" for hardware */
         int master;                     /* IFLA_MASTER: the bond or bridge it is enslaved to; 0 none */
         int link;                       /* IFLA_LINK: a VLAN's parent; 0 none */
+        unsigned vlan_id;               /* kind "vlan": IFLA_VLAN_ID (1-4094); 0 otherwise */
+        bool vlan_8021ad;               /* kind "vlan": IFLA_VLAN_PROTOCOL is 802.1ad (QinQ) */
 };
 
 struct rtnl_addr {
@@ -89,12 +91,16 @@ int rtnl_drain(rtnl *r);
 /* Queries. */
 int rtnl_get_route(rtnl *r, int family, const char *dst, struct rtnl_route *ret);
 int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret);
+int rtnl_get_link_by_name(rtnl *r, const char *name, struct rtnl_link *ret);
 /* Every link, every address of a family (AF_UNSPEC: all): each() per one. */
 int rtnl_links(rtnl *r, int (*each)(const struct rtnl_link *l, void *userdata), void *userdata);
 int rtnl_addrs(rtnl *r, int family, int (*each)(const struct rtnl_addr *a, void *userdata), void *userdata);
 
 /* Changes (the capture kernel's). */
 int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up);
+/* A new 802.1Q VLAN link NAME with id on top of parent, MTU mtu (0: the
+ * parent's), left down; -EEXIST when NAME exists.  Its index in *ret_ifindex. */
+int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, int *ret_ifindex);
 /* IPv6 addresses are added with IFA_F_NODAD: there is one machine on
  * this address and no time to wait for duplicate detection. */
 int rtnl_add_addr(rtnl *r, int ifindex, int family, const char *address, unsigned prefixlen);

@@ -9,6 +9,7 @@
 # 127.0.0.1 (each side can reboot on its own; nothing reaches any other
 # address):
 #   server  52:54:00:77:00:01  192.168.77.1/24  fd77::1/64  udp 127.0.0.1:$NET_SERVER_PORT
+#           and on VLAN 78:    192.168.78.1/24
 #   client  52:54:00:77:00:02  (the test's own addresses, e.g. .2, fd77::2)
 #                                                udp 127.0.0.1:$NET_SERVER_CLIENT_PORT
 #
@@ -29,7 +30,8 @@
 # SSH: $NET_SERVER_CLIENT_KEY is root's key on the server, $NET_SERVER_KNOWN_HOSTS
 # (or the line $NET_SERVER_HOSTKEY_LINE) the server's host key.  Ready means:
 # /srv mounted, nfsd (v3, v4.0-4.2) and sshd listening, the exports in the
-# kernel, 192.168.77.1 and fd77::1 up, NFSv4's grace period over.
+# kernel, 192.168.77.1, fd77::1 and (VLAN 78) 192.168.78.1 up, NFSv4's grace
+# period over.
 #
 # Cache ($VM_CACHE):
 #   net-server-bookworm-debootstrap-v$NET_SERVER_DEBOOTSTRAP_VERSION.tar
@@ -50,7 +52,7 @@
 
 # Bump to rebuild the cached parts after a change of their recipe.
 NET_SERVER_DEBOOTSTRAP_VERSION=1
-NET_SERVER_IMAGE_VERSION=3
+NET_SERVER_IMAGE_VERSION=4
 
 NET_SERVER_PORT=${NET_SERVER_PORT:-40771}
 NET_SERVER_CLIENT_PORT=${NET_SERVER_CLIENT_PORT:-40772}
@@ -58,6 +60,9 @@ NET_SERVER_MAC=52:54:00:77:00:01
 NET_SERVER_CLIENT_MAC=52:54:00:77:00:02
 NET_SERVER_IP=192.168.77.1
 NET_SERVER_IP6=fd77::1
+# VLAN 78 on the same NIC, 192.168.78.0/24 (the exports name it too).
+NET_SERVER_VLAN=78
+NET_SERVER_VLAN_IP=192.168.78.1
 NET_SERVER_MIRROR=${NET_SERVER_MIRROR:-${KDUMPD_TEST_MIRROR:-http://deb.debian.org/debian}}
 
 net_server_packages=systemd,systemd-sysv,udev,dbus,kmod,iproute2,netbase,procps,e2fsprogs,nfs-kernel-server,openssh-server,dnsmasq
@@ -204,6 +209,7 @@ RequiredForOnline=yes
 ConfigureWithoutCarrier=yes
 LinkLocalAddressing=ipv6
 IPv6AcceptRA=no
+VLAN=vlan$NET_SERVER_VLAN
 
 [Address]
 Address=$NET_SERVER_IP/24
@@ -211,6 +217,30 @@ Address=$NET_SERVER_IP/24
 [Address]
 Address=$NET_SERVER_IP6/64
 DuplicateAddressDetection=none
+EOF
+        # An 802.1Q VLAN on the same NIC, its own subnet (the VLAN test).
+        cat >"$r/etc/systemd/network/20-kdump-vlan.netdev" <<EOF
+# kdump test server (tests/vm/net-server.sh): VLAN $NET_SERVER_VLAN on the test NIC.
+[NetDev]
+Name=vlan$NET_SERVER_VLAN
+Kind=vlan
+
+[VLAN]
+Id=$NET_SERVER_VLAN
+EOF
+        # (Before 10-: the VLAN has the NIC's MAC, which 10- matches.)
+        cat >"$r/etc/systemd/network/09-kdump-vlan.network" <<EOF
+# kdump test server (tests/vm/net-server.sh): the VLAN's address.
+[Match]
+Name=vlan$NET_SERVER_VLAN
+
+[Network]
+ConfigureWithoutCarrier=yes
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+
+[Address]
+Address=$NET_SERVER_VLAN_IP/24
 EOF
         mkdir -p "$r/etc/sysctl.d"
         printf '# kdump test server: no IPv6 DAD delay\nnet.ipv6.conf.all.accept_dad = 0\nnet.ipv6.conf.default.accept_dad = 0\n' \
@@ -225,7 +255,7 @@ EOF
         # no clients to reclaim state, and NFSv4 OPENs wait for its end).
         cat >"$r/etc/exports" <<'EOF'
 # kdump test server (tests/vm/net-server.sh): the dump targets of the NFS tests.
-/srv/crash     192.168.77.0/24(rw,sync,no_root_squash,no_subtree_check) fd77::/64(rw,sync,no_root_squash,no_subtree_check)
+/srv/crash     192.168.77.0/24(rw,sync,no_root_squash,no_subtree_check) fd77::/64(rw,sync,no_root_squash,no_subtree_check) 192.168.78.0/24(rw,sync,no_root_squash,no_subtree_check)
 /srv/crash-ro  192.168.77.0/24(ro,sync,no_subtree_check) fd77::/64(ro,sync,no_subtree_check)
 EOF
         mkdir -p "$r/etc/nfs.conf.d"
@@ -340,12 +370,15 @@ while :; do
         listening 22 || missing="$missing ssh:22"
         ip -o addr show | grep -q ' inet 192\.168\.77\.1/24 ' || missing="$missing 192.168.77.1"
         ip -o addr show | grep ' inet6 fd77::1/64 ' | grep -qv tentative || missing="$missing fd77::1"
+        ip -o addr show | grep -q ' inet 192\.168\.78\.1/24 ' || missing="$missing 192.168.78.1(vlan78)"
         exportfs | grep -q '^/srv/crash$\|^/srv/crash[[:space:]]' || missing="$missing export:/srv/crash"
         [ -z "$missing" ] && break
         i=$((i + 1))
         if [ $i -ge 120 ]; then
                 say "FAILED: not ready after 120 s:$missing"
                 say "failed units: $(systemctl --failed --no-legend --plain | awk '{ print $1 }' | tr '\n' ' ')"
+                say "links: $(ip -o link show | awk '{ print $2, $3 }' | tr '\n' ' ')"
+                say "addresses: $(ip -o addr show | awk '{ print $2, $4 }' | tr '\n' ' ')"
                 exit 1
         fi
         sleep 1

@@ -6,6 +6,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -131,6 +132,13 @@ static struct nlmsghdr *link_msg(int ifindex, const char *name, unsigned flags, 
         if (kind) {
                 struct nlattr *nest = mnl_attr_nest_start(h, IFLA_LINKINFO);
                 mnl_attr_put_strz(h, IFLA_INFO_KIND, kind);
+                if (strcmp(kind, "vlan") == 0) {
+                        /* as the kernel's vlan_fill_info(): id, protocol, flags */
+                        struct nlattr *data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
+                        mnl_attr_put_u16(h, IFLA_VLAN_PROTOCOL, htons(ETH_P_8021Q));
+                        mnl_attr_put_u16(h, IFLA_VLAN_ID, (uint16_t) (ifindex == 3 ? 100 : 200));
+                        mnl_attr_nest_end(h, data);
+                }
                 mnl_attr_nest_end(h, nest);
         }
         return h;
@@ -151,6 +159,8 @@ TEST(parse_link) {
 
         ASSERT_OK(rtnl_parse_link(link_msg(3, "vlan100", IFF_UP, mac_a, NULL, "vlan", 0), &l));
         ASSERT_STREQ(l.kind, "vlan");
+        ASSERT_EQ(l.vlan_id, 100);
+        ASSERT_TRUE(!l.vlan_8021ad);
         ASSERT_TRUE(!l.has_perm_mac && memcmp(rtnl_link_mac(&l), mac_a, 6) == 0);
 
         /* an all-zero permanent address (virtual devices) is none */
@@ -236,11 +246,11 @@ TEST(parse_route) {
 
 /* --- the record from the route -------------------------------------------- */
 
-static void describe(const struct rtnl_route *route, const struct rtnl_link *link, const struct rtnl_addr *addrs,
-                     size_t n, int expect, const char *error_or_record) {
+static void describe_vlan(const struct rtnl_route *route, const struct rtnl_link *link, const struct rtnl_link *parent,
+                          const struct rtnl_addr *addrs, size_t n, int expect, const char *error_or_record) {
         _cleanup_(net_record_freep) net_record *rec = NULL;
         _cleanup_free_ char *err = NULL, *text = NULL;
-        int r = net_describe_from("192.168.77.1", route, link, addrs, n, &rec, &err);
+        int r = net_describe_from("192.168.77.1", route, link, parent, addrs, n, &rec, &err);
 
         if (expect == 0) {
                 ASSERT_OK(r);
@@ -250,6 +260,11 @@ static void describe(const struct rtnl_route *route, const struct rtnl_link *lin
                 ASSERT_ERR(r, expect);
                 ASSERT_CONTAINS(err, error_or_record);
         }
+}
+
+static void describe(const struct rtnl_route *route, const struct rtnl_link *link, const struct rtnl_addr *addrs,
+                     size_t n, int expect, const char *error_or_record) {
+        describe_vlan(route, link, NULL, addrs, n, expect, error_or_record);
 }
 
 TEST(describe_rules) {
@@ -281,7 +296,9 @@ TEST(describe_rules) {
         describe(&via, &l, addrs, 2, EHOSTUNREACH, "loopback interface enp0s3");
         l = eth;
         strcpy(l.kind, "vlan");
-        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a vlan link");
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a VLAN whose id the kernel did not say");
+        strcpy(l.kind, "bond");
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a bond link");
         l = eth;
         l.master = 5;
         describe(&via, &l, addrs, 2, EOPNOTSUPP, "enslaved to interface 5");
@@ -300,6 +317,84 @@ TEST(describe_rules) {
                  "link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3\n"
                  "address 192.168.77.2/24 origin=static\n"
                  "server 192.168.77.1\n");
+}
+
+/* A route through an 802.1Q VLAN: the hardware interface under it is the
+ * link (its MAC, MTU, name), the VLAN a line of its own, the address the
+ * VLAN's; what the capture kernel cannot make is refused by name. */
+TEST(describe_vlan) {
+        struct rtnl_link eth = { .ifindex = 2, .name = "enp0s3", .mtu = 9000, .flags = IFF_UP | IFF_LOWER_UP,
+                                 .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 } };
+        struct rtnl_link vlan = { .ifindex = 5, .name = "enp0s3.78", .mtu = 1500, .flags = IFF_UP | IFF_LOWER_UP,
+                                  .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 }, .kind = "vlan", .link = 2,
+                                  .vlan_id = 78 };
+        struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 5, .prefsrc = "192.168.78.2" };
+        struct rtnl_addr addrs[] = {
+                { .ifindex = 5, .family = AF_INET, .address = "192.168.78.2", .prefixlen = 24, .flags = IFA_F_PERMANENT },
+        };
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        _cleanup_free_ char *summary = NULL;
+        struct rtnl_link l;
+
+        describe_vlan(&via, &vlan, &eth, addrs, 1, 0,
+                      "link mac=52:54:00:77:00:02 mtu=9000 name=enp0s3\n"
+                      "vlan id=78 mtu=1500 name=enp0s3.78\n"
+                      "address 192.168.78.2/24 origin=static\n"
+                      "server 192.168.77.1\n");
+        ASSERT_OK(net_describe_from("192.168.77.1", &via, &vlan, &eth, addrs, 1, &n, NULL));
+        ASSERT_OK(net_record_summary(n, &summary));
+        ASSERT_STREQ(summary, "enp0s3.78 (VLAN 78 on enp0s3, 52:54:00:77:00:02) 192.168.78.2/24");
+
+        describe_vlan(&via, &vlan, NULL, addrs, 1, EOPNOTSUPP, "VLAN 78 on an interface that could not be read");
+        l = eth;
+        strcpy(l.kind, "bond");
+        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "VLAN 78 on enp0s3, a bond; the capture kernel makes a "
+                      "VLAN on a hardware interface only");
+        l = eth;
+        l.master = 7;
+        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "VLAN 78 on enp0s3, which is enslaved to a bond or bridge");
+        l = vlan;
+        l.vlan_8021ad = true;
+        describe_vlan(&via, &l, &eth, addrs, 1, EOPNOTSUPP, "an 802.1ad (QinQ) VLAN");
+        l = vlan;
+        l.link = 3;
+        describe_vlan(&via, &l, &eth, addrs, 1, EOPNOTSUPP, "on an interface that could not be read");
+}
+
+TEST(record_vlan) {
+        _cleanup_(net_record_freep) net_record *n = NULL;
+        _cleanup_free_ char *text = NULL, *err = NULL;
+        const char *t = "link mac=52:54:00:77:00:02 mtu=1500 name=eth0 driver=virtio_net\n"
+                        "vlan id=78 mtu=1496 name=eth0.78\n"
+                        "address 192.168.78.2/24 origin=static\n"
+                        "server 192.168.78.1\n";
+
+        ASSERT_OK(net_record_parse(t, &n, &err));
+        ASSERT_EQ(n->vlan_id, 78);
+        ASSERT_EQ(n->vlan_mtu, 1496);
+        ASSERT_STREQ(n->vlan_name, "eth0.78");
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, t);
+        net_record_free(TAKE_PTR(n));
+
+        /* no mtu=: the link's */
+        ASSERT_OK(net_record_parse("link mac=52:54:00:77:00:02 mtu=1500\nvlan id=4094\naddress 10.0.0.2/8\n"
+                                   "server 10.0.0.1\n", &n, NULL));
+        ASSERT_EQ(n->vlan_mtu, 1500);
+        ASSERT_TRUE(n->vlan_name == NULL);
+        net_record_free(TAKE_PTR(n));
+
+        ASSERT_ERR(net_record_parse("link mac=52:54:00:77:00:02 mtu=1500\nvlan id=4095\naddress 10.0.0.2/8\n"
+                                    "server 10.0.0.1\n", &n, &err), EINVAL);
+        ASSERT_CONTAINS(err, "line 2: id= is not a VLAN id from 1 to 4094");
+        free(TAKE_PTR(err));
+        ASSERT_ERR(net_record_parse("link mac=52:54:00:77:00:02 mtu=1500\nvlan mtu=1400\naddress 10.0.0.2/8\n"
+                                    "server 10.0.0.1\n", &n, &err), EINVAL);
+        ASSERT_CONTAINS(err, "needs id=");
+        free(TAKE_PTR(err));
+        ASSERT_ERR(net_record_parse("link mac=52:54:00:77:00:02 mtu=1500\nvlan id=5 mtu=9000\naddress 10.0.0.2/8\n"
+                                    "server 10.0.0.1\n", &n, &err), EINVAL);
+        ASSERT_CONTAINS(err, "the VLAN's MTU 9000 is above its link's, 1500");
 }
 
 /* --- NFS ------------------------------------------------------------------- */
