@@ -64,7 +64,9 @@ arm64_apt_trixie() {
 #           and linux-base-<rel>, all unpacked into one root;
 #   linux-image-<rel>  that package, from bookworm's lists or else trixie's.
 # Sets KREL KVER KDIR KROOT KMODS KIMAGE VMLINUX ARM64_BUSYBOX.
-arm64_kernel_fetch() {
+arm64_kernel_fetch() { vm_cache_locked arm64-kernel arm64_kernel_fetch_locked; }
+
+arm64_kernel_fetch_locked() {
         local spec=${ARM64_KERNEL:-6.1} pkg="" ver="" deb dbg bb t src=host c f
         mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
         case $spec in

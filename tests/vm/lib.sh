@@ -72,11 +72,32 @@ file_is_static() {
 # Sets KREL (uname -r), KVER (Debian version), KDIR (cache dir of this
 # kernel), KROOT (unpacked package), VMLINUX.
 
+# vm_cache_locked NAME COMMAND...: runs COMMAND (a function of these scripts,
+# in this shell) holding the cache's lock NAME, so that suites running at
+# once (tests/run-all's two lanes) never fill one cache entry together: the
+# second waits, then finds it filled.
+vm_cache_locked() {
+        local name=$1 fd r
+        shift
+        mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
+        exec {fd}>>"$VM_CACHE/.lock-$name" || vm_die "cannot open $VM_CACHE/.lock-$name"
+        if ! flock -n "$fd"; then
+                vm_say "waiting for another test filling the cache's $name ($VM_CACHE)"
+                flock "$fd" || vm_die "flock $VM_CACHE/.lock-$name failed"
+        fi
+        "$@"
+        r=$?
+        exec {fd}>&-
+        return "$r"
+}
+
 deb_file_name() {       # package version -> file name apt-get download uses
         printf '%s_%s_amd64.deb' "$1" "${2//:/%3a}"
 }
 
-vm_kernel_fetch() {
+vm_kernel_fetch() { vm_cache_locked kernel vm_kernel_fetch_locked; }
+
+vm_kernel_fetch_locked() {
         local pkg="" ver="" deb dbg
 
         mkdir -p "$VM_CACHE" || vm_die "cannot create cache $VM_CACHE"
@@ -290,7 +311,9 @@ vm_build_dir_check() {
         grep -q '^#define KDUMP_SBINDIR "/usr/sbin"' "$b/build-config.h" &&
         grep -q '^#define KDUMP_CONF_PATH "/etc/kdump.conf"' "$b/build-config.h" ||
                 vm_die "$b is not configured with --prefix=/usr --sysconfdir=/etc --localstatedir=/var"
-        ninja -C "$b" >"$VM_WORK/ninja.log" 2>&1 || { tail -n 30 "$VM_WORK/ninja.log" >&2; vm_die "build failed (see $VM_WORK/ninja.log)"; }
+        # One ninja at a time in a build directory other tests may share.
+        flock "$b/.vm-test-ninja.lock" ninja -C "$b" >"$VM_WORK/ninja.log" 2>&1 ||
+                { tail -n 30 "$VM_WORK/ninja.log" >&2; vm_die "build failed (see $VM_WORK/ninja.log)"; }
 }
 
 # Extra host programs in the guest root (stack-e2e: lvm, mdadm, ...), for a
@@ -606,7 +629,9 @@ vm_dump_checks() {
 # debootstrap --variant=minbase with systemd, the libraries kdumpd links,
 # dracut-core and zstd (initramfs_builder dracut), once, cached as a tarball.
 # Sets DEBIAN_ROOT_TAR.  Uses VM_CACHE, VM_WORK, MIRROR.
-vm_debian_root() {
+vm_debian_root() { vm_cache_locked debian-root vm_debian_root_locked; }
+
+vm_debian_root_locked() {
         local tmp
         DEBIAN_ROOT_TAR=$VM_CACHE/debian-bookworm-systemd-dracut-root.tar
         [ -s "$DEBIAN_ROOT_TAR" ] && return 0

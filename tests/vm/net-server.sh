@@ -118,7 +118,9 @@ net_server_keys() {
 
 # The configured root image, built once per kernel and recipe version:
 # NET_SERVER_IMG.  Needs $KMODS (vm_kernel_fetch).
-net_server_image() {
+net_server_image() { vm_cache_locked net-server net_server_image_locked; }
+
+net_server_image_locked() {
         net_server_keys
         NET_SERVER_IMG=$VM_CACHE/net-server-bookworm-$KREL-v$NET_SERVER_IMAGE_VERSION.img
         [ -s "$NET_SERVER_IMG" ] && return 0

@@ -12,9 +12,13 @@ build=$(realpath "${1:?usage: run.sh BUILD_DIR [--corrupt]}")
 corrupt=${2:-}
 here=$(dirname "$(realpath "$0")")
 src=$(realpath "$here/../../..")
-# The Debian kernel the VM harness cached (tests/vm/run-e2e fetches it).
+# The newest x86_64 Debian kernel the VM harness cached and finished
+# unpacking (tests/vm/run-e2e fetches it; the cache holds arm64 kernels too,
+# and another test may be unpacking one while this runs).
 cache=${KDUMPD_TEST_CACHE:-/var/cache/kdumpd-test}
-kernel=${KERNEL:-$(ls -1 "$cache"/kernel-*/root/boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
+kernel=${KERNEL:-$(for d in "$cache"/kernel-*-amd64_*/; do
+                           [ -e "$d/root.done" ] && ls -1 "$d"root/boot/vmlinuz-*-amd64
+                   done 2>/dev/null | sort -V | tail -n 1)}
 [ -n "$kernel" ] && [ -f "$kernel" ] || { echo "classic-smoke: no kernel in $cache (run tests/vm/run-e2e first, or set KERNEL=)" >&2; exit 2; }
 work=$(mktemp -d /tmp/classic-smoke.XXXXXX)
 log=$work/serial.log
