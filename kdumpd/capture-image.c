@@ -585,9 +585,6 @@ static int resolve_recipients(const kdump_config *c, struct image_inputs *in, ch
 
         if (!c->encrypt_to)
                 return 0;
-        if (kdump_config_is_raw(c))
-                return set_error(ret_error, "encrypt_to with a raw target is not supported yet (%s): use a "
-                                 "filesystem, NFS or SSH target", c->device, -EOPNOTSUPP);
         if (kdump_config_collector_is_scp(c) || !kdump_config_collector_is_ours(c))
                 return set_error(ret_error, "encrypt_to needs kdump-collect as core_collector, which seals while it "
                                  "writes; '%s' cannot", c->core_collector, -EINVAL);

@@ -341,16 +341,25 @@ int capture_rebuild(const struct capture_settings *s) {
 static void save_raw_dump(const struct prepared *p) {
         _cleanup_free_ char *dir = NULL, *vmcore = NULL, *dmesg = NULL;
         const char *collect = getenv("KDUMPD_COLLECT") ?: KDUMP_SBINDIR "/kdump-collect";
+        bool sealed = false;
         int r;
 
-        r = raw_dump_save(p->target->devnode, p->config->path, collect, &dir);
+        r = raw_dump_save(p->target->devnode, p->config->path, collect, &dir, &sealed);
         if (r < 0) {
-                log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%m); it stays on the "
-                                "device and is tried again at the next start.", p->target->devnode, p->config->path);
+                log_error_errno(r, "Failed to save the dump on the raw device %s to %s (%s); it stays on the "
+                                "device and is tried again at the next start.", p->target->devnode, p->config->path,
+                                r == -EBADMSG ? "the sealed dump is not what its envelope says: cut short or changed"
+                                              : strerror(-r));
                 return;
         }
         if (r == 0)
                 return;
+        if (sealed) {
+                /* no key here: the log stays inside the sealed dump */
+                log_notice("Saved the sealed dump on the raw device %s to %s/vmcore.age (its SHA-256 checked against "
+                           "the capture's; open it with kdumpctl decrypt and the private key).", p->target->devnode, dir);
+                return;
+        }
         log_notice("Saved the dump on the raw device %s to %s/vmcore.", p->target->devnode, dir);
         /* The capture wrote only the stream: the log comes from the dump,
          * as for any capture's directory. */

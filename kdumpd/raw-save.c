@@ -14,6 +14,9 @@
 #include "basic/macro.h"
 #include "initramfs/collect/flatten.h"
 #include "kdumpd/raw-save.h"
+#include "seal/hash-sha256.h"
+#include "seal/raw-envelope.h"
+#include "seal/sha256-manifest.h"
 
 bool raw_header_is_dump(const void *head, size_t len) {
         const unsigned char *h = head;
@@ -54,13 +57,101 @@ static int rearrange(const char *collect, int in_fd, const char *out) {
         return 0;
 }
 
-int raw_dump_save(const char *devnode, const char *path, const char *collect, char **ret_dir) {
-        _cleanup_free_ char *dir = NULL, *incomplete = NULL, *final = NULL;
-        _cleanup_close_ int fd = -EBADF, dfd = -EBADF;
-        unsigned char head[FLAT_HEADER_SIZE];
+/* The sealed age file after the envelope, copied to out and hashed on the
+ * way: -EBADMSG when it is not what the envelope says (cut short, changed). */
+static int copy_sealed(int fd, const struct raw_envelope *e, const char *out, uint8_t ret_digest[HASH_SHA256_SIZE]) {
+        _cleanup_close_ int ofd = -EBADF;
+        _cleanup_free_ uint8_t *buf = NULL;
+        struct hash_sha256 h;
+        uint8_t digest[HASH_SHA256_SIZE];
+        char hex[65];
+        off_t dev_size;
+        int r;
+
+        dev_size = lseek(fd, 0, SEEK_END);
+        if (dev_size < 0)
+                return negative_errno();
+        if (e->length > (uint64_t) dev_size - RAW_ENVELOPE_SIZE)
+                return -EBADMSG;
+        buf = malloc(1 << 20);
+        ofd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (!buf || ofd < 0)
+                return buf ? negative_errno() : -ENOMEM;
+        hash_sha256_init(&h);
+        for (uint64_t done = 0; done < e->length;) {
+                size_t n = (size_t) MIN(e->length - done, (uint64_t) (1 << 20));
+
+                r = pread_full(fd, buf, n, RAW_ENVELOPE_SIZE + done);
+                if (r >= 0)
+                        r = loop_write(ofd, buf, n);
+                if (r < 0)
+                        return r;
+                hash_sha256_update(&h, buf, n);
+                done += n;
+        }
+        hash_sha256_final(&h, digest);
+        for (size_t i = 0; i < sizeof(digest); i++)
+                snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        if (strcmp(hex, e->sha256) != 0)
+                return -EBADMSG;
+        if (fsync(ofd) < 0)
+                return negative_errno();
+        memcpy(ret_digest, digest, sizeof(digest));
+        return 0;
+}
+
+/* Next to vmcore.age, as a capture onto a filesystem leaves them. */
+static int write_sealed_extras(const char *dir, const struct raw_envelope *e, const uint8_t digest[HASH_SHA256_SIZE]) {
+        _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
+        _cleanup_free_ char *sums = NULL, *text = NULL, *keys = NULL;
+        size_t len;
+        int r;
+
+        r = sha256_manifest_new(&m);
+        if (r >= 0)
+                r = sha256_manifest_add(m, "vmcore.age", digest, e->length);
+        if (r >= 0)
+                r = sha256_manifest_format(m, &text, &len);
+        if (r < 0)
+                return r;
+        if (asprintf(&sums, "%s/SHA256SUMS", dir) < 0 || (e->recipients && asprintf(&keys, "%s/RECIPIENTS", dir) < 0))
+                return -ENOMEM;
+        r = write_file_atomic(sums, text, len, 0600);
+        if (r >= 0 && keys)
+                r = write_file_atomic(keys, e->recipients, strlen(e->recipients), 0600);
+        return r;
+}
+
+/* path/<date>, made 0700. */
+static int make_dump_dir(const char *path, char **ret) {
+        _cleanup_free_ char *dir = NULL;
         char stamp[32];
         time_t t = time(NULL);
         struct tm tm;
+        int r;
+
+        if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
+                return -EINVAL;
+        r = mkdir_p(path, 0700);
+        if (r < 0)
+                return r;
+        if (asprintf(&dir, "%s/%s", path, stamp) < 0)
+                return -ENOMEM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return negative_errno();
+        /* Dumps hold all of memory: root only, whatever the umask. */
+        if (chmod(dir, 0700) < 0)
+                return negative_errno();
+        *ret = TAKE_PTR(dir);
+        return 0;
+}
+
+int raw_dump_save(const char *devnode, const char *path, const char *collect, char **ret_dir, bool *ret_sealed) {
+        _cleanup_free_ char *dir = NULL, *incomplete = NULL, *final = NULL;
+        _cleanup_close_ int fd = -EBADF, dfd = -EBADF;
+        _cleanup_(raw_envelope_done) struct raw_envelope env = {};
+        uint8_t head[RAW_ENVELOPE_SIZE], digest[HASH_SHA256_SIZE];
+        bool sealed;
         int r;
 
         fd = open(devnode, O_RDWR | O_CLOEXEC);
@@ -69,26 +160,28 @@ int raw_dump_save(const char *devnode, const char *path, const char *collect, ch
         r = pread_full(fd, head, sizeof(head), 0);
         if (r < 0)
                 return r;
-        if (!raw_header_is_dump(head, sizeof(head)))
+        r = raw_envelope_parse(head, sizeof(head), &env);
+        if (r < 0 && r != -ENOMSG)
+                return r;
+        sealed = r >= 0;
+        if (!sealed && !raw_header_is_dump(head, FLAT_HEADER_SIZE))
                 return 0;
 
-        if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y-%m-%d-%H:%M:%S", &tm) == 0)
-                return -EINVAL;
-        r = mkdir_p(path, 0700);
+        r = make_dump_dir(path, &dir);
         if (r < 0)
                 return r;
-        if (asprintf(&dir, "%s/%s", path, stamp) < 0 || asprintf(&incomplete, "%s/vmcore-incomplete", dir) < 0 ||
-            asprintf(&final, "%s/vmcore", dir) < 0)
+        if (asprintf(&incomplete, "%s/%s", dir, sealed ? "vmcore-incomplete.age" : "vmcore-incomplete") < 0 ||
+            asprintf(&final, "%s/%s", dir, sealed ? "vmcore.age" : "vmcore") < 0)
                 return -ENOMEM;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                return negative_errno();
-        /* Dumps hold all of memory: root only, whatever the umask. */
-        if (chmod(dir, 0700) < 0)
-                return negative_errno();
 
-        r = rearrange(collect, fd, incomplete);
+        r = sealed ? copy_sealed(fd, &env, incomplete, digest) : rearrange(collect, fd, incomplete);
         if (r < 0)
                 return r;
+        if (sealed) {
+                r = write_sealed_extras(dir, &env, digest);
+                if (r < 0)
+                        return r;
+        }
         (void) chmod(incomplete, 0600);
         {
                 _cleanup_close_ int out = open(incomplete, O_RDONLY | O_CLOEXEC);
@@ -101,14 +194,17 @@ int raw_dump_save(const char *devnode, const char *path, const char *collect, ch
         if (dfd < 0 || fsync(dfd) < 0)
                 return negative_errno();
 
-        /* Saved and on disk: clear the header so it is not saved again. */
+        /* Saved and on disk: clear the header (or envelope) so it is not
+         * saved again. */
         memset(head, 0, sizeof(head));
-        r = pwrite_full(fd, head, sizeof(head), 0);
+        r = pwrite_full(fd, head, sealed ? RAW_ENVELOPE_SIZE : FLAT_HEADER_SIZE, 0);
         if (r < 0)
                 return r;
         if (fsync(fd) < 0)
                 return negative_errno();
 
         *ret_dir = TAKE_PTR(dir);
+        if (ret_sealed)
+                *ret_sealed = sealed;
         return 1;
 }

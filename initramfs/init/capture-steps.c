@@ -177,8 +177,7 @@ int dmesg_argv(const kdump_config *c, const char *sum_path, const char *output, 
         return argv_finish(c, argv, n, output, ret);
 }
 
-/* The 64 hex digits a --sha256 file starts with. */
-static int read_digest(const char *path, char ret[65]) {
+int sum_file_digest(const char *path, char ret[65]) {
         _cleanup_free_ char *line = NULL;
         int r;
 
@@ -202,7 +201,7 @@ int manifest_render(const char *const *sum_paths, const char *const *names, size
         for (size_t i = 0; i < n; i++) {
                 char hex[65];
 
-                if (read_digest(sum_paths[i], hex) < 0)
+                if (sum_file_digest(sum_paths[i], hex) < 0)
                         continue;       /* a file that was not written */
                 fprintf(f, "%s  %s\n", hex, names[i]);
                 have++;

@@ -66,6 +66,9 @@ int dmesg_argv(const kdump_config *c, const char *sum_path, const char *output, 
 #define SUM_DMESG "/tmp/kdump-dmesg.sha256"
 #define SUM_VMCORE "/tmp/kdump-vmcore.sha256"
 
+/* The 64 hex digits a --sha256 file starts with; -EBADMSG for anything else. */
+int sum_file_digest(const char *path, char ret[65]);
+
 /* SHA256SUMS: "<digest>  <name>" for each --sha256 file that was written
  * (its digest under the file's final name), in sha256sum's format.
  * -ENODATA when none was. */

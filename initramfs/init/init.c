@@ -43,6 +43,7 @@
 #include "initramfs/init/ssh-dump.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
+#include "seal/raw-envelope.h"
 
 #define DEVICE_TIMEOUT_MS (90u * 1000u)
 /* An NFS request without an answer fails after timeo x (retrans + 1):
@@ -148,8 +149,44 @@ static int make_dump_dir(const char *base, const char *prefix, char **ret) {
         return 0;
 }
 
+/* raw with encrypt_to: the envelope block zeroed, the age file after it
+ * (stdout at RAW_ENVELOPE_SIZE), then the envelope saying how long it is and
+ * what it hashes to (seal/raw-envelope.h), each step synced. */
+static int raw_sealed_begin(int fd, const char *devnode) {
+        static const uint8_t zero[RAW_ENVELOPE_SIZE];
+
+        if (pwrite_full(fd, zero, sizeof(zero), 0) < 0 || fsync(fd) < 0 ||
+            lseek(fd, RAW_ENVELOPE_SIZE, SEEK_SET) < 0)
+                return log_error_errno(errno ?: EIO, "Cannot prepare the raw device %s for the sealed dump: %m", devnode);
+        return 0;
+}
+
+static int raw_sealed_end(int fd, const char *devnode) {
+        _cleanup_free_ char *keys = NULL;
+        uint8_t block[RAW_ENVELOPE_SIZE];
+        char hex[65];
+        off_t end;
+        int r;
+
+        end = lseek(fd, 0, SEEK_CUR);
+        if (end < (off_t) RAW_ENVELOPE_SIZE)
+                return log_error_errno(errno ?: EIO, "Cannot tell how much was written to %s: %m", devnode);
+        r = sum_file_digest(SUM_VMCORE, hex);
+        if (r < 0)
+                return log_error_errno(r, "The collector left no SHA-256 of the sealed dump (%s): %m", SUM_VMCORE);
+        (void) read_full_file(CAPTURE_RECIPIENTS, &keys, NULL);
+        r = raw_envelope_format((uint64_t) end - RAW_ENVELOPE_SIZE, hex, keys, block);
+        if (r >= 0)
+                r = pwrite_full(fd, block, sizeof(block), 0);
+        if (r < 0 || fsync(fd) < 0)
+                return log_error_errno(r < 0 ? r : -errno, "Failed to write the envelope of the sealed dump to %s: %m",
+                                       devnode);
+        return 0;
+}
+
 /* raw <device>: the flattened stream written over the device from its
- * first byte; kdumpctl start saves it to path at the next boot. */
+ * first byte (sealed: an age file after an envelope block); kdumpctl start
+ * saves it to path at the next boot. */
 static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_skipped) {
         _cleanup_close_ int fd = -EBADF;
         char **argv = NULL;
@@ -165,10 +202,15 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
         if (fd < 0 || fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode))
                 return log_error_errno(fd < 0 ? errno : ENOTBLK, "Cannot open the raw dump target %s (%s) for writing: %m",
                                        c->device, devnode);
-        r = collector_argv_flat(c, &argv);
+        if (capture_sealed(c) && (r = raw_sealed_begin(fd, devnode)) < 0) {
+                run_post(c, 1);
+                return r;
+        }
+        r = capture_sealed(c) ? collector_argv(c, true, SUM_VMCORE, NULL, &argv) : collector_argv_flat(c, &argv);
         if (r < 0)
                 return log_error_errno(r, "Failed to parse core_collector '%s': %m", c->core_collector);
-        log_info("Writing the dump with '%s -F' to the raw device %s ...", c->core_collector, devnode);
+        log_info("Writing the dump with '%s %s'%s to the raw device %s ...", c->core_collector,
+                 capture_sealed(c) ? "--seal" : "-F", capture_sealed(c) ? ", sealed to the encrypt_to keys," : "", devnode);
         t0 = uptime();
         r = spawn_wait(argv, -1, fd);
         t1 = uptime();
@@ -183,8 +225,12 @@ static int capture_raw(const kdump_config *c, const char *devnode, bool *ret_ski
                 run_post(c, 1);
                 return r;
         }
-        log_info("dump written: raw %s in %.2f s; kdumpctl start saves it to %s at the next boot", devnode, t1 - t0,
-                 c->path);
+        if (capture_sealed(c) && (r = raw_sealed_end(fd, devnode)) < 0) {
+                run_post(c, 1);
+                return r;
+        }
+        log_info("dump written: raw %s%s in %.2f s; kdumpctl start saves it to %s at the next boot", devnode,
+                 capture_sealed(c) ? " (sealed)" : "", t1 - t0, c->path);
         log_info("capture kernel uptime at dump end: %.2f s", t1);
         log_memory("at dump end");
         run_post(c, 0);
