@@ -43,6 +43,11 @@ struct kexec_classic {
         char *cmdline;
         struct kexec_seg_list segs;
         uint64_t entry;
+
+        /* what the steps of kexec_classic_prepare() hand on */
+        struct bzimage_info bz;
+        uint64_t res_start, res_end, low_start, low_end;   /* crashk_res, crashk_low_res */
+        uint64_t kernel_addr, initrd_addr, hdr_addr, bp_addr;
 };
 
 kexec_classic *kexec_classic_free(kexec_classic *k) {
@@ -121,42 +126,22 @@ static uint16_t serial_port_for(const char *cmdline) {
         return 0;
 }
 
-int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic **ret, char **ret_error) {
-        _cleanup_(kexec_classic_freep) kexec_classic *k = NULL;
-        _cleanup_(iomem_freep) iomem *m = NULL;
-        _cleanup_free_ char *running_bp = NULL, *perr = NULL;
-        struct elfcorehdr_info info = {};
-        struct bzimage_info bz;
-        uint64_t res_start, res_end, low_start, low_end, hdr_addr, kernel_addr, initrd_addr = 0, bp_addr, purg_addr,
-                 entry_rip;
-        size_t running_size = 0, bp_size = 0;
-        _cleanup_free_ struct e820_map *e820 = NULL;
-        _cleanup_(efi_runtime_freep) struct efi_runtime *efi = NULL;
-        struct boot_params_input bpi;
-        uint8_t seed[BOOT_PARAMS_RNG_SEED_SIZE];
-        bool have_seed = true;
-        const char *root = opts->root ? opts->root : "";
-        char p[4096];
-        uint16_t port;
+/* The kernel: a relocatable 64-bit bzImage the purgatory can enter at
+ * +0x200 (bzImage64_probe()'s conditions); and the initramfs. */
+static int read_images(kexec_classic *k, const struct kexec_classic_opts *opts, char **ret_error) {
         int r;
 
-        k = calloc(1, sizeof(*k));
-        if (!k)
-                return -ENOMEM;
-
-        /* The kernel: a relocatable 64-bit bzImage the purgatory can enter
-         * at +0x200 (bzImage64_probe()'s conditions). */
         r = map_file(opts->kernel, (const void **) &k->kernel_data, &k->kernel_size);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to read the kernel %s: %s.", opts->kernel, strerror(-r));
-        r = bzimage_parse(k->kernel_data, k->kernel_size, k->kernel_size, &bz);
+        r = bzimage_parse(k->kernel_data, k->kernel_size, k->kernel_size, &k->bz);
         if (r < 0)
                 return set_error_message(ret_error, -ENOEXEC,
                             "%s is not a 64-bit bzImage with boot protocol 2.12 or newer; the classic loader cannot enter it.",
                             opts->kernel);
-        if (!(bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
+        if (!(k->bz.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G))
                 return set_error_message(ret_error, -ENOEXEC, "%s does not declare XLF_CAN_BE_LOADED_ABOVE_4G.", opts->kernel);
-        if (!(bz.xloadflags & XLF_5LEVEL) && la57_enabled())
+        if (!(k->bz.xloadflags & XLF_5LEVEL) && la57_enabled())
                 return set_error_message(ret_error, -ENOEXEC,
                             "This machine runs with 5-level paging and %s cannot be entered in it (no XLF_5LEVEL).",
                             opts->kernel);
@@ -168,18 +153,27 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
                 if (r < 0)
                         return set_error_message(ret_error, r, "Failed to read the initramfs %s: %s.", opts->initrd, strerror(-r));
         }
+        return 0;
+}
+
+/* crashk_res (and crashk_low_res) from /proc/iomem, kept for the memory map;
+ * the ELF core header that describes the memory to dump. */
+static int read_machine(kexec_classic *k, const char *root, iomem **ret_iomem, char **ret_error) {
+        _cleanup_(iomem_freep) iomem *m = NULL;
+        struct elfcorehdr_info info = {};
+        char p[4096];
+        int r;
 
         snprintf(p, sizeof(p), "%s/proc/iomem", root);
         r = iomem_load(p, &m);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to read %s: %s.", p, strerror(-r));
-        r = crash_ranges_from_iomem(m, &res_start, &res_end, &low_start, &low_end);
+        r = crash_ranges_from_iomem(m, &k->res_start, &k->res_end, &k->low_start, &k->low_end);
         if (r < 0)
                 return set_error_message(ret_error, r, "%s lists more than two \"Crash kernel\" ranges.", p);
         if (r == 0)
                 return set_error_message(ret_error, -EADDRNOTAVAIL, "%s has no \"Crash kernel\" range: nothing is reserved.", p);
 
-        /* The ELF core header describes the memory to dump. */
         r = elfcorehdr_collect(root, &info);
         if (r < 0)
                 return set_error_message(ret_error, r,
@@ -189,77 +183,134 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
         elfcorehdr_info_done(&info);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to build the ELF core header: %s.", strerror(-r));
+        *ret_iomem = TAKE_PTR(m);
+        return 0;
+}
 
-        /* Placement, top-down in crashk_res: the kernel first (the largest,
-         * at its alignment), then the initrd, then the small ones. */
-        kexec_seg_list_init(&k->segs, res_start, res_end);
-        r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz.setup_size, bz.payload_size,
-                          ALIGN_UP(bz.init_size, KEXEC_PAGE_SIZE), MAX(bz.kernel_alignment, KEXEC_PAGE_SIZE),
-                          MAX(bz.pref_address, MIN_KERNEL_LOAD_ADDR), &kernel_addr);
+/* A segment did not fit: the reservation and about what it takes. */
+static int no_room(const kexec_classic *k, int r, char **ret_error) {
+        char b1[32], b2[32];
+        uint64_t need = ALIGN_UP(k->bz.init_size, 1ull << 21) + ALIGN_UP(k->initrd_size, KEXEC_PAGE_SIZE) + (1ull << 20);
+
+        if (r != -ENOSPC)
+                return set_error_message(ret_error, r, "Failed to place a segment in the crash reservation: %s.",
+                                         strerror(-r));
+        return set_error_message(ret_error, -EADDRNOTAVAIL,
+                    "The crash reservation 0x%llx-0x%llx (%s) has no room for the segments (about %s).",
+                    (unsigned long long) k->res_start, (unsigned long long) k->res_end,
+                    format_bytes(b1, sizeof(b1), k->res_end - k->res_start + 1), format_bytes(b2, sizeof(b2), need));
+}
+
+/* Top-down in crashk_res: the kernel first (the largest, at its
+ * alignment), then the initrd and the ELF core header; the command line
+ * then names the header. */
+static int place_images(kexec_classic *k, const struct kexec_classic_opts *opts, char **ret_error) {
+        const struct bzimage_info *bz = &k->bz;
+        int r;
+
+        kexec_seg_list_init(&k->segs, k->res_start, k->res_end);
+        r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz->setup_size, bz->payload_size,
+                          ALIGN_UP(bz->init_size, KEXEC_PAGE_SIZE), MAX(bz->kernel_alignment, KEXEC_PAGE_SIZE),
+                          MAX(bz->pref_address, MIN_KERNEL_LOAD_ADDR), &k->kernel_addr);
         if (r == -ENOSPC)
                 /* pref_address only matters for where it would run without
                  * relocation; anywhere aligned will do. */
-                r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz.setup_size, bz.payload_size,
-                                  ALIGN_UP(bz.init_size, KEXEC_PAGE_SIZE), MAX(bz.kernel_alignment, KEXEC_PAGE_SIZE),
-                                  MIN_KERNEL_LOAD_ADDR, &kernel_addr);
-        if (r < 0)
-                goto nospace;
-        if (k->initrd_data) {
+                r = kexec_seg_add(&k->segs, "kernel", k->kernel_data + bz->setup_size, bz->payload_size,
+                                  ALIGN_UP(bz->init_size, KEXEC_PAGE_SIZE), MAX(bz->kernel_alignment, KEXEC_PAGE_SIZE),
+                                  MIN_KERNEL_LOAD_ADDR, &k->kernel_addr);
+        if (r >= 0 && k->initrd_data)
                 r = kexec_seg_add(&k->segs, "initrd", k->initrd_data, k->initrd_size, k->initrd_size, KEXEC_PAGE_SIZE,
-                                  MIN_INITRD_LOAD_ADDR, &initrd_addr);
-                if (r < 0)
-                        goto nospace;
-        }
-        r = kexec_seg_add(&k->segs, "elfcorehdr", k->hdr, k->hdr_size, k->hdr_size, KEXEC_PAGE_SIZE, 0, &hdr_addr);
+                                  MIN_INITRD_LOAD_ADDR, &k->initrd_addr);
+        if (r >= 0)
+                r = kexec_seg_add(&k->segs, "elfcorehdr", k->hdr, k->hdr_size, k->hdr_size, KEXEC_PAGE_SIZE, 0,
+                                  &k->hdr_addr);
         if (r < 0)
-                goto nospace;
-
-        if (asprintf(&k->cmdline, "elfcorehdr=0x%llx %s", (unsigned long long) hdr_addr, opts->cmdline) < 0)
+                return no_room(k, r, ret_error);
+        if (asprintf(&k->cmdline, "elfcorehdr=0x%llx %s", (unsigned long long) k->hdr_addr, opts->cmdline) < 0)
                 return -ENOMEM;
+        return 0;
+}
 
-        /* The memory map does not depend on where boot_params goes, but
-         * boot_params' size depends on it (SETUP_E820_EXT past 128). */
+/* What boot_params is made from: the memory map (it does not depend on
+ * where boot_params goes, but boot_params' size depends on it:
+ * SETUP_E820_EXT past 128 entries), the running boot_params, the EFI
+ * runtime map.  bpi points into *ret_e820, *ret_running and *ret_efi. */
+static int boot_params_inputs(kexec_classic *k, const char *root, const iomem *m, struct e820_map **ret_e820,
+                              char **ret_running, struct efi_runtime **ret_efi, struct boot_params_input *bpi,
+                              char **ret_error) {
+        _cleanup_free_ struct e820_map *e820 = NULL;
+        _cleanup_free_ char *running = NULL;
+        _cleanup_(efi_runtime_freep) struct efi_runtime *efi = NULL;
+        size_t running_size = 0;
+        char p[4096];
+        int r;
+
         e820 = calloc(1, sizeof(*e820));
         if (!e820)
                 return -ENOMEM;
         r = capture_e820_build(&(struct capture_e820_input) {
                         .sz = sizeof(struct capture_e820_input), .iomem = m,
-                        .crash_start = res_start, .crash_end = res_end, .low_start = low_start, .low_end = low_end,
-                        .hdr_start = hdr_addr, .hdr_size = ALIGN_UP(k->hdr_size, KEXEC_PAGE_SIZE),
+                        .crash_start = k->res_start, .crash_end = k->res_end, .low_start = k->low_start,
+                        .low_end = k->low_end, .hdr_start = k->hdr_addr, .hdr_size = ALIGN_UP(k->hdr_size, KEXEC_PAGE_SIZE),
                 }, e820);
         if (r < 0)
                 return set_error_message(ret_error, r, "The capture kernel's memory map needs more than %u entries.", E820_MAP_MAX);
 
         snprintf(p, sizeof(p), "%s/sys/kernel/boot_params/data", root);
-        if (read_full_file(p, &running_bp, &running_size) < 0)
+        if (read_full_file(p, &running, &running_size) < 0)
                 running_size = 0;
         r = efi_runtime_load(root, &efi);
         if (r < 0 && r != -ENOENT)
                 return set_error_message(ret_error, r, "Failed to read the EFI runtime map from %s/sys/firmware/efi: %s.",
                             root, strerror(-r));
 
-        /* setup_rng_seed(): only from an initialised RNG, so GRND_NONBLOCK
-         * and no seed on EAGAIN. */
+        *bpi = (struct boot_params_input) {
+                .sz = sizeof(struct boot_params_input),
+                .image = (const uint8_t *) k->kernel_data, .image_size = k->kernel_size,
+                .running = (const uint8_t *) running, .running_size = running_size,
+                .cmdline = k->cmdline,
+                .e820 = e820, .efi = efi,
+        };
+        *ret_e820 = TAKE_PTR(e820);
+        *ret_running = TAKE_PTR(running);
+        *ret_efi = TAKE_PTR(efi);
+        return 0;
+}
+
+/* boot_params, its segment placed first (its size is known before its
+ * contents), with a fresh RNG seed: setup_rng_seed() takes one only from an
+ * initialised RNG, so GRND_NONBLOCK and no seed on EAGAIN. */
+static int place_boot_params(kexec_classic *k, const struct kexec_classic_opts *opts, const char *root,
+                             const iomem *m, char **ret_error) {
+        _cleanup_free_ struct e820_map *e820 = NULL;
+        _cleanup_free_ char *running = NULL;
+        _cleanup_(efi_runtime_freep) struct efi_runtime *efi = NULL;
+        struct boot_params_input bpi;
+        uint8_t seed[BOOT_PARAMS_RNG_SEED_SIZE];
+        bool have_seed = true;
+        size_t bp_size = 0;
+        int r;
+
+        r = boot_params_inputs(k, root, m, &e820, &running, &efi, &bpi, ret_error);
+        if (r < 0)
+                return r;
         if (opts->rng_seed)
                 memcpy(seed, opts->rng_seed, sizeof(seed));
         else if (getrandom(seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t) sizeof(seed))
                 have_seed = false;
+        bpi.rng_seed = have_seed ? seed : NULL;
+        bpi.rng_seed_size = sizeof(seed);
 
-        bpi = (struct boot_params_input) {
-                .sz = sizeof(struct boot_params_input),
-                .image = (const uint8_t *) k->kernel_data, .image_size = k->kernel_size,
-                .running = (const uint8_t *) running_bp, .running_size = running_size,
-                .cmdline = k->cmdline,
-                .e820 = e820, .efi = efi,
-                .rng_seed = have_seed ? seed : NULL, .rng_seed_size = sizeof(seed),
-        };
         r = boot_params_size(&bpi, &bp_size);
         if (r >= 0) {
-                r = kexec_seg_add(&k->segs, "boot_params", NULL, bp_size, bp_size, KEXEC_PAGE_SIZE, MIN_BOOTPARAM_ADDR, &bp_addr);
-                if (r < 0)
-                        goto nospace;
-                bpi.load_addr = bp_addr;
-                bpi.initrd_addr = initrd_addr;
+                r = kexec_seg_add(&k->segs, "boot_params", NULL, bp_size, bp_size, KEXEC_PAGE_SIZE, MIN_BOOTPARAM_ADDR,
+                                  &k->bp_addr);
+                if (r < 0) {
+                        explicit_bzero(seed, sizeof(seed));
+                        return no_room(k, r, ret_error);
+                }
+                bpi.load_addr = k->bp_addr;
+                bpi.initrd_addr = k->initrd_addr;
                 bpi.initrd_size = k->initrd_size;
                 r = boot_params_build(&bpi, &k->bp, &k->bp_size);
         }
@@ -273,49 +324,64 @@ int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic *
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to build boot_params: %s.", strerror(-r));
         for (size_t i = 0; i < k->segs.n; i++)
-                if (k->segs.segs[i].mem == bp_addr)
+                if (k->segs.segs[i].mem == k->bp_addr)
                         k->segs.segs[i].buf = k->bp;
+        return 0;
+}
 
-        /* The purgatory, last, so it can learn where everything went. */
+/* The purgatory, last, so it can learn where everything went: relocated to
+ * its segment, told the kernel's 64-bit entry, boot_params and the serial
+ * port, and the digest of every other segment. */
+static int place_purgatory(kexec_classic *k, bool corrupt_digest, char **ret_error) {
+        _cleanup_free_ char *perr = NULL;
+        uint64_t purg_addr, entry_rip;
+        uint16_t port;
+        int r;
+
         r = purgatory_new(kdump_purgatory, kdump_purgatory_size, &k->purg);
         if (r < 0)
                 return set_error_message(ret_error, r, "The built-in purgatory is not a valid relocatable object: %s.", strerror(-r));
         r = kexec_seg_add(&k->segs, "purgatory", purgatory_image(k->purg), purgatory_size(k->purg),
                           purgatory_size(k->purg), purgatory_align(k->purg), MIN_BOOTPARAM_ADDR, &purg_addr);
         if (r < 0)
-                goto nospace;
+                return no_room(k, r, ret_error);
         r = purgatory_relocate(k->purg, purg_addr, &perr);
         if (r < 0)
                 return set_error_message(ret_error, r, "Failed to relocate the purgatory to 0x%llx: %s.", (unsigned long long) purg_addr,
                             perr ? perr : strerror(-r));
-        entry_rip = kernel_addr + 0x200;   /* boot.rst: the 64-bit entry is 0x200 past the load address */
+        entry_rip = k->kernel_addr + 0x200;   /* boot.rst: the 64-bit entry is 0x200 past the load address */
         port = serial_port_for(k->cmdline);
         if ((r = purgatory_set_symbol(k->purg, "purgatory_entry_rip", &entry_rip, sizeof(entry_rip))) < 0 ||
-            (r = purgatory_set_symbol(k->purg, "purgatory_entry_rsi", &bp_addr, sizeof(bp_addr))) < 0 ||
+            (r = purgatory_set_symbol(k->purg, "purgatory_entry_rsi", &k->bp_addr, sizeof(k->bp_addr))) < 0 ||
             (r = purgatory_set_symbol(k->purg, "purgatory_serial_port", &port, sizeof(port))) < 0 ||
             (r = purgatory_symbol_addr(k->purg, "purgatory_start", &k->entry)) < 0)
                 return set_error_message(ret_error, r, "The built-in purgatory lacks a symbol the loader needs: %s.", strerror(-r));
+        return hash_segments(k, corrupt_digest, ret_error);
+}
 
-        r = hash_segments(k, opts->corrupt_digest, ret_error);
-        if (r < 0)
+int kexec_classic_prepare(const struct kexec_classic_opts *opts, kexec_classic **ret, char **ret_error) {
+        _cleanup_(kexec_classic_freep) kexec_classic *k = NULL;
+        _cleanup_(iomem_freep) iomem *m = NULL;
+        _cleanup_free_ char *why = NULL;
+        const char *root = opts->root ? opts->root : "";
+        int r;
+
+        k = calloc(1, sizeof(*k));
+        if (!k)
+                return -ENOMEM;
+        if ((r = read_images(k, opts, ret_error)) < 0 ||
+            (r = read_machine(k, root, &m, ret_error)) < 0 ||
+            (r = place_images(k, opts, ret_error)) < 0 ||
+            (r = place_boot_params(k, opts, root, m, ret_error)) < 0 ||
+            (r = place_purgatory(k, opts->corrupt_digest, ret_error)) < 0)
                 return r;
 
-        r = kexec_seg_check(k->segs.segs, k->segs.n, res_start, res_end, k->entry, &perr);
+        r = kexec_seg_check(k->segs.segs, k->segs.n, k->res_start, k->res_end, k->entry, &why);
         if (r < 0)
-                return set_error_message(ret_error, r, "The segment list breaks a rule of kexec_load: %s.", perr ? perr : strerror(-r));
+                return set_error_message(ret_error, r, "The segment list breaks a rule of kexec_load: %s.", why ? why : strerror(-r));
 
         *ret = TAKE_PTR(k);
         return 0;
-
-nospace: {
-        char b1[32], b2[32];
-        uint64_t need = ALIGN_UP(bz.init_size, 1ull << 21) + ALIGN_UP(k->initrd_size, KEXEC_PAGE_SIZE) + (1ull << 20);
-
-        return set_error_message(ret_error, r == -ENOSPC ? -EADDRNOTAVAIL : r,
-                    "The crash reservation 0x%llx-0x%llx (%s) has no room for the segments (about %s).",
-                    (unsigned long long) res_start, (unsigned long long) res_end,
-                    format_bytes(b1, sizeof(b1), res_end - res_start + 1), format_bytes(b2, sizeof(b2), need));
-        }
 }
 
 int kexec_classic_load(const kexec_classic *k) {
