@@ -111,74 +111,83 @@ static int set_word(char **field, const char *v) {
         return 0;
 }
 
-/* "key=value" words after the first; *reason says what is wrong. */
-static int parse_link(net_record *n, char *rest, const char **reason) {
-        bool have_mac = false, have_mtu = false;
+/* The "key=value" words after a line's first: each handed to each(); a
+ * word without '=' is refused.  *reason says what is wrong. */
+static int parse_key_values(net_record *n, char *rest, const char **reason,
+                            int (*each)(net_record *n, const char *key, const char *value, const char **reason)) {
         char *save = NULL;
 
         for (char *w = strtok_r(rest, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
                 char *v = strchr(w, '=');
-                int r = 0;
+                int r;
 
                 if (!v) {
                         *reason = "expected key=value words";
                         return -EINVAL;
                 }
                 *v++ = 0;
-                if (strcmp(w, "mac") == 0) {
-                        if (net_mac_parse(v, n->mac) < 0) {
-                                *reason = "mac= is not a MAC address (xx:xx:xx:xx:xx:xx)";
-                                return -EINVAL;
-                        }
-                        have_mac = true;
-                } else if (strcmp(w, "mtu") == 0) {
-                        if (safe_atou(v, &n->mtu) < 0 || n->mtu < 68 || n->mtu > 65535) {
-                                *reason = "mtu= is not a number from 68 to 65535";
-                                return -EINVAL;
-                        }
-                        have_mtu = true;
-                } else if (strcmp(w, "name") == 0)
-                        r = set_word(&n->name, v);
-                else if (strcmp(w, "driver") == 0)
-                        r = set_word(&n->driver, v);
-                /* other keys: written by a newer kdumpd, for messages */
+                r = each(n, w, v, reason);
                 if (r < 0)
                         return r;
         }
-        if (!have_mac || !have_mtu) {
+        return 0;
+}
+
+static int link_key(net_record *n, const char *key, const char *v, const char **reason) {
+        if (strcmp(key, "mac") == 0) {
+                if (net_mac_parse(v, n->mac) < 0) {
+                        *reason = "mac= is not a MAC address (xx:xx:xx:xx:xx:xx)";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "mtu") == 0) {
+                if (safe_atou(v, &n->mtu) < 0 || n->mtu < 68 || n->mtu > 65535) {
+                        *reason = "mtu= is not a number from 68 to 65535";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "name") == 0)
+                return set_word(&n->name, v);
+        else if (strcmp(key, "driver") == 0)
+                return set_word(&n->driver, v);
+        /* other keys: written by a newer kdumpd, for messages */
+        return 0;
+}
+
+static int parse_link(net_record *n, char *rest, const char **reason) {
+        static const uint8_t zero[NET_RECORD_MAC_LEN];
+        int r;
+
+        r = parse_key_values(n, rest, reason, link_key);
+        if (r < 0)
+                return r;
+        if (memcmp(n->mac, zero, sizeof(zero)) == 0 || n->mtu == 0) {
                 *reason = "needs mac= and mtu=";
                 return -EINVAL;
         }
         return 0;
 }
 
-static int parse_vlan(net_record *n, char *rest, const char **reason) {
-        char *save = NULL;
-
-        for (char *w = strtok_r(rest, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-                char *v = strchr(w, '=');
-                int r = 0;
-
-                if (!v) {
-                        *reason = "expected key=value words";
+static int vlan_key(net_record *n, const char *key, const char *v, const char **reason) {
+        if (strcmp(key, "id") == 0) {
+                if (safe_atou(v, &n->vlan_id) < 0 || n->vlan_id < 1 || n->vlan_id > NET_VLAN_ID_MAX) {
+                        *reason = "id= is not a VLAN id from 1 to 4094";
                         return -EINVAL;
                 }
-                *v++ = 0;
-                if (strcmp(w, "id") == 0) {
-                        if (safe_atou(v, &n->vlan_id) < 0 || n->vlan_id < 1 || n->vlan_id > NET_VLAN_ID_MAX) {
-                                *reason = "id= is not a VLAN id from 1 to 4094";
-                                return -EINVAL;
-                        }
-                } else if (strcmp(w, "mtu") == 0) {
-                        if (safe_atou(v, &n->vlan_mtu) < 0 || n->vlan_mtu < 68 || n->vlan_mtu > 65535) {
-                                *reason = "mtu= is not a number from 68 to 65535";
-                                return -EINVAL;
-                        }
-                } else if (strcmp(w, "name") == 0)
-                        r = set_word(&n->vlan_name, v);
-                if (r < 0)
-                        return r;
-        }
+        } else if (strcmp(key, "mtu") == 0) {
+                if (safe_atou(v, &n->vlan_mtu) < 0 || n->vlan_mtu < 68 || n->vlan_mtu > 65535) {
+                        *reason = "mtu= is not a number from 68 to 65535";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "name") == 0)
+                return set_word(&n->vlan_name, v);
+        return 0;
+}
+
+static int parse_vlan(net_record *n, char *rest, const char **reason) {
+        int r;
+
+        r = parse_key_values(n, rest, reason, vlan_key);
+        if (r < 0)
+                return r;
         if (!n->vlan_id) {
                 *reason = "needs id=";
                 return -EINVAL;

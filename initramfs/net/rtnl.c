@@ -372,7 +372,8 @@ static int get_link_one(const struct rtnl_link *l, void *userdata) {
         return 0;
 }
 
-int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret) {
+/* One link, by index or (index 0) by name. */
+static int get_link(rtnl *r, int ifindex, const char *name, struct rtnl_link *ret) {
         char buf[256];
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct ifinfomsg *ifi;
@@ -380,10 +381,14 @@ int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret) {
         struct link_ctx c = { get_link_one, &out };
         int e;
 
+        if (name && strlen(name) >= IFNAMSIZ)
+                return -EINVAL;
         nlh->nlmsg_type = RTM_GETLINK;
         ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
         ifi->ifi_family = AF_UNSPEC;
         ifi->ifi_index = ifindex;
+        if (name)
+                mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
         e = rtnl_call(r, nlh, link_cb, &c);
         if (e < 0)
                 return e;
@@ -393,27 +398,12 @@ int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret) {
         return 0;
 }
 
-int rtnl_get_link_by_name(rtnl *r, const char *name, struct rtnl_link *ret) {
-        char buf[256];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct ifinfomsg *ifi;
-        struct rtnl_link out = { .ifindex = -1 };
-        struct link_ctx c = { get_link_one, &out };
-        int e;
+int rtnl_get_link(rtnl *r, int ifindex, struct rtnl_link *ret) {
+        return get_link(r, ifindex, NULL, ret);
+}
 
-        if (strlen(name) >= IFNAMSIZ)
-                return -EINVAL;
-        nlh->nlmsg_type = RTM_GETLINK;
-        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-        ifi->ifi_family = AF_UNSPEC;
-        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-        e = rtnl_call(r, nlh, link_cb, &c);
-        if (e < 0)
-                return e;
-        if (out.ifindex < 0)
-                return -ENODEV;
-        *ret = out;
-        return 0;
+int rtnl_get_link_by_name(rtnl *r, const char *name, struct rtnl_link *ret) {
+        return get_link(r, 0, name, ret);
 }
 
 int rtnl_links(rtnl *r, int (*each)(const struct rtnl_link *l, void *userdata), void *userdata) {
