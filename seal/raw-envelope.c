@@ -22,7 +22,7 @@ static bool hex64(const char *s, size_t n) {
 int raw_envelope_format(uint64_t length, const char *sha256_hex, const char *recipients,
                         uint8_t ret[RAW_ENVELOPE_SIZE]) {
         char block[RAW_ENVELOPE_SIZE] = {};
-        int n;
+        int n, before_keys;
 
         if (!sha256_hex || !hex64(sha256_hex, strlen(sha256_hex)))
                 return -EINVAL;
@@ -30,24 +30,21 @@ int raw_envelope_format(uint64_t length, const char *sha256_hex, const char *rec
                      sha256_hex);
         if (n < 0 || (size_t) n >= sizeof(block))
                 return -EINVAL;
+        before_keys = n;
         /* the keys, while they fit (one byte stays NUL) */
         for (const char *p = recipients; p && *p;) {
-                size_t len = strcspn(p, "\n"), k = len;
-                const char *line = p;
+                size_t len = strcspn(p, "\n");
+                const char *line = p + strspn(p, " \t");
+                size_t k = len - (size_t) (line - p);
 
                 p += len + (p[len] == '\n');
-                while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t' || line[k - 1] == '\r'))
+                while (k > 0 && strchr(" \t\r", line[k - 1]))
                         k--;
-                while (k > 0 && (*line == ' ' || *line == '\t')) {
-                        line++;
-                        k--;
-                }
                 if (k == 0 || *line == '#')
                         continue;
                 if ((size_t) n + strlen("recipient \n") + k >= sizeof(block) - 1) {
                         /* not all of them: none, rather than a short list */
-                        n = (int) (strstr(block, "\nrecipient ") ? strstr(block, "\nrecipient ") - block + 1 : n);
-                        memset(block + n, 0, sizeof(block) - (size_t) n);
+                        memset(block + before_keys, 0, sizeof(block) - (size_t) before_keys);
                         break;
                 }
                 n += snprintf(block + n, sizeof(block) - (size_t) n, "recipient %.*s\n", (int) k, line);

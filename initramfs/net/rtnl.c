@@ -464,7 +464,7 @@ int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up) {
         return rtnl_call(r, nlh, NULL, NULL);
 }
 
-int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, int *ret_ifindex) {
+int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, struct rtnl_link *ret) {
         char buf[512];
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct ifinfomsg *ifi;
@@ -494,7 +494,7 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
         e = rtnl_get_link_by_name(r, name, &l);
         if (e < 0)
                 return e;
-        *ret_ifindex = l.ifindex;
+        *ret = l;
         return 0;
 }
 

@@ -99,8 +99,9 @@ int rtnl_addrs(rtnl *r, int family, int (*each)(const struct rtnl_addr *a, void 
 /* Changes (the capture kernel's). */
 int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up);
 /* A new 802.1Q VLAN link NAME with id on top of parent, MTU mtu (0: the
- * parent's), left down; -EEXIST when NAME exists.  Its index in *ret_ifindex. */
-int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, int *ret_ifindex);
+ * parent's), left down; -EEXIST when NAME exists.  *ret: the link as made
+ * (down). */
+int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, struct rtnl_link *ret);
 /* IPv6 addresses are added with IFA_F_NODAD: there is one machine on
  * this address and no time to wait for duplicate detection. */
 int rtnl_add_addr(rtnl *r, int ifindex, int family, const char *address, unsigned prefixlen);
