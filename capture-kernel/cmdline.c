@@ -18,7 +18,7 @@ static const char *const dropped[] = {
         "noresume", "systemd.unit", "single", "emergency", "rescue",
         /* the reservation itself, and what the capture kernel must not redo */
         "crashkernel", "elfcorehdr", "kexec_jump_back_entry", "panic_on_warn",
-        "panic", "oops", "memmap", "mem",
+        "panic", "oops", "memmap", "mem", "softlockup_panic", "hung_task_panic",
         /* memory-hungry or CPU-multiplying settings; we set our own */
         "hugepages", "hugepagesz", "default_hugepagesz", "hugetlb_cma", "cma",
         "nr_cpus", "maxcpus", "possible_cpus", "numa", "transparent_hugepage",
@@ -34,7 +34,11 @@ static const char *const dropped_prefix[] = { "rd.", "rd_", "dracut.", "boot=" }
  * udev): one CPU, devices reset from whatever state the crash left them in,
  * no memory cgroup, no MCE handling, no KASLR (simpler analysis, no extra
  * relocation), and a reboot 10 s after a panic of the capture kernel itself
- * so a failed capture never hangs the machine.
+ * so a failed capture never hangs the machine.  And the two settings that
+ * turn a hang of the capture kernel into such a panic: a CPU stuck in the
+ * kernel for 20 s (softlockup_panic=1), a task stuck uninterruptibly for
+ * 120 s, an I/O that never completes (hung_task_panic=1; killable waits,
+ * as NFS's, are not counted, and NFS is mounted soft anyway).
  *
  * And two of our own that let a capture boot in 80 MiB (issue 15; measured
  * in the capture kernel with Debian 6.1, README "The smallest reservation"):
@@ -50,7 +54,7 @@ static const char *const dropped_prefix[] = { "rd.", "rd_", "dracut.", "boot=" }
  *     the name. */
 static const char capture_params_x86_64[] =
         "irqpoll nr_cpus=%u reset_devices cgroup_disable=memory mce=off numa=off "
-        "panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr "
+        "panic=10 softlockup_panic=1 hung_task_panic=1 acpi_no_memhotplug transparent_hugepage=never nokaslr "
         "hest_disable novmcoredd cma=0 hugetlb_cma=0 pcie_ports=compat "
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
 
@@ -62,7 +66,7 @@ static const char capture_params_x86_64[] =
  * inherits) and none of x86's ACPI/MCE/APIC switches; then our two
  * architecture-neutral additions as on x86_64. */
 static const char capture_params_arm64[] =
-        "irqpoll nr_cpus=%u reset_devices cgroup_disable=memory panic=10 "
+        "irqpoll nr_cpus=%u reset_devices cgroup_disable=memory panic=10 softlockup_panic=1 hung_task_panic=1 "
         "swiotlb=noforce novmcoredd cma=0 hugetlb_cma=0 "
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs";
 

@@ -9,12 +9,14 @@
 
 #define X86_PARAMS                                                                   \
         "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory mce=off numa=off "     \
-        "panic=10 acpi_no_memhotplug transparent_hugepage=never nokaslr "             \
+        "panic=10 softlockup_panic=1 hung_task_panic=1 "                              \
+        "acpi_no_memhotplug transparent_hugepage=never nokaslr "                      \
         "hest_disable novmcoredd cma=0 hugetlb_cma=0 pcie_ports=compat "             \
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs"
 
 #define ARM64_PARAMS                                                                 \
         "irqpoll nr_cpus=1 reset_devices cgroup_disable=memory panic=10 "             \
+        "softlockup_panic=1 hung_task_panic=1 "                                       \
         "swiotlb=noforce novmcoredd cma=0 hugetlb_cma=0 "                             \
         "cgroup.memory=nokmem initcall_blacklist=tracer_init_tracefs"
 

@@ -45,6 +45,9 @@ TEST(debian_grub_line) {
         ASSERT_TRUE(has_param(c, "nr_cpus=1"));
         ASSERT_TRUE(has_param(c, "reset_devices"));
         ASSERT_TRUE(has_param(c, "panic=10"));
+        /* a hang of the capture kernel panics, and so reboots */
+        ASSERT_TRUE(has_param(c, "softlockup_panic=1"));
+        ASSERT_TRUE(has_param(c, "hung_task_panic=1"));
         ASSERT_TRUE(has_param(c, "disable_cpu_apicid=0"));
         /* capture_cpus unset: one CPU */
         ASSERT_EQ(count_param(c, "nr_cpus=1"), 1u);
