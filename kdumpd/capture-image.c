@@ -182,6 +182,8 @@ static int fingerprint(const struct capture_image_opts *o, const kdump_config *c
                 r = append_stat(f, "tool", o->stack_program);
         if (r >= 0 && o->net_program && access(o->net_program, F_OK) == 0)
                 r = append_stat(f, "tool", o->net_program);
+        if (r >= 0 && o->dhcp_program)
+                r = append_stat(f, "tool", o->dhcp_program);
         if (r >= 0 && kdump_config_is_ssh(c))
                 r = append_stat(f, "tool", CAPTURE_SSH_PROGRAM);
         if (r >= 0 && kdump_config_is_ssh(c) && kdump_config_collector_is_scp(c))
@@ -362,6 +364,13 @@ static int add_net_target(initramfs *ir, const struct capture_image_opts *o, con
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot add %s (for the network target) to the initramfs: %s",
                                          o->net_program, r);
+        if (o->dhcp_program) {
+                /* busybox picks the applet by the name it runs under */
+                r = initramfs_add_program(ir, o->dhcp_program, CAPTURE_DHCP_PROGRAM);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add %s (the DHCP client, for the address "
+                                                 "from DHCP) to the initramfs: %s", o->dhcp_program, r);
+        }
         /* what the network adds to the unpacked initramfs, for "estimate" */
         initramfs_get_stats(ir, &after);
         *net_bytes += after.uncompressed_size - before.uncompressed_size;
@@ -457,7 +466,7 @@ static int write_cost_note(const char *img, const char *suffix, uint64_t bytes, 
 
 static int write_cost_notes(const char *img, const struct capture_image_opts *o, const dump_target *t,
                             uint64_t stack_bytes, uint64_t net_bytes) {
-        _cleanup_free_ char *stacks = NULL, *way = NULL;
+        _cleanup_free_ char *stacks = NULL, *way = NULL, *contents = NULL;
         int r;
 
         if (asprintf(&stacks, "%s%s%s", t->stack_summary ?: "",
@@ -469,10 +478,11 @@ static int write_cost_notes(const char *img, const struct capture_image_opts *o,
         r = write_cost_note(img, "stack", stack_bytes, stacks, "kdump-stack, libdevmapper, dm/md modules");
         if (r < 0)
                 return r;
-        return write_cost_note(img, "net", net_bytes, way ?: "",
-                               strcmp(t->fstype, KDUMP_SSH) == 0 ?
-                               "kdump-net, libmnl, the NIC driver, OpenSSH's client and its libraries" :
-                               "kdump-net, libmnl, the NIC driver, the NFS client");
+        if (asprintf(&contents, "kdump-net, libmnl, the NIC driver, %s%s",
+                     strcmp(t->fstype, KDUMP_SSH) == 0 ? "OpenSSH's client and its libraries" : "the NFS client",
+                     o->dhcp_program && t->net ? ", busybox as the DHCP client" : "") < 0)
+                return -ENOMEM;
+        return write_cost_note(img, "net", net_bytes, way ?: "", contents);
 }
 
 /* The stack records are inputs of the image: a moved or extended volume is

@@ -21,6 +21,7 @@ struct capture_image_opts {
         const char *collect_program;  /* kdump-collect */
         const char *stack_program;    /* kdump-stack: added when a target is on dm or md */
         const char *net_program;      /* kdump-net: added for a network target */
+        const char *dhcp_program;     /* busybox, added as udhcpc for a network target; NULL: none */
         bool force_rebuild;
         const dump_target *rootfs;    /* failure_action dump_to_rootfs: the root filesystem; else NULL */
 };

@@ -197,6 +197,28 @@ static int prepare_config(const struct capture_settings *s, struct prepared *p) 
         return 0;
 }
 
+/* An IPv4 address from DHCP on the way to a network target: busybox's
+ * udhcpc renews it in the capture kernel.  The program to add, or NULL
+ * (none needed, or none installed: then said, the recorded address is
+ * used as it is). */
+static const char *dhcp_client(const dump_target *t) {
+        static const char *const places[] = { "/usr/bin/busybox", "/bin/busybox", "/usr/sbin/udhcpc" };
+        const char *env = getenv("KDUMPD_DHCP_CLIENT");
+
+        if (!t->net || t->net->origin != NET_ORIGIN_DHCP || t->net->family != AF_INET)
+                return NULL;
+        if (env)
+                return *env ? env : NULL;
+        for (size_t i = 0; i < ELEMENTSOF(places); i++)
+                if (access(places[i], X_OK) == 0)
+                        return places[i];
+        log_warning("The address %s on %s came from DHCP, and there is no DHCP client for the capture kernel "
+                    "(busybox's udhcpc): it will set %s again even if its lease has run out. Install busybox "
+                    "(apt install busybox).", t->net->address, t->net->vlan_name ?: t->net->name ?: "?",
+                    t->net->address);
+        return NULL;
+}
+
 /* Reads the configuration, checks the kernel and the target, and builds or
  * reuses the capture initramfs.  Loads nothing. */
 static int prepare(const struct capture_settings *s, struct prepared *p) {
@@ -271,6 +293,7 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         .collect_program = collect,
                         .stack_program = stack,
                         .net_program = net,
+                        .dhcp_program = dhcp_client(p->target),
                         .force_rebuild = s->force_rebuild,
                         .rootfs = p->rootfs,
                 }, p->config, p->target, &p->image, &err);

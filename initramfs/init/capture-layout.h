@@ -28,6 +28,11 @@
  * the program that sets it up. */
 #define CAPTURE_NET "/etc/kdump/net"
 #define CAPTURE_NET_PROGRAM "/usr/sbin/kdump-net"
+/* An address that came from DHCP: busybox's udhcpc asks for a lease
+ * (initramfs/net/dhcp-client.h) and kdump-net, run by it, writes the lease
+ * here.  kdump-net then rewrites CAPTURE_NET with the address it set. */
+#define CAPTURE_DHCP_PROGRAM "/usr/sbin/udhcpc"
+#define CAPTURE_DHCP_LEASE "/etc/kdump/dhcp-lease"
 /* An SSH target: OpenSSH's client, the server's host keys under its
  * address, and the private key, which is not in the initramfs file: kdumpctl
  * appends it in memory when it loads (kdumpd/initrd-secrets.h).  ssh needs

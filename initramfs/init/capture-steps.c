@@ -220,17 +220,18 @@ int net_up(const char *what, net_record **ret) {
         char timeout[16];
         int r;
 
+        snprintf(timeout, sizeof(timeout), "%u", NET_TIMEOUT_S);
+        r = run((char *const[]) { (char *) CAPTURE_NET_PROGRAM, (char *) CAPTURE_NET, timeout, NULL });
+        if (r != 0)
+                return log_error_errno(ENETUNREACH, "The network to %s could not be set up (kdump-net exit status %d, "
+                                       "reason above).", what, r);
+        /* read after kdump-net: with a DHCP lease it holds the address set */
         r = read_full_file(CAPTURE_NET, &text, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to read %s: %m", CAPTURE_NET);
         r = net_record_parse(text, &n, &err);
         if (r < 0)
                 return log_error_errno(r, "%s: %s", CAPTURE_NET, err ? err : strerror(-r));
-        snprintf(timeout, sizeof(timeout), "%u", NET_TIMEOUT_S);
-        r = run((char *const[]) { (char *) CAPTURE_NET_PROGRAM, (char *) CAPTURE_NET, timeout, NULL });
-        if (r != 0)
-                return log_error_errno(ENETUNREACH, "The network to %s could not be set up (kdump-net exit status %d, "
-                                       "reason above).", what, r);
         *ret = TAKE_PTR(n);
         return 0;
 }

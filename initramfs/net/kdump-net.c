@@ -6,6 +6,12 @@
  * route (net-up.h).  A program of its own so that libmnl goes into the
  * capture initramfs only for network targets.  Exit status 0 when the
  * interface is up, 1 with the reason on the console otherwise.
+ *
+ * For an IPv4 address that came from DHCP, udhcpc asks for a lease
+ * (dhcp-client.h) and runs this program on each of its events, with
+ * DHCP_CLIENT_LEASE_ENV set: then it only writes the lease down.  When a
+ * lease was used, RECORD is rewritten with the address set, so that /init
+ * names the dump directory after it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +23,8 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
+#include "initramfs/init/capture-layout.h"
+#include "initramfs/net/dhcp-client.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/net-up.h"
 
@@ -33,6 +41,13 @@ int main(int argc, char *argv[]) {
 
         clock_gettime(CLOCK_MONOTONIC, &t0);
         log_set_prefix("kdump");
+        if (getenv(DHCP_CLIENT_LEASE_ENV) && argc == 2) {
+                /* run by udhcpc: argv[1] is its event */
+                r = dhcp_client_event(argv[1]);
+                if (r < 0)
+                        log_error_errno(r, "Cannot keep the DHCP lease (%s): %m", argv[1]);
+                return r < 0;
+        }
         if (argc < 2 || argc > 3 || (argc == 3 && safe_atou(argv[2], &timeout_s) < 0)) {
                 log_error("Usage: kdump-net RECORD [TIMEOUT-SECONDS]");
                 return 2;
@@ -54,11 +69,29 @@ int main(int argc, char *argv[]) {
                         .link_timeout_ms = timeout_s * 1000u,
                         .carrier_timeout_ms = timeout_s * 1000u,
                         .event = on_event,
+                        .dhcp = &(struct dhcp_client_opts) {
+                                .sz = sizeof(struct dhcp_client_opts),
+                                .program = CAPTURE_DHCP_PROGRAM,
+                                .event_program = CAPTURE_NET_PROGRAM,
+                                .lease_file = CAPTURE_DHCP_LEASE,
+                        },
                 }, &err);
         if (r < 0) {
                 log_error_errno(r, "Cannot set up the network to the dump server %s: %s", n->server,
                                 err ? err : strerror(-r));
                 return 1;
+        }
+        if (r > 0) {
+                /* the address set is the lease's: /init reads it from here */
+                _cleanup_free_ char *set = NULL;
+
+                r = net_record_render(n, &set);
+                if (r >= 0)
+                        r = write_file_atomic(argv[1], set, strlen(set), 0600);
+                if (r < 0) {
+                        log_error_errno(r, "Cannot write the leased address to %s: %m", argv[1]);
+                        return 1;
+                }
         }
         clock_gettime(CLOCK_MONOTONIC, &t1);
         log_info("Network ready in %.2f s.",

@@ -121,37 +121,78 @@ static int vlan_up(rtnl *nl, const net_record *n, const struct rtnl_link *l, con
                    struct rtnl_link *ret, char **ret_error) {
         char name[IFNAMSIZ];
         struct rtnl_link v;
-        int ifindex, r;
+        int r;
 
         if (n->vlan_name && strlen(n->vlan_name) < sizeof(name))
                 strcpy(name, n->vlan_name);
         else
                 snprintf(name, sizeof(name), "vlan%u", n->vlan_id);
         event(o, "Adding VLAN %u on %s as %s, MTU %u ...", n->vlan_id, l->name, name, n->vlan_mtu);
-        r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &ifindex);
+        r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &v);
         if (r == -EEXIST) {
                 snprintf(name, sizeof(name), "vlan%u", n->vlan_id);
-                r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &ifindex);
+                r = rtnl_add_vlan(nl, l->ifindex, name, n->vlan_id, n->vlan_mtu, &v);
         }
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot add VLAN %u on %s: %s%s", n->vlan_id, l->name,
                                          strerror(-r), r == -EOPNOTSUPP || r == -ENODEV ?
                                          " (is the 8021q module in the capture initramfs?)" : "");
-        r = rtnl_set_link(nl, ifindex, 0, true);
+        r = rtnl_set_link(nl, v.ifindex, 0, true);
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot set the VLAN %s up: %s", name, strerror(-r));
-        r = rtnl_get_link(nl, ifindex, &v);
-        if (r < 0)
-                return set_error_message(ret_error, -r, "cannot read the VLAN %s: %s", name, strerror(-r));
         *ret = v;
         return 0;
 }
 
-int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error) {
+static int replace(char **field, const char *v) {
+        char *s = NULL;
+
+        if (v && !(s = strdup(v)))
+                return -ENOMEM;
+        free(*field);
+        *field = s;
+        return 0;
+}
+
+/* An IPv4 address from DHCP: a lease for the interface a (up, carrier),
+ * into n.  1: n is the lease; 0: no lease, n as recorded (said why). */
+static int dhcp_lease_into(net_record *n, const struct rtnl_link *a, const struct net_up_opts *o) {
+        _cleanup_(dhcp_lease_done) dhcp_lease l = {};
+        _cleanup_free_ char *err = NULL;
+        struct dhcp_client_opts d = *o->dhcp;
+        const char *gateway;
+        int r;
+
+        d.request = n->address;
+        event(o, "Asking for a DHCP lease on %s (the crashed system had %s/%u from DHCP) ...", a->name, n->address,
+              n->prefixlen);
+        r = dhcp_client_run(a->name, &d, &l, &err);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                event(o, "No DHCP lease: %s. Using the address the crashed system had, %s/%u; its lease may have "
+                      "run out.", err ? err : strerror(-r), n->address, n->prefixlen);
+                return 0;
+        }
+        /* the server on the leased subnet: no route; else through the
+         * lease's router, or the recorded gateway if it names none */
+        gateway = ipv4_in_subnet(n->server, l.address, l.prefixlen) ? NULL : l.router ?: n->gateway;
+        event(o, "DHCP lease %s/%u%s%s from %s for %us%s%s%s.", l.address, l.prefixlen, l.router ? ", router " : "",
+              l.router ?: "", l.server_id ?: "the DHCP server", l.lease_s,
+              strcmp(l.address, n->address) ? " (the crashed system had " : "",
+              strcmp(l.address, n->address) ? n->address : "", strcmp(l.address, n->address) ? ")" : "");
+        if (replace(&n->gateway, gateway) < 0 || replace(&n->address, l.address) < 0)
+                return -ENOMEM;
+        n->prefixlen = l.prefixlen;
+        return 1;
+}
+
+int net_up(net_record *n, const struct net_up_opts *opts, char **ret_error) {
         _cleanup_(rtnl_closep) rtnl *nl = NULL;
         unsigned link_ms = DEFAULT_TIMEOUT_MS, carrier_ms = DEFAULT_TIMEOUT_MS;
+        const struct dhcp_client_opts *dhcp = NULL;
         struct rtnl_link l, a;
-        int r;
+        int r, leased = 0;
 
         if (opts && opts->sz >= offsetof(struct net_up_opts, carrier_timeout_ms) + sizeof(unsigned)) {
                 if (opts->link_timeout_ms)
@@ -159,6 +200,8 @@ int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error
                 if (opts->carrier_timeout_ms)
                         carrier_ms = opts->carrier_timeout_ms;
         }
+        if (opts && opts->sz >= offsetof(struct net_up_opts, dhcp) + sizeof(opts->dhcp))
+                dhcp = opts->dhcp;
         r = rtnl_open(&nl);
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot open rtnetlink: %s", strerror(-r));
@@ -178,6 +221,11 @@ int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error
                 if (r < 0)
                         return r;
         }
+        if (dhcp && n->origin == NET_ORIGIN_DHCP && n->family == AF_INET) {
+                leased = dhcp_lease_into(n, &a, opts);
+                if (leased < 0)
+                        return leased;
+        }
         r = rtnl_add_addr(nl, a.ifindex, n->family, n->address, n->prefixlen);
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot add the address %s/%u to %s: %s", n->address,
@@ -190,5 +238,5 @@ int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error
         }
         event(opts, "Network up: %s %s/%u%s%s, server %s.", a.name, n->address, n->prefixlen,
               n->gateway ? " via " : "", n->gateway ?: "", n->server);
-        return 0;
+        return leased;
 }

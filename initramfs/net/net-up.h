@@ -6,7 +6,14 @@
  * its MAC address (its driver was loaded by /init from modules.load), sets
  * the MTU, brings it up, waits for the carrier, adds the address and, when
  * the server is behind a gateway, a host route to it.  rtnetlink only; no
- * ip(8), no udev, no DHCP client (the address is the one recorded).
+ * ip(8), no udev.
+ *
+ * The address is the one recorded, except for an IPv4 address that came
+ * from DHCP when opts->dhcp is given: then a DHCP client asks for a lease,
+ * the recorded address as the one requested (dhcp-client.h).  The lease
+ * (and its router, for a server off its subnet) is what is set; without
+ * an answer in time the recorded address is, and the console says so.
+ * IPv6 addresses from DHCPv6 or SLAAC are set as recorded.
  *
  * Every wait is bounded and reported through opts->event while it lasts,
  * so that the console says what the capture is waiting for.
@@ -14,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "initramfs/net/dhcp-client.h"
 #include "initramfs/net/net-record.h"
 
 struct net_up_opts {
@@ -23,8 +31,12 @@ struct net_up_opts {
         /* progress and warnings; may be NULL */
         void (*event)(const char *message, void *userdata);
         void *userdata;
+        const struct dhcp_client_opts *dhcp; /* NULL: no DHCP client, the recorded address */
 };
 
 /* *ret_error names the step that failed: -ETIMEDOUT (no interface with the
- * MAC, no carrier), or the kernel's error for a change it refused. */
-int net_up(const net_record *n, const struct net_up_opts *opts, char **ret_error);
+ * MAC, no carrier), or the kernel's error for a change it refused.  On
+ * success n's address, prefix length and gateway are the ones set (they
+ * differ from the recorded ones only when a DHCP lease did); 1 when a
+ * DHCP lease was used, else 0. */
+int net_up(net_record *n, const struct net_up_opts *opts, char **ret_error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The network record, the rtnetlink parsers on replies built as the kernel
- * builds them, the route-to-record rules and the NFS mount strings. */
+ * builds them, the route-to-record rules, the NFS mount strings and the
+ * DHCP lease udhcpc hands over. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "initramfs/net/dhcp-lease.h"
 #include "initramfs/net/net-describe.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
@@ -427,6 +429,92 @@ TEST(nfs_strings) {
         ASSERT_TRUE(!nfs_error_is_unreachable(EPROTONOSUPPORT) && !nfs_error_is_unreachable(EACCES));
         p.export = "srv";
         ASSERT_ERR(nfs_source(&p, &src), EINVAL);
+}
+
+/* udhcpc's environment on "bound", as busybox 1.35 sets it */
+static const char *udhcpc_vars(const char *name) {
+        static const char *const vars[][2] = {
+                { "interface", "enp0s3" }, { "ip", "192.168.77.2" }, { "subnet", "255.255.255.0" },
+                { "mask", "24" }, { "router", "192.168.77.254 192.168.77.253" }, { "serverid", "192.168.77.1" },
+                { "lease", "120" }, { "dns", "192.168.77.1" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(vars); i++)
+                if (strcmp(vars[i][0], name) == 0)
+                        return vars[i][1];
+        return NULL;
+}
+
+static const char *no_subnet_vars(const char *name) {
+        return strcmp(name, "ip") == 0 ? "10.0.0.7" : strcmp(name, "serverid") == 0 ? "not-an-address" : NULL;
+}
+
+static const char *no_ip_vars(const char *name) {
+        return strcmp(name, "subnet") == 0 ? "255.255.255.0" : NULL;
+}
+
+TEST(dhcp_lease_from_udhcpc) {
+        _cleanup_free_ char *text = NULL, *err = NULL, *bare = NULL;
+        _cleanup_(dhcp_lease_done) dhcp_lease l = {};
+
+        ASSERT_OK(dhcp_lease_from_vars(udhcpc_vars, &text));
+        ASSERT_STREQ(text, "ip=192.168.77.2\nprefixlen=24\nrouter=192.168.77.254\nserverid=192.168.77.1\nlease=120\n");
+        ASSERT_OK(dhcp_lease_parse(text, &l, &err));
+        ASSERT_STREQ(l.address, "192.168.77.2");
+        ASSERT_EQ(l.prefixlen, 24);
+        ASSERT_STREQ(l.router, "192.168.77.254");
+        ASSERT_STREQ(l.server_id, "192.168.77.1");
+        ASSERT_EQ(l.lease_s, 120);
+
+        /* no subnet, no router, a server id that is no address: the address alone */
+        ASSERT_OK(dhcp_lease_from_vars(no_subnet_vars, &bare));
+        ASSERT_STREQ(bare, "ip=10.0.0.7\nprefixlen=32\nlease=0\n");
+        ASSERT_ERR(dhcp_lease_from_vars(no_ip_vars, &text), ENODATA);
+}
+
+TEST(dhcp_lease_parse_errors) {
+        static const struct { const char *text, *error; } bad[] = {
+                { "prefixlen=24\n", "no ip=" },
+                { "ip=192.168.77.2\n", "no prefixlen=" },
+                { "ip=192.168.77.2\nprefixlen=33\n", "line 2: prefixlen=33 is not 0-32" },
+                { "ip=fd77::2\nprefixlen=24\n", "line 1: ip=fd77::2 is no IPv4 address" },
+                { "ip=192.168.77.2\nprefixlen=24\nrouter=gw\n", "line 3: router=gw is no IPv4 address" },
+                { "ip=192.168.77.2\nprefixlen=24\nlease=soon\n", "line 3: lease=soon is no number of seconds" },
+                { "ip=192.168.77.2\ndns=1.1.1.1\n", "line 2: unknown key dns" },
+                { "ip 192.168.77.2\n", "line 1: expected key=value" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_(dhcp_lease_done) dhcp_lease l = {};
+                _cleanup_free_ char *err = NULL;
+
+                ASSERT_ERR(dhcp_lease_parse(bad[i].text, &l, &err), EINVAL);
+                ASSERT_STREQ(err, bad[i].error);
+                ASSERT_TRUE(!l.address);
+        }
+}
+
+TEST(ipv4_masks_and_subnets) {
+        unsigned p = 99;
+
+        ASSERT_OK(ipv4_mask_prefixlen("255.255.255.0", &p));
+        ASSERT_EQ(p, 24);
+        ASSERT_OK(ipv4_mask_prefixlen("255.255.254.0", &p));
+        ASSERT_EQ(p, 23);
+        ASSERT_OK(ipv4_mask_prefixlen("0.0.0.0", &p));
+        ASSERT_EQ(p, 0);
+        ASSERT_OK(ipv4_mask_prefixlen("255.255.255.255", &p));
+        ASSERT_EQ(p, 32);
+        ASSERT_ERR(ipv4_mask_prefixlen("255.0.255.0", &p), EINVAL);
+        ASSERT_ERR(ipv4_mask_prefixlen("24", &p), EINVAL);
+        ASSERT_ERR(ipv4_mask_prefixlen(NULL, &p), EINVAL);
+        ASSERT_EQ(p, 32);
+
+        ASSERT_TRUE(ipv4_in_subnet("192.168.77.1", "192.168.77.2", 24));
+        ASSERT_TRUE(!ipv4_in_subnet("192.168.78.1", "192.168.77.2", 24));
+        ASSERT_TRUE(ipv4_in_subnet("192.168.78.1", "192.168.77.2", 16));
+        ASSERT_TRUE(!ipv4_in_subnet("192.168.77.1", "192.168.77.2", 32));
+        ASSERT_TRUE(ipv4_in_subnet("10.9.9.9", "192.168.77.2", 0));
+        ASSERT_TRUE(!ipv4_in_subnet("fd77::1", "192.168.77.2", 24));
+        ASSERT_TRUE(!ipv4_in_subnet("192.168.77.1", "192.168.77.2", 33));
 }
 
 TEST_MAIN()

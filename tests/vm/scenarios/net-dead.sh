@@ -3,11 +3,14 @@
 # tests/vm/net-e2e, boot 6: the server dies after kdumpctl start.  The host
 # powers the server VM off when this guest says so; the guest waits until
 # the server is gone, then crashes.  The capture kernel must not hang on
-# the dead server: the mount fails within its bounds, and failure_action
+# the dead server: no DHCP lease within its bound (the recorded address is
+# used), the mount fails within its bounds, and failure_action
 # dump_to_rootfs saves the dump to /var/crash on the root filesystem.
 . /etc/kdump-test/functions
 
-net_client_up 192.168.77.2/24
+# An address with a lifetime, as from DHCP: in the capture kernel no DHCP
+# server answers either, and the capture goes on with this address.
+net_client_up "192.168.77.2/24 valid_lft 3600 preferred_lft 3600"
 
 set_kdump_conf <<CONF
 nfs 192.168.77.1:/srv/crash

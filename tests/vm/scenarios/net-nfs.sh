@@ -6,8 +6,9 @@
 # resolves it and the capture kernel uses the address.  Before the real
 # target, the start-time checks must refuse a read-only export and a
 # server that does not answer, each with the reason and nothing loaded.
-# Then kdumpd watches: the address changes, kdumpd loads again, and the
-# capture sends from the new address.
+# Then kdumpd watches: the address changes (to one from DHCP), kdumpd
+# loads again, and the capture gets its lease from the server's DHCP
+# server and sends from it.
 . /etc/kdump-test/functions
 
 echo "192.168.77.1 kdump-server" >>/etc/hosts
@@ -60,13 +61,19 @@ step "kdumpd loaded at its start" waitlog 'Capture kernel .* loaded into' 120
 # and looked on the export for dumps this machine sent (none yet)
 step "kdumpd looked for this machine's dumps on the export" \
         waitlog 'No new dumps from this machine (192.168.77.2) on kdump-server:/srv/crash/var/crash' 150
-step "ip: eth0 192.168.77.2 -> 192.168.77.3" sh -c 'ip addr flush dev eth0 && ip addr add 192.168.77.3/24 dev eth0'
+# .3 comes with a lifetime, as a DHCP client (systemd-networkd, dhcpcd)
+# sets a leased address: the capture kernel asks the server's dnsmasq for
+# its lease again (it holds .3 for this MAC) instead of trusting it.
+step "ip: eth0 192.168.77.2 -> 192.168.77.3 (a lease of 3600 s)" \
+        sh -c 'ip addr flush dev eth0 && ip addr add 192.168.77.3/24 dev eth0 valid_lft 3600 preferred_lft 3600'
 step "kdumpd reloaded for the new address" waitlog 'Loading the capture kernel (the way to the dump server changed)' 60
 n=0
 while [ "$(grep -c 'Capture kernel .* loaded into' /tmp/kdumpd.out)" -lt 2 ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
 value kdumpd_loads grep -c 'Capture kernel .* loaded into' /tmp/kdumpd.out
 value kdumpd_net grep 'way to the dump server\|Watching links' /tmp/kdumpd.out
 value kdumpd_tail tail -n 3 /tmp/kdumpd.out
+value dhcp_image grep 'Capture initramfs built' /tmp/kdumpd.out
+value dhcp_estimate sh -c 'kdumpctl estimate | grep "of which the network"'
 value kexec_crash_loaded_after cat /sys/kernel/kexec_crash_loaded
 sync
 crash_now
