@@ -17,7 +17,7 @@ const char *const kdump_config_fstypes[] = { "ext4", "xfs", "btrfs", "ext2", "ex
 #define SUPPORTED_KEYS \
         "ext4, xfs, btrfs, ext2, ext3, virtiofs, raw, nfs, ssh, sshkey, path, mount_options, core_collector, failure_action, " \
         "final_action, kdump_pre, kdump_post, extra_bins, extra_modules, encrypt_to, force_rebuild, force_no_rebuild, " \
-        "auto_reset_crashkernel, loader, initramfs_builder, dracut_args, capture_cpus"
+        "auto_reset_crashkernel, loader, initramfs_builder, dracut_args, capture_cpus, capture_stall_timeout"
 
 /* Keys of kdump-utils' kdump.conf that we know but do not implement yet:
  * rejected by name, never silently ignored, since a user who wrote them
@@ -215,7 +215,7 @@ static bool is_module_name(const char *s) {
  * for "already set on line N". */
 struct seen_lines {
         unsigned target, path, mount_options, collector, loader, sshkey, failure_action, final_action, kdump_pre, kdump_post,
-                force_rebuild, force_no_rebuild, auto_reset, builder, capture_cpus;
+                force_rebuild, force_no_rebuild, auto_reset, builder, capture_cpus, stall_timeout;
 };
 
 /* Across files: where the force flags were last set, to name both in the
@@ -533,6 +533,14 @@ static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, c
                                 return fail(ret_error, filename, line_no, key,
                                             "invalid value '%s'; a number of CPUs from 1 to %u", value,
                                             KDUMP_CAPTURE_CPUS_MAX);
+                } else if (strcmp(key, "capture_stall_timeout") == 0) {
+                        if ((r = once(&seen.stall_timeout, line_no, key, filename, ret_error)) < 0)
+                                return r;
+                        if (safe_atou(value, &c->capture_stall_timeout) < 0 || c->capture_stall_timeout < 10 ||
+                            c->capture_stall_timeout > KDUMP_STALL_TIMEOUT_MAX)
+                                return fail(ret_error, filename, line_no, key,
+                                            "invalid value '%s'; a number of seconds from 10 to %u", value,
+                                            KDUMP_STALL_TIMEOUT_MAX);
                 } else if (strcmp(key, "auto_reset_crashkernel") == 0) {
                         if ((r = once(&seen.auto_reset, line_no, key, filename, ret_error)) < 0)
                                 return r;

@@ -92,7 +92,13 @@ typedef struct kdump_config {
         enum kdump_builder initramfs_builder;
         char **dracut_args;    /* split as a shell would (quotes kept together); NULL: none */
         unsigned capture_cpus; /* nr_cpus= of the capture kernel, 1..KDUMP_CAPTURE_CPUS_MAX; 0: not set (1) */
+        /* With a hardware watchdog running: how long the capture may make no
+         * progress before the watchdog resets the machine, 10..
+         * KDUMP_STALL_TIMEOUT_MAX seconds; 0: not set (300) */
+        unsigned capture_stall_timeout;
 } kdump_config;
+
+#define KDUMP_STALL_TIMEOUT_MAX 86400u
 
 /* capture_cpus' limit: each CPU costs the capture kernel per-CPU areas and
  * stacks (crashkernel-policy.h), and kdump-collect gains nothing past the

@@ -377,6 +377,30 @@ static int add_net_target(initramfs *ir, const struct capture_image_opts *o, con
         return 0;
 }
 
+/* A running hardware watchdog: its drivers and the record /init keeps it
+ * by (initramfs/init/watchdog-keeper.h). */
+static int add_watchdogs(initramfs *ir, const struct capture_image_opts *o, char **ret_error) {
+        int r;
+
+        if (!o->watchdog_record)
+                return 0;
+        for (char *const *w = o->watchdogs; w && *w; w++) {
+                r = initramfs_add_modules_for_watchdog(ir, *w);
+                if (r == -ENOENT)
+                        continue;       /* no device under it: its driver comes by name */
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the driver of the running watchdog "
+                                                 "%s: %s", *w, r);
+        }
+        if (o->watchdog_modules && o->watchdog_modules[0]) {
+                r = initramfs_add_modules(ir, (const char *const *) o->watchdog_modules);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the watchdog driver %s: %s",
+                                                 o->watchdog_modules[0], r);
+        }
+        return initramfs_add_data(ir, CAPTURE_WATCHDOG, o->watchdog_record, strlen(o->watchdog_record), 0600);
+}
+
 /* What reaching one target takes: its filesystem's module, the drivers of
  * the disks under it and, for a stack, the record, kdump-stack and the dm
  * and md modules.  `what` names the target in errors. */
@@ -498,8 +522,8 @@ static int stack_records(const struct capture_image_opts *o, const dump_target *
                 return r;
         if (t->net && (r = net_record_render(t->net, &n)) < 0)
                 return r;
-        return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%sknown_hosts\n%s", a ?: "", b ?: "", n ?: "",
-                        t->known_hosts ?: "") < 0 ? -ENOMEM : 0;
+        return asprintf(ret, "stack\n%srootfs-stack\n%snet\n%sknown_hosts\n%swatchdog\n%s", a ?: "", b ?: "",
+                        n ?: "", t->known_hosts ?: "", o->watchdog_record ?: "") < 0 ? -ENOMEM : 0;
 }
 
 /* What goes into the image besides the target, resolved on this system. */
@@ -816,6 +840,9 @@ static int build_image(const struct capture_image_opts *o, const kdump_config *c
                         return r;
         }
         r = add_target(ir, o, c, t, CAPTURE_STACK, "the dump target", &stack_bytes, &net_bytes, ret_error);
+        if (r < 0)
+                return r;
+        r = add_watchdogs(ir, o, ret_error);
         if (r < 0)
                 return r;
 

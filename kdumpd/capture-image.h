@@ -22,6 +22,9 @@ struct capture_image_opts {
         const char *stack_program;    /* kdump-stack: added when a target is on dm or md */
         const char *net_program;      /* kdump-net: added for a network target */
         const char *dhcp_program;     /* busybox, added as udhcpc for a network target; NULL: none */
+        const char *watchdog_record;  /* CAPTURE_WATCHDOG's text (watchdog-record.h); NULL: no watchdog runs */
+        char *const *watchdogs;       /* the running watchdogs ("watchdog0"), NULL-terminated: their devices' drivers */
+        char *const *watchdog_modules; /* and watchdog drivers by name (a class device without a device), NULL-terminated */
         bool force_rebuild;
         const dump_target *rootfs;    /* failure_action dump_to_rootfs: the root filesystem; else NULL */
 };

@@ -35,9 +35,11 @@
 #include "crashkernel-reserve/reservation.h"
 #include "initramfs/stack/crash-keys.h"
 #include "initramfs/init/capture-layout.h"
+#include "initramfs/init/watchdog-record.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/capture-load.h"
+#include "kdumpd/watchdogs.h"
 #include "kdumpd/dump-size.h"
 #include "kdumpd/initrd-secrets.h"
 #include "kdumpd/nfs-check.h"
@@ -219,10 +221,59 @@ static const char *dhcp_client(const dump_target *t) {
         return NULL;
 }
 
+/* The hardware watchdogs running here (softdog, a timer of the kernel that
+ * panicked, does not run on into the capture kernel): *ret_names and the
+ * record for the capture /init, both NULL when none runs. */
+static int running_hardware_watchdogs(const kdump_config *c, const char *modules_dir, char ***ret_names,
+                                      char ***ret_modules, char **ret_record) {
+        _cleanup_(strv_freep) char **names = NULL, **modules = NULL;
+        _cleanup_free_ char *dep_path = NULL, *dep = NULL, *loaded = NULL;
+        struct running_watchdog *v = NULL;
+        const char *identity = NULL;
+        unsigned stall = c->capture_stall_timeout ?: WATCHDOG_STALL_DEFAULT_S;
+        size_t n = 0, n_names = 0;
+        int r;
+
+        r = running_watchdogs(NULL, &v, &n);
+        if (r < 0)
+                return log_error_errno(r, "Cannot read the watchdogs in /sys/class/watchdog: %m");
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                if (v[i].identity && strcmp(v[i].identity, "Software Watchdog") == 0)
+                        continue;
+                r = strv_push_unique(&names, &n_names, v[i].name);
+                if (r >= 0 && !identity) {
+                        identity = v[i].identity ?: v[i].name;
+                        log_info("The hardware watchdog %s (%s, timeout %u s) is running: the capture kernel gets its "
+                                 "driver and feeds it while the capture makes progress; after %u s without "
+                                 "(capture_stall_timeout), it resets the machine.", v[i].name, identity,
+                                 v[i].timeout_s, stall);
+                }
+        }
+        if (r >= 0 && identity)
+                r = watchdog_record_render(stall, identity, ret_record);
+        running_watchdogs_free(v, n);
+        if (r < 0)
+                return log_oom();
+        if (identity) {
+                /* the class often names no device (i6300esb): the loaded
+                 * watchdog drivers, by their place in modules.dep */
+                if (asprintf(&dep_path, "%s/modules.dep", modules_dir) < 0)
+                        return log_oom();
+                if (read_full_file(dep_path, &dep, NULL) >= 0 && read_full_file("/proc/modules", &loaded, NULL) >= 0 &&
+                    watchdog_loaded_drivers(dep, loaded, &modules) < 0)
+                        return log_oom();
+        }
+        *ret_names = TAKE_PTR(names);
+        *ret_modules = TAKE_PTR(modules);
+        return 0;
+}
+
 /* Reads the configuration, checks the kernel and the target, and builds or
  * reuses the capture initramfs.  Loads nothing. */
 static int prepare(const struct capture_settings *s, struct prepared *p) {
-        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL, *stack = NULL, *net = NULL;
+        _cleanup_free_ char *err = NULL, *modules = NULL, *init = NULL, *collect = NULL, *stack = NULL, *net = NULL,
+                *watchdog_record = NULL;
+        _cleanup_(strv_freep) char **watchdogs = NULL, **watchdog_modules = NULL;
         char b[32];
         int r;
 
@@ -283,6 +334,10 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                 log_info("The dump target is on a storage stack the capture kernel recreates: %s.",
                          p->target->stack_summary);
 
+        r = running_hardware_watchdogs(p->config, modules, &watchdogs, &watchdog_modules, &watchdog_record);
+        if (r < 0)
+                return r;
+
         r = capture_image_ensure(&(struct capture_image_opts) {
                         .sz = sizeof(struct capture_image_opts),
                         .kernel_release = p->uts.release,
@@ -294,6 +349,9 @@ static int prepare(const struct capture_settings *s, struct prepared *p) {
                         .stack_program = stack,
                         .net_program = net,
                         .dhcp_program = dhcp_client(p->target),
+                        .watchdog_record = watchdog_record,
+                        .watchdogs = watchdogs,
+                        .watchdog_modules = watchdog_modules,
                         .force_rebuild = s->force_rebuild,
                         .rootfs = p->rootfs,
                 }, p->config, p->target, &p->image, &err);

@@ -182,3 +182,14 @@ int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostd
                 return -ENOMEM;
         return walk_from(sysfs_root, rel, ret);
 }
+
+int hostdeps_for_watchdog(const char *sysfs_root, const char *name, struct hostdeps *ret) {
+        _cleanup_free_ char *rel = NULL;
+
+        if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return -EINVAL;
+        /* softdog has no device: -ENOENT, its module comes by name */
+        if (asprintf(&rel, "class/watchdog/%s/device", name) < 0)
+                return -ENOMEM;
+        return walk_from(sysfs_root, rel, ret);
+}

@@ -37,3 +37,7 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
  * and up): its driver and the bus drivers under it.  -ENOENT for an
  * interface without a device (virtual ones). */
 int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret);
+
+/* The same for a watchdog device ("watchdog0": /sys/class/watchdog/NAME/
+ * device and up).  -ENOENT for one without a device (softdog). */
+int hostdeps_for_watchdog(const char *sysfs_root, const char *name, struct hostdeps *ret);

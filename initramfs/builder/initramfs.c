@@ -532,6 +532,18 @@ int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname) {
         return add_hostdeps(i, &d);
 }
 
+int initramfs_add_modules_for_watchdog(initramfs *i, const char *name) {
+        struct hostdeps d = {};
+        int r = check_open(i);
+
+        if (r < 0)
+                return r;
+        r = hostdeps_for_watchdog(i->sysfs, name, &d);
+        if (r < 0)
+                return detail(i, r, "cannot find the device of the watchdog %s in %s", name, i->sysfs);
+        return add_hostdeps(i, &d);
+}
+
 const char *initramfs_compression_to_string(enum initramfs_compression c) {
         switch (c) {
         case INITRAMFS_COMPRESSION_NONE: return "none";

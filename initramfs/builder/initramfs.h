@@ -11,6 +11,7 @@
  *   initramfs_add_modules()          module closure (names, aliases, modaliases)
  *   initramfs_add_modules_for_device()  drivers that reach a block device
  *   initramfs_add_modules_for_netdev()  drivers of a network interface
+ *   initramfs_add_modules_for_watchdog() drivers of a watchdog device
  *   initramfs_add_data()/_file()/_symlink()/_directory()
  *   initramfs_write()                atomically, mode 0600
  *
@@ -90,6 +91,8 @@ int initramfs_add_modules_optional(initramfs *i, const char *const *names);
 int initramfs_add_modules_for_device(initramfs *i, const char *devnode);
 /* The same for a network interface ("enp0s3"): its device's drivers. */
 int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname);
+/* The drivers of a watchdog device ("watchdog0"). */
+int initramfs_add_modules_for_watchdog(initramfs *i, const char *name);
 
 enum initramfs_compression {
         INITRAMFS_COMPRESSION_NONE,

@@ -33,6 +33,10 @@
  * here.  kdump-net then rewrites CAPTURE_NET with the address it set. */
 #define CAPTURE_DHCP_PROGRAM "/usr/sbin/udhcpc"
 #define CAPTURE_DHCP_LEASE "/etc/kdump/dhcp-lease"
+/* The crashed system's hardware watchdog was running: its driver is in the
+ * initramfs and this record says how /init keeps it
+ * (initramfs/init/watchdog-keeper.h); absent otherwise. */
+#define CAPTURE_WATCHDOG "/etc/kdump/watchdog"
 /* An SSH target: OpenSSH's client, the server's host keys under its
  * address, and the private key, which is not in the initramfs file: kdumpctl
  * appends it in memory when it loads (kdumpd/initrd-secrets.h).  ssh needs

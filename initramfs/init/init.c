@@ -5,7 +5,9 @@
  * is here, and every failure is said on the console before the reboot, so a
  * capture never hangs the machine.
  *
- *   mount /proc /sys /dev -> load modules -> wait for the target (or have
+ *   mount /proc /sys /dev -> load modules -> keep a running hardware
+ *   watchdog fed while the capture makes progress (watchdog-keeper.h) ->
+ *   wait for the target (or have
  *   kdump-stack recreate the dm/md stack under it; for NFS, kdump-net set
  *   up the interface; SSH: ssh-dump.h) -> mount it -> kdump_pre -> <path>/<date>/vmcore-dmesg.txt ->
  *   vmcore-incomplete -> rename to vmcore -> sync -> kdump_post ->
@@ -41,6 +43,7 @@
 #include "initramfs/init/device-wait.h"
 #include "initramfs/init/modules-load.h"
 #include "initramfs/init/ssh-dump.h"
+#include "initramfs/init/watchdog-keeper.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
 #include "seal/raw-envelope.h"
@@ -581,6 +584,7 @@ int main(int argc, char *argv[]) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;
         _cleanup_free_ char *err = NULL;
         enum kdump_action action = KDUMP_ACTION_REBOOT;
+        struct watchdog_keeper watchdog = { .fd = -1 };
         bool skipped = false;
         int r;
 
@@ -596,6 +600,7 @@ int main(int argc, char *argv[]) {
                 log_error_errno(r, "%s", err ? err : "Failed to read " CAPTURE_CONF);
         else {
                 load_modules();
+                (void) watchdog_keeper_start(CAPTURE_WATCHDOG, &watchdog);
                 log_memory("with the modules loaded");
                 r = capture(c, CAPTURE_STACK, &skipped);
         }
@@ -621,6 +626,7 @@ int main(int argc, char *argv[]) {
         }
 
         sync();
+        watchdog_keeper_finish(&watchdog, action_to_reboot_cmd(action) == RB_AUTOBOOT);
         (void) reboot(action_to_reboot_cmd(action));
         /* reboot() only returns on failure: never exit PID 1 (that panics). */
         for (;;)

@@ -460,6 +460,7 @@ vm_follow_console() {     # vm_follow_console LOG PID: until PID ends
                 *"sysrq: Trigger a crash"*)        echo "panic $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
                 *"Capture kernel started"*)        echo "capture $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
                 *"dump written:"*)                 echo "written $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
+                *"no longer feeding the watchdog"*) echo "stall $EPOCHREALTIME" >>"$VM_WORK/stamps" ;;
                 esac
                 if [ "$VM_VERBOSE" = 1 ]; then
                         printf '  | %s\n' "$line"

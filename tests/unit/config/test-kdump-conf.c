@@ -111,6 +111,9 @@ static const struct {
         { "capture_cpus 65\n", "x.conf:1: capture_cpus: invalid value '65'; a number of CPUs from 1 to 64" },
         { "capture_cpus two\n", "x.conf:1: capture_cpus: invalid value 'two'" },
         { "capture_cpus 2\ncapture_cpus 4\n", "x.conf:2: capture_cpus: already set on line 1" },
+        { "capture_stall_timeout 9\n", "x.conf:1: capture_stall_timeout: invalid value '9'; a number of seconds from 10 to 86400" },
+        { "capture_stall_timeout 5m\n", "x.conf:1: capture_stall_timeout: invalid value '5m'" },
+        { "capture_stall_timeout 60\ncapture_stall_timeout 90\n", "x.conf:2: capture_stall_timeout: already set on line 1" },
         { "ssh host\n", "x.conf:1: ssh: needs <user>@<server>, e.g. 'ssh root@dumps.example.com' or 'ssh root@2001:db8::1', got 'host'" },
         { "ssh @host\n", "x.conf:1: ssh: needs <user>@<server>" },
         { "ssh root@\n", "x.conf:1: ssh: needs <user>@<server>" },
@@ -294,7 +297,9 @@ TEST(every_key) {
                                      "force_rebuild 1\n"
                                      "force_no_rebuild 0\n"
                                      "auto_reset_crashkernel yes\n"
-                                     "capture_cpus 4\n", "x.conf", &c, &err));
+                                     "capture_cpus 4\n"
+                                     "capture_stall_timeout 120\n", "x.conf", &c, &err));
+        ASSERT_EQ(c->capture_stall_timeout, 120);
         ASSERT_STREQ(c->fstype, "xfs");
         ASSERT_STREQ(c->device, "UUID=1234");
         ASSERT_STREQ(c->path, "/dumps");

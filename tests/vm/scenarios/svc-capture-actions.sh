@@ -32,6 +32,10 @@ kdump_post /usr/local/sbin/kdump-post
 extra_bins /usr/sbin/kdumpctl
 extra_modules dm_mod
 CONF
+# A hardware watchdog runs (QEMU's i6300esb, busybox's daemon): the capture
+# feeds it and, before final_action poweroff, stops it.
+step "modprobe i6300esb" modprobe i6300esb
+step "watchdog daemon on /dev/watchdog" watchdog -T 30 -t 5 /dev/watchdog
 value test_unloaded sh -c 'kdumpctl test --force; echo "exit=$?"'
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 value status_json kdumpctl status --json
