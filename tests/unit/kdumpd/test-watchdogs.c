@@ -10,28 +10,19 @@
 #include "basic/strv.h"
 #include "kdumpd/watchdogs.h"
 #include "tests.h"
-
-static void put(const char *root, const char *rel, const char *content) {
-        char p[4096];
-
-        snprintf(p, sizeof(p), "%s/%s", root, rel);
-        *strrchr(p, '/') = 0;
-        ASSERT_OK(mkdir_p(p, 0755));
-        snprintf(p, sizeof(p), "%s/%s", root, rel);
-        ASSERT_OK(write_file_atomic(p, content, strlen(content), 0644));
-}
+#include "../initramfs/fake-sysfs.h"
 
 TEST(running_ones) {
         const char *root = test_tmp("sys");
         struct running_watchdog *v = NULL;
         size_t n = 9;
 
-        put(root, "class/watchdog/watchdog1/state", "inactive\n");
-        put(root, "class/watchdog/watchdog1/identity", "Software Watchdog\n");
-        put(root, "class/watchdog/watchdog0/state", "active\n");
-        put(root, "class/watchdog/watchdog0/identity", "i6300ESB timer\n");
-        put(root, "class/watchdog/watchdog0/timeout", "30\n");
-        put(root, "class/watchdog/watchdog2/state", "active\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog1/state", "inactive\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog1/identity", "Software Watchdog\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog0/state", "active\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog0/identity", "i6300ESB timer\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog0/timeout", "30\n");
+        fake_sysfs_file(root, "class/watchdog/watchdog2/state", "active\n");
         ASSERT_OK(running_watchdogs(root, &v, &n));
         ASSERT_EQ(n, 2);
         ASSERT_STREQ(v[0].name, "watchdog0");
