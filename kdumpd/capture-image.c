@@ -347,6 +347,18 @@ static int add_net_target(initramfs *ir, const struct capture_image_opts *o, con
         if (r < 0)
                 return set_builder_error(ret_error, ir, "cannot find the drivers of the network interface %s: %s",
                                          t->net->name, r);
+        for (size_t i = 0; i < t->net->n_ports; i++) {
+                r = initramfs_add_modules_for_netdev(ir, t->net->ports[i].name);
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot find the drivers of the bond's port %s: %s",
+                                                 t->net->ports[i].name, r);
+        }
+        if (t->net->bond) {
+                r = initramfs_add_modules(ir, (const char *const[]) { "bonding", NULL });
+                if (r < 0)
+                        return set_builder_error(ret_error, ir, "cannot add the bonding module (for the bond %s): %s",
+                                                 t->net->bond_name ?: "bond", r);
+        }
         if (t->net->vlan_id) {
                 r = initramfs_add_modules(ir, (const char *const[]) { "8021q", NULL });
                 if (r < 0)

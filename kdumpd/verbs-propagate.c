@@ -150,22 +150,32 @@ static int trust_host_key(const dump_target *t) {
         return 0;
 }
 
+/* ssh asks the password through $SSH_ASKPASS without a terminal when
+ * SSH_ASKPASS_REQUIRE=force (OpenSSH 8.4): how automation installs a key. */
+static bool askpass_forced(void) {
+        const char *a = getenv("SSH_ASKPASS"), *req = getenv("SSH_ASKPASS_REQUIRE");
+
+        return a && *a && req && strcmp(req, "force") == 0;
+}
+
 static int install_key(const dump_target *t, const char *kh) {
         _cleanup_free_ char *pub = NULL, *dest = NULL, *khopt = NULL;
+        bool askpass = askpass_forced();
         int r;
 
         r = ensure_public(t->sshkey, &pub);
         if (r < 0)
                 return r;
-        if (!isatty(STDIN_FILENO))
+        if (!askpass && !isatty(STDIN_FILENO))
                 return log_error_errno(EACCES, "%s does not accept the key %s yet, and this is not a terminal to type "
-                                       "the password of %s on: run 'kdumpctl propagate' on a terminal, or install %s "
-                                       "there yourself (ssh-copy-id -i %s %s@%s).", t->server_name, t->sshkey, t->spec,
+                                       "the password of %s on: run 'kdumpctl propagate' on a terminal (or with "
+                                       "SSH_ASKPASS=<program> SSH_ASKPASS_REQUIRE=force), or install %s there "
+                                       "yourself (ssh-copy-id -i %s %s@%s).", t->server_name, t->sshkey, t->spec,
                                        pub, pub, t->user, t->server_name);
         if (asprintf(&dest, "%s@%s", t->user, t->net->server) < 0 || asprintf(&khopt, "UserKnownHostsFile=%s", kh) < 0)
                 return log_oom();
-        log_info("Installing %s for %s on %s with ssh-copy-id (it asks for the password) ...", pub, t->user,
-                 t->server_name);
+        log_info("Installing %s for %s on %s with ssh-copy-id (it asks for the password%s) ...", pub, t->user,
+                 t->server_name, askpass ? " with $SSH_ASKPASS" : "");
         r = spawn_wait((char *const[]) { (char *) "ssh-copy-id", (char *) "-i", pub, (char *) "-o",
                                          (char *) "StrictHostKeyChecking=yes", (char *) "-o", khopt, (char *) "-o",
                                          (char *) "GlobalKnownHostsFile=/dev/null", dest, NULL }, -1, -1);

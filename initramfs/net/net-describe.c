@@ -26,10 +26,48 @@ static const char *route_type_name(unsigned char t) {
         }
 }
 
-/* The hardware interface under link: link itself, or a VLAN's parent. */
-static int hardware_link(const char *server, const struct rtnl_link *link, const struct rtnl_link *parent,
-                         const struct rtnl_link **ret, char **ret_error) {
-        const struct rtnl_link *hw = link;
+/* A bond the capture kernel can make again: its mode, and hardware ports
+ * with MAC addresses; *ret_active the port it sends through (the active
+ * one in active-backup, else the first). */
+static int bond_ports(const char *server, const struct rtnl_link *bond, const struct rtnl_link *ports,
+                      size_t n_ports, const struct rtnl_link **ret_active, char **ret_error) {
+        const struct rtnl_link *active = NULL;
+        size_t n = 0;
+
+        if (!bond->bond)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through the bond %s, whose mode "
+                                         "the kernel did not say", server, bond->name);
+        if (bond->bond_mode != NET_BOND_ACTIVE_BACKUP && bond->bond_mode != NET_BOND_8023AD)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through the bond %s in mode "
+                                         "%u; the capture kernel makes bonds in mode active-backup (1) or 802.3ad "
+                                         "(4) only", server, bond->name, bond->bond_mode);
+        for (size_t i = 0; i < n_ports; i++) {
+                if (ports[i].master != bond->ifindex)
+                        continue;
+                if (*ports[i].kind || !rtnl_link_mac(&ports[i]))
+                        return set_error_message(ret_error, EOPNOTSUPP, "the bond %s has the port %s, %s; the "
+                                                 "capture kernel makes bonds of hardware interfaces only",
+                                                 bond->name, ports[i].name, *ports[i].kind ? ports[i].kind :
+                                                 "without a MAC address");
+                if (!active || ports[i].ifindex == bond->bond_active)
+                        active = &ports[i];
+                n++;
+        }
+        if (n == 0)
+                return set_error_message(ret_error, EHOSTUNREACH, "the route to %s goes through the bond %s, which "
+                                         "has no ports", server, bond->name);
+        if (n > NET_BOND_PORTS_MAX + 1)
+                return set_error_message(ret_error, EOPNOTSUPP, "the bond %s has %zu ports; the capture kernel "
+                                         "brings up at most %u", bond->name, n, NET_BOND_PORTS_MAX + 1);
+        *ret_active = active;
+        return 0;
+}
+
+/* The link under a VLAN (link itself otherwise): a hardware interface or
+ * a bond; *ret_base.  Refused: 802.1ad, a VLAN on anything else. */
+static int base_link(const char *server, const struct rtnl_link *link, const struct rtnl_link *parent,
+                     const struct rtnl_link **ret_base, char **ret_error) {
+        const struct rtnl_link *base = link;
 
         if (strcmp(link->kind, "vlan") == 0) {
                 if (link->vlan_8021ad)
@@ -43,36 +81,59 @@ static int hardware_link(const char *server, const struct rtnl_link *link, const
                         return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, VLAN %u on "
                                                  "an interface that could not be read", server, link->name,
                                                  link->vlan_id);
-                if (*parent->kind || parent->master > 0)
-                        return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, VLAN %u on "
-                                                 "%s, %s%s; the capture kernel makes a VLAN on a hardware interface "
-                                                 "only (bond support is not there yet)", server, link->name,
-                                                 link->vlan_id, parent->name,
-                                                 *parent->kind ? "a " : "which is enslaved to a bond or bridge",
-                                                 *parent->kind ? parent->kind : "");
-                hw = parent;
-        } else if (*link->kind)
-                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a %s link; "
-                                         "the capture kernel can bring up only a hardware interface or an "
-                                         "802.1Q VLAN on one (bond support is not there yet)", server, link->name,
-                                         link->kind);
-        if (hw->master > 0)
+                base = parent;
+        }
+        if (*base->kind && strcmp(base->kind, "bond") != 0)
+                return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, a %s link; the "
+                                         "capture kernel brings up a hardware interface, an active-backup or "
+                                         "802.3ad bond, or an 802.1Q VLAN on one of them", server, base->name,
+                                         base->kind);
+        if (base->master > 0)
                 return set_error_message(ret_error, EOPNOTSUPP, "the route to %s goes through %s, which is "
-                                         "enslaved to interface %d (a bond or bridge): not supported yet", server,
-                                         hw->name, hw->master);
-        if (!rtnl_link_mac(hw))
-                return set_error_message(ret_error, EOPNOTSUPP, "interface %s has no MAC address to find it by in "
-                                         "the capture kernel", hw->name);
-        *ret = hw;
+                                         "enslaved to interface %d (a bridge or another bond): not supported", server,
+                                         base->name, base->master);
+        *ret_base = base;
+        return 0;
+}
+
+/* The record's link, bond and port fields. */
+static int describe_links(net_record *n, const struct rtnl_link *hw, const struct rtnl_link *base,
+                          const struct rtnl_link *ports, size_t n_ports) {
+        memcpy(n->mac, rtnl_link_mac(hw), NET_RECORD_MAC_LEN);
+        n->mtu = hw->mtu ? hw->mtu : 1500;
+        if (!(n->name = strdup(hw->name)))
+                return -ENOMEM;
+        if (base == hw)
+                return 0;
+        n->bond = true;
+        n->bond_mode = base->bond_mode;
+        n->bond_miimon = base->bond_miimon;
+        n->bond_mtu = base->mtu ? base->mtu : n->mtu;
+        if (!(n->bond_name = strdup(base->name)))
+                return -ENOMEM;
+        for (size_t i = 0; i < n_ports; i++) {
+                struct net_port *v;
+
+                if (ports[i].master != base->ifindex || &ports[i] == hw)
+                        continue;
+                v = reallocarray(n->ports, n->n_ports + 1, sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                n->ports = v;
+                n->ports[n->n_ports] = (struct net_port) {};
+                memcpy(n->ports[n->n_ports].mac, rtnl_link_mac(&ports[i]), NET_RECORD_MAC_LEN);
+                if (!(n->ports[n->n_ports++].name = strdup(ports[i].name)))
+                        return -ENOMEM;
+        }
         return 0;
 }
 
 int net_describe_from(const char *server, const struct rtnl_route *route, const struct rtnl_link *link,
-                      const struct rtnl_link *parent, const struct rtnl_addr *addrs, size_t n_addrs,
-                      net_record **ret, char **ret_error) {
+                      const struct rtnl_link *parent, const struct rtnl_link *ports, size_t n_ports,
+                      const struct rtnl_addr *addrs, size_t n_addrs, net_record **ret, char **ret_error) {
         _cleanup_(net_record_freep) net_record *n = NULL;
         const struct rtnl_addr *src = NULL;
-        const struct rtnl_link *hw = link;
+        const struct rtnl_link *hw = link, *base = link;
         int r;
 
         if (route->type != RTN_UNICAST)
@@ -83,9 +144,16 @@ int net_describe_from(const char *server, const struct rtnl_route *route, const 
         if (link->flags & IFF_LOOPBACK)
                 return set_error_message(ret_error, EHOSTUNREACH, "the route to %s goes through the loopback "
                                          "interface %s: the server is this machine", server, link->name);
-        r = hardware_link(server, link, parent, &hw, ret_error);
+        r = base_link(server, link, parent, &base, ret_error);
+        if (r >= 0 && strcmp(base->kind, "bond") == 0)
+                r = bond_ports(server, base, ports, n_ports, &hw, ret_error);
+        else
+                hw = base;
         if (r < 0)
                 return r;
+        if (!rtnl_link_mac(hw))
+                return set_error_message(ret_error, EOPNOTSUPP, "interface %s has no MAC address to find it by in "
+                                         "the capture kernel", hw->name);
         if (!*route->prefsrc)
                 return set_error_message(ret_error, EHOSTUNREACH, "the kernel names no source address for the "
                                          "route to %s through %s", server, link->name);
@@ -107,11 +175,14 @@ int net_describe_from(const char *server, const struct rtnl_route *route, const 
         n = calloc(1, sizeof(*n));
         if (!n)
                 return -ENOMEM;
-        memcpy(n->mac, rtnl_link_mac(hw), NET_RECORD_MAC_LEN);
-        n->mtu = hw->mtu ? hw->mtu : 1500;
-        if (hw != link) {
+        r = describe_links(n, hw, base, ports, n_ports);
+        if (r < 0)
+                return r;
+        if (base != link) {
+                unsigned under = n->bond ? n->bond_mtu : n->mtu;
+
                 n->vlan_id = link->vlan_id;
-                n->vlan_mtu = MIN(link->mtu ? link->mtu : n->mtu, n->mtu);
+                n->vlan_mtu = MIN(link->mtu ? link->mtu : under, under);
                 if (!(n->vlan_name = strdup(link->name)))
                         return -ENOMEM;
         }
@@ -120,10 +191,29 @@ int net_describe_from(const char *server, const struct rtnl_route *route, const 
         /* a permanent address was configured as is; one with a lifetime
          * came from a DHCP server or router advertisements */
         n->origin = (src->flags & IFA_F_PERMANENT) || src->valid_lft == UINT32_MAX ? NET_ORIGIN_STATIC : NET_ORIGIN_DHCP;
-        if (!(n->name = strdup(hw->name)) || !(n->address = strdup(src->address)) || !(n->server = strdup(server)) ||
+        if (!(n->address = strdup(src->address)) || !(n->server = strdup(server)) ||
             (*route->gateway && !(n->gateway = strdup(route->gateway))))
                 return -ENOMEM;
         *ret = TAKE_PTR(n);
+        return 0;
+}
+
+struct link_list {
+        struct rtnl_link *v;
+        size_t n;
+};
+
+static int collect_link(const struct rtnl_link *l, void *userdata) {
+        struct link_list *list = userdata;
+        struct rtnl_link *t;
+
+        if (l->master <= 0)
+                return 0;
+        t = reallocarray(list->v, list->n + 1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        list->v = t;
+        list->v[list->n++] = *l;
         return 0;
 }
 
@@ -169,6 +259,7 @@ int net_describe(const char *server, const char *sysfs_root, net_record **ret, c
         _cleanup_(rtnl_closep) rtnl *nl = NULL;
         _cleanup_(net_record_freep) net_record *n = NULL;
         struct addr_list addrs = {};
+        struct link_list ports = {};
         struct rtnl_route route;
         struct rtnl_link link, parent;
         bool have_parent = false;
@@ -191,17 +282,30 @@ int net_describe(const char *server, const char *sysfs_root, net_record **ret, c
          * when it cannot be read) */
         if (strcmp(link.kind, "vlan") == 0 && link.link > 0)
                 have_parent = rtnl_get_link(nl, link.link, &parent) >= 0;
+        /* a bond on the way: the links enslaved to anything, its ports among them */
+        if (strcmp(link.kind, "bond") == 0 || (have_parent && strcmp(parent.kind, "bond") == 0)) {
+                r = rtnl_links(nl, collect_link, &ports);
+                if (r < 0) {
+                        free(ports.v);
+                        return set_error_message(ret_error, -r, "cannot list the network interfaces: %s", strerror(-r));
+                }
+        }
         addrs.ifindex = route.oif;
         r = rtnl_addrs(nl, family, collect_addr, &addrs);
         if (r < 0) {
                 free(addrs.v);
+                free(ports.v);
                 return set_error_message(ret_error, -r, "cannot read the addresses of %s: %s", link.name, strerror(-r));
         }
-        r = net_describe_from(server, &route, &link, have_parent ? &parent : NULL, addrs.v, addrs.n, &n, ret_error);
+        r = net_describe_from(server, &route, &link, have_parent ? &parent : NULL, ports.v, ports.n, addrs.v, addrs.n,
+                              &n, ret_error);
         free(addrs.v);
+        free(ports.v);
         if (r < 0)
                 return r;
         n->driver = driver_of(sysfs_root, n->name);
+        for (size_t i = 0; i < n->n_ports; i++)
+                n->ports[i].driver = driver_of(sysfs_root, n->ports[i].name);
         *ret = TAKE_PTR(n);
         return 0;
 }

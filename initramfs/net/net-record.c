@@ -16,11 +16,31 @@ net_record *net_record_free(net_record *n) {
         free(n->name);
         free(n->driver);
         free(n->vlan_name);
+        free(n->bond_name);
+        for (size_t i = 0; i < n->n_ports; i++) {
+                free(n->ports[i].name);
+                free(n->ports[i].driver);
+        }
+        free(n->ports);
         free(n->address);
         free(n->gateway);
         free(n->server);
         free(n);
         return NULL;
+}
+
+const char *net_bond_mode_to_string(unsigned mode) {
+        return mode == NET_BOND_ACTIVE_BACKUP ? "active-backup" : mode == NET_BOND_8023AD ? "802.3ad" : NULL;
+}
+
+int net_bond_mode_from_string(const char *s, unsigned *ret) {
+        if (strcmp(s, "active-backup") == 0)
+                *ret = NET_BOND_ACTIVE_BACKUP;
+        else if (strcmp(s, "802.3ad") == 0)
+                *ret = NET_BOND_8023AD;
+        else
+                return -EINVAL;
+        return 0;
 }
 
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]) {
@@ -70,18 +90,59 @@ static int check(const net_record *n) {
                 return -EINVAL;
         if ((n->name && !word_ok(n->name)) || (n->driver && !word_ok(n->driver)))
                 return -EINVAL;
-        if (n->vlan_id > NET_VLAN_ID_MAX || (n->vlan_id && (n->vlan_mtu < 68 || n->vlan_mtu > n->mtu)) ||
+        if (n->vlan_id > NET_VLAN_ID_MAX ||
+            (n->vlan_id && (n->vlan_mtu < 68 || n->vlan_mtu > (n->bond ? n->bond_mtu : n->mtu))) ||
             (n->vlan_name && !word_ok(n->vlan_name)))
                 return -EINVAL;
+        if (n->bond && (!net_bond_mode_to_string(n->bond_mode) || n->bond_mtu < 68 || n->bond_mtu > 65535 ||
+                        (n->bond_name && !word_ok(n->bond_name)) || n->n_ports > NET_BOND_PORTS_MAX))
+                return -EINVAL;
+        if (!n->bond && n->n_ports > 0)
+                return -EINVAL;
+        for (size_t i = 0; i < n->n_ports; i++)
+                if (memcmp(n->ports[i].mac, zero, sizeof(zero)) == 0 || (n->ports[i].name && !word_ok(n->ports[i].name)) ||
+                    (n->ports[i].driver && !word_ok(n->ports[i].driver)))
+                        return -EINVAL;
+        return 0;
+}
+
+/* The bond and port lines, "" without a bond. */
+static int render_bond(const net_record *n, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        FILE *f;
+
+        if (!n->bond)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        f = open_memstream(&text, &size);
+        if (!f)
+                return -ENOMEM;
+        fprintf(f, "bond mode=%s", net_bond_mode_to_string(n->bond_mode));
+        if (n->bond_miimon)
+                fprintf(f, " miimon=%u", n->bond_miimon);
+        fprintf(f, " mtu=%u%s%s\n", n->bond_mtu, n->bond_name ? " name=" : "", n->bond_name ?: "");
+        for (size_t i = 0; i < n->n_ports; i++) {
+                char mac[18];
+
+                net_mac_format(n->ports[i].mac, mac);
+                fprintf(f, "port mac=%s%s%s%s%s\n", mac, n->ports[i].name ? " name=" : "", n->ports[i].name ?: "",
+                        n->ports[i].driver ? " driver=" : "", n->ports[i].driver ?: "");
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(text);
         return 0;
 }
 
 int net_record_render(const net_record *n, char **ret) {
-        _cleanup_free_ char *vlan = NULL;
+        _cleanup_free_ char *vlan = NULL, *bond = NULL;
         char mac[18];
         int r;
 
         r = check(n);
+        if (r < 0)
+                return r;
+        r = render_bond(n, &bond);
         if (r < 0)
                 return r;
         net_mac_format(n->mac, mac);
@@ -90,12 +151,12 @@ int net_record_render(const net_record *n, char **ret) {
                 return -ENOMEM;
         if (asprintf(ret,
                      "link mac=%s mtu=%u%s%s%s%s\n"
-                     "%s"
+                     "%s%s"
                      "address %s/%u origin=%s\n"
                      "%s%s%s"
                      "server %s\n",
                      mac, n->mtu, n->name ? " name=" : "", n->name ?: "", n->driver ? " driver=" : "", n->driver ?: "",
-                     vlan ?: "", n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? "dhcp" : "static",
+                     bond, vlan ?: "", n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? "dhcp" : "static",
                      n->gateway ? "gateway " : "", n->gateway ?: "", n->gateway ? "\n" : "", n->server) < 0)
                 return -ENOMEM;
         return 0;
@@ -195,6 +256,86 @@ static int parse_vlan(net_record *n, char *rest, const char **reason) {
         return 0;
 }
 
+static int bond_key(net_record *n, const char *key, const char *v, const char **reason) {
+        if (strcmp(key, "mode") == 0) {
+                if (net_bond_mode_from_string(v, &n->bond_mode) < 0) {
+                        *reason = "mode= is not active-backup or 802.3ad";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "miimon") == 0) {
+                if (safe_atou(v, &n->bond_miimon) < 0) {
+                        *reason = "miimon= is not a number of milliseconds";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "mtu") == 0) {
+                if (safe_atou(v, &n->bond_mtu) < 0 || n->bond_mtu < 68 || n->bond_mtu > 65535) {
+                        *reason = "mtu= is not a number from 68 to 65535";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "name") == 0)
+                return set_word(&n->bond_name, v);
+        return 0;
+}
+
+static int parse_bond(net_record *n, char *rest, const char **reason) {
+        int r;
+
+        if (n->bond) {
+                *reason = "a second bond line";
+                return -EINVAL;
+        }
+        r = parse_key_values(n, rest, reason, bond_key);
+        if (r < 0)
+                return r;
+        if (!net_bond_mode_to_string(n->bond_mode)) {
+                *reason = "needs mode= (active-backup or 802.3ad)";
+                return -EINVAL;
+        }
+        n->bond = true;
+        return 0;
+}
+
+static int port_key(net_record *n, const char *key, const char *v, const char **reason) {
+        struct net_port *p = &n->ports[n->n_ports];
+
+        if (strcmp(key, "mac") == 0) {
+                if (net_mac_parse(v, p->mac) < 0) {
+                        *reason = "mac= is not a MAC address (xx:xx:xx:xx:xx:xx)";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "name") == 0)
+                return set_word(&p->name, v);
+        else if (strcmp(key, "driver") == 0)
+                return set_word(&p->driver, v);
+        return 0;
+}
+
+static int parse_port(net_record *n, char *rest, const char **reason) {
+        static const uint8_t zero[NET_RECORD_MAC_LEN];
+        struct net_port *v;
+        int r;
+
+        if (n->n_ports >= NET_BOND_PORTS_MAX) {
+                *reason = "more port lines than a capture kernel brings up (8)";
+                return -EINVAL;
+        }
+        v = reallocarray(n->ports, n->n_ports + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        n->ports = v;
+        n->ports[n->n_ports] = (struct net_port) {};
+        r = parse_key_values(n, rest, reason, port_key);
+        /* counted either way, so that net_record_free() frees its words */
+        n->n_ports++;
+        if (r < 0)
+                return r;
+        if (memcmp(n->ports[n->n_ports - 1].mac, zero, sizeof(zero)) == 0) {
+                *reason = "needs mac=";
+                return -EINVAL;
+        }
+        return 0;
+}
+
 static int parse_address(net_record *n, char *rest, const char **reason) {
         char *save = NULL, *a = strtok_r(rest, " \t", &save), *o = strtok_r(NULL, " \t", &save), *slash;
         int family;
@@ -233,6 +374,10 @@ static int parse_line_words(net_record *n, char *line, const char **reason) {
                 return parse_link(n, rest, reason);
         if (strcmp(line, "vlan") == 0)
                 return parse_vlan(n, rest, reason);
+        if (strcmp(line, "bond") == 0)
+                return parse_bond(n, rest, reason);
+        if (strcmp(line, "port") == 0)
+                return parse_port(n, rest, reason);
         if (strcmp(line, "address") == 0)
                 return parse_address(n, rest, reason);
         if (strcmp(line, "gateway") == 0 || strcmp(line, "server") == 0) {
@@ -242,7 +387,7 @@ static int parse_line_words(net_record *n, char *line, const char **reason) {
                 }
                 return set_word(strcmp(line, "gateway") == 0 ? &n->gateway : &n->server, rest);
         }
-        *reason = "unknown line (link, vlan, address, gateway or server)";
+        *reason = "unknown line (link, bond, port, vlan, address, gateway or server)";
         return -EINVAL;
 }
 
@@ -266,11 +411,15 @@ int net_record_parse(const char *text, net_record **ret, char **ret_error) {
                 return r;
         if (!n->address || !n->server || n->mtu == 0)
                 return set_error_message(ret_error, EINVAL, "network record: needs link, address and server lines");
+        if (n->n_ports > 0 && !n->bond)
+                return set_error_message(ret_error, EINVAL, "network record: port lines without a bond line");
+        if (n->bond && n->bond_mtu == 0)
+                n->bond_mtu = n->mtu;
         if (n->vlan_id && n->vlan_mtu == 0)
-                n->vlan_mtu = n->mtu;
-        if (n->vlan_mtu > n->mtu)
+                n->vlan_mtu = n->bond ? n->bond_mtu : n->mtu;
+        if (n->vlan_mtu > (n->bond ? n->bond_mtu : n->mtu))
                 return set_error_message(ret_error, EINVAL, "network record: the VLAN's MTU %u is above its link's, %u",
-                                         n->vlan_mtu, n->mtu);
+                                         n->vlan_mtu, n->bond ? n->bond_mtu : n->mtu);
         if (!net_address_valid(n->family, n->server) || (n->gateway && !net_address_valid(n->family, n->gateway)))
                 return set_error_message(ret_error, EINVAL,
                                          "network record: address %s, gateway %s and server %s are not of one family",
@@ -279,10 +428,43 @@ int net_record_parse(const char *text, net_record **ret, char **ret_error) {
         return 0;
 }
 
+/* "active-backup of eth0 52:54:00:77:00:02 virtio_net, eth1 ..." */
+static int bond_summary(const net_record *n, char **ret) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        char mac[18];
+        FILE *f;
+
+        f = open_memstream(&text, &size);
+        if (!f)
+                return -ENOMEM;
+        net_mac_format(n->mac, mac);
+        fprintf(f, "%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode), n->name ?: "?", mac,
+                n->driver ? " " : "", n->driver ?: "");
+        for (size_t i = 0; i < n->n_ports; i++) {
+                net_mac_format(n->ports[i].mac, mac);
+                fprintf(f, ", %s %s%s%s", n->ports[i].name ?: "?", mac, n->ports[i].driver ? " " : "",
+                        n->ports[i].driver ?: "");
+        }
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
 int net_record_summary(const net_record *n, char **ret) {
-        _cleanup_free_ char *vlan = NULL;
+        _cleanup_free_ char *vlan = NULL, *bond = NULL;
         char mac[18];
 
+        if (n->bond) {
+                if (bond_summary(n, &bond) < 0 ||
+                    (n->vlan_id && asprintf(&vlan, "VLAN %u on %s, ", n->vlan_id, n->bond_name ?: "the bond") < 0))
+                        return -ENOMEM;
+                return asprintf(ret, "%s (%s%s) %s/%u%s%s%s",
+                                n->vlan_id ? n->vlan_name ?: "VLAN" : n->bond_name ?: "bond", vlan ?: "", bond,
+                                n->address, n->prefixlen, n->origin == NET_ORIGIN_DHCP ? " (DHCP)" : "",
+                                n->gateway ? " via " : "", n->gateway ?: "") < 0 ? -ENOMEM : 0;
+        }
         net_mac_format(n->mac, mac);
         if (n->vlan_id && asprintf(&vlan, "VLAN %u on %s, ", n->vlan_id, n->name ?: "interface") < 0)
                 return -ENOMEM;

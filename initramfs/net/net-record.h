@@ -14,6 +14,8 @@
  * text, one fact a line:
  *
  *   link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net
+ *   [bond mode=active-backup miimon=100 mtu=1500 name=bond0]
+ *   [port mac=52:54:00:77:00:03 name=enp0s4 driver=virtio_net]
  *   vlan id=78 mtu=1500 name=enp0s3.78
  *   address 192.168.77.2/24 origin=static
  *   gateway 192.168.77.254
@@ -21,7 +23,10 @@
  *
  * The link line is the hardware interface; a vlan line, when the route
  * leaves through an 802.1Q VLAN on it, the VLAN the capture kernel makes
- * there (the address and the route are the VLAN's).  name= and driver= are
+ * there (the address and the route are the VLAN's).  When the route leaves
+ * through a bond (active-backup or 802.3ad), the bond line says how to
+ * make it again, the link line is its active port and each port line
+ * another one; the VLAN, the address and the route are then the bond's.  name= and driver= are
  * for messages only.  origin= is "static" (a
  * permanent address) or "dhcp" (one with a lifetime, from a DHCP or
  * SLAAC client); both are set as they were.  gateway is absent when the
@@ -40,13 +45,34 @@ enum net_origin {
         NET_ORIGIN_DHCP,
 };
 
+/* The bond modes the capture kernel makes (the kernel's numbers). */
+#define NET_BOND_ACTIVE_BACKUP 1u
+#define NET_BOND_8023AD 4u
+#define NET_BOND_PORTS_MAX 8u
+
+struct net_port {
+        uint8_t mac[NET_RECORD_MAC_LEN];
+        char *name;                     /* where it was built; NULL if unknown */
+        char *driver;                   /* NULL if unknown */
+};
+
 typedef struct net_record {
         uint8_t mac[NET_RECORD_MAC_LEN];
         unsigned mtu;
         char *name;                     /* where it was built; NULL if unknown */
         char *driver;                   /* NULL if unknown */
 
-        unsigned vlan_id;               /* 1-4094: an 802.1Q VLAN on the link; 0: none */
+        /* a bond: the link above is its active port (enslaved first), the
+         * others in ports; the VLAN, address and route are on the bond */
+        bool bond;
+        unsigned bond_mode;             /* NET_BOND_ACTIVE_BACKUP or NET_BOND_8023AD */
+        unsigned bond_miimon;           /* ms; 0: the kernel's default */
+        unsigned bond_mtu;
+        char *bond_name;                /* where it was built; NULL if unknown */
+        struct net_port *ports;
+        size_t n_ports;
+
+        unsigned vlan_id;               /* 1-4094: an 802.1Q VLAN on the link (or bond); 0: none */
         unsigned vlan_mtu;              /* the VLAN's MTU (at most the link's) */
         char *vlan_name;                /* where it was built; NULL if unknown */
 
@@ -63,6 +89,11 @@ static inline void net_record_freep(net_record **n) {
         if (*n)
                 net_record_free(*n);
 }
+
+/* "active-backup" <-> NET_BOND_ACTIVE_BACKUP, "802.3ad" <-> NET_BOND_8023AD;
+ * NULL, -EINVAL for the others. */
+const char *net_bond_mode_to_string(unsigned mode);
+int net_bond_mode_from_string(const char *s, unsigned *ret);
 
 /* "52:54:00:77:00:02" <-> bytes; -EINVAL for anything else. */
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]);

@@ -15,6 +15,7 @@
 #define DEFAULT_TIMEOUT_MS 30000u
 #define POLL_MS 100u
 #define REPORT_MS 5000u
+#define PORT_TIMEOUT_MS 5000u
 
 _printf_(2, 3)
 static void event(const struct net_up_opts *o, const char *fmt, ...) {
@@ -54,15 +55,17 @@ static int match_mac(const struct rtnl_link *l, void *userdata) {
         return 0;
 }
 
-static int find_link(rtnl *nl, const net_record *n, const struct net_up_opts *o, unsigned timeout_ms,
-                     struct rtnl_link *ret, char **ret_error) {
+/* The hardware interface with that MAC (name and driver: the crashed
+ * system's, for messages). */
+static int find_link(rtnl *nl, const uint8_t hw_mac[NET_RECORD_MAC_LEN], const char *name, const char *driver,
+                     const struct net_up_opts *o, unsigned timeout_ms, struct rtnl_link *ret, char **ret_error) {
         char mac[18];
         unsigned waited = 0, next_report = REPORT_MS;
         int r;
 
-        net_mac_format(n->mac, mac);
+        net_mac_format(hw_mac, mac);
         for (;;) {
-                struct find_ctx c = { .mac = n->mac };
+                struct find_ctx c = { .mac = hw_mac };
 
                 r = rtnl_links(nl, match_mac, &c);
                 if (r < 0)
@@ -77,13 +80,13 @@ static int find_link(rtnl *nl, const net_record *n, const struct net_up_opts *o,
                 if (waited >= timeout_ms)
                         return set_error_message(ret_error, ETIMEDOUT, "no network interface with MAC address %s "
                                                  "(%s%s%s) appeared within %us: is its driver in the capture "
-                                                 "initramfs?", mac, n->name ?: "", n->driver ? ", driver " : "",
-                                                 n->driver ?: "", timeout_ms / 1000);
+                                                 "initramfs?", mac, name ?: "", driver ? ", driver " : "",
+                                                 driver ?: "", timeout_ms / 1000);
                 sleep_ms(POLL_MS);
                 waited += POLL_MS;
                 if (waited >= next_report) {
                         event(o, "Still waiting for the network interface %s (%s) (%us of %us) ...", mac,
-                              n->name ?: "", waited / 1000, timeout_ms / 1000);
+                              name ?: "", waited / 1000, timeout_ms / 1000);
                         next_report += REPORT_MS;
                 }
         }
@@ -112,6 +115,77 @@ static int wait_carrier(rtnl *nl, const struct rtnl_link *l, const struct net_up
                         next_report += REPORT_MS;
                 }
         }
+}
+
+static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_link *bond, char **ret_error) {
+        int r;
+
+        /* the kernel takes a port only while it is down */
+        r = rtnl_set_link(nl, port->ifindex, 0, false);
+        if (r >= 0)
+                r = rtnl_set_master(nl, port->ifindex, bond->ifindex);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot add %s to the bond %s: %s", port->name, bond->name,
+                                         strerror(-r));
+        return 0;
+}
+
+/* The recorded bond, made again: its active port first (so that it is the
+ * active one in active-backup), then the others found by MAC; a port that
+ * does not appear is left out with a word on the console.  *ret the bond,
+ * up. */
+static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first, const struct net_up_opts *o,
+                   struct rtnl_link *ret, char **ret_error) {
+        char name[IFNAMSIZ];
+        struct rtnl_link b;
+        int r;
+
+        if (n->bond_name && strlen(n->bond_name) < sizeof(name))
+                strcpy(name, n->bond_name);
+        else
+                strcpy(name, "bond0");
+        event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u ...", net_bond_mode_to_string(n->bond_mode),
+              name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu);
+        r = rtnl_add_bond(nl, name, n->bond_mode, n->bond_miimon, &b);
+        if (r == -EEXIST) {
+                /* the bonding module makes bond0 as it loads: set it up as
+                 * recorded if it is a bond, else take another name */
+                r = rtnl_get_link_by_name(nl, name, &b);
+                if (r >= 0 && strcmp(b.kind, "bond") == 0)
+                        r = rtnl_set_bond(nl, b.ifindex, n->bond_mode, n->bond_miimon);
+                else {
+                        strcpy(name, "kdumpbond");
+                        r = rtnl_add_bond(nl, name, n->bond_mode, n->bond_miimon, &b);
+                }
+        }
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot make the bond %s: %s%s", name, strerror(-r),
+                                         r == -EOPNOTSUPP || r == -ENODEV ?
+                                         " (is the bonding module in the capture initramfs?)" : "");
+        r = enslave(nl, first, &b, ret_error);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n->n_ports; i++) {
+                _cleanup_free_ char *err = NULL;
+                struct rtnl_link p;
+
+                r = find_link(nl, n->ports[i].mac, n->ports[i].name, n->ports[i].driver, o, PORT_TIMEOUT_MS, &p, &err);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        event(o, "Leaving out the bond's port %s: %s.", n->ports[i].name ?: "?", err ?: strerror(-r));
+                        continue;
+                }
+                r = enslave(nl, &p, &b, ret_error);
+                if (r < 0)
+                        return r;
+        }
+        r = rtnl_set_link(nl, b.ifindex, n->bond_mtu, true);
+        if (r < 0)
+                return set_error_message(ret_error, -r, "cannot set the bond %s up with MTU %u: %s", name, n->bond_mtu,
+                                         strerror(-r));
+        *ret = b;
+        return 0;
 }
 
 /* The recorded 802.1Q VLAN on the hardware interface l (up already): made,
@@ -205,13 +279,23 @@ int net_up(net_record *n, const struct net_up_opts *opts, char **ret_error) {
         r = rtnl_open(&nl);
         if (r < 0)
                 return set_error_message(ret_error, -r, "cannot open rtnetlink: %s", strerror(-r));
-        r = find_link(nl, n, opts, link_ms, &l, ret_error);
+        r = find_link(nl, n->mac, n->name, n->driver, opts, link_ms, &l, ret_error);
         if (r < 0)
                 return r;
-        event(opts, "Bringing up %s (was %s on the crashed system), MTU %u ...", l.name, n->name ?: "?", n->mtu);
-        r = rtnl_set_link(nl, l.ifindex, n->mtu, true);
-        if (r < 0)
-                return set_error_message(ret_error, -r, "cannot set %s up with MTU %u: %s", l.name, n->mtu, strerror(-r));
+        if (n->bond) {
+                struct rtnl_link b;
+
+                r = bond_up(nl, n, &l, opts, &b, ret_error);
+                if (r < 0)
+                        return r;
+                l = b;
+        } else {
+                event(opts, "Bringing up %s (was %s on the crashed system), MTU %u ...", l.name, n->name ?: "?", n->mtu);
+                r = rtnl_set_link(nl, l.ifindex, n->mtu, true);
+                if (r < 0)
+                        return set_error_message(ret_error, -r, "cannot set %s up with MTU %u: %s", l.name, n->mtu,
+                                                 strerror(-r));
+        }
         r = wait_carrier(nl, &l, opts, carrier_ms, ret_error);
         if (r < 0)
                 return r;

@@ -110,6 +110,25 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                                 l.vlan_8021ad = ntohs(mnl_attr_get_u16(v)) == ETH_P_8021AD;
                         }
         }
+        if (data && strcmp(l.kind, "bond") == 0) {
+                const struct nlattr *v;
+
+                mnl_attr_for_each_nested(v, data)
+                        if (mnl_attr_get_type(v) == IFLA_BOND_MODE) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
+                                        return -EINVAL;
+                                l.bond_mode = mnl_attr_get_u8(v);
+                                l.bond = true;
+                        } else if (mnl_attr_get_type(v) == IFLA_BOND_MIIMON) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
+                                        return -EINVAL;
+                                l.bond_miimon = mnl_attr_get_u32(v);
+                        } else if (mnl_attr_get_type(v) == IFLA_BOND_ACTIVE_SLAVE) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
+                                        return -EINVAL;
+                                l.bond_active = (int) mnl_attr_get_u32(v);
+                        }
+        }
         /* a VLAN's IFLA_LINK names its parent; other links report themselves */
         if (l.link == l.ifindex)
                 l.link = 0;
@@ -496,6 +515,59 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
                 return e;
         *ret = l;
         return 0;
+}
+
+/* RTM_NEWLINK for a bond: a new one named name (ifindex 0), or the
+ * settings of an existing one. */
+static int bond_msg(rtnl *r, const char *name, int ifindex, unsigned mode, unsigned miimon) {
+        char buf[512];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifinfomsg *ifi;
+        struct nlattr *info, *data;
+
+        if (mode > 6 || (name && strlen(name) >= IFNAMSIZ))
+                return -EINVAL;
+        nlh->nlmsg_type = RTM_NEWLINK;
+        nlh->nlmsg_flags = ifindex ? 0 : NLM_F_CREATE | NLM_F_EXCL;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        if (name)
+                mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bond");
+        data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+        mnl_attr_put_u8(nlh, IFLA_BOND_MODE, (uint8_t) mode);
+        if (miimon > 0)
+                mnl_attr_put_u32(nlh, IFLA_BOND_MIIMON, miimon);
+        mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, info);
+        return rtnl_call(r, nlh, NULL, NULL);
+}
+
+int rtnl_add_bond(rtnl *r, const char *name, unsigned mode, unsigned miimon, struct rtnl_link *ret) {
+        int e = bond_msg(r, name, 0, mode, miimon);
+
+        if (e < 0)
+                return e;
+        return rtnl_get_link_by_name(r, name, ret);
+}
+
+int rtnl_set_bond(rtnl *r, int ifindex, unsigned mode, unsigned miimon) {
+        return bond_msg(r, NULL, ifindex, mode, miimon);
+}
+
+int rtnl_set_master(rtnl *r, int ifindex, int master) {
+        char buf[128];
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+        struct ifinfomsg *ifi;
+
+        nlh->nlmsg_type = RTM_NEWLINK;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+        ifi->ifi_family = AF_UNSPEC;
+        ifi->ifi_index = ifindex;
+        mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t) master);
+        return rtnl_call(r, nlh, NULL, NULL);
 }
 
 int rtnl_add_addr(rtnl *r, int ifindex, int family, const char *address, unsigned prefixlen) {

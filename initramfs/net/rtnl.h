@@ -34,6 +34,10 @@ struct rtnl_link {
         int link;                       /* IFLA_LINK: a VLAN's parent; 0 none */
         unsigned vlan_id;               /* kind "vlan": IFLA_VLAN_ID (1-4094); 0 otherwise */
         bool vlan_8021ad;               /* kind "vlan": IFLA_VLAN_PROTOCOL is 802.1ad (QinQ) */
+        bool bond;                      /* kind "bond" with its IFLA_BOND_MODE said: */
+        unsigned bond_mode;             /* IFLA_BOND_MODE (1 active-backup, 4 802.3ad, ...) */
+        unsigned bond_miimon;           /* IFLA_BOND_MIIMON, ms */
+        int bond_active;                /* IFLA_BOND_ACTIVE_SLAVE: the active port's ifindex; 0 none */
 };
 
 struct rtnl_addr {
@@ -102,6 +106,15 @@ int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up);
  * parent's), left down; -EEXIST when NAME exists.  *ret: the link as made
  * (down). */
 int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, struct rtnl_link *ret);
+/* A new bond NAME in mode (kernel's numbers) with miimon ms (0: the
+ * kernel's default), left down; -EEXIST when NAME exists.  *ret: the link
+ * as made. */
+int rtnl_add_bond(rtnl *r, const char *name, unsigned mode, unsigned miimon, struct rtnl_link *ret);
+/* The mode and miimon of an existing bond (down, without ports): the one
+ * the bonding module makes when it loads (max_bonds=1). */
+int rtnl_set_bond(rtnl *r, int ifindex, unsigned mode, unsigned miimon);
+/* Enslaves ifindex (which must be down) to master, a bond. */
+int rtnl_set_master(rtnl *r, int ifindex, int master);
 /* IPv6 addresses are added with IFA_F_NODAD: there is one machine on
  * this address and no time to wait for duplicate detection. */
 int rtnl_add_addr(rtnl *r, int ifindex, int family, const char *address, unsigned prefixlen);

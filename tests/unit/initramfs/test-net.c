@@ -140,6 +140,14 @@ static struct nlmsghdr *link_msg(int ifindex, const char *name, unsigned flags, 
                         mnl_attr_put_u16(h, IFLA_VLAN_PROTOCOL, htons(ETH_P_8021Q));
                         mnl_attr_put_u16(h, IFLA_VLAN_ID, (uint16_t) (ifindex == 3 ? 100 : 200));
                         mnl_attr_nest_end(h, data);
+                } else if (strcmp(kind, "bond") == 0) {
+                        /* as bond_fill_info(): mode first, then the rest */
+                        struct nlattr *data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
+                        mnl_attr_put_u8(h, IFLA_BOND_MODE, 1);
+                        mnl_attr_put_u32(h, IFLA_BOND_ACTIVE_SLAVE, 3);
+                        mnl_attr_put_u32(h, IFLA_BOND_MIIMON, 100);
+                        mnl_attr_put_u32(h, IFLA_BOND_UPDELAY, 0);
+                        mnl_attr_nest_end(h, data);
                 }
                 mnl_attr_nest_end(h, nest);
         }
@@ -168,6 +176,12 @@ TEST(parse_link) {
         /* an all-zero permanent address (virtual devices) is none */
         ASSERT_OK(rtnl_parse_link(link_msg(4, "x", 0, mac_b, (const uint8_t[6]) {}, NULL, 7), &l));
         ASSERT_TRUE(!l.has_perm_mac && l.master == 7 && memcmp(rtnl_link_mac(&l), mac_b, 6) == 0);
+
+        ASSERT_OK(rtnl_parse_link(link_msg(4, "bond0", IFF_UP, mac_a, NULL, "bond", 0), &l));
+        ASSERT_TRUE(l.bond);
+        ASSERT_EQ(l.bond_mode, 1);
+        ASSERT_EQ(l.bond_miimon, 100);
+        ASSERT_EQ(l.bond_active, 3);
 
         struct nlmsghdr *h = link_msg(2, "e", 0, NULL, NULL, NULL, 0);
         h->nlmsg_type = RTM_NEWADDR;
@@ -252,7 +266,7 @@ static void describe_vlan(const struct rtnl_route *route, const struct rtnl_link
                           const struct rtnl_addr *addrs, size_t n, int expect, const char *error_or_record) {
         _cleanup_(net_record_freep) net_record *rec = NULL;
         _cleanup_free_ char *err = NULL, *text = NULL;
-        int r = net_describe_from("192.168.77.1", route, link, parent, addrs, n, &rec, &err);
+        int r = net_describe_from("192.168.77.1", route, link, parent, NULL, 0, addrs, n, &rec, &err);
 
         if (expect == 0) {
                 ASSERT_OK(r);
@@ -300,7 +314,10 @@ TEST(describe_rules) {
         strcpy(l.kind, "vlan");
         describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a VLAN whose id the kernel did not say");
         strcpy(l.kind, "bond");
-        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a bond link");
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through the bond enp0s3, whose mode the kernel did not say");
+        strcpy(l.kind, "bridge");
+        describe(&via, &l, addrs, 2, EOPNOTSUPP, "goes through enp0s3, a bridge link; the capture kernel brings up a "
+                 "hardware interface, an active-backup or 802.3ad bond, or an 802.1Q VLAN on one of them");
         l = eth;
         l.master = 5;
         describe(&via, &l, addrs, 2, EOPNOTSUPP, "enslaved to interface 5");
@@ -343,18 +360,17 @@ TEST(describe_vlan) {
                       "vlan id=78 mtu=1500 name=enp0s3.78\n"
                       "address 192.168.78.2/24 origin=static\n"
                       "server 192.168.77.1\n");
-        ASSERT_OK(net_describe_from("192.168.77.1", &via, &vlan, &eth, addrs, 1, &n, NULL));
+        ASSERT_OK(net_describe_from("192.168.77.1", &via, &vlan, &eth, NULL, 0, addrs, 1, &n, NULL));
         ASSERT_OK(net_record_summary(n, &summary));
         ASSERT_STREQ(summary, "enp0s3.78 (VLAN 78 on enp0s3, 52:54:00:77:00:02) 192.168.78.2/24");
 
         describe_vlan(&via, &vlan, NULL, addrs, 1, EOPNOTSUPP, "VLAN 78 on an interface that could not be read");
         l = eth;
-        strcpy(l.kind, "bond");
-        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "VLAN 78 on enp0s3, a bond; the capture kernel makes a "
-                      "VLAN on a hardware interface only");
+        strcpy(l.kind, "bridge");
+        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "goes through enp0s3, a bridge link");
         l = eth;
         l.master = 7;
-        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "VLAN 78 on enp0s3, which is enslaved to a bond or bridge");
+        describe_vlan(&via, &vlan, &l, addrs, 1, EOPNOTSUPP, "goes through enp0s3, which is enslaved to interface 7");
         l = vlan;
         l.vlan_8021ad = true;
         describe_vlan(&via, &l, &eth, addrs, 1, EOPNOTSUPP, "an 802.1ad (QinQ) VLAN");
@@ -515,6 +531,92 @@ TEST(ipv4_masks_and_subnets) {
         ASSERT_TRUE(ipv4_in_subnet("10.9.9.9", "192.168.77.2", 0));
         ASSERT_TRUE(!ipv4_in_subnet("fd77::1", "192.168.77.2", 24));
         ASSERT_TRUE(!ipv4_in_subnet("192.168.77.1", "192.168.77.2", 33));
+}
+
+/* A route through VLAN 78 on an active-backup bond of two ports: the
+ * active port is the link (found by its permanent MAC; both carry the
+ * bond's), the other a port line, the bond a line of its own. */
+TEST(describe_bond) {
+        struct rtnl_link ports[] = {
+                { .ifindex = 2, .name = "eth0", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 },
+                  .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 2 } },
+                { .ifindex = 3, .name = "eth1", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 },
+                  .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 3 } },
+                { .ifindex = 9, .name = "eth9", .mtu = 1500, .master = 8, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 9 } },
+        };
+        struct rtnl_link bond = { .ifindex = 4, .name = "bond0", .mtu = 1500, .kind = "bond", .bond = true,
+                                  .bond_mode = 1, .bond_miimon = 100, .bond_active = 3, .has_mac = true,
+                                  .mac = { 0x52, 0x54, 0, 0x77, 0, 2 } };
+        struct rtnl_link vlan = { .ifindex = 5, .name = "bond0.78", .mtu = 1500, .kind = "vlan", .link = 4,
+                                  .vlan_id = 78, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 2 } };
+        struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 5, .prefsrc = "192.168.78.2" };
+        struct rtnl_addr addrs[] = {
+                { .ifindex = 5, .family = AF_INET, .address = "192.168.78.2", .prefixlen = 24, .flags = IFA_F_PERMANENT },
+        };
+        static const char expect[] =
+                "link mac=52:54:00:77:00:03 mtu=1500 name=eth1\n"
+                "bond mode=active-backup miimon=100 mtu=1500 name=bond0\n"
+                "port mac=52:54:00:77:00:02 name=eth0\n"
+                "vlan id=78 mtu=1500 name=bond0.78\n"
+                "address 192.168.78.2/24 origin=static\n"
+                "server 192.168.77.1\n";
+        _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL;
+        _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL;
+        struct rtnl_link b;
+
+        ASSERT_OK(net_describe_from("192.168.77.1", &via, &vlan, &bond, ports, ELEMENTSOF(ports), addrs, 1, &n, &err));
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, expect);
+        ASSERT_OK(net_record_summary(n, &summary));
+        ASSERT_STREQ(summary, "bond0.78 (VLAN 78 on bond0, active-backup of eth1 52:54:00:77:00:03, eth0 "
+                     "52:54:00:77:00:02) 192.168.78.2/24");
+        /* the text parses back to the same record */
+        ASSERT_OK(net_record_parse(text, &back, &err));
+        ASSERT_TRUE(back->bond && back->bond_mode == NET_BOND_ACTIVE_BACKUP && back->n_ports == 1);
+        ASSERT_OK(net_record_render(back, &again));
+        ASSERT_STREQ(again, expect);
+
+        /* the route on the bond itself: no VLAN line */
+        via.oif = 4;
+        addrs[0].ifindex = 4;
+        net_record_free(TAKE_PTR(n));
+        ASSERT_OK(net_describe_from("192.168.77.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &n, NULL));
+        ASSERT_TRUE(n->bond && !n->vlan_id && n->n_ports == 1);
+
+        /* what the capture kernel cannot make */
+        b = bond;
+        b.bond_mode = 0;
+        describe_vlan(&via, &b, NULL, addrs, 1, EOPNOTSUPP, "bond0 in mode 0; the capture kernel makes bonds in mode "
+                      "active-backup (1) or 802.3ad (4) only");
+        ports[0].kind[0] = 'v';
+        ports[0].kind[1] = 0;
+        net_record_free(TAKE_PTR(n));
+        ASSERT_ERR(net_describe_from("192.168.77.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &n, &err),
+                   EOPNOTSUPP);
+        ASSERT_CONTAINS(err, "the bond bond0 has the port eth0, v; the capture kernel makes bonds of hardware");
+        free(TAKE_PTR(err));
+        ASSERT_ERR(net_describe_from("192.168.77.1", &via, &bond, NULL, ports + 2, 1, addrs, 1, &n, &err), EHOSTUNREACH);
+        ASSERT_CONTAINS(err, "goes through the bond bond0, which has no ports");
+}
+
+TEST(record_bond_errors) {
+        static const struct { const char *text, *error; } bad[] = {
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=balance-rr\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "mode= is not active-backup or 802.3ad" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond miimon=100\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "needs mode=" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nport mac=52:54:00:77:00:03\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "port lines without a bond line" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=802.3ad\nport name=eth1\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "needs mac=" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_(net_record_freep) net_record *n = NULL;
+                _cleanup_free_ char *err = NULL;
+
+                ASSERT_ERR(net_record_parse(bad[i].text, &n, &err), EINVAL);
+                ASSERT_CONTAINS(err, bad[i].error);
+        }
 }
 
 TEST_MAIN()

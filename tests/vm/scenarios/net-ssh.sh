@@ -55,6 +55,30 @@ kdumpctl propagate </dev/null >/tmp/p2.out 2>&1
 echo "KDUMP-TEST: value prop_ok_rc=$?"
 value prop_ok_out cat /tmp/p2.out
 
+# new_key (made by the first propagate) is not on the server yet:
+# propagate installs it with ssh-copy-id and root's password, asked
+# through SSH_ASKPASS (no terminal): a wrong password fails, the right one
+# installs it and the key logs in.
+printf '#!/bin/sh\necho not-the-password\n' >/tmp/askpass-wrong
+printf '#!/bin/sh\necho kdump-test-pw\n' >/tmp/askpass
+chmod 755 /tmp/askpass-wrong /tmp/askpass
+set_kdump_conf <<CONF
+ssh root@kdump-server
+sshkey /root/.ssh/new_key
+path /srv/crash/ssh
+CONF
+SSH_ASKPASS=/tmp/askpass-wrong SSH_ASKPASS_REQUIRE=force kdumpctl propagate </dev/null >/tmp/p3.out 2>&1
+echo "KDUMP-TEST: value prop_pw_wrong_rc=$?"
+value prop_pw_wrong_out cat /tmp/p3.out
+SSH_ASKPASS=/tmp/askpass SSH_ASKPASS_REQUIRE=force kdumpctl propagate </dev/null >/tmp/p4.out 2>&1
+echo "KDUMP-TEST: value prop_pw_rc=$?"
+value prop_pw_out cat /tmp/p4.out
+value prop_pw_login ssh -i /root/.ssh/new_key -o BatchMode=yes -o StrictHostKeyChecking=yes root@kdump-server echo the new key logs in
+set_kdump_conf <<CONF
+ssh root@kdump-server
+path /srv/crash/ssh
+CONF
+
 step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
 step "kdumpctl status" kdumpctl status
 value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
