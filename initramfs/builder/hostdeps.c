@@ -172,24 +172,23 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
         return walk_from(sysfs_root, rel, ret);
 }
 
-int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret) {
-        _cleanup_free_ char *rel = NULL;
-
-        if (!*ifname || strchr(ifname, '/') || strcmp(ifname, ".") == 0 || strcmp(ifname, "..") == 0)
-                return -EINVAL;
-        /* the device under the interface: a virtual interface has none */
-        if (asprintf(&rel, "class/net/%s/device", ifname) < 0)
-                return -ENOMEM;
-        return walk_from(sysfs_root, rel, ret);
-}
-
-int hostdeps_for_watchdog(const char *sysfs_root, const char *name, struct hostdeps *ret) {
+/* The device under /sys/class/<class>/<name> and up: a class device
+ * without one (a virtual interface; a watchdog that registered without a
+ * parent, as i6300esb) is -ENOENT. */
+static int walk_class_device(const char *sysfs_root, const char *class, const char *name, struct hostdeps *ret) {
         _cleanup_free_ char *rel = NULL;
 
         if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
                 return -EINVAL;
-        /* softdog has no device: -ENOENT, its module comes by name */
-        if (asprintf(&rel, "class/watchdog/%s/device", name) < 0)
+        if (asprintf(&rel, "class/%s/%s/device", class, name) < 0)
                 return -ENOMEM;
         return walk_from(sysfs_root, rel, ret);
+}
+
+int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret) {
+        return walk_class_device(sysfs_root, "net", ifname, ret);
+}
+
+int hostdeps_for_watchdog(const char *sysfs_root, const char *name, struct hostdeps *ret) {
+        return walk_class_device(sysfs_root, "watchdog", name, ret);
 }

@@ -39,5 +39,6 @@ int hostdeps_for_device(const char *sysfs_root, dev_t devnum, struct hostdeps *r
 int hostdeps_for_netdev(const char *sysfs_root, const char *ifname, struct hostdeps *ret);
 
 /* The same for a watchdog device ("watchdog0": /sys/class/watchdog/NAME/
- * device and up).  -ENOENT for one without a device (softdog). */
+ * device and up).  -ENOENT for one registered without a device (softdog,
+ * i6300esb). */
 int hostdeps_for_watchdog(const char *sysfs_root, const char *name, struct hostdeps *ret);

@@ -520,28 +520,27 @@ int initramfs_add_modules_for_device(initramfs *i, const char *devnode) {
         return add_hostdeps(i, &d);
 }
 
-int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname) {
+/* The drivers of a class device's device (hostdeps_for_netdev() or
+ * _for_watchdog()); noun names it in the detail. */
+static int add_for_class_device(initramfs *i, int (*hostdeps_for)(const char *, const char *, struct hostdeps *),
+                                const char *noun, const char *name) {
         struct hostdeps d = {};
         int r = check_open(i);
 
         if (r < 0)
                 return r;
-        r = hostdeps_for_netdev(i->sysfs, ifname, &d);
+        r = hostdeps_for(i->sysfs, name, &d);
         if (r < 0)
-                return detail(i, r, "cannot find the device of network interface %s in %s", ifname, i->sysfs);
+                return detail(i, r, "cannot find the device of %s %s in %s", noun, name, i->sysfs);
         return add_hostdeps(i, &d);
 }
 
-int initramfs_add_modules_for_watchdog(initramfs *i, const char *name) {
-        struct hostdeps d = {};
-        int r = check_open(i);
+int initramfs_add_modules_for_netdev(initramfs *i, const char *ifname) {
+        return add_for_class_device(i, hostdeps_for_netdev, "network interface", ifname);
+}
 
-        if (r < 0)
-                return r;
-        r = hostdeps_for_watchdog(i->sysfs, name, &d);
-        if (r < 0)
-                return detail(i, r, "cannot find the device of the watchdog %s in %s", name, i->sysfs);
-        return add_hostdeps(i, &d);
+int initramfs_add_modules_for_watchdog(initramfs *i, const char *name) {
+        return add_for_class_device(i, hostdeps_for_watchdog, "the watchdog", name);
 }
 
 const char *initramfs_compression_to_string(enum initramfs_compression c) {

@@ -488,7 +488,6 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct ifinfomsg *ifi;
         struct nlattr *info, *data;
-        struct rtnl_link l;
         int e;
 
         if (id == 0 || id > 4094 || strlen(name) >= IFNAMSIZ)
@@ -510,11 +509,7 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
         e = rtnl_call(r, nlh, NULL, NULL);
         if (e < 0)
                 return e;
-        e = rtnl_get_link_by_name(r, name, &l);
-        if (e < 0)
-                return e;
-        *ret = l;
-        return 0;
+        return rtnl_get_link_by_name(r, name, ret);
 }
 
 /* RTM_NEWLINK for a bond: a new one named name (ifindex 0), or the
