@@ -264,14 +264,18 @@ const char *sha256_check_status_to_string(enum sha256_check_status s) {
         }
 }
 
-/* Hashes fd to its end; -errno on a read error. */
-static int hash_fd(int fd, uint8_t *buf, uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size) {
+int sha256_fd(int fd, void (*progress)(uint64_t done, void *userdata), void *userdata,
+              uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size) {
+        _cleanup_free_ uint8_t *buf = malloc(CHECK_BUF_SIZE);
         struct hash_sha256 st;
         uint64_t size = 0;
 
+        if (!buf)
+                return -ENOMEM;
+        (void) posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
         hash_sha256_init(&st);
         for (;;) {
-                ssize_t n = read(fd, buf, CHECK_BUF_SIZE);
+                ssize_t n = pread(fd, buf, CHECK_BUF_SIZE, (off_t) size);
 
                 if (n < 0 && errno == EINTR)
                         continue;
@@ -280,14 +284,19 @@ static int hash_fd(int fd, uint8_t *buf, uint8_t ret_digest[SHA256_DIGEST_SIZE],
                 if (n == 0)
                         break;
                 hash_sha256_update(&st, buf, (size_t) n);
+                /* read once: the pages need not stay cached (in the
+                 * capture kernel, the memory is the collector's) */
+                (void) posix_fadvise(fd, (off_t) size, n, POSIX_FADV_DONTNEED);
                 size += (uint64_t) n;
+                if (progress)
+                        progress(size, userdata);
         }
         hash_sha256_final(&st, ret_digest);
         *ret_size = size;
         return 0;
 }
 
-static void check_entry(const struct entry *e, int dir_fd, uint8_t *buf, struct sha256_check_result *res) {
+static void check_entry(const struct entry *e, int dir_fd, struct sha256_check_result *res) {
         _cleanup_close_ int fd = -EBADF;
         uint8_t digest[SHA256_DIGEST_SIZE];
         struct stat st;
@@ -314,7 +323,7 @@ static void check_entry(const struct entry *e, int dir_fd, uint8_t *buf, struct 
                 res->status = SHA256_CHECK_SIZE;
                 return;
         }
-        r = hash_fd(fd, buf, digest, &res->size);
+        r = sha256_fd(fd, NULL, NULL, digest, &res->size);
         if (r < 0) {
                 res->error = r;
                 return;
@@ -325,15 +334,13 @@ static void check_entry(const struct entry *e, int dir_fd, uint8_t *buf, struct 
 
 int sha256_manifest_check(const sha256_manifest *m, int dir_fd, struct sha256_check_result **ret, size_t *ret_n) {
         _cleanup_free_ struct sha256_check_result *res = NULL;
-        _cleanup_free_ uint8_t *buf = NULL;
         int bad = 0;
 
         res = calloc(m->n ? m->n : 1, sizeof(*res));
-        buf = malloc(CHECK_BUF_SIZE);
-        if (!res || !buf)
+        if (!res)
                 return -ENOMEM;
         for (size_t i = 0; i < m->n; i++) {
-                check_entry(&m->entries[i], dir_fd, buf, &res[i]);
+                check_entry(&m->entries[i], dir_fd, &res[i]);
                 bad += res[i].status != SHA256_CHECK_OK;
         }
         *ret = TAKE_PTR(res);

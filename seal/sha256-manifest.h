@@ -4,9 +4,10 @@
 /* An integrity manifest for a dump directory, in sha256sum's own format,
  * "<64 lowercase hex>  <name>\n" (two spaces: text mode), so that
  * `sha256sum -c SHA256SUMS` in the directory checks it with no kdumpd
- * installed.  The collector hashes each file as it writes it (a streaming
- * hasher: no second read of a 100 GiB vmcore), adds the digests, and writes
- * the manifest's text; the checker verifies a directory against a manifest.
+ * installed.  The collector hashes each file it writes front to back as it
+ * writes it (a streaming hasher: no second read of a 100 GiB vmcore) and
+ * reads a file written at offsets back once (sha256_fd()); the capture
+ * writes the manifest's text; the checker verifies a directory against it.
  *
  * Names: relative, non-empty, no ".." component, and no newline, carriage
  * return or backslash.  sha256sum escapes such names (the line starts with
@@ -33,6 +34,13 @@ void sha256_hasher_update(sha256_hasher *h, const void *buf, size_t len);
 /* The digest and size so far; the hasher starts over. */
 void sha256_hasher_final(sha256_hasher *h, uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size);
 sha256_hasher *sha256_hasher_free(sha256_hasher *h);
+
+/* Hashes fd from offset 0 to its end with pread() (its file position is
+ * left alone), 256 KiB at a time, telling the kernel the pages read need
+ * not stay cached; progress (may be NULL) gets the bytes hashed after each
+ * read.  -errno on a read error, -ENOMEM. */
+int sha256_fd(int fd, void (*progress)(uint64_t done, void *userdata), void *userdata,
+              uint8_t ret_digest[SHA256_DIGEST_SIZE], uint64_t *ret_size);
 
 typedef struct sha256_manifest sha256_manifest;
 

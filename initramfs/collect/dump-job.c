@@ -304,6 +304,10 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
 /* The bitmaps are mapped apart from the heap, so that the 1st one, done
  * with once the writer has copied it out, goes back to the kernel at once
  * (a freed heap block stays resident). */
+static int sink_finish(const struct dump_options *opts, struct dump_sink *s) {
+        return opts->defer_fsync ? dump_sink_finish_nowait(s) : dump_sink_finish(s);
+}
+
 static int sink_open(const struct dump_options *opts, int out_fd, struct dump_sink **ret) {
         if (opts->flat && opts->stream)
                 return dump_sink_new_stream(opts->stream, ret);
@@ -581,7 +585,7 @@ finish:
                         r = k;
                 res->dumped_pages = diskdump_writer_pages(wr.w);
                 if (r >= 0)
-                        r = dump_sink_finish(wr.sink);
+                        r = sink_finish(opts, wr.sink);
         }
         if (wr.sink)
                 res->bytes_written = dump_sink_bytes(wr.sink);
@@ -608,7 +612,7 @@ static int write_elf(const struct dump_source *src, const struct dump_options *o
                 return r;
         r = elf_dump_write(src, page_size, pc, level & DL_EXCLUDE_ZERO, opts, sink, res);
         if (r >= 0)
-                r = dump_sink_finish(sink);
+                r = sink_finish(opts, sink);
         res->bytes_written = dump_sink_bytes(sink);
         dump_sink_free(sink);
         res->seconds_total = now() - t0;

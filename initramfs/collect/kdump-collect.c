@@ -111,10 +111,12 @@ static void help(void) {
                "                       kernel's random number generator, then fails: never\n"
                "                       writes in clear instead\n"
                "      --sha256 FILE    write to FILE sha256sum's line for the bytes written\n"
-               "                       (the ciphertext if sealed), hashed while writing: for\n"
-               "                       the outputs written front to back, a stream (-F or\n"
-               "                       --seal; to OUTPUT if given, else stdout) or the log\n"
-               "                       (--dump-dmesg); nothing if the dump fails\n"
+               "                       (the ciphertext if sealed): a stream (-F or --seal;\n"
+               "                       to OUTPUT if given, else stdout) and the log\n"
+               "                       (--dump-dmesg) are hashed while written; a\n"
+               "                       kdump-compressed or ELF file, whose headers follow\n"
+               "                       the data, is read back once after its fsync;\n"
+               "                       nothing if the dump fails\n"
                "      --sha256-name NAME  the file name in that line (default: OUTPUT's\n"
                "                       basename; needed for stdout)\n"
                "  -f, --force          replace OUTPUT (and --sha256's FILE) if it exists\n"
@@ -165,12 +167,6 @@ static int check_output_options(void) {
                 return log_error_errno(EINVAL, "Option --sha256-name names the file in --sha256's line; give --sha256 FILE too.");
         if (arg.seal && !arg.dump_dmesg)
                 arg.flat = true;
-        if (arg.sha256 && !arg.flat && !arg.dump_dmesg)
-                return log_error_errno(EINVAL, "Option --sha256 hashes the output while it is written, so it needs one "
-                                       "written front to back: the flattened stream (-F, to OUTPUT or stdout), a sealed dump "
-                                       "(--seal) or the log (--dump-dmesg).  A kdump-compressed or ELF file is not: its "
-                                       "page descriptors or headers are written after the data they describe, so it could "
-                                       "only be hashed by reading it back.");
         return 0;
 }
 
@@ -466,6 +462,8 @@ struct output {
         int owned_fd;           /* OUTPUT's */
         int sha_fd;             /* --sha256's FILE: removed unless written */
         struct out_chain chain; /* head NULL: the writer writes to fd */
+        uint8_t digest[HASH_SHA256_SIZE];       /* a file read back (output_hash_back()) */
+        bool hashed_back;
 };
 #define OUTPUT_INIT { .fd = -EBADF, .owned_fd = -EBADF, .sha_fd = -EBADF }
 
@@ -509,7 +507,9 @@ static int output_open(bool chain, struct output *o) {
                         return r;
         }
         o->fd = arg.output ? o->owned_fd : STDOUT_FILENO;
-        if (!chain && !arg.seal && !arg.sha256)
+        /* a kdump-compressed or ELF file is written at offsets, not
+         * through a chain: output_write_sha256() reads it back */
+        if (!chain && !arg.flat)
                 return 0;
         r = out_chain_open(o->fd, &o->chain);
         if (r == -EAGAIN)
@@ -519,17 +519,44 @@ static int output_open(bool chain, struct output *o) {
         return r;
 }
 
-/* After the writer: the last sealed chunk, then the file on disk. */
-static int output_finish(struct output *o) {
+struct read_back_progress {
+        struct progress p;
+        struct progress_out out;
+};
+
+static void read_back_progress_cb(uint64_t done, void *userdata) {
+        struct read_back_progress *c = userdata;
+        uint64_t now = progress_now_ns();
+        char line[128];
+
+        if (!(arg.message_level & ML_PROGRESS) || !progress_due(&c->p, done, now))
+                return;
+        progress_format_verb(&c->p, "Read back and hashed", done, now, line, sizeof(line));
+        progress_emit(&c->out, stderr, line, done >= c->p.total);
+}
+
+/* A file written at offsets (kdump-compressed: the page descriptors ahead
+ * of the data they describe; ELF: the headers last) has no front-to-back
+ * order to hash while writing in bounded memory: read it back once, while
+ * its writeback runs (the writer started it and left the fsync to
+ * output_finish()), with a progress line. */
+static int output_hash_back(struct output *o) {
+        struct read_back_progress c = { .out.tty = isatty(STDERR_FILENO) };
+        uint64_t t0 = progress_now_ns(), size;
+        struct stat st;
+        char a[32];
         int r;
 
-        if (o->chain.head) {
-                r = byte_sink_finish(o->chain.head);
-                if (r < 0)
-                        return r;
-        }
-        if (o->owned_fd >= 0 && fsync(o->owned_fd) < 0)
+        if (fstat(o->fd, &st) < 0)
                 return negative_errno();
+        progress_init(&c.p, (uint64_t) st.st_size, t0);
+        r = sha256_fd(o->fd, read_back_progress_cb, &c, o->digest, &size);
+        progress_close(&c.out, stderr);
+        if (r < 0)
+                return r;
+        o->hashed_back = true;
+        log_info("Read %s back for its SHA-256 (%s in %.2f s).", output_name(), format_bytes(a, sizeof(a), size),
+                 (double) (progress_now_ns() - t0) / 1e9);
         return 0;
 }
 
@@ -541,7 +568,13 @@ static int output_write_sha256(struct output *o) {
 
         if (!arg.sha256)
                 return 0;
-        r = sha256_sink_digest(o->chain.hash, digest, NULL);
+        if (o->chain.hash)
+                r = sha256_sink_digest(o->chain.hash, digest, NULL);
+        else if (o->hashed_back) {
+                memcpy(digest, o->digest, sizeof(digest));
+                r = 0;
+        } else
+                r = -EINVAL;
         if (r >= 0)
                 r = sha256sum_line(digest, arg.sha256_name, &line);
         if (r >= 0)
@@ -551,6 +584,25 @@ static int output_write_sha256(struct output *o) {
         if (r < 0)
                 return log_error_errno(r, "Failed to write the SHA-256 of %s to %s: %m", output_name(), arg.sha256);
         o->sha_fd = safe_close(o->sha_fd);
+        return 0;
+}
+
+/* After the writer: the last sealed chunk (or a file written at offsets
+ * read back for --sha256), then the file on disk. */
+static int output_finish(struct output *o) {
+        int r;
+
+        if (o->chain.head) {
+                r = byte_sink_finish(o->chain.head);
+                if (r < 0)
+                        return r;
+        } else if (arg.sha256 && o->owned_fd >= 0) {
+                r = output_hash_back(o);
+                if (r < 0)
+                        return r;
+        }
+        if (o->owned_fd >= 0 && fsync(o->owned_fd) < 0)
+                return negative_errno();
         return 0;
 }
 
@@ -629,7 +681,9 @@ static void progress_cb(uint64_t done, uint64_t total, void *userdata) {
 
 static int do_copy(void) {
         _cleanup_vmcore_ vmcore *v = NULL;
-        _cleanup_close_ int in_fd = -EBADF, out_fd = -EBADF;
+        _cleanup_close_ int in_fd = -EBADF;
+        _cleanup_(output_done) struct output out = OUTPUT_INIT;
+        int out_fd;
         struct progress_ctx pc = { .out.tty = isatty(STDERR_FILENO) };
         struct elf_copy_result res;
         struct stat st;
@@ -666,9 +720,10 @@ static int do_copy(void) {
                 log_info("Dump of Linux %s, %u CPUs, %zu memory ranges.", rel ?: "(unknown release)", vmcore_ncpus(v), n);
         }
 
-        r = create_output(arg.output, &out_fd);
+        r = output_open(false, &out);
         if (r < 0)
                 return exit_for(r);
+        out_fd = out.fd;
 
         progress_init(&pc.p, size, progress_now_ns());
         r = elf_copy(in_fd, size, out_fd,
@@ -695,6 +750,15 @@ static int do_copy(void) {
                                 (unsigned long long) res.copied);
                 return EXIT_FAILED;
         }
+        if (arg.sha256) {
+                /* as output_finish() does: hash while the disk writes */
+                (void) sync_file_range(out_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+                r = output_hash_back(&out);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read %s back for its SHA-256: %m", arg.output);
+                        return EXIT_FAILED;
+                }
+        }
         if (fsync(out_fd) < 0) {
                 if (errno == ENOSPC || errno == EDQUOT) {
                         (void) elf_mark_incomplete(out_fd);
@@ -705,6 +769,9 @@ static int do_copy(void) {
                 return EXIT_FAILED;
         }
         log_debug("Read with %s.", res.used_mmap ? "mmap" : "pread");
+        if (output_write_sha256(&out) < 0)
+                return EXIT_FAILED;
+        log_sha256_done();
         return EXIT_OK;
 }
 
@@ -929,6 +996,7 @@ static int do_dump(void) {
                                  .progress_userdata = &jp,
                                  .stream = out.chain.head,
                                  .cycle_pages = forced_cycle_pages(),
+                                 .defer_fsync = !arg.flat,
                          }, out.fd, &res);
         /* Also after a failure (a full disk, a read error): the messages
          * below start on their own line. */

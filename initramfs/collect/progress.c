@@ -40,11 +40,16 @@ bool progress_due(struct progress *p, uint64_t done, uint64_t now_ns) {
 }
 
 void progress_format(const struct progress *p, uint64_t done, uint64_t now_ns, char *buf, size_t size) {
+        progress_format_verb(p, "Copied", done, now_ns, buf, size);
+}
+
+void progress_format_verb(const struct progress *p, const char *verb, uint64_t done, uint64_t now_ns,
+                          char *buf, size_t size) {
         char a[32], b[32];
         uint64_t elapsed = now_ns - p->start_ns;
         double rate = elapsed > 0 ? (double) done / ((double) elapsed / 1e9) / (1024.0 * 1024.0) : 0.0;
 
-        snprintf(buf, size, "Copied %3u%% (%s of %s), %.1f MiB/s",
+        snprintf(buf, size, "%s %3u%% (%s of %s), %.1f MiB/s", verb,
                  percent(p->total, done),
                  format_bytes(a, sizeof(a), done), format_bytes(b, sizeof(b), p->total), rate);
 }

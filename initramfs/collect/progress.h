@@ -28,6 +28,9 @@ void progress_init(struct progress *p, uint64_t total, uint64_t now_ns);
 bool progress_due(struct progress *p, uint64_t done, uint64_t now_ns);
 /* "Copied  45% (1.2 GiB of 2.7 GiB), 512.3 MiB/s" (average since the start). */
 void progress_format(const struct progress *p, uint64_t done, uint64_t now_ns, char *buf, size_t size);
+/* The same with another verb: "Hashed  45% (...)". */
+void progress_format_verb(const struct progress *p, const char *verb, uint64_t done, uint64_t now_ns,
+                          char *buf, size_t size);
 /* Where the lines go.  On a terminal one line is redrawn with \r (padded
  * over a longer previous one) and ends with a newline when final; on
  * anything else (the capture kernel's serial console, a log file) every line

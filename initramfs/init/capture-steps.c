@@ -142,13 +142,14 @@ int collector_argv(const kdump_config *c, bool stream, const char *sum_path, con
         for (; argv[n]; n++)
                 if (strcmp(argv[n], "-F") == 0)
                         flat = true;
-        /* kdump-collect hashes (and seals) while it writes, what it writes
-         * front to back: a stream or a sealed file, not a kdump-compressed
-         * or ELF file (their headers follow the data they describe) */
-        if (sum_path && kdump_config_collector_is_ours(c) && (stream || capture_sealed(c)))
-                r = argv_extend(&argv, &n, output ? (const char *const[]) { "--sha256", sum_path, NULL } :
-                                (const char *const[]) { "--sha256", sum_path, "--sha256-name",
-                                                        capture_name(c, CAPTURE_FILE_FLAT), NULL });
+        /* kdump-collect hashes a stream or a sealed file while it writes
+         * it, and reads a kdump-compressed or ELF file back once (their
+         * headers follow the data they describe) */
+        if (sum_path && kdump_config_collector_is_ours(c))
+                /* named as it will be after the rename */
+                r = argv_extend(&argv, &n, (const char *const[]) {
+                                "--sha256", sum_path, "--sha256-name",
+                                capture_name(c, output ? CAPTURE_FILE_VMCORE : CAPTURE_FILE_FLAT), NULL });
         if (r >= 0 && stream && !flat && !capture_sealed(c))
                 r = argv_extend(&argv, &n, (const char *const[]) { "-F", NULL });
         if (r < 0) {

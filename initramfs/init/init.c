@@ -380,12 +380,6 @@ static void save_manifest(const kdump_config *c, const char *dir) {
                 log_info("No SHA256SUMS: core_collector '%s' does not hash what it writes.", c->core_collector);
                 return;
         }
-        if (!capture_sealed(c)) {
-                /* hashed while written or not at all: a kdump-compressed
-                 * or ELF file's headers are written after its data */
-                log_info("No SHA256SUMS: the dump file is not written front to back (it is with encrypt_to).");
-                return;
-        }
         r = manifest_render((const char *const[]) { SUM_DMESG, SUM_VMCORE },
                             (const char *const[]) { capture_name(c, CAPTURE_FILE_DMESG),
                                                     capture_name(c, CAPTURE_FILE_VMCORE) }, 2, &text);

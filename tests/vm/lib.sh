@@ -554,12 +554,15 @@ vm_extract_dump() {
         dfs "ls -p \"$DUMP_DIR\"" | awk -F/ 'NF > 6 && $6 != "." && $6 != ".." { print $6 " " $7 }' >"$out/listing"
         dfs "dump \"$DUMP_DIR/vmcore\" \"$out/vmcore\"" >/dev/null
         dfs "dump \"$DUMP_DIR/vmcore-dmesg.txt\" \"$out/vmcore-dmesg.txt\"" >/dev/null
+        rm -f "$out/SHA256SUMS"
+        grep -q "^SHA256SUMS " "$out/listing" && dfs "dump \"$DUMP_DIR/SHA256SUMS\" \"$out/SHA256SUMS\"" >/dev/null
         return 0
 }
 
 # vm_dump_checks DIR [PREFIX]: the checks of one dump of a "sysrq c" crash
 # that vm_extract_dump read off the dump image (DUMP_DIR there, its files in
-# DIR): modes 0700/0600, no vmcore-incomplete, the notes (vmcore-notes.py),
+# DIR): modes 0700/0600, no vmcore-incomplete, SHA256SUMS (sha256sum -c),
+# the notes (vmcore-notes.py),
 # the panic in vmcore-dmesg.txt, crash(8) sys/bt/ps, drgn (drgn-check.py),
 # e2fsck of the image; the "dump size" figure.  PREFIX starts every check
 # and figure name (run-e2e: none).  Uses VM_SMP, KREL, VMLINUX, VM_MIN_TASKS.
@@ -586,6 +589,13 @@ vm_dump_checks() {
         vm_check "${pfx}no vmcore-incomplete left" "$(tr '\n' ' ' <"$D/listing")" \
                 eval '! grep -q "^vmcore-incomplete " "$D/listing"'
         vm_check "${pfx}vmcore is not empty" "missing or empty" test -s "$D/vmcore"
+        # the capture's manifest names the dump as written (vmcore, or
+        # vmcore.age / vmcore.flat) and its log; sha256sum -c agrees
+        vm_check "${pfx}SHA256SUMS names the dump and its log, and sha256sum -c passes" \
+                "$(cat "$D/SHA256SUMS" 2>&1 | tr '\n' ' '); $(cd "$D" && sha256sum -c SHA256SUMS 2>&1 | tr '\n' ' ')" \
+                eval 'grep -qE "^[0-9a-f]{64}  vmcore(\.age|\.flat)?\$" "$D/SHA256SUMS" &&
+                      grep -qE "^[0-9a-f]{64}  vmcore-dmesg\.txt(\.age)?\$" "$D/SHA256SUMS" &&
+                      (cd "$D" && sha256sum --quiet -c SHA256SUMS)'
 
         "$VM_PY" "$VM_TOP/tests/vm/vmcore-notes.py" "$D/vmcore" >"$D/notes.txt" 2>&1
         note() { sed -n "s/^$1=//p" "$D/notes.txt"; }

@@ -313,9 +313,7 @@ TEST(bad_recipients_and_refusals_write_nothing) {
         refused((const char *[]) { "-l", "--seal", recipients_file("ssh-recipients", "ssh-ed25519 AAAAC3Nza foo@bar\n"), in, out, NULL },
                 2, "ssh-recipients:1:");
 
-        /* What cannot be streamed or hashed while written. */
-        refused((const char *[]) { "-l", "--sha256", sums, in, out, NULL }, 2, "front to back");
-        refused((const char *[]) { "-E", "--sha256", sums, in, out, NULL }, 2, "front to back");
+        /* What cannot be streamed or hashed. */
         refused((const char *[]) { "--seal", good, "-R", out, NULL }, 2, "-R");
         refused((const char *[]) { "--sha256", sums, "-R", out, NULL }, 2, "-R");
         refused((const char *[]) { "-F", "--sha256-name", "x", in, NULL }, 2, "--sha256-name");
@@ -326,6 +324,35 @@ TEST(bad_recipients_and_refusals_write_nothing) {
         refused((const char *[]) { "--seal", good, in, out, "extra", NULL }, 2, "OUTPUT");
         /* Not a dump: nothing created either. */
         refused((const char *[]) { "--seal", good, "--sha256", sums, good, out, NULL }, 1, "not an ELF64 core");
+        synth_done(&c);
+}
+
+/* A kdump-compressed or ELF file (filtered, or the plain copy of -E -d 0)
+ * is written at offsets: its line comes from reading it back, and is
+ * sha256sum's. */
+TEST(clear_files_read_back) {
+        struct synth_core c;
+        struct printk_sim s;
+        const char *in = make_core("core7", &s, &c);
+        static const char *const modes[][3] = {
+                { "-l", "-d", "31" }, { "-c", "-d", "1" }, { "-E", "-d", "31" }, { "-E", "-d", "0" },
+        };
+        char *err;
+
+        for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+                char name[32], sums[32];
+
+                snprintf(name, sizeof(name), "clear-%zu", i);
+                snprintf(sums, sizeof(sums), "SUMS-clear-%zu", i);
+                ASSERT_EQ(run((const char *[]) { modes[i][0], modes[i][1], modes[i][2], "--sha256", test_tmp(sums),
+                                                 in, path(name), NULL }, &err), 0);
+                ASSERT_CONTAINS(err, "back for its SHA-256");
+                check_sums(sums, name);
+        }
+        /* A full target: the partial file is kept, with no checksum. */
+        ASSERT_EQ(run_kdump_collect((const char *[]) { "-l", "--sha256", test_tmp("SUMS-full"), in, path("clear-full"), NULL },
+                                    NULL, NULL, 100000, &err), 4);
+        ASSERT_TRUE(exists(test_tmp("clear-full")) && !exists(test_tmp("SUMS-full")));
         synth_done(&c);
 }
 

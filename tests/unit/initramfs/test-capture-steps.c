@@ -26,12 +26,12 @@ static char *argv_of(const char *conf, bool stream, const char *sum, const char 
 TEST(collector_argv) {
         _cleanup_free_ char *a = NULL, *b = NULL, *d = NULL, *e = NULL, *g = NULL;
 
-        /* a kdump-compressed file is not written front to back: no hash */
+        /* a kdump-compressed file is hashed too (read back once) */
         a = argv_of("", false, "/tmp/s", "/d/vmcore-incomplete");
-        ASSERT_STREQ(a, "kdump-collect -l -d 31 /proc/vmcore /d/vmcore-incomplete");
+        ASSERT_STREQ(a, "kdump-collect -l -d 31 --sha256 /tmp/s --sha256-name vmcore /proc/vmcore /d/vmcore-incomplete");
         /* sealed: --seal implies the flattened stream */
         b = argv_of("encrypt_to age1x\n", false, "/tmp/s", "/d/vmcore-incomplete.age");
-        ASSERT_STREQ(b, "kdump-collect -l -d 31 --sha256 /tmp/s --seal /etc/kdump/recipients /proc/vmcore "
+        ASSERT_STREQ(b, "kdump-collect -l -d 31 --sha256 /tmp/s --sha256-name vmcore.age --seal /etc/kdump/recipients /proc/vmcore "
                         "/d/vmcore-incomplete.age");
         /* a stream to standard output: -F added once */
         d = argv_of("core_collector kdump-collect -c -d 17\n", true, "/tmp/s", NULL);
