@@ -100,8 +100,10 @@ static int copy_sealed(int fd, const struct raw_envelope *e, const char *out, ui
         return 0;
 }
 
-/* Next to vmcore.age, as a capture onto a filesystem leaves them. */
-static int write_sealed_extras(const char *dir, const struct raw_envelope *e, const uint8_t digest[HASH_SHA256_SIZE]) {
+/* SHA256SUMS (and RECIPIENTS for a sealed dump) next to the dump, as a
+ * capture onto a filesystem leaves them.  name: vmcore.age or vmcore. */
+static int write_extras(const char *dir, const char *name, const uint8_t digest[HASH_SHA256_SIZE], uint64_t size,
+                        const char *recipients) {
         _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
         _cleanup_free_ char *sums = NULL, *text = NULL, *keys = NULL;
         size_t len;
@@ -109,17 +111,27 @@ static int write_sealed_extras(const char *dir, const struct raw_envelope *e, co
 
         r = sha256_manifest_new(&m);
         if (r >= 0)
-                r = sha256_manifest_add(m, "vmcore.age", digest, e->length);
+                r = sha256_manifest_add(m, name, digest, size);
         if (r >= 0)
                 r = sha256_manifest_format(m, &text, &len);
         if (r < 0)
                 return r;
-        if (asprintf(&sums, "%s/SHA256SUMS", dir) < 0 || (e->recipients && asprintf(&keys, "%s/RECIPIENTS", dir) < 0))
+        if (asprintf(&sums, "%s/SHA256SUMS", dir) < 0 || (recipients && asprintf(&keys, "%s/RECIPIENTS", dir) < 0))
                 return -ENOMEM;
         r = write_file_atomic(sums, text, len, 0600);
         if (r >= 0 && keys)
-                r = write_file_atomic(keys, e->recipients, strlen(e->recipients), 0600);
+                r = write_file_atomic(keys, recipients, strlen(recipients), 0600);
         return r;
+}
+
+/* A clear dump rebuilt from the stream: its SHA-256 by reading it once (the
+ * stream on the device was not hashed by the capture). */
+static int hash_rebuilt(const char *path, uint8_t ret_digest[HASH_SHA256_SIZE], uint64_t *ret_size) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return negative_errno();
+        return sha256_fd(fd, NULL, NULL, ret_digest, ret_size);
 }
 
 /* path/<date>, made 0700. */
@@ -151,6 +163,7 @@ int raw_dump_save(const char *devnode, const char *path, const char *collect, ch
         _cleanup_close_ int fd = -EBADF, dfd = -EBADF;
         _cleanup_(raw_envelope_done) struct raw_envelope env = {};
         uint8_t head[RAW_ENVELOPE_SIZE], digest[HASH_SHA256_SIZE];
+        uint64_t size = 0;
         bool sealed;
         int r;
 
@@ -177,11 +190,13 @@ int raw_dump_save(const char *devnode, const char *path, const char *collect, ch
         r = sealed ? copy_sealed(fd, &env, incomplete, digest) : rearrange(collect, fd, incomplete);
         if (r < 0)
                 return r;
-        if (sealed) {
-                r = write_sealed_extras(dir, &env, digest);
-                if (r < 0)
-                        return r;
-        }
+        if (!sealed)
+                r = hash_rebuilt(incomplete, digest, &size);
+        if (r >= 0)
+                r = write_extras(dir, sealed ? "vmcore.age" : "vmcore", digest, sealed ? env.length : size,
+                                 sealed ? env.recipients : NULL);
+        if (r < 0)
+                return r;
         (void) chmod(incomplete, 0600);
         {
                 _cleanup_close_ int out = open(incomplete, O_RDONLY | O_CLOEXEC);

@@ -76,6 +76,20 @@ TEST(save_rebuilds_the_dump_and_clears_the_device) {
         ASSERT_OK(stat(vmcore, &st) < 0 ? -errno : 0);
         ASSERT_EQ(st.st_mode & 07777, 0600);
 
+        /* SHA256SUMS of the rebuilt vmcore, as sha256sum -c reads it; no
+         * RECIPIENTS for a clear dump */
+        {
+                _cleanup_free_ char *sums = NULL, *text = NULL, *cmd = NULL;
+
+                ASSERT_TRUE(asprintf(&sums, "%s/SHA256SUMS", dir) > 0);
+                ASSERT_OK(read_full_file(sums, &text, NULL));
+                ASSERT_TRUE(strlen(text) == 64 + strlen("  vmcore\n") && strcmp(text + 64, "  vmcore\n") == 0);
+                ASSERT_OK(stat(sums, &st) < 0 ? -errno : 0);
+                ASSERT_EQ(st.st_mode & 07777, 0600);
+                ASSERT_TRUE(asprintf(&cmd, "cd '%s' && sha256sum --quiet -c SHA256SUMS && test ! -e RECIPIENTS", dir) > 0);
+                ASSERT_EQ(system(cmd), 0);
+        }
+
         /* The header is gone: the next start finds nothing to save. */
         fd = open(dev, O_RDONLY | O_CLOEXEC);
         ASSERT_TRUE(fd >= 0);
