@@ -43,6 +43,7 @@ static const char *arg_config = KDUMP_CONF_PATH;
 static const char *arg_kernel = NULL;
 static const char *arg_dump_dir = NULL;
 static const char *arg_identity = NULL;
+static bool arg_verify = false;
 static const char *arg_output = NULL;
 static bool arg_json = false;
 static bool arg_force = false;
@@ -220,7 +221,9 @@ static void help(void) {
                "  restart   Stop, then start\n"
                "  reload    Load again, rebuilding the initramfs only if an input changed\n"
                "  test [--force]  Crash this machine now to test the capture (asks first)\n"
-               "  list      List the saved dumps (time, kernel, size, complete, panic)\n"
+               "  list [--verify]  List the saved dumps (time, kernel, size, complete, panic); with\n"
+               "            --verify a FILES column: ok, or CHANGED when a file no longer matches\n"
+               "            SHA256SUMS (each dump is read whole)\n"
                "  info ID   Everything known about one dump, and the crash(8) command to open it\n"
                "  dmesg ID  The crashed kernel's log\n"
                "  verify ID  Check the dump's files against its SHA256SUMS\n"
@@ -252,7 +255,7 @@ static void help(void) {
 
 int main(int argc, char *argv[]) {
         enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST,
-               ARG_JSON, ARG_DUMP_DIR, ARG_FORCE, ARG_IDENTITY, ARG_OUTPUT };
+               ARG_JSON, ARG_DUMP_DIR, ARG_FORCE, ARG_IDENTITY, ARG_OUTPUT, ARG_VERIFY };
         static const struct option options[] = {
                 { "config", required_argument, NULL, 'c' },
                 { "state-dir", required_argument, NULL, ARG_STATE_DIR },
@@ -269,6 +272,7 @@ int main(int argc, char *argv[]) {
                 { "force", no_argument, NULL, ARG_FORCE },
                 { "identity", required_argument, NULL, ARG_IDENTITY },
                 { "output", required_argument, NULL, ARG_OUTPUT },
+                { "verify", no_argument, NULL, ARG_VERIFY },
                 {}
         };
         const char *verb;
@@ -290,6 +294,7 @@ int main(int argc, char *argv[]) {
                 case ARG_FORCE: arg_force = true; break;
                 case ARG_IDENTITY: arg_identity = optarg; break;
                 case ARG_OUTPUT: arg_output = optarg; break;
+                case ARG_VERIFY: arg_verify = true; break;
                 case 'h': help(); return 0;
                 case ARG_VERSION: printf("kdumpctl %s\n", PACKAGE_VERSION); return 0;
                 default: return 2;
@@ -304,10 +309,15 @@ int main(int argc, char *argv[]) {
                 log_error("--json is for status and list.");
                 return 2;
         }
+        if (arg_verify && strcmp(verb, "list") != 0) {
+                log_error("--verify is for list (kdumpctl verify ID checks one dump).");
+                return 2;
+        }
         if (catalog_verb_known(verb))
                 r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
                                 .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
                                 .dump_dir = arg_dump_dir, .json = arg_json, .identity = arg_identity,
+                                .verify = arg_verify,
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (seal_verb_known(verb))
                 r = seal_verb_run(verb, &(struct catalog_verb_opts) {

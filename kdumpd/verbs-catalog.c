@@ -17,6 +17,7 @@
 #include "config/kdump-conf.h"
 #include "initramfs/collect/dump-dmesg.h"
 #include "kdumpd/catalog.h"
+#include "kdumpd/dump-manifest.h"
 #include "kdumpd/json-out.h"
 #include "kdumpd/verbs-catalog.h"
 
@@ -72,7 +73,8 @@ static const char *entry_release(const struct dump_entry *e) {
         return e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
 }
 
-static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
+/* files: list --verify's word (entry_files_state()), or NULL */
+static void json_entry(FILE *out, size_t idx, const struct dump_entry *e, const char *files) {
         char iso[64];
         bool first = true;
 
@@ -106,7 +108,22 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e) {
                 json_kv_null(out, &first, "dump_level");
         json_kv_string(out, &first, "machine", e->vmcore && e->info_error >= 0 && e->info.machine[0] ? e->info.machine : NULL);
         json_kv_string(out, &first, "dmesg", e->dmesg);
+        if (files)
+                json_kv_string(out, &first, "files", files);
         fputc('}', out);
+}
+
+/* list --verify's word for e: "ok", "CHANGED" (a file differs, is missing
+ * or cut short: kdumpctl verify names it), "no-sums" (no SHA256SUMS),
+ * "unreadable". */
+static const char *entry_files_state(const struct dump_entry *e) {
+        _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
+        _cleanup_free_ struct sha256_check_result *res = NULL;
+        _cleanup_free_ char *err = NULL;
+        size_t n = 0;
+        int r = dump_manifest_check(e, &m, &res, &n, &err);
+
+        return r == 0 ? "ok" : r > 0 ? "CHANGED" : r == -ENOENT ? "no-sums" : "unreadable";
 }
 
 static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
@@ -123,7 +140,7 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                 for (size_t i = 0; i < c->n; i++) {
                         if (i)
                                 fputc(',', out);
-                        json_entry(out, i + 1, &c->entries[i]);
+                        json_entry(out, i + 1, &c->entries[i], o->verify ? entry_files_state(&c->entries[i]) : NULL);
                 }
                 fputs("]\n", out);
                 return 0;
@@ -141,7 +158,10 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
         fprintf(out, "%3s %-27s ", "#", "TIME");
         if (host_width)
                 fprintf(out, "%-*s ", MAX(host_width, 4), "HOST");
-        fprintf(out, "%-20s %10s %-8s %-19s %s\n", "KERNEL", "SIZE", "COMPLETE", "DIRECTORY", "PANIC");
+        fprintf(out, "%-20s %10s %-8s ", "KERNEL", "SIZE", "COMPLETE");
+        if (o->verify)
+                fprintf(out, "%-10s ", "FILES");
+        fprintf(out, "%-19s %s\n", "DIRECTORY", "PANIC");
         for (size_t i = 0; i < c->n; i++) {
                 const struct dump_entry *e = &c->entries[i];
                 char t[64], b[32];
@@ -149,9 +169,11 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                 fprintf(out, "%3zu %-27s ", i + 1, format_time(t, sizeof(t), e));
                 if (host_width)
                         fprintf(out, "%-*s ", MAX(host_width, 4), e->host ?: "-");
-                fprintf(out, "%-20s %10s %-8s %-19s %s\n", e->sealed ? "encrypted" : entry_release(e) ?: "-",
-                        e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no", e->id,
-                        e->sealed ? "encrypted" : e->panic ?: "-");
+                fprintf(out, "%-20s %10s %-8s ", e->sealed ? "encrypted" : entry_release(e) ?: "-",
+                        e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no");
+                if (o->verify)
+                        fprintf(out, "%-10s ", entry_files_state(e));
+                fprintf(out, "%-19s %s\n", e->id, e->sealed ? "encrypted" : e->panic ?: "-");
         }
         fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
         return 0;

@@ -23,6 +23,7 @@ struct catalog_verb_opts {
         bool json;
         const char *identity;      /* decrypt, info, dmesg of a sealed dump: the age identity file */
         const char *output;        /* decrypt: where the dump goes; NULL: vmcore in its directory */
+        bool verify;               /* list: check every dump against its SHA256SUMS (reads them whole) */
 };
 
 bool catalog_verb_known(const char *verb);

@@ -11,6 +11,7 @@
 #include "basic/log.h"
 #include "basic/macro.h"
 #include "basic/spawn.h"
+#include "kdumpd/dump-manifest.h"
 #include "kdumpd/verbs-seal.h"
 #include "seal/sha256-manifest.h"
 
@@ -20,27 +21,20 @@ bool seal_verb_known(const char *verb) {
 
 static int verb_verify(const struct dump_entry *e, FILE *out) {
         _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
-        _cleanup_free_ char *path = NULL, *err = NULL;
+        _cleanup_free_ char *err = NULL;
         _cleanup_free_ struct sha256_check_result *res = NULL;
-        _cleanup_close_ int dfd = -EBADF;
         size_t n = 0;
         int bad;
 
-        if (asprintf(&path, "%s/%s", e->dir, CATALOG_MANIFEST) < 0)
-                return log_oom();
-        bad = sha256_manifest_load(path, &m, &err);
+        bad = dump_manifest_check(e, &m, &res, &n, &err);
         if (bad == -ENOENT)
                 return log_error_errno(ENOENT, "%s has no %s: the capture did not write one (a core_collector "
                                        "other than kdump-collect, or an older kdumpd); nothing to check against.",
                                        e->dir, CATALOG_MANIFEST);
+        if (bad == -ENOMEM)
+                return log_oom();
         if (bad < 0)
-                return log_error_errno(bad, "%s", err ?: "Failed to read the manifest");
-        dfd = open(e->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-                return log_error_errno(errno, "Failed to open %s: %m", e->dir);
-        bad = sha256_manifest_check(m, dfd, &res, &n);
-        if (bad < 0)
-                return log_error_errno(bad, "Failed to check %s: %m", e->dir);
+                return log_error_errno(bad, "%s", err ?: "Failed to check the dump against its manifest");
         for (size_t i = 0; i < n; i++)
                 fprintf(out, "%s: %s\n", res[i].name, sha256_check_status_to_string(res[i].status));
         if (bad > 0)

@@ -8,6 +8,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/spawn.h"
+#include "kdumpd/verbs-catalog.h"
 #include "kdumpd/verbs-seal.h"
 #include "tests.h"
 
@@ -70,6 +71,34 @@ TEST(verify_good_and_bad) {
         ASSERT_TRUE(asprintf(&p, "%s/2026-12-02-10:00:00/SHA256SUMS", a) > 0);
         ASSERT_OK(unlink(p));
         ASSERT_ERR(verify(a, NULL), ENOENT);
+}
+
+/* list --verify: a FILES column, ok or CHANGED (also in JSON) */
+static char *list_verify(const char *root, bool json) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&text, &size);
+
+        ASSERT_OK(catalog_verb_run("list", &(struct catalog_verb_opts) { .sz = sizeof(struct catalog_verb_opts),
+                                                                         .dump_dir = root, .verify = true, .json = json },
+                                   NULL, 0, f));
+        fclose(f);
+        return text;
+}
+
+TEST(list_verify_marks_changed_dumps) {
+        _cleanup_free_ char *a = make_dump("list-good"), *b = make_dump("list-cut"), *p = NULL;
+        _cleanup_free_ char *good = NULL, *cut = NULL, *json = NULL;
+
+        ASSERT_TRUE(asprintf(&p, "%s/2026-12-02-10:00:00/vmcore.age", b) > 0);
+        ASSERT_OK(truncate(p, 1000));
+        good = list_verify(a, false);
+        ASSERT_CONTAINS(good, " FILES ");
+        ASSERT_CONTAINS(good, " ok ");
+        cut = list_verify(b, false);
+        ASSERT_CONTAINS(cut, " CHANGED ");
+        json = list_verify(b, true);
+        ASSERT_CONTAINS(json, "\"files\":\"CHANGED\"");
 }
 
 TEST_MAIN()
