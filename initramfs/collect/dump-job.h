@@ -95,8 +95,8 @@ struct dump_options {
                                          * is then unused); not finished here (byte-sink.h) */
         size_t bitmap_budget;           /* bytes for a cycle's two bitmaps; 0 = DUMP_BITMAP_BUDGET_DEFAULT */
         uint64_t cycle_pages;           /* tests: cycles of this many pfns (rounded up to 64); 0 = from the budget */
-        bool defer_fsync;               /* a file: start its writeback but leave the fsync to
-                                         * the caller (who reads it back meanwhile) */
+        bool defer_fsync;               /* a file: leave its fsync to the caller (who
+                                         * reads it back first) */
 };
 
 struct dump_result {

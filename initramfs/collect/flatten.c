@@ -173,13 +173,7 @@ int dump_sink_finish(struct dump_sink *s) {
 }
 
 int dump_sink_finish_nowait(struct dump_sink *s) {
-        if (s->stream)
-                return dump_sink_finish(s);
-        /* where it cannot be started, the caller's fsync does it all */
-        if (sync_file_range(s->fd, 0, 0, SYNC_FILE_RANGE_WRITE) < 0 &&
-            errno != EINVAL && errno != ESPIPE && errno != ENOSYS && errno != EOPNOTSUPP)
-                return negative_errno();
-        return 0;
+        return s->stream ? dump_sink_finish(s) : 0;
 }
 
 /* read() until n bytes or EOF; returns the bytes read. */

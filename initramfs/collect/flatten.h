@@ -50,9 +50,8 @@ int dump_sink_extend(struct dump_sink *s, uint64_t size);
 
 /* Ends the stream (the {-1, -1} record) or syncs the file. */
 int dump_sink_finish(struct dump_sink *s);
-/* Ends the stream as dump_sink_finish() does, but for a file only starts
- * its writeback (sync_file_range()), so that the caller can read it back
- * while the disk writes, then fsync. */
+/* Ends the stream as dump_sink_finish() does, but leaves a file's fsync to
+ * the caller (who can read it back first, while the disk writes). */
 int dump_sink_finish_nowait(struct dump_sink *s);
 
 /* Bytes handed to the output so far (records included). */

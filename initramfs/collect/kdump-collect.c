@@ -537,9 +537,9 @@ static void read_back_progress_cb(uint64_t done, void *userdata) {
 
 /* A file written at offsets (kdump-compressed: the page descriptors ahead
  * of the data they describe; ELF: the headers last) has no front-to-back
- * order to hash while writing in bounded memory: read it back once, while
- * its writeback runs (the writer started it and left the fsync to
- * output_finish()), with a progress line. */
+ * order to hash while writing in bounded memory: read it back once, with a
+ * progress line, before its fsync and while its writeback (started here)
+ * runs. */
 static int output_hash_back(struct output *o) {
         struct read_back_progress c = { .out.tty = isatty(STDERR_FILENO) };
         uint64_t t0 = progress_now_ns(), size;
@@ -547,6 +547,8 @@ static int output_hash_back(struct output *o) {
         char a[32];
         int r;
 
+        /* where it cannot be started, the fsync after does it all */
+        (void) sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
         if (fstat(o->fd, &st) < 0)
                 return negative_errno();
         progress_init(&c.p, (uint64_t) st.st_size, t0);
@@ -751,8 +753,6 @@ static int do_copy(void) {
                 return EXIT_FAILED;
         }
         if (arg.sha256) {
-                /* as output_finish() does: hash while the disk writes */
-                (void) sync_file_range(out_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
                 r = output_hash_back(&out);
                 if (r < 0) {
                         log_error_errno(r, "Failed to read %s back for its SHA-256: %m", arg.output);
