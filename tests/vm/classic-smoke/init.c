@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "capture-kernel/kexec-classic.h"
@@ -117,6 +118,9 @@ int main(void) {
                         printf("SMOKE: kexec_crash_loaded=%c\n", v[0]);
         }
         printf("SMOKE: LOADED%s, crashing now\n", corrupt ? " (digest corrupted on purpose)" : "");
+        /* the lines are still in the serial port's transmit buffer, which
+         * the crash would drop: run.sh needs them on the console */
+        (void) tcdrain(STDOUT_FILENO);
         {
                 int fd = open("/proc/sysrq-trigger", O_WRONLY);
                 if (fd >= 0)
