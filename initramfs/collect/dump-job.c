@@ -301,17 +301,36 @@ static int slot_write(struct slot *s, struct pool *p, struct diskdump_writer *w,
 
 /* ---- the job ---- */
 
-/* The bitmaps are mapped apart from the heap, so that the 1st one, done
- * with once the writer has copied it out, goes back to the kernel at once
- * (a freed heap block stays resident). */
-static int sink_finish(const struct dump_options *opts, struct dump_sink *s) {
-        return opts->defer_fsync ? dump_sink_finish_nowait(s) : dump_sink_finish(s);
-}
-
+/* The output, with opts->tap on a file's bytes. */
 static int sink_open(const struct dump_options *opts, int out_fd, struct dump_sink **ret) {
+        struct dump_sink *s;
+        int r;
+
         if (opts->flat && opts->stream)
                 return dump_sink_new_stream(opts->stream, ret);
-        return dump_sink_new(out_fd, opts->flat, ret);
+        r = dump_sink_new(out_fd, opts->flat, &s);
+        if (r < 0)
+                return r;
+        if (opts->tap && !opts->flat) {
+                r = dump_sink_tap(s, opts->tap, opts->tap_userdata);
+                if (r < 0) {
+                        dump_sink_free(s);
+                        return r;
+                }
+        }
+        *ret = s;
+        return 0;
+}
+
+/* The end of the stream, or of the file (with its fsync unless deferred);
+ * whether the tap saw all of the file. */
+static int sink_finish(const struct dump_options *opts, struct dump_sink *s, struct dump_result *res) {
+        int r;
+
+        r = opts->defer_fsync ? dump_sink_finish_nowait(s) : dump_sink_finish(s);
+        if (r >= 0 && opts->tap && !opts->flat)
+                res->tap_complete = dump_sink_tap_complete(s);
+        return r;
 }
 
 static void fill_utsname(struct diskdump_info *info, const struct vmci *v, uint16_t machine,
@@ -585,7 +604,7 @@ finish:
                         r = k;
                 res->dumped_pages = diskdump_writer_pages(wr.w);
                 if (r >= 0)
-                        r = sink_finish(opts, wr.sink);
+                        r = sink_finish(opts, wr.sink, res);
         }
         if (wr.sink)
                 res->bytes_written = dump_sink_bytes(wr.sink);
@@ -612,7 +631,7 @@ static int write_elf(const struct dump_source *src, const struct dump_options *o
                 return r;
         r = elf_dump_write(src, page_size, pc, level & DL_EXCLUDE_ZERO, opts, sink, res);
         if (r >= 0)
-                r = sink_finish(opts, sink);
+                r = sink_finish(opts, sink, res);
         res->bytes_written = dump_sink_bytes(sink);
         dump_sink_free(sink);
         res->seconds_total = now() - t0;

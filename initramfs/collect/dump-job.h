@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "initramfs/collect/byte-sink.h"
+#include "initramfs/collect/flatten.h"
 #include "initramfs/collect/page-class.h"
 #include "initramfs/collect/page-compress.h"
 #include "initramfs/collect/phys-read.h"
@@ -97,6 +98,9 @@ struct dump_options {
         uint64_t cycle_pages;           /* tests: cycles of this many pfns (rounded up to 64); 0 = from the budget */
         bool defer_fsync;               /* a file: leave its fsync to the caller (who
                                          * reads it back first) */
+        dump_sink_tap_fn tap;           /* a file: its bytes in file order as they are
+                                         * written (flatten.h); NULL: none */
+        void *tap_userdata;
 };
 
 struct dump_result {
@@ -114,6 +118,8 @@ struct dump_result {
         uint64_t buffer_bytes;          /* the job's own page and bitmap buffers */
         uint64_t cycles, cycle_pages;   /* the bitmaps were done in cycles of so many pfns */
         bool incomplete;
+        bool tap_complete;              /* opts->tap saw every byte of the file, in order
+                                         * (filtered ELF does; kdump-compressed does not) */
         double seconds_filter, seconds_total;
 };
 

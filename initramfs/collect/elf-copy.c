@@ -76,6 +76,8 @@ int elf_copy(int in_fd, uint64_t size, int out_fd, const struct elf_copy_options
                 r = write_sparse(out_fd, p, n, off, !(o && o->no_sparse));
                 if (r < 0)
                         goto finish;
+                if (o && o->tap)
+                        o->tap(o->tap_userdata, p, n);
                 off += n;
                 res.copied = off;
                 if (o && o->progress)

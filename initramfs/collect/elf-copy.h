@@ -23,6 +23,11 @@ struct elf_copy_options {
         /* Called after each window with the bytes done so far; may be NULL. */
         void (*progress)(uint64_t done, uint64_t total, void *userdata);
         void *userdata;
+        /* Every byte of the copy in file order (zero blocks too, though they
+         * become holes), once written; may be NULL.  The copy is written
+         * front to back, so this is the file's digest while writing it. */
+        void (*tap)(void *userdata, const void *buf, size_t len);
+        void *tap_userdata;
 };
 
 struct elf_copy_result {

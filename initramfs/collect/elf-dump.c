@@ -18,8 +18,8 @@ uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
         return DIV_ROUND_UP(bytes, page_size) / (ELF_HOLE_MIN_PAGES + 1) + 2;
 }
 
-void elf_seg_builder_init_count(struct elf_seg_builder *b, uint64_t page_size) {
-        *b = (struct elf_seg_builder) { .count_only = true, .page_size = page_size };
+void elf_seg_builder_init_grow(struct elf_seg_builder *b, uint64_t data_offset, uint64_t page_size) {
+        *b = (struct elf_seg_builder) { .grow = true, .pos = data_offset, .page_size = page_size };
 }
 
 int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size) {
@@ -43,9 +43,13 @@ int elf_seg_builder_begin(struct elf_seg_builder *b, uint64_t phys, uint64_t vir
 }
 
 static int emit(struct elf_seg_builder *b) {
-        if (b->count_only) {
-                b->n++;
-                return 0;
+        if (b->n >= b->cap && b->grow) {
+                size_t cap = MAX(b->cap * 2, (size_t) 16);
+                struct elf_seg *p = reallocarray(b->segs, cap, sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                b->segs = p;
+                b->cap = cap;
         }
         if (b->n >= b->cap)
                 return -E2BIG;
@@ -426,32 +430,48 @@ uint64_t elf_dump_header_size(uint64_t n_segs) {
                 (n_segs + 1 >= PN_XNUM ? sizeof(Elf64_Shdr) : 0);
 }
 
-static int write_headers(const struct dump_source *src, struct dump_sink *sink, const struct elf_seg_builder *b,
+static int write_headers(const struct dump_source *src, struct dump_sink *sink, const struct elf_seg *segs, size_t n,
                          uint64_t notes_offset, bool incomplete) {
         _cleanup_free_ uint8_t *buf = NULL;
         size_t size;
         int r;
 
-        r = elf_dump_headers(src, b->segs, b->n, notes_offset, incomplete, &buf, &size);
+        r = elf_dump_headers(src, segs, n, notes_offset, incomplete, &buf, &size);
         if (r < 0)
                 return r;
         return dump_sink_write(sink, 0, buf, size);
 }
 
+/* The layout from the final bitmap (zero pages out: the walk runs the
+ * refine step cycle by cycle), file offsets from 0: the header's size
+ * depends on the number of PT_LOADs. */
+static int plan_layout(struct walk *w, struct elf_seg_builder *plan) {
+        int r = 0;
+
+        elf_seg_builder_init_grow(plan, 0, w->ps);
+        w->b = plan;
+        w->sink = NULL;
+        for (size_t i = 0; i < w->src->n_elf_loads && r >= 0; i++)
+                r = walk_load(w, &w->src->elf_loads[i]);
+        if (r >= 0 && plan->n + 1 > UINT32_MAX)
+                r = -E2BIG;
+        return r;
+}
+
 int elf_dump_write(const struct dump_source *src, size_t ps, struct page_cycles *pc,
                    bool exclude_zero, const struct dump_options *opts, struct dump_sink *sink,
                    struct dump_result *res) {
-        struct elf_seg_builder b = {};
+        struct elf_seg_builder plan = {}, b = {};
         _cleanup_free_ uint8_t *chunk = NULL;
-        uint64_t max_segs = 0, header_size, notes_offset, data_offset;
+        uint64_t n_segs, data_end, notes_offset, data_offset;
         size_t chunk_size;
         struct bits bt = { .pc = pc, .max_mapnr = pc->max_mapnr };
         struct zero_ctx z = { .src = src, .ps = ps };
         struct walk w = {
-                .src = src, .ps = ps, .bt = &bt, .b = &b, .res = res, .opts = opts,
+                .src = src, .ps = ps, .bt = &bt, .res = res, .opts = opts,
                 .t0 = now(),
         };
-        int r = 0, k;
+        int r, k;
 
         /* Where the source cannot be mapped (a saved vmcore: pread), every
          * kept byte goes through this buffer; 128 KiB per read and write
@@ -468,48 +488,38 @@ int elf_dump_write(const struct dump_source *src, size_t ps, struct page_cycles 
                 pc->refine = exclude_zero_pages;
                 pc->refine_userdata = &z;
         }
-
-        /* The layout from the final bitmap (zero pages out), counting the
-         * PT_LOADs only, to size the header exactly. */
         for (size_t i = 0; i < src->n_elf_loads; i++)
                 w.pages_total += DIV_ROUND_UP(src->elf_loads[i].file_size, ps);
-        elf_seg_builder_init_count(&b, ps);
-        for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
-                r = walk_load(&w, &src->elf_loads[i]);
-        max_segs = b.n;
+
+        r = plan_layout(&w, &plan);
         res->zero_pages = page_cycles_refined(pc);
         if (r < 0)
                 goto out;
-        if (max_segs + 1 > UINT32_MAX) {
-                r = -E2BIG;
-                goto out;
-        }
-
-        header_size = elf_dump_header_size(max_segs);
-        notes_offset = ALIGN_UP(header_size, 8);
+        n_segs = plan.n;
+        notes_offset = ALIGN_UP(elf_dump_header_size(n_segs), 8);
         data_offset = notes_offset + src->notes_size;
-        res->buffer_bytes += chunk_size + max_segs * sizeof(struct elf_seg);
-        r = elf_seg_builder_init(&b, (size_t) max_segs, data_offset, ps);
-        if (r < 0)
-                goto out;
+        data_end = data_offset + plan.pos;
+        for (size_t i = 0; i < plan.n; i++)
+                plan.segs[i].offset += data_offset;
+        res->buffer_bytes += chunk_size + plan.cap * sizeof(struct elf_seg);
 
-        /* The header region is written last: allocate it now so that
-         * writing it cannot fail on a full disk. */
-        r = dump_sink_reserve(sink, 0, data_offset);
-        if (r < 0)
-                goto finish;
-        if (src->notes_size > 0) {
+        /* In file order: headers, notes, data. */
+        r = write_headers(src, sink, plan.segs, plan.n, notes_offset, false);
+        elf_seg_builder_done(&plan);
+        if (r >= 0 && src->notes_size > 0)
                 r = dump_sink_write(sink, notes_offset, src->notes, src->notes_size);
-                if (r < 0)
-                        goto finish;
-        }
+        if (r >= 0)
+                r = elf_seg_builder_init(&b, (size_t) n_segs, data_offset, ps);
+        w.b = &b;
         w.high = data_offset;
         w.sink = sink;
         w.bytes_done = 0;
         for (size_t i = 0; i < src->n_elf_loads && r >= 0; i++)
                 r = walk_load(&w, &src->elf_loads[i]);
+        /* The same bitmap gives the same layout; the headers say so. */
+        if (r >= 0 && (b.n != n_segs || b.pos != data_end))
+                r = -EIO;
 
-finish:
         /* Data that ends in a hole still needs the file to reach it. */
         if (b.n > 0) {
                 const struct elf_seg *s = &b.segs[b.n - 1];
@@ -522,13 +532,15 @@ finish:
                                 r = k;
                 }
         }
-        k = write_headers(src, sink, &b, notes_offset, r < 0);
-        if (r >= 0 && k < 0)
-                r = k;
+        /* A failure: headers again, for what was reached, marked incomplete
+         * (in place, so a full disk can take them). */
+        if (r < 0)
+                (void) write_headers(src, sink, b.segs, b.n, notes_offset, true);
         res->elf_segments = b.n;
         res->incomplete = r < 0;
         elf_seg_builder_done(&b);
 out:
+        elf_seg_builder_done(&plan);
         pc->refine = NULL;
         return r;
 }

@@ -14,10 +14,14 @@
  *
  * Zero pages (dump level bit 1) are found first, for each cycle of the
  * bitmaps (page-cycle.h), looking only at kept pages (and mostly at their
- * first cache line); then the layout is computed from the bitmap, so the program header table has its exact size
- * and the notes and data follow it with no gap, as in makedumpfile's output;
- * then only kept runs are read and written, through the source's map where
- * it has one (no copy). */
+ * first cache line); then the layout is computed from the bitmap, so the
+ * program header table has its exact size and the notes and data follow it
+ * with no gap, as in makedumpfile's output; then the headers, the notes and
+ * the kept runs are written in file order (so a tap on the sink, flatten.h,
+ * hashes the file as it is written), reading the runs through the source's
+ * map where it has one (no copy).  A write that fails (a full disk) has the
+ * headers written again, describing what was reached and marked
+ * incomplete. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,12 +45,13 @@ struct elf_seg_builder {
         bool open;
         uint64_t hole;                  /* excluded bytes pending after cur's data */
         uint64_t page_size;
-        bool count_only;                /* no segs: only n counts */
+        bool grow;                      /* segs grows as needed (no bound) */
 };
 
 int elf_seg_builder_init(struct elf_seg_builder *b, size_t max_segs, uint64_t data_offset, uint64_t page_size);
-/* A builder that stores nothing and only counts the PT_LOADs (n). */
-void elf_seg_builder_init_count(struct elf_seg_builder *b, uint64_t page_size);
+/* A builder with no bound, whose segs grows as PT_LOADs come (file offsets
+ * from data_offset, as with _init()). */
+void elf_seg_builder_init_grow(struct elf_seg_builder *b, uint64_t data_offset, uint64_t page_size);
 void elf_seg_builder_done(struct elf_seg_builder *b);
 /* Starts a PT_LOAD at phys/virt. */
 int elf_seg_builder_begin(struct elf_seg_builder *b, uint64_t phys, uint64_t virt);

@@ -19,7 +19,50 @@ struct dump_sink {
         byte_sink *stream;      /* the flattened stream goes here */
         byte_sink *owned;       /* the stream's fd sink made by dump_sink_new() */
         uint64_t bytes;
+        dump_sink_tap_fn tap;   /* dump_sink_tap(); NULL once a write came out of order */
+        void *tap_userdata;
+        uint64_t tapped;        /* bytes [0, tapped) went through tap */
+        bool tap_broken;
 };
+
+static const uint8_t zeroes[4096];
+
+/* The tap's view of bytes [offset, offset + len) once on disk. */
+static void tap_bytes(struct dump_sink *s, uint64_t offset, const void *buf, size_t len) {
+        if (!s->tap)
+                return;
+        if (offset < s->tapped) {
+                s->tap = NULL;
+                s->tap_broken = true;
+                return;
+        }
+        while (s->tapped < offset) {
+                size_t n = (size_t) MIN(offset - s->tapped, (uint64_t) sizeof(zeroes));
+                s->tap(s->tap_userdata, zeroes, n);
+                s->tapped += n;
+        }
+        if (len > 0)
+                s->tap(s->tap_userdata, buf, len);
+        s->tapped += len;
+}
+
+int dump_sink_tap(struct dump_sink *s, dump_sink_tap_fn fn, void *userdata) {
+        if (s->stream || !fn)
+                return -EINVAL;
+        if (s->bytes > 0 || s->tap || s->tap_broken)
+                return -EBUSY;
+        s->tap = fn;
+        s->tap_userdata = userdata;
+        return 0;
+}
+
+bool dump_sink_tap_complete(const struct dump_sink *s) {
+        struct stat st;
+
+        if (!s->tap || fstat(s->fd, &st) < 0)
+                return false;
+        return (uint64_t) st.st_size == s->tapped;
+}
 
 /* signature padded to 16 bytes, then big-endian type and version
  * (makedumpfile's struct makedumpfile_header). */
@@ -119,6 +162,7 @@ int dump_sink_write(struct dump_sink *s, uint64_t offset, const void *buf, size_
         if (r < 0)
                 return r;
         s->bytes += len;
+        tap_bytes(s, offset, buf, len);
         return 0;
 }
 
@@ -155,6 +199,7 @@ int dump_sink_extend(struct dump_sink *s, uint64_t size) {
         /* A hole: no blocks, so this works on a full disk too. */
         if (ftruncate(s->fd, (off_t) size) < 0)
                 return negative_errno();
+        tap_bytes(s, size, NULL, 0);
         return 0;
 }
 

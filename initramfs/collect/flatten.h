@@ -57,6 +57,19 @@ int dump_sink_finish_nowait(struct dump_sink *s);
 /* Bytes handed to the output so far (records included). */
 uint64_t dump_sink_bytes(const struct dump_sink *s);
 
+/* A tap on a file's bytes in file order, for a digest computed while the
+ * file is written rather than by reading it back: fn gets every byte from
+ * offset 0 on, a gap (bytes never written, which read as zeroes) as zeroes,
+ * for as long as each write starts at or past the end reached so far.  The
+ * first write behind that end stops the tap (the kdump-compressed writer's
+ * page descriptors come after the data they describe: no tap survives it).
+ * Files only: -EINVAL for a stream, whose bytes a byte sink sees in order
+ * anyway. */
+typedef void (*dump_sink_tap_fn)(void *userdata, const void *buf, size_t len);
+int dump_sink_tap(struct dump_sink *s, dump_sink_tap_fn fn, void *userdata);
+/* Whether the tap saw every byte of the file as it now is, in order. */
+bool dump_sink_tap_complete(const struct dump_sink *s);
+
 /* Reads a flattened stream from in_fd (sequentially; a pipe is fine) and
  * writes each record at its offset in out_fd.  -EBADMSG for a stream that is
  * not one (bad header, negative offsets, absurd sizes, missing end record). */

@@ -35,6 +35,7 @@
 #include "initramfs/collect/dump-dmesg.h"
 #include "notes/vmcore.h"
 #include "seal/age-key.h"
+#include "seal/hash-sha256.h"
 #include "seal/sha256-manifest.h"
 
 enum {
@@ -462,8 +463,9 @@ struct output {
         int owned_fd;           /* OUTPUT's */
         int sha_fd;             /* --sha256's FILE: removed unless written */
         struct out_chain chain; /* head NULL: the writer writes to fd */
-        uint8_t digest[HASH_SHA256_SIZE];       /* a file read back (output_hash_back()) */
-        bool hashed_back;
+        struct hash_sha256 tap; /* a file's bytes as written, where they come in order */
+        uint8_t digest[HASH_SHA256_SIZE];       /* a file's, tapped or read back */
+        bool has_digest;
 };
 #define OUTPUT_INIT { .fd = -EBADF, .owned_fd = -EBADF, .sha_fd = -EBADF }
 
@@ -508,7 +510,8 @@ static int output_open(bool chain, struct output *o) {
         }
         o->fd = arg.output ? o->owned_fd : STDOUT_FILENO;
         /* a kdump-compressed or ELF file is written at offsets, not
-         * through a chain: output_write_sha256() reads it back */
+         * through a chain: its bytes are tapped (ELF) or read back
+         * (output_hash_back()) for --sha256 */
         if (!chain && !arg.flat)
                 return 0;
         r = out_chain_open(o->fd, &o->chain);
@@ -517,6 +520,25 @@ static int output_open(bool chain, struct output *o) {
         else if (r < 0)
                 log_error_errno(r, "Failed to set up %s for %s: %m", arg.seal ? "sealing" : "hashing", output_name());
         return r;
+}
+
+/* A file written front to back (an ELF copy, a filtered ELF dump) is
+ * hashed as it is written: with --sha256, its bytes go through the output's
+ * tap (output_tap_fn()); output_tap_done() takes the digest where the tap saw
+ * them all. */
+static bool output_wants_tap(const struct output *o) {
+        return arg.sha256 && o->owned_fd >= 0 && !o->chain.head;
+}
+
+static void output_tap_fn(void *userdata, const void *buf, size_t len) {
+        hash_sha256_update(userdata, buf, len);
+}
+
+static void output_tap_done(struct output *o, bool complete) {
+        if (!output_wants_tap(o) || !complete)
+                return;
+        hash_sha256_final(&o->tap, o->digest);
+        o->has_digest = true;
 }
 
 struct read_back_progress {
@@ -536,7 +558,7 @@ static void read_back_progress_cb(uint64_t done, void *userdata) {
 }
 
 /* A file written at offsets (kdump-compressed: the page descriptors ahead
- * of the data they describe; ELF: the headers last) has no front-to-back
+ * of the data they describe, and known only after it) has no front-to-back
  * order to hash while writing in bounded memory: read it back once, with a
  * progress line, before its fsync and while its writeback (started here)
  * runs. */
@@ -556,7 +578,7 @@ static int output_hash_back(struct output *o) {
         progress_close(&c.out, stderr);
         if (r < 0)
                 return r;
-        o->hashed_back = true;
+        o->has_digest = true;
         log_info("Read %s back for its SHA-256 (%s in %.2f s).", output_name(), format_bytes(a, sizeof(a), size),
                  (double) (progress_now_ns() - t0) / 1e9);
         return 0;
@@ -572,7 +594,7 @@ static int output_write_sha256(struct output *o) {
                 return 0;
         if (o->chain.hash)
                 r = sha256_sink_digest(o->chain.hash, digest, NULL);
-        else if (o->hashed_back) {
+        else if (o->has_digest) {
                 memcpy(digest, o->digest, sizeof(digest));
                 r = 0;
         } else
@@ -598,7 +620,7 @@ static int output_finish(struct output *o) {
                 r = byte_sink_finish(o->chain.head);
                 if (r < 0)
                         return r;
-        } else if (arg.sha256 && o->owned_fd >= 0) {
+        } else if (arg.sha256 && o->owned_fd >= 0 && !o->has_digest) {
                 r = output_hash_back(o);
                 if (r < 0)
                         return r;
@@ -728,6 +750,8 @@ static int do_copy(void) {
         out_fd = out.fd;
 
         progress_init(&pc.p, size, progress_now_ns());
+        if (output_wants_tap(&out))
+                hash_sha256_init(&out.tap);
         r = elf_copy(in_fd, size, out_fd,
                      &(struct elf_copy_options) {
                              .sz = sizeof(struct elf_copy_options),
@@ -735,6 +759,8 @@ static int do_copy(void) {
                              .no_sparse = arg.no_sparse,
                              .progress = progress_cb,
                              .userdata = &pc,
+                             .tap = output_wants_tap(&out) ? output_tap_fn : NULL,
+                             .tap_userdata = &out.tap,
                      }, &res);
         progress_close(&pc.out, stderr);
         if (r == -ENOSPC || r == -EDQUOT || r == -EFBIG) {
@@ -752,13 +778,7 @@ static int do_copy(void) {
                                 (unsigned long long) res.copied);
                 return EXIT_FAILED;
         }
-        if (arg.sha256) {
-                r = output_hash_back(&out);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to read %s back for its SHA-256: %m", arg.output);
-                        return EXIT_FAILED;
-                }
-        }
+        output_tap_done(&out, true);
         if (fsync(out_fd) < 0) {
                 if (errno == ENOSPC || errno == EDQUOT) {
                         (void) elf_mark_incomplete(out_fd);
@@ -983,6 +1003,8 @@ static int do_dump(void) {
                 return exit_for(r);
 
         log_debug("Memory available %s: page buffers get %s.", format_bytes(a, sizeof(a), avail), format_bytes(b, sizeof(b), budget));
+        if (output_wants_tap(&out))
+                hash_sha256_init(&out.tap);
         r = dump_job_run(vmcore_source_get(vs),
                          &(struct dump_options) {
                                  .sz = sizeof(struct dump_options),
@@ -997,7 +1019,11 @@ static int do_dump(void) {
                                  .stream = out.chain.head,
                                  .cycle_pages = forced_cycle_pages(),
                                  .defer_fsync = !arg.flat,
+                                 .tap = output_wants_tap(&out) ? output_tap_fn : NULL,
+                                 .tap_userdata = &out.tap,
                          }, out.fd, &res);
+        if (r >= 0)
+                output_tap_done(&out, res.tap_complete);
         /* Also after a failure (a full disk, a read error): the messages
          * below start on their own line. */
         progress_close(&jp.out, stderr);

@@ -77,6 +77,13 @@ extern const char *test_tmp_dir;       /* a fresh directory for this program */
                         TEST_FAIL("\"%s\" does not contain \"%s\"", _h ? _h : "(null)", _n); \
         } while (0)
 
+#define ASSERT_NOT_CONTAINS(hay, needle)                                          \
+        do {                                                                      \
+                const char *_h = (hay), *_n = (needle);                           \
+                if (!_h || strstr(_h, _n))                                        \
+                        TEST_FAIL("\"%s\" contains \"%s\"", _h ? _h : "(null)", _n); \
+        } while (0)
+
 /* Path helpers: a static buffer per call site is enough for tests. */
 const char *test_fixture(const char *rel);
 const char *test_tmp(const char *rel);

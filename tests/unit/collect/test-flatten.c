@@ -90,4 +90,53 @@ TEST(bad_streams) {
         close(fd);
 }
 
+/* The tap: the file's bytes in order, gaps as zeroes, up to an extension;
+ * the first write behind its end stops it. */
+struct tap_copy {
+        uint8_t buf[40000];
+        size_t n;
+};
+
+static void tap_copy_fn(void *userdata, const void *buf, size_t len) {
+        struct tap_copy *t = userdata;
+        ASSERT_TRUE(t->n + len <= sizeof(t->buf));
+        memcpy(t->buf + t->n, buf, len);
+        t->n += len;
+}
+
+TEST(tap_sees_the_file_in_order) {
+        _cleanup_close_ int fd = open(test_tmp("tapped"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+        _cleanup_free_ char *file = NULL;
+        static struct tap_copy t;
+        uint8_t buf[5000];
+        struct dump_sink *s;
+        size_t n;
+
+        for (size_t i = 0; i < sizeof(buf); i++)
+                buf[i] = (uint8_t) (i * 13 + 1);
+        ASSERT_TRUE(fd >= 0);
+        ASSERT_OK(dump_sink_new(fd, false, &s));
+        ASSERT_OK(dump_sink_tap(s, tap_copy_fn, &t));
+        ASSERT_OK(dump_sink_write(s, 0, buf, 100));
+        ASSERT_OK(dump_sink_write(s, 100, buf + 100, 900));
+        ASSERT_OK(dump_sink_write(s, 9000, buf, sizeof(buf)));     /* a gap of 8000 bytes */
+        ASSERT_OK(dump_sink_extend(s, 30000));                      /* a hole at the end */
+        ASSERT_OK(dump_sink_finish(s));
+        ASSERT_TRUE(dump_sink_tap_complete(s));
+        ASSERT_OK(read_full_file(test_tmp("tapped"), &file, &n));
+        ASSERT_EQ(n, 30000);
+        ASSERT_EQ(t.n, n);
+        ASSERT_TRUE(memcmp(t.buf, file, n) == 0);
+
+        /* Written back at offset 0 (the incomplete mark): no digest. */
+        ASSERT_OK(dump_sink_write(s, 0, buf, 8));
+        ASSERT_TRUE(!dump_sink_tap_complete(s));
+        dump_sink_free(s);
+
+        /* Streams are not tapped here (a byte sink sees them in order). */
+        ASSERT_OK(dump_sink_new(fd, true, &s));
+        ASSERT_ERR(dump_sink_tap(s, tap_copy_fn, &t), EINVAL);
+        dump_sink_free(s);
+}
+
 TEST_MAIN()
