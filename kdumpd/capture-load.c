@@ -449,8 +449,13 @@ static void save_raw_dump(const struct prepared *p) {
                 return;
         }
         r = dump_write_dmesg_file(dir, vmcore, &dmesg);
-        if (r < 0)
+        if (r < 0) {
                 log_warning_errno(r, "Failed to write the kernel log of %s to %s/vmcore-dmesg.txt: %m", vmcore, dir);
+                return;
+        }
+        r = raw_dump_add_sum(dir, "vmcore-dmesg.txt");
+        if (r < 0)
+                log_warning_errno(r, "Failed to add vmcore-dmesg.txt to %s/SHA256SUMS: %m", dir);
 }
 
 /* The kernel segment takes its load size (x86 init_size, kexec-bzimage64.c;

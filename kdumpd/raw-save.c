@@ -124,6 +124,35 @@ static int write_extras(const char *dir, const char *name, const uint8_t digest[
         return r;
 }
 
+int raw_dump_add_sum(const char *dir, const char *name) {
+        _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
+        _cleanup_free_ char *sums = NULL, *file = NULL, *text = NULL, *error = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        uint8_t digest[HASH_SHA256_SIZE];
+        uint64_t size;
+        size_t len;
+        int r;
+
+        if (!sha256_manifest_name_valid(name))
+                return -EINVAL;
+        if (asprintf(&sums, "%s/SHA256SUMS", dir) < 0 || asprintf(&file, "%s/%s", dir, name) < 0)
+                return -ENOMEM;
+        r = sha256_manifest_load(sums, &m, &error);
+        if (r < 0)
+                return r;
+        fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        r = sha256_fd(fd, NULL, NULL, digest, &size);
+        if (r >= 0)
+                r = sha256_manifest_add(m, name, digest, size);
+        if (r >= 0)
+                r = sha256_manifest_format(m, &text, &len);
+        if (r < 0)
+                return r;
+        return write_file_atomic(sums, text, len, 0600);
+}
+
 /* A clear dump rebuilt from the stream: its SHA-256 by reading it once (the
  * stream on the device was not hashed by the capture). */
 static int hash_rebuilt(const char *path, uint8_t ret_digest[HASH_SHA256_SIZE], uint64_t *ret_size) {

@@ -24,3 +24,9 @@ bool raw_header_is_dump(const void *head, size_t len);
  * which.  On failure the stream is left on the device and what was written
  * is kept as vmcore-incomplete (.age). */
 int raw_dump_save(const char *devnode, const char *path, const char *collect, char **ret_dir, bool *ret_sealed);
+
+/* A file written into a saved dump's directory afterwards (the log, which
+ * comes from the rebuilt dump): its line joins the directory's SHA256SUMS,
+ * so that the manifest lists every file, as a capture onto a filesystem
+ * leaves it.  -EEXIST if the manifest names it already. */
+int raw_dump_add_sum(const char *dir, const char *name);

@@ -90,6 +90,23 @@ TEST(save_rebuilds_the_dump_and_clears_the_device) {
                 ASSERT_EQ(system(cmd), 0);
         }
 
+        /* The log, written later from the dump, joins the manifest. */
+        {
+                _cleanup_free_ char *log = NULL, *sums = NULL, *text = NULL, *cmd = NULL;
+
+                ASSERT_TRUE(asprintf(&log, "%s/vmcore-dmesg.txt", dir) > 0);
+                ASSERT_OK(write_file_atomic(log, "[    0.000000] Linux version\n", 29, 0600));
+                ASSERT_OK(raw_dump_add_sum(dir, "vmcore-dmesg.txt"));
+                ASSERT_ERR(raw_dump_add_sum(dir, "vmcore-dmesg.txt"), EEXIST);
+                ASSERT_ERR(raw_dump_add_sum(dir, "../vmcore"), EINVAL);
+                ASSERT_TRUE(asprintf(&sums, "%s/SHA256SUMS", dir) > 0);
+                ASSERT_OK(read_full_file(sums, &text, NULL));
+                ASSERT_TRUE(strstr(text, "  vmcore\n") && strstr(text, "  vmcore-dmesg.txt\n"));
+                ASSERT_TRUE(asprintf(&cmd, "cd '%s' && sha256sum --quiet -c SHA256SUMS && "
+                                           "test \"$(wc -l < SHA256SUMS)\" -eq 2", dir) > 0);
+                ASSERT_EQ(system(cmd), 0);
+        }
+
         /* The header is gone: the next start finds nothing to save. */
         fd = open(dev, O_RDONLY | O_CLOEXEC);
         ASSERT_TRUE(fd >= 0);

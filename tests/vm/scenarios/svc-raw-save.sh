@@ -14,6 +14,8 @@ value saved_dumps sh -c 'ls -d /var/crash/*/vmcore | wc -l'
 value saved_modes sh -c 'stat -c "%a %n" /var/crash/* /var/crash/*/vmcore'
 value saved_dmesg_panic sh -c 'grep -c "Kernel panic - not syncing: sysrq triggered crash" /var/crash/*/vmcore-dmesg.txt'
 value saved_dmesg_mode sh -c 'stat -c %a /var/crash/*/vmcore-dmesg.txt'
+value saved_sums sh -c 'cd /var/crash/*/ && sha256sum -c SHA256SUMS 2>&1 | tr "\n" " "'
+value saved_verify_rc sh -c 'kdumpctl verify last >/dev/null 2>&1; echo $?'
 step "kdumpctl list" kdumpctl list
 value list_panic sh -c 'kdumpctl list | grep -c "sysrq triggered crash"'
 rm -f /var/crash/*/vmcore-dmesg.txt
