@@ -377,187 +377,315 @@ static int parse_dracut_args(const char *key, const char *value, const char *fil
         return 0;
 }
 
-static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, const char *filename, char **ret_error) {
-        struct seen_lines seen = {};
-        unsigned line_no = 0;
-        const char *p = text;
+/* One kdump.conf line being applied: what each key's handler needs. */
+struct conf_line {
+        kdump_config *c;
+        struct load_ctx *ctx;
+        struct seen_lines *seen;
+        const char *filename;
+        unsigned line_no;
+        const char *key, *value;
+        char **ret_error;
+};
+
+#define LINE_FAIL(l, ...) fail((l)->ret_error, (l)->filename, (l)->line_no, (l)->key, __VA_ARGS__)
+
+static int line_once(const struct conf_line *l, unsigned *seen) {
+        return once(seen, l->line_no, l->key, l->filename, l->ret_error);
+}
+
+static void line_where(const struct conf_line *l, char *buf, size_t size) {
+        snprintf(buf, size, "%s:%u", l->filename, l->line_no);
+}
+
+static bool key_is(const struct conf_line *l, const char *key) {
+        return strcmp(l->key, key) == 0;
+}
+
+static int key_path(struct conf_line *l) {
         int r;
 
-        while (*p) {
-                char buf[KDUMP_CONF_LINE_MAX + 1];
-                size_t n = strcspn(p, "\n");
-                char *key, *value, *e;
+        if (*l->value != '/')
+                return LINE_FAIL(l, "must be an absolute directory on the dump target, got '%s'", l->value);
+        if (strpbrk(l->value, " \t"))
+                return LINE_FAIL(l, "must not contain white space: '%s'", l->value);
+        if ((r = line_once(l, &l->seen->path)) < 0)
+                return r;
+        return set_string(&l->c->path, l->value);
+}
 
-                line_no++;
-                if (n > KDUMP_CONF_LINE_MAX)
-                        return fail(ret_error, filename, line_no, NULL, "line is longer than %u characters", KDUMP_CONF_LINE_MAX);
-                memcpy(buf, p, n);
-                buf[n] = 0;
-                p += n;
-                if (*p == '\n')
-                        p++;
+static int key_core_collector(struct conf_line *l) {
+        int r;
 
-                if (memchr(buf, 0, n) || strlen(buf) != n)
-                        return fail(ret_error, filename, line_no, NULL, "line contains a NUL byte");
+        if (*l->value == 0)
+                return LINE_FAIL(l, "needs a command, e.g. 'core_collector %s'", KDUMP_CONF_DEFAULT_COLLECTOR);
+        if ((r = line_once(l, &l->seen->collector)) < 0)
+                return r;
+        line_where(l, l->ctx->collector_at, sizeof(l->ctx->collector_at));
+        return set_string(&l->c->core_collector, l->value);
+}
 
-                /* Trim; blank lines and whole-line comments are skipped,
-                 * as in kdump-utils. */
-                key = buf + strspn(buf, " \t\r");
-                e = key + strlen(key);
-                while (e > key && strchr(" \t\r", e[-1]))
-                        *--e = 0;
-                if (*key == 0 || *key == '#')
-                        continue;
+static int key_mount_options(struct conf_line *l) {
+        int r;
 
-                value = key + strcspn(key, " \t");
-                if (*value) {
-                        *value++ = 0;
-                        value += strspn(value, " \t");
-                }
+        /* mount -o's syntax: comma-separated, no white space */
+        if (*l->value == 0 || strpbrk(l->value, " \t"))
+                return LINE_FAIL(l, "takes mount options separated by commas, e.g. 'mount_options subvol=/@crash', "
+                                 "got '%s'", l->value);
+        if ((r = line_once(l, &l->seen->mount_options)) < 0)
+                return r;
+        return set_string(&l->c->mount_options, l->value);
+}
 
-                /* dracut_args is shell words, as kdump-utils passes it on */
-                if ((strchr(value, '"') || strchr(value, '\'')) && strcmp(key, "dracut_args") != 0)
-                        return fail(ret_error, filename, line_no, key,
-                                    "quotes are not supported; write the value without them");
+static int key_sshkey(struct conf_line *l) {
+        int r;
 
-                if (strv_contains(kdump_config_fstypes, key) || strcmp(key, KDUMP_RAW) == 0 || strcmp(key, KDUMP_NFS) == 0 ||
-                    strcmp(key, KDUMP_SSH) == 0) {
-                        r = parse_target(c, key, value, filename, line_no, &seen.target, ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "path") == 0) {
-                        if (*value != '/')
-                                return fail(ret_error, filename, line_no, key,
-                                            "must be an absolute directory on the dump target, got '%s'", value);
-                        if (strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, key, "must not contain white space: '%s'", value);
-                        if ((r = once(&seen.path, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (set_string(&c->path, value) < 0)
-                                return -ENOMEM;
-                } else if (strcmp(key, "core_collector") == 0) {
-                        if (*value == 0)
-                                return fail(ret_error, filename, line_no, key,
-                                            "needs a command, e.g. 'core_collector %s'", KDUMP_CONF_DEFAULT_COLLECTOR);
-                        if ((r = once(&seen.collector, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (set_string(&c->core_collector, value) < 0)
-                                return -ENOMEM;
-                        snprintf(ctx->collector_at, sizeof(ctx->collector_at), "%s:%u", filename, line_no);
-                } else if (strcmp(key, "mount_options") == 0) {
-                        /* mount -o's syntax: comma-separated, no white space */
-                        if (*value == 0 || strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, key,
-                                            "takes mount options separated by commas, e.g. 'mount_options "
-                                            "subvol=/@crash', got '%s'", value);
-                        if ((r = once(&seen.mount_options, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (set_string(&c->mount_options, value) < 0)
-                                return -ENOMEM;
-                } else if (strcmp(key, "sshkey") == 0) {
-                        if (*value != '/' || strpbrk(value, " \t"))
-                                return fail(ret_error, filename, line_no, key,
-                                            "needs the absolute path of a private key without a passphrase, e.g. "
-                                            "'sshkey %s', got '%s'", KDUMP_CONF_DEFAULT_SSHKEY, value);
-                        if ((r = once(&seen.sshkey, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (set_string(&c->sshkey, value) < 0)
-                                return -ENOMEM;
-                } else if (strcmp(key, "loader") == 0) {
-                        /* kdumpctl start --loader: kexec_file_load, kexec_load, or the first falling back to the second */
-                        if (!strv_contains((const char *const[]) { "file", "classic", "auto", NULL }, value))
-                                return fail(ret_error, filename, line_no, key, "must be file, classic or auto, got '%s'", value);
-                        if ((r = once(&seen.loader, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (set_string(&c->loader, value) < 0)
-                                return -ENOMEM;
-                } else if (strcmp(key, "failure_action") == 0 || strcmp(key, "default") == 0) {
-                        /* "default" is kdump-utils' older name for failure_action. */
-                        if ((r = once(&seen.failure_action, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        r = parse_action(key, value, true, filename, line_no, &c->failure_action, ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "final_action") == 0) {
-                        if ((r = once(&seen.final_action, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        r = parse_action(key, value, false, filename, line_no, &c->final_action, ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "kdump_pre") == 0 || strcmp(key, "kdump_post") == 0) {
-                        bool pre = strcmp(key, "kdump_pre") == 0;
-                        if ((r = once(pre ? &seen.kdump_pre : &seen.kdump_post, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        r = parse_program(key, value, filename, line_no, pre ? &c->kdump_pre : &c->kdump_post, ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "extra_bins") == 0 || strcmp(key, "extra_modules") == 0) {
-                        bool modules = strcmp(key, "extra_modules") == 0;
-                        r = parse_list(key, value, modules ? LIST_MODULES : LIST_PROGRAMS, filename, line_no,
-                                       modules ? &c->extra_modules : &c->extra_bins,
-                                       ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "encrypt_to") == 0) {
-                        r = parse_list(key, value, LIST_RECIPIENTS, filename, line_no, &c->encrypt_to, ret_error);
-                        if (r < 0)
-                                return r;
-                } else if (strcmp(key, "force_rebuild") == 0 || strcmp(key, "force_no_rebuild") == 0) {
-                        bool no = strcmp(key, "force_no_rebuild") == 0;
-                        if ((r = once(no ? &seen.force_no_rebuild : &seen.force_rebuild, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        r = parse_bool01(key, value, filename, line_no, no ? &c->force_no_rebuild : &c->force_rebuild, ret_error);
-                        if (r < 0)
-                                return r;
-                        snprintf(no ? ctx->force_no_rebuild_at : ctx->force_rebuild_at, sizeof(ctx->force_rebuild_at),
-                                 "%s:%u", filename, line_no);
-                } else if (strcmp(key, "initramfs_builder") == 0) {
-                        if ((r = once(&seen.builder, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (strcmp(value, "kdumpd") == 0)
-                                c->initramfs_builder = KDUMP_BUILDER_KDUMPD;
-                        else if (strcmp(value, "dracut") == 0)
-                                c->initramfs_builder = KDUMP_BUILDER_DRACUT;
-                        else
-                                return fail(ret_error, filename, line_no, key, "must be kdumpd or dracut, got '%s'", value);
-                } else if (strcmp(key, "dracut_args") == 0) {
-                        r = parse_dracut_args(key, value, filename, line_no, &c->dracut_args, ret_error);
-                        if (r < 0)
-                                return r;
-                        snprintf(ctx->dracut_args_at, sizeof(ctx->dracut_args_at), "%s:%u", filename, line_no);
-                } else if (strcmp(key, "capture_cpus") == 0) {
-                        if ((r = once(&seen.capture_cpus, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (safe_atou(value, &c->capture_cpus) < 0 || c->capture_cpus < 1 ||
-                            c->capture_cpus > KDUMP_CAPTURE_CPUS_MAX)
-                                return fail(ret_error, filename, line_no, key,
-                                            "invalid value '%s'; a number of CPUs from 1 to %u", value,
-                                            KDUMP_CAPTURE_CPUS_MAX);
-                } else if (strcmp(key, "capture_stall_timeout") == 0) {
-                        if ((r = once(&seen.stall_timeout, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (safe_atou(value, &c->capture_stall_timeout) < 0 || c->capture_stall_timeout < 10 ||
-                            c->capture_stall_timeout > KDUMP_STALL_TIMEOUT_MAX)
-                                return fail(ret_error, filename, line_no, key,
-                                            "invalid value '%s'; a number of seconds from 10 to %u", value,
-                                            KDUMP_STALL_TIMEOUT_MAX);
-                } else if (strcmp(key, "auto_reset_crashkernel") == 0) {
-                        if ((r = once(&seen.auto_reset, line_no, key, filename, ret_error)) < 0)
-                                return r;
-                        if (strcmp(value, "yes") == 0)
-                                c->auto_reset_crashkernel = true;
-                        else if (strcmp(value, "no") == 0)
-                                c->auto_reset_crashkernel = false;
-                        else
-                                return fail(ret_error, filename, line_no, key, "invalid value '%s'; valid: yes or no", value);
-                } else if (strv_contains(known_unimplemented, key))
-                        return fail(ret_error, filename, line_no, key,
-                                    "a kdump.conf option that kdumpd does not support yet; remove the line "
-                                    "(supported: " SUPPORTED_KEYS ")");
-                else
-                        return fail(ret_error, filename, line_no, key, "unknown option (supported: " SUPPORTED_KEYS ")");
-        }
+        if (*l->value != '/' || strpbrk(l->value, " \t"))
+                return LINE_FAIL(l, "needs the absolute path of a private key without a passphrase, e.g. 'sshkey %s', "
+                                 "got '%s'", KDUMP_CONF_DEFAULT_SSHKEY, l->value);
+        if ((r = line_once(l, &l->seen->sshkey)) < 0)
+                return r;
+        return set_string(&l->c->sshkey, l->value);
+}
+
+/* kdumpctl start --loader: kexec_file_load, kexec_load, or the first
+ * falling back to the second. */
+static int key_loader(struct conf_line *l) {
+        int r;
+
+        if (!strv_contains((const char *const[]) { "file", "classic", "auto", NULL }, l->value))
+                return LINE_FAIL(l, "must be file, classic or auto, got '%s'", l->value);
+        if ((r = line_once(l, &l->seen->loader)) < 0)
+                return r;
+        return set_string(&l->c->loader, l->value);
+}
+
+/* failure_action, and "default", kdump-utils' older name for it; final_action. */
+static int key_action(struct conf_line *l) {
+        bool failure = !key_is(l, "final_action");
+        int r;
+
+        if ((r = line_once(l, failure ? &l->seen->failure_action : &l->seen->final_action)) < 0)
+                return r;
+        return parse_action(l->key, l->value, failure, l->filename, l->line_no,
+                            failure ? &l->c->failure_action : &l->c->final_action, l->ret_error);
+}
+
+static int key_hook(struct conf_line *l) {
+        bool pre = key_is(l, "kdump_pre");
+        int r;
+
+        if ((r = line_once(l, pre ? &l->seen->kdump_pre : &l->seen->kdump_post)) < 0)
+                return r;
+        return parse_program(l->key, l->value, l->filename, l->line_no, pre ? &l->c->kdump_pre : &l->c->kdump_post,
+                             l->ret_error);
+}
+
+static int key_extra(struct conf_line *l) {
+        bool modules = key_is(l, "extra_modules");
+
+        return parse_list(l->key, l->value, modules ? LIST_MODULES : LIST_PROGRAMS, l->filename, l->line_no,
+                          modules ? &l->c->extra_modules : &l->c->extra_bins, l->ret_error);
+}
+
+static int key_encrypt_to(struct conf_line *l) {
+        return parse_list(l->key, l->value, LIST_RECIPIENTS, l->filename, l->line_no, &l->c->encrypt_to, l->ret_error);
+}
+
+static int key_force(struct conf_line *l) {
+        bool no = key_is(l, "force_no_rebuild");
+        int r;
+
+        if ((r = line_once(l, no ? &l->seen->force_no_rebuild : &l->seen->force_rebuild)) < 0)
+                return r;
+        r = parse_bool01(l->key, l->value, l->filename, l->line_no, no ? &l->c->force_no_rebuild : &l->c->force_rebuild,
+                         l->ret_error);
+        if (r < 0)
+                return r;
+        if (no)
+                line_where(l, l->ctx->force_no_rebuild_at, sizeof(l->ctx->force_no_rebuild_at));
+        else
+                line_where(l, l->ctx->force_rebuild_at, sizeof(l->ctx->force_rebuild_at));
         return 0;
+}
+
+static int key_initramfs_builder(struct conf_line *l) {
+        int r;
+
+        if ((r = line_once(l, &l->seen->builder)) < 0)
+                return r;
+        if (strcmp(l->value, "kdumpd") == 0)
+                l->c->initramfs_builder = KDUMP_BUILDER_KDUMPD;
+        else if (strcmp(l->value, "dracut") == 0)
+                l->c->initramfs_builder = KDUMP_BUILDER_DRACUT;
+        else
+                return LINE_FAIL(l, "must be kdumpd or dracut, got '%s'", l->value);
+        return 0;
+}
+
+static int key_dracut_args(struct conf_line *l) {
+        int r;
+
+        r = parse_dracut_args(l->key, l->value, l->filename, l->line_no, &l->c->dracut_args, l->ret_error);
+        if (r < 0)
+                return r;
+        line_where(l, l->ctx->dracut_args_at, sizeof(l->ctx->dracut_args_at));
+        return 0;
+}
+
+/* A number from min to max, once. */
+static int line_number(struct conf_line *l, unsigned *seen, unsigned min, unsigned max, const char *unit,
+                       unsigned *ret) {
+        unsigned v;
+        int r;
+
+        if ((r = line_once(l, seen)) < 0)
+                return r;
+        if (safe_atou(l->value, &v) < 0 || v < min || v > max)
+                return LINE_FAIL(l, "invalid value '%s'; a number of %s from %u to %u", l->value, unit, min, max);
+        *ret = v;
+        return 0;
+}
+
+static int key_capture_cpus(struct conf_line *l) {
+        return line_number(l, &l->seen->capture_cpus, 1, KDUMP_CAPTURE_CPUS_MAX, "CPUs", &l->c->capture_cpus);
+}
+
+static int key_capture_stall_timeout(struct conf_line *l) {
+        return line_number(l, &l->seen->stall_timeout, 10, KDUMP_STALL_TIMEOUT_MAX, "seconds",
+                           &l->c->capture_stall_timeout);
+}
+
+static int key_auto_reset_crashkernel(struct conf_line *l) {
+        int r;
+
+        if ((r = line_once(l, &l->seen->auto_reset)) < 0)
+                return r;
+        if (strcmp(l->value, "yes") == 0)
+                l->c->auto_reset_crashkernel = true;
+        else if (strcmp(l->value, "no") == 0)
+                l->c->auto_reset_crashkernel = false;
+        else
+                return LINE_FAIL(l, "invalid value '%s'; valid: yes or no", l->value);
+        return 0;
+}
+
+static int key_target(struct conf_line *l) {
+        return parse_target(l->c, l->key, l->value, l->filename, l->line_no, &l->seen->target, l->ret_error);
+}
+
+static const struct {
+        const char *key;
+        int (*apply)(struct conf_line *l);
+} conf_keys[] = {
+        { KDUMP_RAW, key_target },
+        { KDUMP_NFS, key_target },
+        { KDUMP_SSH, key_target },
+        { "path", key_path },
+        { "core_collector", key_core_collector },
+        { "mount_options", key_mount_options },
+        { "sshkey", key_sshkey },
+        { "loader", key_loader },
+        { "failure_action", key_action },
+        { "default", key_action },
+        { "final_action", key_action },
+        { "kdump_pre", key_hook },
+        { "kdump_post", key_hook },
+        { "extra_bins", key_extra },
+        { "extra_modules", key_extra },
+        { "encrypt_to", key_encrypt_to },
+        { "force_rebuild", key_force },
+        { "force_no_rebuild", key_force },
+        { "initramfs_builder", key_initramfs_builder },
+        { "dracut_args", key_dracut_args },
+        { "capture_cpus", key_capture_cpus },
+        { "capture_stall_timeout", key_capture_stall_timeout },
+        { "auto_reset_crashkernel", key_auto_reset_crashkernel },
+};
+
+static int apply_line(struct conf_line *l) {
+        /* dracut_args is shell words, as kdump-utils passes it on */
+        if ((strchr(l->value, '"') || strchr(l->value, '\'')) && !key_is(l, "dracut_args"))
+                return LINE_FAIL(l, "quotes are not supported; write the value without them");
+        if (strv_contains(kdump_config_fstypes, l->key))
+                return key_target(l);
+        for (size_t i = 0; i < ELEMENTSOF(conf_keys); i++)
+                if (key_is(l, conf_keys[i].key))
+                        return conf_keys[i].apply(l);
+        if (strv_contains(known_unimplemented, l->key))
+                return LINE_FAIL(l, "a kdump.conf option that kdumpd does not support yet; remove the line "
+                                 "(supported: " SUPPORTED_KEYS ")");
+        return LINE_FAIL(l, "unknown option (supported: " SUPPORTED_KEYS ")");
+}
+
+/* The next line of *p into buf (NUL-terminated, *p moved past it, *line_no
+ * counted); 0 at the end of the text. */
+static int next_line(const char **p, unsigned *line_no, char buf[static KDUMP_CONF_LINE_MAX + 1], const char *filename,
+                     char **ret_error) {
+        size_t n;
+
+        if (!**p)
+                return 0;
+        n = strcspn(*p, "\n");
+        (*line_no)++;
+        if (n > KDUMP_CONF_LINE_MAX)
+                return fail(ret_error, filename, *line_no, NULL, "line is longer than %u characters", KDUMP_CONF_LINE_MAX);
+        memcpy(buf, *p, n);
+        buf[n] = 0;
+        *p += n;
+        if (**p == '\n')
+                (*p)++;
+        return 1;
+}
+
+/* Trims buf and splits it into key and value (value "" when none); false
+ * for a blank line or a whole-line comment, skipped as in kdump-utils. */
+static bool split_line(char *buf, char **ret_key, char **ret_value) {
+        char *key = buf + strspn(buf, " \t\r"), *e = key + strlen(key), *value;
+
+        while (e > key && strchr(" \t\r", e[-1]))
+                *--e = 0;
+        if (*key == 0 || *key == '#')
+                return false;
+        value = key + strcspn(key, " \t");
+        if (*value) {
+                *value++ = 0;
+                value += strspn(value, " \t");
+        }
+        *ret_key = key;
+        *ret_value = value;
+        return true;
+}
+
+/* text: len bytes (and a NUL after them).  A NUL inside would end the
+ * text early and drop the lines after it: an error, naming its line. */
+static int parse_into(kdump_config *c, struct load_ctx *ctx, const char *text, size_t len, const char *filename,
+                      char **ret_error) {
+        struct seen_lines seen = {};
+        struct conf_line l = { .c = c, .ctx = ctx, .seen = &seen, .filename = filename, .ret_error = ret_error };
+        char buf[KDUMP_CONF_LINE_MAX + 1];
+        const char *p = text, *nul = memchr(text, 0, len);
+        int r;
+
+        if (nul) {
+                unsigned line = 1;
+                for (const char *q = text; q < nul; q++)
+                        line += *q == '\n';
+                return fail(ret_error, filename, line, NULL, "line contains a NUL byte (is this a text file?)");
+        }
+
+        while ((r = next_line(&p, &l.line_no, buf, filename, ret_error)) > 0) {
+                char *key, *value;
+
+                if (!split_line(buf, &key, &value))
+                        continue;
+                l.key = key;
+                l.value = value;
+                r = apply_line(&l);
+                if (r < 0)
+                        return r;
+        }
+        return r;
 }
 
 /* Whether core_collector's program (its first word, by any path) is name. */
@@ -686,7 +814,7 @@ int kdump_config_parse(const char *text, const char *filename, kdump_config **re
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
-        r = parse_into(c, &ctx, text, filename, ret_error);
+        r = parse_into(c, &ctx, text, strlen(text), filename, ret_error);
         if (r < 0)
                 return r;
         r = finish(c, &ctx, filename, ret_error);
@@ -762,18 +890,18 @@ int kdump_config_load_with_dropins(const char *filename, const char *dropin_dir,
         _cleanup_free_ char *text = NULL;
         struct load_ctx ctx = {};
         char **names = NULL;
-        size_t n = 0;
+        size_t n = 0, len = 0;
         int r;
 
         c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
 
-        r = read_full_file(filename, &text, NULL);
+        r = read_full_file(filename, &text, &len);
         if (r < 0 && r != -ENOENT) /* no file: all defaults */
                 return read_error(filename, r, ret_error);
         if (r >= 0) {
-                r = parse_into(c, &ctx, text, filename, ret_error);
+                r = parse_into(c, &ctx, text, len, filename, ret_error);
                 if (r < 0)
                         return r;
         }
@@ -785,19 +913,20 @@ int kdump_config_load_with_dropins(const char *filename, const char *dropin_dir,
         }
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *path = NULL, *t = NULL;
+                size_t tlen = 0;
 
                 if (asprintf(&path, "%s/%s", dropin_dir, names[i]) < 0) {
                         r = -ENOMEM;
                         break;
                 }
-                r = read_full_file(path, &t, NULL);
+                r = read_full_file(path, &t, &tlen);
                 if (r < 0) {
                         r = read_error(path, r, ret_error);
                         break;
                 }
                 /* A drop-in's target replaces the main file's: the one
                  * target rule applies per file. */
-                r = parse_into(c, &ctx, t, path, ret_error);
+                r = parse_into(c, &ctx, t, tlen, path, ret_error);
                 if (r < 0)
                         break;
         }

@@ -418,6 +418,22 @@ TEST(dropins_override_in_lexical_order) {
         ASSERT_TRUE(c->extra_modules[2] == NULL);
 }
 
+/* A NUL would end the text early and drop the lines after it unnoticed. */
+TEST(nul_byte_is_refused_naming_its_line) {
+        _cleanup_(kdump_config_freep) kdump_config *c = NULL;
+        _cleanup_free_ char *err = NULL, *expect = NULL;
+        static const char text[] = "path /var/crash\nfinal_action reboot\0\nfinal_action halt\n";
+        const char *p = test_tmp("nul.conf");
+        FILE *f = fopen(p, "we");
+
+        ASSERT_TRUE(f);
+        ASSERT_EQ(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+        ASSERT_EQ(fclose(f), 0);
+        ASSERT_ERR(kdump_config_load(p, &c, &err), EINVAL);
+        ASSERT_TRUE(asprintf(&expect, "%s:2: line contains a NUL byte", p) > 0);
+        ASSERT_CONTAINS(err, expect);
+}
+
 TEST(dropin_error_names_the_dropin) {
         _cleanup_(kdump_config_freep) kdump_config *c = NULL;
         _cleanup_free_ char *err = NULL;
