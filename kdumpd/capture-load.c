@@ -38,6 +38,7 @@
 #include "initramfs/init/watchdog-record.h"
 #include "kdumpd/capture-image.h"
 #include "kdumpd/catalog.h"
+#include "kdumpd/capture-addresses.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/watchdogs.h"
 #include "kdumpd/dump-size.h"
@@ -638,6 +639,14 @@ int capture_start(const struct capture_settings *s, struct capture_loaded *ret) 
         if (dump_target_describe(p.target, &target) < 0)
                 return log_oom();
         record_loaded(s, &p, cmdline, target);
+        if (p.target->net) {
+                /* the capture's directory on the server is named after it */
+                int k = capture_addresses_remember(state_dir(s), p.target->net->address);
+                if (k < 0)
+                        log_warning_errno(k, "Failed to remember the address %s in %s/" CAPTURE_ADDRESSES_FILE
+                                          "; if it changes before the next boot, that boot's kdumpd will not find "
+                                          "the dump sent under it: %m", p.target->net->address, state_dir(s));
+        }
         log_info("Capture kernel %s (%s) loaded into the crash reservation (%s at 0x%llx); initramfs %s (%s).",
                  p.uts.release, p.kernel, format_bytes(b1, sizeof(b1), largest), (unsigned long long) start, p.image.path,
                  format_bytes(b2, sizeof(b2), p.image.size));

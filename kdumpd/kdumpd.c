@@ -50,6 +50,7 @@
 #include "build-config.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/strv.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "capture-kernel/kernel-image.h"
@@ -62,6 +63,7 @@
 #include "kdumpd/nfs-check.h"
 #include "kdumpd/ssh-dumps.h"
 #include "kdumpd/ssh-target.h"
+#include "kdumpd/capture-addresses.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
 #include "kdumpd/reload-record.h"
@@ -520,7 +522,8 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
 struct dump_shown {
         const char *mnt;        /* the mount point to replace; NULL: shown as it is */
         const char *shown_as;   /* "<server>:<export>" */
-        const char *host;       /* only dumps this machine sent ("<host>-<date>"); NULL: all */
+        char *const *hosts;     /* only dumps this machine sent ("<host>-<date>", under any of
+                                 * its addresses, capture-addresses.h); NULL: all */
         bool remote;            /* on an SSH server: nothing to read or write here */
 };
 
@@ -574,7 +577,7 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 _cleanup_free_ char *sealed_note = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
-                if (sh->host && (!e->host || strcmp(e->host, sh->host) != 0))
+                if (sh->hosts && (!e->host || !strv_has(sh->hosts, e->host)))
                         continue;
                 dir = shown_path(sh, e->dir);
                 vmcore = shown_path(sh, e->vmcore);
@@ -622,6 +625,7 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
 
 struct nfs_record_ctx {
         const char *state_dir;
+        char *const *hosts;
 };
 
 /* In the child that has the export mounted: this machine's dumps there. */
@@ -640,22 +644,44 @@ static int record_nfs_catalog(const dump_target *t, const char *mnt, FILE *out, 
                 return r;
         }
         fprintf(out, "%u", record_catalog(cat, ctx->state_dir, &(struct dump_shown) {
-                        .mnt = mnt, .shown_as = shown_as, .host = t->net->address }));
+                        .mnt = mnt, .shown_as = shown_as, .hosts = ctx->hosts }));
+        return 0;
+}
+
+/* This machine's addresses for a network target: the current one (on the
+ * way to the server) and those its capture kernels were loaded with; and
+ * their description for messages. */
+static int machine_addresses(const dump_target *t, const char *state_dir, char ***ret, char **ret_description) {
+        _cleanup_(strv_freep) char **v = NULL;
+        char *d;
+        int r;
+
+        r = capture_addresses_lookup(state_dir, t->net->address, &v);
+        if (r < 0)
+                return r;
+        d = capture_addresses_describe(v);
+        if (!d)
+                return -ENOMEM;
+        *ret = TAKE_PTR(v);
+        *ret_description = d;
         return 0;
 }
 
 /* An NFS target: the export read through a private mount, bounded; the
- * dumps named after this machine's address on the way to the server. */
+ * dumps named after this machine's addresses. */
 static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
-        _cleanup_free_ char *err = NULL, *text = NULL;
+        _cleanup_(strv_freep) char **hosts = NULL;
+        _cleanup_free_ char *err = NULL, *text = NULL, *who = NULL;
         unsigned n = 0;
         int r;
 
         r = dump_target_resolve(c, &t, &err);
         if (r >= 0)
-                r = nfs_target_with_mount(t, 120, record_nfs_catalog, &(struct nfs_record_ctx) { state_dir }, &text,
-                                          &err);
+                r = machine_addresses(t, state_dir, &hosts, &who);
+        if (r >= 0)
+                r = nfs_target_with_mount(t, 120, record_nfs_catalog, &(struct nfs_record_ctx) { state_dir, hosts },
+                                          &text, &err);
         if (r < 0) {
                 log_warning_errno(r, "Cannot look for the dumps this machine sent to %s: %s", c->device,
                                   err ?: strerror(-r));
@@ -663,10 +689,9 @@ static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
         }
         if (sscanf(text, "%*s %u", &n) == 1 && n > 0)
                 log_info("Recorded %u new dump%s this machine (%s) sent to %s:%s%s.", n, n == 1 ? "" : "s",
-                         t->net->address, t->server_name, t->export, t->path);
+                         who, t->server_name, t->export, t->path);
         else
-                log_info("No new dumps from this machine (%s) on %s:%s%s.", t->net->address, t->server_name, t->export,
-                         t->path);
+                log_info("No new dumps from this machine (%s) on %s:%s%s.", who, t->server_name, t->export, t->path);
 }
 
 /* An SSH target: one bounded remote command lists what this machine sent
@@ -674,7 +699,8 @@ static void record_nfs_dumps(const kdump_config *c, const char *state_dir) {
 static void record_ssh_dumps(const kdump_config *c, const char *state_dir) {
         _cleanup_(dump_target_freep) dump_target *t = NULL;
         _cleanup_(dump_catalog_freep) dump_catalog *cat = NULL;
-        _cleanup_free_ char *err = NULL, *kh = NULL, *cmd = NULL, *out = NULL, *prefix = NULL;
+        _cleanup_(strv_freep) char **hosts = NULL;
+        _cleanup_free_ char *err = NULL, *kh = NULL, *cmd = NULL, *out = NULL, *prefix = NULL, *who = NULL;
         unsigned n;
         int r;
 
@@ -682,7 +708,9 @@ static void record_ssh_dumps(const kdump_config *c, const char *state_dir) {
         if (r >= 0)
                 r = ssh_target_known_hosts_file(t, state_dir, &kh);
         if (r >= 0)
-                r = ssh_dumps_command(t->path, t->net->address, &cmd);
+                r = machine_addresses(t, state_dir, &hosts, &who);
+        if (r >= 0)
+                r = ssh_dumps_command(t->path, hosts, &cmd);
         if (r >= 0)
                 r = ssh_target_run(t, kh, cmd, &out, &err);
         if (r >= 0 && asprintf(&prefix, "%s@%s:%s", t->user, t->server_name, t->path) < 0)
@@ -694,12 +722,11 @@ static void record_ssh_dumps(const kdump_config *c, const char *state_dir) {
                                   err ?: strerror(-r));
                 return;
         }
-        n = record_catalog(cat, state_dir, &(struct dump_shown) { .host = t->net->address, .remote = true });
+        n = record_catalog(cat, state_dir, &(struct dump_shown) { .hosts = hosts, .remote = true });
         if (n > 0)
-                log_info("Recorded %u new dump%s this machine (%s) sent to %s.", n, n == 1 ? "" : "s", t->net->address,
-                         prefix);
+                log_info("Recorded %u new dump%s this machine (%s) sent to %s.", n, n == 1 ? "" : "s", who, prefix);
         else
-                log_info("No new dumps from this machine (%s) on %s.", t->net->address, prefix);
+                log_info("No new dumps from this machine (%s) on %s.", who, prefix);
 }
 
 static void record_new_dumps(daemon_state *d) {

@@ -9,22 +9,40 @@
 #include "initramfs/net/ssh-command.h"
 #include "kdumpd/ssh-dumps.h"
 
-int ssh_dumps_command(const char *path, const char *address, char **ret) {
-        _cleanup_free_ char *qp = NULL, *qa = NULL;
+int ssh_dumps_command(const char *path, char *const *addresses, char **ret) {
+        _cleanup_free_ char *qp = NULL, *globs = NULL;
+        size_t len = 0;
+        FILE *f;
 
-        if (shell_quote(path, &qp) < 0 || shell_quote(address, &qa) < 0)
+        if (!addresses || !addresses[0])
+                return -EINVAL;
+        if (shell_quote(path, &qp) < 0)
+                return -ENOMEM;
+        f = open_memstream(&globs, &len);
+        if (!f)
+                return -ENOMEM;
+        for (size_t i = 0; addresses[i]; i++) {
+                _cleanup_free_ char *qa = NULL;
+
+                if (shell_quote(addresses[i], &qa) < 0) {
+                        fclose(f);
+                        return -ENOMEM;
+                }
+                fprintf(f, "%s%s-*", i > 0 ? " " : "", qa);
+        }
+        if (fclose(f) != 0)
                 return -ENOMEM;
         /* wc -c < file: the size from fstat, nothing read */
         return asprintf(ret,
                         "cd -- %s 2>/dev/null || exit 0; "
-                        "for d in %s-*; do [ -d \"$d\" ] || continue; echo \"dir $d\"; "
+                        "for d in %s; do [ -d \"$d\" ] || continue; echo \"dir $d\"; "
                         "for f in vmcore.flat vmcore vmcore-incomplete vmcore-dmesg.txt vmcore.age vmcore-incomplete.age "
                         "vmcore-dmesg.txt.age; do "
                         "[ -f \"$d/$f\" ] && echo \"file $f $(wc -c < \"$d/$f\")\"; done; "
                         "[ -f \"$d/vmcore-dmesg.txt\" ] || continue; "
                         "echo \"release $(sed -n 's/.*Linux version \\([^ ]*\\) .*/\\1/p' \"$d/vmcore-dmesg.txt\" | head -n 1)\"; "
                         "echo \"panic $(grep -m 1 'Kernel panic - not syncing: ' \"$d/vmcore-dmesg.txt\")\"; done",
-                        qp, qa) < 0 ? -ENOMEM : 0;
+                        qp, globs) < 0 ? -ENOMEM : 0;
 }
 
 static int entry_add(dump_catalog *c, const char *name, const char *shown_prefix) {

@@ -17,8 +17,9 @@
 #include "kdumpd/catalog.h"
 
 /* Pure: the remote POSIX shell command for path and this machine's
- * address. */
-int ssh_dumps_command(const char *path, const char *address, char **ret);
+ * addresses (the current one and those its capture kernels used,
+ * capture-addresses.h). */
+int ssh_dumps_command(const char *path, char *const *addresses, char **ret);
 
 /* Pure: the listing as catalog entries, their paths shown as
  * "<shown_prefix>/<name>/<file>" ("root@server:/var/crash").  Oldest

@@ -97,7 +97,7 @@ TEST(command_on_a_tree) {
                                 &res));
         ASSERT_EQ(res.status, 0);
         spawn_result_done(&res);
-        ASSERT_OK(ssh_dumps_command(base, "10.0.0.5", &cmd));
+        ASSERT_OK(ssh_dumps_command(base, (char *const[]) { (char *) "10.0.0.5", NULL }, &cmd));
         ASSERT_OK(spawn_capture((char *const[]) { (char *) "sh", (char *) "-c", cmd, NULL },
                                 &(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = -1, .stdout_fd = -1 },
                                 &res));
@@ -108,6 +108,22 @@ TEST(command_on_a_tree) {
         ASSERT_EQ(c->entries[0].size, 1234u);
         ASSERT_STREQ(c->entries[0].info.release, "6.12.9-amd64");
         ASSERT_STREQ(c->entries[0].panic, "Oops");
+
+        /* under either address: this machine's current one and one its
+         * capture kernel was loaded with before (capture-addresses.h) */
+        spawn_result_done(&res);
+        free(cmd);
+        cmd = NULL;
+        c = dump_catalog_free(c);
+        ASSERT_OK(ssh_dumps_command(base, (char *const[]) { (char *) "10.0.0.9", (char *) "10.0.0.6", (char *) "10.0.0.5", NULL },
+                                    &cmd));
+        ASSERT_OK(spawn_capture((char *const[]) { (char *) "sh", (char *) "-c", cmd, NULL },
+                                &(struct spawn_opts) { .sz = sizeof(struct spawn_opts), .stdin_fd = -1, .stdout_fd = -1 },
+                                &res));
+        ASSERT_EQ(res.status, 0);
+        ASSERT_OK(ssh_dumps_parse(res.out, "u@h:/d", &c));
+        ASSERT_EQ(c->n, 2u);
+        ASSERT_EQ(ssh_dumps_command(base, (char *const[]) { NULL }, &cmd), -EINVAL);
 }
 
 TEST_MAIN()

@@ -1,8 +1,10 @@
 #!/bin/sh
 # kdump-test-expect: dump
-# tests/vm/net-e2e, boot 2: first, with boot 1's kdump.conf and address
-# (192.168.77.3), kdumpd starts and records in its log the dump this
-# machine sent to the server (no journald here); it is stopped.  Then an
+# tests/vm/net-e2e, boot 2: first, with boot 1's kdump.conf and its first
+# address (192.168.77.2: the dump went out as 192.168.77.3, the DHCP address
+# kdumpd reloaded for), kdumpd starts and records in its log the dump this
+# machine sent to the server under the address it remembers (no journald
+# here); it is stopped.  Then an
 # IPv6-only link.  eth0 has only fd77::2/64
 # (no IPv4 address); "nfs [fd77::1]:/srv/crash": kdumpctl start records the
 # IPv6 way and checks the export over it; crash; the capture kernel sets
@@ -12,7 +14,7 @@
 # crash must not be anywhere on the export in clear.
 . /etc/kdump-test/functions
 
-net_client_up 192.168.77.3/24
+net_client_up 192.168.77.2/24
 value kdump_conf_before sh -c 'grep -v "^#" /etc/kdump.conf | tr "\n" ";"'
 kdumpd >/tmp/kdumpd.out 2>&1 &
 pid=$!
