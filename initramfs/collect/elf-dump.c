@@ -12,12 +12,6 @@
 
 #define CHUNK_MAX (4u << 20)
 
-uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size) {
-        /* A new PT_LOAD needs a hole of ELF_HOLE_MIN_PAGES and then a kept
-         * page; +2 for partial pages at both ends. */
-        return DIV_ROUND_UP(bytes, page_size) / (ELF_HOLE_MIN_PAGES + 1) + 2;
-}
-
 void elf_seg_builder_init_grow(struct elf_seg_builder *b, uint64_t data_offset, uint64_t page_size) {
         *b = (struct elf_seg_builder) { .grow = true, .pos = data_offset, .page_size = page_size };
 }

@@ -61,8 +61,6 @@ int elf_seg_builder_data(struct elf_seg_builder *b, uint64_t len, uint64_t *ret_
 void elf_seg_builder_hole(struct elf_seg_builder *b, uint64_t len);
 /* Ends the PT_LOAD; a trailing excluded run goes to p_memsz only. */
 int elf_seg_builder_end(struct elf_seg_builder *b);
-/* The most PT_LOADs a load of that many bytes can turn into. */
-uint64_t elf_seg_bound(uint64_t bytes, uint64_t page_size);
 
 /* Bytes of the ELF header, the program header table for n_segs PT_LOADs and
  * the PT_NOTE, and (past 65534 PT_LOADs) section header 0 for PN_XNUM. */
