@@ -100,19 +100,27 @@ int capture_addresses_parse(const char *text, char ***ret) {
         return 0;
 }
 
-static char *file_path(const char *state_dir) {
-        char *p;
-        return asprintf(&p, "%s/" CAPTURE_ADDRESSES_FILE, state_dir) < 0 ? NULL : p;
-}
-
-int capture_addresses_remember(const char *state_dir, const char *address) {
-        _cleanup_free_ char *path = file_path(state_dir), *text = NULL, *out = NULL;
+/* The list's path and text (NULL when there is no file yet). */
+static int read_list(const char *state_dir, char **ret_path, char **ret_text) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
         int r;
 
-        if (!path)
+        if (asprintf(&path, "%s/" CAPTURE_ADDRESSES_FILE, state_dir) < 0)
                 return -ENOMEM;
         r = read_full_file(path, &text, NULL);
         if (r < 0 && r != -ENOENT)
+                return r;
+        *ret_path = TAKE_PTR(path);
+        *ret_text = TAKE_PTR(text);
+        return 0;
+}
+
+int capture_addresses_remember(const char *state_dir, const char *address) {
+        _cleanup_free_ char *path = NULL, *text = NULL, *out = NULL;
+        int r;
+
+        r = read_list(state_dir, &path, &text);
+        if (r < 0)
                 return r;
         r = capture_addresses_add(text, address, &out);
         if (r < 0)
@@ -124,17 +132,14 @@ int capture_addresses_remember(const char *state_dir, const char *address) {
 }
 
 int capture_addresses_lookup(const char *state_dir, const char *current, char ***ret) {
-        _cleanup_free_ char *path = file_path(state_dir), *text = NULL;
+        _cleanup_free_ char *path = NULL, *text = NULL;
         _cleanup_(strv_freep) char **remembered = NULL, **v = NULL;
         size_t n = 0;
         int r;
 
-        if (!path)
-                return -ENOMEM;
-        r = read_full_file(path, &text, NULL);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        r = capture_addresses_parse(text, &remembered);
+        r = read_list(state_dir, &path, &text);
+        if (r >= 0)
+                r = capture_addresses_parse(text, &remembered);
         if (r < 0)
                 return r;
         if (current && strv_push(&v, &n, current) < 0)

@@ -102,23 +102,32 @@ static int copy_sealed(int fd, const struct raw_envelope *e, const char *out, ui
 
 /* SHA256SUMS (and RECIPIENTS for a sealed dump) next to the dump, as a
  * capture onto a filesystem leaves them.  name: vmcore.age or vmcore. */
-static int write_extras(const char *dir, const char *name, const uint8_t digest[HASH_SHA256_SIZE], uint64_t size,
-                        const char *recipients) {
-        _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
-        _cleanup_free_ char *sums = NULL, *text = NULL, *keys = NULL;
+/* m with name's line added, written to sums (atomically, 0600). */
+static int manifest_add_write(sha256_manifest *m, const char *sums, const char *name,
+                              const uint8_t digest[HASH_SHA256_SIZE], uint64_t size) {
+        _cleanup_free_ char *text = NULL;
         size_t len;
         int r;
 
-        r = sha256_manifest_new(&m);
-        if (r >= 0)
-                r = sha256_manifest_add(m, name, digest, size);
+        r = sha256_manifest_add(m, name, digest, size);
         if (r >= 0)
                 r = sha256_manifest_format(m, &text, &len);
         if (r < 0)
                 return r;
+        return write_file_atomic(sums, text, len, 0600);
+}
+
+static int write_extras(const char *dir, const char *name, const uint8_t digest[HASH_SHA256_SIZE], uint64_t size,
+                        const char *recipients) {
+        _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
+        _cleanup_free_ char *sums = NULL, *keys = NULL;
+        int r;
+
         if (asprintf(&sums, "%s/SHA256SUMS", dir) < 0 || (recipients && asprintf(&keys, "%s/RECIPIENTS", dir) < 0))
                 return -ENOMEM;
-        r = write_file_atomic(sums, text, len, 0600);
+        r = sha256_manifest_new(&m);
+        if (r >= 0)
+                r = manifest_add_write(m, sums, name, digest, size);
         if (r >= 0 && keys)
                 r = write_file_atomic(keys, recipients, strlen(recipients), 0600);
         return r;
@@ -126,11 +135,10 @@ static int write_extras(const char *dir, const char *name, const uint8_t digest[
 
 int raw_dump_add_sum(const char *dir, const char *name) {
         _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
-        _cleanup_free_ char *sums = NULL, *file = NULL, *text = NULL, *error = NULL;
+        _cleanup_free_ char *sums = NULL, *file = NULL, *error = NULL;
         _cleanup_close_ int fd = -EBADF;
         uint8_t digest[HASH_SHA256_SIZE];
         uint64_t size;
-        size_t len;
         int r;
 
         if (!sha256_manifest_name_valid(name))
@@ -144,13 +152,9 @@ int raw_dump_add_sum(const char *dir, const char *name) {
         if (fd < 0)
                 return negative_errno();
         r = sha256_fd(fd, NULL, NULL, digest, &size);
-        if (r >= 0)
-                r = sha256_manifest_add(m, name, digest, size);
-        if (r >= 0)
-                r = sha256_manifest_format(m, &text, &len);
         if (r < 0)
                 return r;
-        return write_file_atomic(sums, text, len, 0600);
+        return manifest_add_write(m, sums, name, digest, size);
 }
 
 /* A clear dump rebuilt from the stream: its SHA-256 by reading it once (the
