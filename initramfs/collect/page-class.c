@@ -76,64 +76,64 @@ static int get_type(const struct vmci *v, const char *name, struct page_type_val
         return 0;
 }
 
-static int layout_parse(const struct vmci *v, struct page_layout *ret, const char **ret_problem) {
-        struct page_layout l = { .sz = sizeof(l) };
-        struct page_type_value *types[] = { &l.buddy, &l.slab, &l.offline, &l.hugetlb, &l.unaccepted };
-        bool unknown[ELEMENTSOF(types)] = {}, inverted = false, top_byte = false;
-        static const char *const type_names[] = {
-                "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
-                "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)",
-                "NUMBER(PAGE_UNACCEPTED_MAPCOUNT_VALUE)",
-        };
-        static const char *const type_keys[] = {
-                "PAGE_BUDDY_MAPCOUNT_VALUE", "PAGE_SLAB_MAPCOUNT_VALUE", "PAGE_OFFLINE_MAPCOUNT_VALUE",
-                "PAGE_HUGETLB_MAPCOUNT_VALUE", "PAGE_UNACCEPTED_MAPCOUNT_VALUE",
-        };
-        const char *bad_type = NULL;
-        uint64_t x;
-        int64_t n;
-        int r;
-
 #define FAIL(err, what) do { *ret_problem = (what); return (err); } while (0)
 #define TRY(expr, what) do { int _r = (expr); if (_r < 0) FAIL(_r, what); } while (0)
+
+static const char *const type_names[] = {
+        "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)",
+        "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)",
+        "NUMBER(PAGE_UNACCEPTED_MAPCOUNT_VALUE)",
+};
+
+/* SIZE(page) and the struct page fields read, each inside the struct. */
+static int layout_parse_fields(const struct vmci *v, struct page_layout *l, const char **ret_problem) {
+        uint64_t x;
+        int r;
 
         r = vmci_size(v, "page", &x);
         if (r < 0)
                 FAIL(r, "SIZE(page)");
         if (x < 32 || x > 512)
                 FAIL(-EINVAL, "SIZE(page)");
-        l.size = (uint32_t) x;
+        l->size = (uint32_t) x;
 
-        TRY(get_off(v, "page.flags", &l.off_flags), "OFFSET(page.flags)");
-        TRY(get_off(v, "page.mapping", &l.off_mapping), "OFFSET(page.mapping)");
-        TRY(get_off(v, "page._mapcount", &l.off_mapcount), "OFFSET(page._mapcount)");
-        TRY(get_off(v, "page.private", &l.off_private), "OFFSET(page.private)");
-        TRY(get_off(v, "page.compound_head", &l.off_compound_head), "OFFSET(page.compound_head)");
+        TRY(get_off(v, "page.flags", &l->off_flags), "OFFSET(page.flags)");
+        TRY(get_off(v, "page.mapping", &l->off_mapping), "OFFSET(page.mapping)");
+        TRY(get_off(v, "page._mapcount", &l->off_mapcount), "OFFSET(page._mapcount)");
+        TRY(get_off(v, "page.private", &l->off_private), "OFFSET(page.private)");
+        TRY(get_off(v, "page.compound_head", &l->off_compound_head), "OFFSET(page.compound_head)");
         /* Linux 7.1 renamed the field (and its VMCOREINFO entry). */
-        if (l.off_compound_head == PAGE_FIELD_MISSING)
-                TRY(get_off(v, "page.compound_info", &l.off_compound_head), "OFFSET(page.compound_info)");
-        if (l.off_flags == PAGE_FIELD_MISSING)
+        if (l->off_compound_head == PAGE_FIELD_MISSING)
+                TRY(get_off(v, "page.compound_info", &l->off_compound_head), "OFFSET(page.compound_info)");
+        if (l->off_flags == PAGE_FIELD_MISSING)
                 FAIL(-ENOENT, "OFFSET(page.flags)");
-        if (l.off_mapping == PAGE_FIELD_MISSING)
+        if (l->off_mapping == PAGE_FIELD_MISSING)
                 FAIL(-ENOENT, "OFFSET(page.mapping)");
-        if (l.off_flags + 8 > l.size)
+        if (l->off_flags + 8 > l->size)
                 FAIL(-EINVAL, "OFFSET(page.flags)");
-        if (l.off_mapping + 8 > l.size)
+        if (l->off_mapping + 8 > l->size)
                 FAIL(-EINVAL, "OFFSET(page.mapping)");
-        if (l.off_mapcount != PAGE_FIELD_MISSING && l.off_mapcount + 4 > l.size)
+        if (l->off_mapcount != PAGE_FIELD_MISSING && l->off_mapcount + 4 > l->size)
                 FAIL(-EINVAL, "OFFSET(page._mapcount)");
-        if (l.off_private != PAGE_FIELD_MISSING && l.off_private + 8 > l.size)
+        if (l->off_private != PAGE_FIELD_MISSING && l->off_private + 8 > l->size)
                 FAIL(-EINVAL, "OFFSET(page.private)");
-        if (l.off_compound_head != PAGE_FIELD_MISSING && l.off_compound_head + 8 > l.size)
+        if (l->off_compound_head != PAGE_FIELD_MISSING && l->off_compound_head + 8 > l->size)
                 FAIL(-EINVAL, "OFFSET(page.compound_head)");
+        return 0;
+}
 
-        TRY(get_bit(v, "PG_lru", &l.pg_lru), "NUMBER(PG_lru)");
-        TRY(get_bit(v, "PG_private", &l.pg_private), "NUMBER(PG_private)");
-        TRY(get_bit(v, "PG_swapcache", &l.pg_swapcache), "NUMBER(PG_swapcache)");
-        TRY(get_bit(v, "PG_swapbacked", &l.pg_swapbacked), "NUMBER(PG_swapbacked)");
-        TRY(get_bit(v, "PG_slab", &l.pg_slab), "NUMBER(PG_slab)");
-        TRY(get_bit(v, "PG_hwpoison", &l.pg_hwpoison), "NUMBER(PG_hwpoison)");
-        TRY(get_bit(v, "PG_hugetlb", &l.pg_hugetlb), "NUMBER(PG_hugetlb)");
+/* The page flag bits, and PG_head_mask. */
+static int layout_parse_flags(const struct vmci *v, struct page_layout *l, const char **ret_problem) {
+        int64_t n;
+        int r;
+
+        TRY(get_bit(v, "PG_lru", &l->pg_lru), "NUMBER(PG_lru)");
+        TRY(get_bit(v, "PG_private", &l->pg_private), "NUMBER(PG_private)");
+        TRY(get_bit(v, "PG_swapcache", &l->pg_swapcache), "NUMBER(PG_swapcache)");
+        TRY(get_bit(v, "PG_swapbacked", &l->pg_swapbacked), "NUMBER(PG_swapbacked)");
+        TRY(get_bit(v, "PG_slab", &l->pg_slab), "NUMBER(PG_slab)");
+        TRY(get_bit(v, "PG_hwpoison", &l->pg_hwpoison), "NUMBER(PG_hwpoison)");
+        TRY(get_bit(v, "PG_hugetlb", &l->pg_hugetlb), "NUMBER(PG_hugetlb)");
 
         r = vmci_number(v, "PG_head_mask", &n);
         if (r < 0 && r != -ENOENT)
@@ -141,8 +141,24 @@ static int layout_parse(const struct vmci *v, struct page_layout *ret, const cha
         /* One flag bit (1 << PG_head), or nothing is a head. */
         if (r >= 0 && (n <= 0 || (n & (n - 1)) != 0))
                 FAIL(-EINVAL, "NUMBER(PG_head_mask)");
-        l.pg_head_mask = r < 0 ? 0 : (uint64_t) n;
+        l->pg_head_mask = r < 0 ? 0 : (uint64_t) n;
+        return 0;
+}
 
+/* The page types in _mapcount (or page_type); *ret_bad_type: why none is
+ * used, NULL when they are. */
+static int layout_parse_types(const struct vmci *v, struct page_layout *l, const char **ret_bad_type,
+                              const char **ret_problem) {
+        struct page_type_value *types[] = { &l->buddy, &l->slab, &l->offline, &l->hugetlb, &l->unaccepted };
+        static const char *const type_keys[] = {
+                "PAGE_BUDDY_MAPCOUNT_VALUE", "PAGE_SLAB_MAPCOUNT_VALUE", "PAGE_OFFLINE_MAPCOUNT_VALUE",
+                "PAGE_HUGETLB_MAPCOUNT_VALUE", "PAGE_UNACCEPTED_MAPCOUNT_VALUE",
+        };
+        bool unknown[ELEMENTSOF(types)] = {}, inverted = false, top_byte = false;
+        const char *bad_type = NULL;
+
+        _Static_assert(ELEMENTSOF(type_keys) == ELEMENTSOF(types) && ELEMENTSOF(type_names) == ELEMENTSOF(types),
+                       "one key and one name per page type");
         for (size_t i = 0; i < ELEMENTSOF(types); i++)
                 TRY(get_type(v, type_keys[i], types[i], &unknown[i]), type_names[i]);
         for (size_t i = 0; i < ELEMENTSOF(types); i++) {
@@ -153,44 +169,58 @@ static int layout_parse(const struct vmci *v, struct page_layout *ret, const cha
         }
         /* A kernel uses one encoding for all its types; a mix, or a value of
          * neither shape, is a layout we do not know: use no page type. */
-        if ((inverted && top_byte) || bad_type || l.off_mapcount == PAGE_FIELD_MISSING) {
+        if ((inverted && top_byte) || bad_type || l->off_mapcount == PAGE_FIELD_MISSING) {
                 if (!bad_type)
-                        bad_type = l.off_mapcount == PAGE_FIELD_MISSING ? "OFFSET(page._mapcount)" :
+                        bad_type = l->off_mapcount == PAGE_FIELD_MISSING ? "OFFSET(page._mapcount)" :
                                    "NUMBER(PAGE_*_MAPCOUNT_VALUE) (mixed encodings)";
                 for (size_t i = 0; i < ELEMENTSOF(types); i++)
                         types[i]->enc = PAGE_TYPE_NONE;
         }
+        *ret_bad_type = bad_type;
+        return 0;
+}
+
+/* HUGETLB_PAGE_DTOR, and where the compound order lives (makedumpfile's
+ * init_compound_offset(), same version split). */
+static int layout_parse_compound(const struct vmci *v, struct page_layout *l, const char **ret_problem) {
+        uint32_t o;
+        int64_t n;
+        int r;
 
         r = vmci_number(v, "HUGETLB_PAGE_DTOR", &n);
         if (r < 0 && r != -ENOENT)
                 FAIL(r, "NUMBER(HUGETLB_PAGE_DTOR)");
         if (r >= 0 && (n < 0 || n > 255))
                 FAIL(-EINVAL, "NUMBER(HUGETLB_PAGE_DTOR)");
-        l.has_hugetlb_dtor = r >= 0;
-        l.hugetlb_dtor = r >= 0 ? (uint64_t) n : 0;
+        l->has_hugetlb_dtor = r >= 0;
+        l->hugetlb_dtor = r >= 0 ? (uint64_t) n : 0;
 
-        /* Where the compound order lives (makedumpfile's
-         * init_compound_offset(), same version split). */
-        l.off_compound_order = l.off_compound_dtor = PAGE_FIELD_MISSING;
-        if (l.hugetlb.enc != PAGE_TYPE_NONE || l.pg_hugetlb >= 0)
-                l.order_in_flags_1 = true;
-        else {
-                uint32_t o;
-                TRY(get_off(v, "folio._folio_order", &o), "OFFSET(folio._folio_order)");
-                if (o != PAGE_FIELD_MISSING && o >= l.size)
-                        l.off_compound_order = o - l.size;
-                else
-                        TRY(get_off(v, "page.compound_order", &l.off_compound_order), "OFFSET(page.compound_order)");
-                TRY(get_off(v, "folio._folio_dtor", &o), "OFFSET(folio._folio_dtor)");
-                if (o != PAGE_FIELD_MISSING && o >= l.size)
-                        l.off_compound_dtor = o - l.size;
-                else
-                        TRY(get_off(v, "page.compound_dtor", &l.off_compound_dtor), "OFFSET(page.compound_dtor)");
-                if (l.off_compound_order != PAGE_FIELD_MISSING && l.off_compound_order >= l.size)
-                        FAIL(-EINVAL, "OFFSET(page.compound_order)");
-                if (l.off_compound_dtor != PAGE_FIELD_MISSING && l.off_compound_dtor >= l.size)
-                        FAIL(-EINVAL, "OFFSET(page.compound_dtor)");
+        l->off_compound_order = l->off_compound_dtor = PAGE_FIELD_MISSING;
+        if (l->hugetlb.enc != PAGE_TYPE_NONE || l->pg_hugetlb >= 0) {
+                l->order_in_flags_1 = true;
+                return 0;
         }
+        TRY(get_off(v, "folio._folio_order", &o), "OFFSET(folio._folio_order)");
+        if (o != PAGE_FIELD_MISSING && o >= l->size)
+                l->off_compound_order = o - l->size;
+        else
+                TRY(get_off(v, "page.compound_order", &l->off_compound_order), "OFFSET(page.compound_order)");
+        TRY(get_off(v, "folio._folio_dtor", &o), "OFFSET(folio._folio_dtor)");
+        if (o != PAGE_FIELD_MISSING && o >= l->size)
+                l->off_compound_dtor = o - l->size;
+        else
+                TRY(get_off(v, "page.compound_dtor", &l->off_compound_dtor), "OFFSET(page.compound_dtor)");
+        if (l->off_compound_order != PAGE_FIELD_MISSING && l->off_compound_order >= l->size)
+                FAIL(-EINVAL, "OFFSET(page.compound_order)");
+        if (l->off_compound_dtor != PAGE_FIELD_MISSING && l->off_compound_dtor >= l->size)
+                FAIL(-EINVAL, "OFFSET(page.compound_dtor)");
+        return 0;
+}
+
+/* The buddy allocator's largest order. */
+static int layout_parse_max_order(const struct vmci *v, struct page_layout *l, const char **ret_problem) {
+        uint64_t x;
+        int r;
 
         r = vmci_length(v, "zone.free_area", &x);
         if (r < 0 && r != -ENOENT)
@@ -199,28 +229,52 @@ static int layout_parse(const struct vmci *v, struct page_layout *ret, const cha
                 FAIL(-EINVAL, "LENGTH(zone.free_area)");
         /* Without the length, the x86 default MAX_ORDER 10 bounds free
          * block orders (a larger "order" is then treated as corrupt). */
-        l.max_order = r >= 0 ? (unsigned) x - 1 : 10;
+        l->max_order = r >= 0 ? (unsigned) x - 1 : 10;
+        return 0;
+}
 
-        /* What each level needs; the first missing entry is the reason. */
-        if (l.off_compound_head == PAGE_FIELD_MISSING) {
+/* What each level needs; the first missing entry is the reason. */
+static void layout_set_missing(struct page_layout *l, const char *bad_type) {
+        const char *cache;
+
+        if (l->off_compound_head == PAGE_FIELD_MISSING) {
                 /* Without it tail pages look like pages of their own, and
                  * a tail's words are the folio's (orders, mapcounts). */
                 for (unsigned b = 1; b < 5; b++)
-                        l.missing[b] = "OFFSET(page.compound_head)";
-        } else {
-                const char *cache = l.pg_lru < 0 ? "NUMBER(PG_lru)" : l.pg_private < 0 ? "NUMBER(PG_private)" : NULL;
-                l.missing[1] = l.missing[2] = cache;
-                /* Telling user pages from slab needs a slab test. */
-                if (l.pg_slab < 0 && l.slab.enc == PAGE_TYPE_NONE)
-                        l.missing[3] = bad_type ?: "NUMBER(PG_slab) or NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)";
-                if (l.buddy.enc == PAGE_TYPE_NONE)
-                        l.missing[4] = bad_type ?: type_names[0];
-                else if (l.off_private == PAGE_FIELD_MISSING)
-                        l.missing[4] = "OFFSET(page.private)";
+                        l->missing[b] = "OFFSET(page.compound_head)";
+                return;
         }
+        cache = l->pg_lru < 0 ? "NUMBER(PG_lru)" : l->pg_private < 0 ? "NUMBER(PG_private)" : NULL;
+        l->missing[1] = l->missing[2] = cache;
+        /* Telling user pages from slab needs a slab test. */
+        if (l->pg_slab < 0 && l->slab.enc == PAGE_TYPE_NONE)
+                l->missing[3] = bad_type ?: "NUMBER(PG_slab) or NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)";
+        if (l->buddy.enc == PAGE_TYPE_NONE)
+                l->missing[4] = bad_type ?: type_names[0];
+        else if (l->off_private == PAGE_FIELD_MISSING)
+                l->missing[4] = "OFFSET(page.private)";
+}
 
 #undef TRY
 #undef FAIL
+
+static int layout_parse(const struct vmci *v, struct page_layout *ret, const char **ret_problem) {
+        struct page_layout l = { .sz = sizeof(l) };
+        const char *bad_type = NULL;
+        int r;
+
+        r = layout_parse_fields(v, &l, ret_problem);
+        if (r >= 0)
+                r = layout_parse_flags(v, &l, ret_problem);
+        if (r >= 0)
+                r = layout_parse_types(v, &l, &bad_type, ret_problem);
+        if (r >= 0)
+                r = layout_parse_compound(v, &l, ret_problem);
+        if (r >= 0)
+                r = layout_parse_max_order(v, &l, ret_problem);
+        if (r < 0)
+                return r;
+        layout_set_missing(&l, bad_type);
         *ret = l;
         *ret_problem = NULL;
         return 0;
