@@ -139,6 +139,74 @@ static void write_efi_memmap(const struct efi_runtime *efi, uint32_t desc_size, 
         }
 }
 
+/* What the running kernel knew of the firmware and which the capture
+ * kernel cannot find out again by itself (setup_boot_parameters()). */
+static void fill_firmware(struct boot_params *bp, const struct boot_params *cur, const struct boot_params_input *in) {
+        if (cur) {
+                bp->screen_info = cur->screen_info;
+                bp->hdr.hardware_subarch = cur->hdr.hardware_subarch;
+                bp->acpi_rsdp_addr = cur->acpi_rsdp_addr;
+                memcpy(bp->eddbuf, cur->eddbuf, sizeof(bp->eddbuf));
+                bp->eddbuf_entries = cur->eddbuf_entries;
+                memcpy(bp->edd_mbr_sig_buffer, cur->edd_mbr_sig_buffer, sizeof(bp->edd_mbr_sig_buffer));
+                bp->edd_mbr_sig_buf_entries = cur->edd_mbr_sig_buf_entries;
+        }
+        bp->screen_info.ext_mem_k = 0;
+        bp->alt_mem_k = 0;
+        if (in->acpi_rsdp)
+                bp->acpi_rsdp_addr = in->acpi_rsdp;
+        /* setup_boot_parameters(): "Always fill in RSDP", from the EFI
+         * configuration table when boot_params had none (an EFI stub boot
+         * leaves it 0 and the kernel finds it through efi.acpi20). */
+        if (!bp->acpi_rsdp_addr && in->efi)
+                bp->acpi_rsdp_addr = in->efi->acpi20 ? in->efi->acpi20 : in->efi->acpi;
+}
+
+/* The zero page's e820 table (the first E820_ZEROPAGE_MAX entries), and
+ * the legacy memory sizes from the RAM entry that spans 1 MiB
+ * (setup_boot_parameters()). */
+static void fill_e820(struct boot_params *bp, const struct e820_map *t) {
+        size_t n = MIN(t->n, (size_t) E820_ZEROPAGE_MAX);
+
+        for (size_t i = 0; i < t->n; i++) {
+                const struct e820_ent *e = &t->e[i];
+                uint64_t end = e->addr + e->size - 1;
+
+                if (i < n)
+                        bp->e820_table[i] = (struct boot_e820_entry) { .addr = e->addr, .size = e->size, .type = e->type };
+                if (e->type == E820_TYPE_RAM && e->addr <= 0x100000 && end > 0x100000) {
+                        uint64_t mem_k = (end >> 10) - (0x100000 >> 10);
+
+                        bp->screen_info.ext_mem_k = (uint16_t) MIN(mem_k, 0xfc00);
+                        bp->alt_mem_k = (uint32_t) MIN(mem_k, 0xffffffffu);
+                }
+        }
+        bp->e820_entries = (uint8_t) n;
+}
+
+/* setup_efi_state(): the firmware's identity and system table from the
+ * running efi_info, the memory map replaced by the runtime map (only the
+ * regions SetVirtualAddressMap() mapped, at the virtual addresses
+ * kexec_enter_virtual_mode() must map again), written into buf. */
+static void fill_efi(struct boot_params *bp, const struct boot_params *cur, const struct boot_params_input *in,
+                     const struct layout *l, uint8_t *buf) {
+        struct efi_info ei_copy = cur->efi_info, *ei = &ei_copy;   /* boot_params is packed */
+        uint64_t map_addr = in->load_addr + l->memmap_off;
+
+        bp->secure_boot = cur->secure_boot;
+        bp->efi_info.efi_loader_signature = ei->efi_loader_signature;
+        bp->efi_info.efi_systab = ei->efi_systab;
+        bp->efi_info.efi_systab_hi = ei->efi_systab_hi;
+        bp->efi_info.efi_memdesc_version = ei->efi_memdesc_version;
+        bp->efi_info.efi_memdesc_size = l->desc_size;
+        if (l->memmap_size > 0) {
+                write_efi_memmap(in->efi, l->desc_size, buf + l->memmap_off);
+                bp->efi_info.efi_memmap = (uint32_t) map_addr;
+                bp->efi_info.efi_memmap_hi = (uint32_t) (map_addr >> 32);
+                bp->efi_info.efi_memmap_size = (uint32_t) l->memmap_size;
+        }
+}
+
 int boot_params_build(const struct boot_params_input *in, uint8_t **ret_buf, size_t *ret_size) {
         _cleanup_free_ uint8_t *buf = NULL;
         const struct boot_params *cur = in->running && in->running_size >= BOOT_PARAMS_SIZE ?
@@ -182,27 +250,7 @@ int boot_params_build(const struct boot_params_input *in, uint8_t **ret_buf, siz
                 goto finish;
         }
 
-        /* What the running kernel knew of the firmware and which the capture
-         * kernel cannot find out again by itself (setup_boot_parameters()). */
-        if (cur) {
-                bp->screen_info = cur->screen_info;
-                bp->hdr.hardware_subarch = cur->hdr.hardware_subarch;
-                bp->acpi_rsdp_addr = cur->acpi_rsdp_addr;
-                memcpy(bp->eddbuf, cur->eddbuf, sizeof(bp->eddbuf));
-                bp->eddbuf_entries = cur->eddbuf_entries;
-                memcpy(bp->edd_mbr_sig_buffer, cur->edd_mbr_sig_buffer, sizeof(bp->edd_mbr_sig_buffer));
-                bp->edd_mbr_sig_buf_entries = cur->edd_mbr_sig_buf_entries;
-        }
-        bp->screen_info.ext_mem_k = 0;
-        bp->alt_mem_k = 0;
-        if (in->acpi_rsdp)
-                bp->acpi_rsdp_addr = in->acpi_rsdp;
-        /* setup_boot_parameters(): "Always fill in RSDP", from the EFI
-         * configuration table when boot_params had none (an EFI stub boot
-         * leaves it 0 and the kernel finds it through efi.acpi20). */
-        if (!bp->acpi_rsdp_addr && in->efi)
-                bp->acpi_rsdp_addr = in->efi->acpi20 ? in->efi->acpi20 : in->efi->acpi;
-
+        fill_firmware(bp, cur, in);
         bp->hdr.type_of_loader = LOADER_TYPE_KEXEC;
         bp->hdr.loadflags = 0;
         bp->hdr.setup_data = 0;
@@ -217,48 +265,10 @@ int boot_params_build(const struct boot_params_input *in, uint8_t **ret_buf, siz
         bp->ext_ramdisk_image = (uint32_t) (in->initrd_addr >> 32);
         bp->ext_ramdisk_size = (uint32_t) (in->initrd_size >> 32);
 
-        if (in->e820) {
-                size_t n = MIN(in->e820->n, (size_t) E820_ZEROPAGE_MAX);
-
-                for (size_t i = 0; i < in->e820->n; i++) {
-                        const struct e820_ent *e = &in->e820->e[i];
-                        uint64_t end = e->addr + e->size - 1;
-
-                        if (i < n)
-                                bp->e820_table[i] = (struct boot_e820_entry) { .addr = e->addr, .size = e->size, .type = e->type };
-                        /* The legacy memory sizes, from the RAM entry that
-                         * spans 1 MiB (setup_boot_parameters()). */
-                        if (e->type == E820_TYPE_RAM && e->addr <= 0x100000 && end > 0x100000) {
-                                uint64_t mem_k = (end >> 10) - (0x100000 >> 10);
-
-                                bp->screen_info.ext_mem_k = (uint16_t) MIN(mem_k, 0xfc00);
-                                bp->alt_mem_k = (uint32_t) MIN(mem_k, 0xffffffffu);
-                        }
-                }
-                bp->e820_entries = (uint8_t) n;
-        }
-
-        /* setup_efi_state(): the firmware's identity and system table from
-         * the running efi_info, the memory map replaced by the runtime map
-         * (only the regions SetVirtualAddressMap() mapped, at the virtual
-         * addresses kexec_enter_virtual_mode() must map again). */
-        if (l.efi) {
-                struct efi_info ei_copy = cur->efi_info, *ei = &ei_copy;   /* boot_params is packed */
-                uint64_t map_addr = in->load_addr + l.memmap_off;
-
-                bp->secure_boot = cur->secure_boot;
-                bp->efi_info.efi_loader_signature = ei->efi_loader_signature;
-                bp->efi_info.efi_systab = ei->efi_systab;
-                bp->efi_info.efi_systab_hi = ei->efi_systab_hi;
-                bp->efi_info.efi_memdesc_version = ei->efi_memdesc_version;
-                bp->efi_info.efi_memdesc_size = l.desc_size;
-                if (l.memmap_size > 0) {
-                        write_efi_memmap(in->efi, l.desc_size, buf + l.memmap_off);
-                        bp->efi_info.efi_memmap = (uint32_t) map_addr;
-                        bp->efi_info.efi_memmap_hi = (uint32_t) (map_addr >> 32);
-                        bp->efi_info.efi_memmap_size = (uint32_t) l.memmap_size;
-                }
-        }
+        if (in->e820)
+                fill_e820(bp, in->e820);
+        if (l.efi)
+                fill_efi(bp, cur, in, &l, buf);
 
         r = setup_data_chain_place(&l.chain, buf, l.size, l.sd_off, in->load_addr, &head);
         if (r < 0)
