@@ -172,16 +172,13 @@ static int check_range(const vmcore *v, uint64_t offset, uint64_t size) {
         return 0;
 }
 
-static int read_headers(vmcore *v, unsigned flags) {
-        Elf *e _cleanup_(elf_endp) = NULL;
-        GElf_Ehdr ehdr;
-        size_t phnum, i, n_loads = 0;
+/* Classified by hand first: libelf says only "not ELF" for a file cut
+ * inside the ELF header.  -ENOEXEC: not ELF; -EPROTONOSUPPORT: not ELF64
+ * of this byte order; -EBADMSG: cut short. */
+static int check_ident(const vmcore *v) {
         uint8_t ident[EI_NIDENT] = {};
         ssize_t k;
-        int r;
 
-        /* Classify by hand first: libelf says only "not ELF" for a file cut
-         * inside the ELF header. */
         k = pread(v->fd, ident, sizeof(ident), 0);
         if (k < 0)
                 return negative_errno();
@@ -201,7 +198,98 @@ static int read_headers(vmcore *v, unsigned flags) {
         if (ident[EI_DATA] != ELFDATA2MSB)
                 return -EPROTONOSUPPORT;
 #endif
+        return 0;
+}
 
+/* The program header table's count and place, checked against the file;
+ * sets headers_end. */
+static int check_phdrs(vmcore *v, const GElf_Ehdr *ehdr, size_t phnum) {
+        int r;
+
+        /* PN_XNUM: more program headers than e_phnum holds; the count is in
+         * section header 0's sh_info (fs/binfmt_elf.c's fill_extnum_info()
+         * writes it so for a core, makedumpfile and kdump-collect -E too).
+         * Checked here as well: libelf takes 0xffff itself when there is no
+         * section header, and would read past the real table. */
+        if (ehdr->e_phnum == PN_XNUM) {
+                Elf64_Shdr sh;
+
+                if (ehdr->e_shoff == 0 || ehdr->e_shentsize != sizeof(sh) ||
+                    ehdr->e_shoff > v->file_size || sizeof(sh) > v->file_size - ehdr->e_shoff)
+                        return -EBADMSG;
+                r = pread_full(v->fd, &sh, sizeof(sh), ehdr->e_shoff);
+                if (r < 0)
+                        return r;
+                if (sh.sh_info != phnum)
+                        return -EBADMSG;
+        }
+        if (phnum > VMCORE_PHDRS_MAX)
+                return -EFBIG;
+        if (phnum > 0 && ehdr->e_phentsize != sizeof(Elf64_Phdr))
+                return -EBADMSG;
+        if (ehdr->e_phoff > v->file_size ||
+            (uint64_t) phnum * sizeof(Elf64_Phdr) > v->file_size - ehdr->e_phoff)
+                return -EBADMSG;
+        v->headers_end = ehdr->e_phoff + (uint64_t) phnum * sizeof(Elf64_Phdr);
+        return 0;
+}
+
+/* A PT_NOTE segment's notes, appended to v's. */
+static int read_note_segment(vmcore *v, const GElf_Phdr *ph) {
+        _cleanup_free_ uint8_t *seg = NULL;
+        int r;
+
+        r = check_range(v, ph->p_offset, ph->p_filesz);
+        if (r < 0)
+                return r;
+        if (ph->p_filesz > VMCORE_NOTES_MAX)
+                return -EFBIG;
+        seg = malloc(ph->p_filesz ? ph->p_filesz : 1);
+        if (!seg)
+                return -ENOMEM;
+        r = pread_full(v->fd, seg, ph->p_filesz, ph->p_offset);
+        if (r < 0)
+                return r;
+        r = append_notes(v, seg, ph->p_filesz);
+        if (r < 0)
+                return r;
+        v->headers_end = MAX(v->headers_end, ph->p_offset + ph->p_filesz);
+        return 0;
+}
+
+/* A PT_LOAD, checked, as the next of v's loads (room for it is there). */
+static int add_load(vmcore *v, const GElf_Phdr *ph, unsigned flags) {
+        int r;
+
+        if (ph->p_filesz > ph->p_memsz)
+                return -EBADMSG;
+        if (ph->p_paddr > UINT64_MAX - ph->p_memsz || (ph->p_vaddr != 0 && ph->p_vaddr > UINT64_MAX - ph->p_memsz))
+                return -ERANGE;
+        r = check_range(v, ph->p_offset, ph->p_filesz);
+        if (r < 0) {
+                if (!(flags & VMCORE_OPEN_ALLOW_TRUNCATED) || ph->p_offset > UINT64_MAX - ph->p_filesz)
+                        return r;
+                v->truncated = true;
+        }
+        v->loads[v->n_loads++] = (struct vmcore_load) {
+                .phys = ph->p_paddr,
+                .virt = ph->p_vaddr,
+                .file_offset = ph->p_offset,
+                .file_size = ph->p_filesz,
+                .mem_size = ph->p_memsz,
+        };
+        return 0;
+}
+
+static int read_headers(vmcore *v, unsigned flags) {
+        Elf *e _cleanup_(elf_endp) = NULL;
+        GElf_Ehdr ehdr;
+        size_t phnum;
+        int r;
+
+        r = check_ident(v);
+        if (r < 0)
+                return r;
         if (elf_version(EV_CURRENT) == EV_NONE)
                 return -ENOSYS;
         e = elf_begin(v->fd, ELF_C_READ, NULL);
@@ -216,83 +304,26 @@ static int read_headers(vmcore *v, unsigned flags) {
 
         if (elf_getphdrnum(e, &phnum) < 0)
                 return -EBADMSG;
-        /* PN_XNUM: more program headers than e_phnum holds; the count is in
-         * section header 0's sh_info (fs/binfmt_elf.c's fill_extnum_info()
-         * writes it so for a core, makedumpfile and kdump-collect -E too).
-         * Checked here as well: libelf takes 0xffff itself when there is no
-         * section header, and would read past the real table. */
-        if (ehdr.e_phnum == PN_XNUM) {
-                Elf64_Shdr sh;
-
-                if (ehdr.e_shoff == 0 || ehdr.e_shentsize != sizeof(sh) ||
-                    ehdr.e_shoff > v->file_size || sizeof(sh) > v->file_size - ehdr.e_shoff)
-                        return -EBADMSG;
-                r = pread_full(v->fd, &sh, sizeof(sh), ehdr.e_shoff);
-                if (r < 0)
-                        return r;
-                if (sh.sh_info != phnum)
-                        return -EBADMSG;
-        }
-        if (phnum > VMCORE_PHDRS_MAX)
-                return -EFBIG;
-        if (phnum > 0 && ehdr.e_phentsize != sizeof(Elf64_Phdr))
-                return -EBADMSG;
-        if (ehdr.e_phoff > v->file_size ||
-            (uint64_t) phnum * sizeof(Elf64_Phdr) > v->file_size - ehdr.e_phoff)
-                return -EBADMSG;
-        v->headers_end = ehdr.e_phoff + (uint64_t) phnum * sizeof(Elf64_Phdr);
-
+        r = check_phdrs(v, &ehdr, phnum);
+        if (r < 0)
+                return r;
         v->loads = calloc(phnum ? phnum : 1, sizeof(struct vmcore_load));
         if (!v->loads)
                 return -ENOMEM;
+        v->n_loads = 0;
 
-        for (i = 0; i < phnum; i++) {
+        for (size_t i = 0; i < phnum; i++) {
                 GElf_Phdr ph;
 
                 if (!gelf_getphdr(e, (int) i, &ph))
                         return -EBADMSG;
-
-                if (ph.p_type == PT_NOTE) {
-                        _cleanup_free_ uint8_t *seg = NULL;
-
-                        r = check_range(v, ph.p_offset, ph.p_filesz);
-                        if (r < 0)
-                                return r;
-                        if (ph.p_filesz > VMCORE_NOTES_MAX)
-                                return -EFBIG;
-                        seg = malloc(ph.p_filesz ? ph.p_filesz : 1);
-                        if (!seg)
-                                return -ENOMEM;
-                        r = pread_full(v->fd, seg, ph.p_filesz, ph.p_offset);
-                        if (r < 0)
-                                return r;
-                        r = append_notes(v, seg, ph.p_filesz);
-                        if (r < 0)
-                                return r;
-                        v->headers_end = MAX(v->headers_end, ph.p_offset + ph.p_filesz);
-
-                } else if (ph.p_type == PT_LOAD) {
-                        if (ph.p_filesz > ph.p_memsz)
-                                return -EBADMSG;
-                        if (ph.p_paddr > UINT64_MAX - ph.p_memsz ||
-                            (ph.p_vaddr != 0 && ph.p_vaddr > UINT64_MAX - ph.p_memsz))
-                                return -ERANGE;
-                        r = check_range(v, ph.p_offset, ph.p_filesz);
-                        if (r < 0) {
-                                if (!(flags & VMCORE_OPEN_ALLOW_TRUNCATED) || ph.p_offset > UINT64_MAX - ph.p_filesz)
-                                        return r;
-                                v->truncated = true;
-                        }
-                        v->loads[n_loads++] = (struct vmcore_load) {
-                                .phys = ph.p_paddr,
-                                .virt = ph.p_vaddr,
-                                .file_offset = ph.p_offset,
-                                .file_size = ph.p_filesz,
-                                .mem_size = ph.p_memsz,
-                        };
-                }
+                if (ph.p_type == PT_NOTE)
+                        r = read_note_segment(v, &ph);
+                else if (ph.p_type == PT_LOAD)
+                        r = add_load(v, &ph, flags);
+                if (r < 0)
+                        return r;
         }
-        v->n_loads = n_loads;
         return 0;
 }
 
