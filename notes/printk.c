@@ -104,11 +104,69 @@ static int read_alloc(const struct printk_source *s, uint64_t vaddr, uint64_t si
         return 0;
 }
 
+/* Where the ring in use keeps its descriptors, infos and text, and its
+ * head and tail ids. */
+struct ring {
+        uint64_t descs_addr, infos_addr, data_addr, head, tail;
+        uint32_t count_bits, size_bits;
+};
+
+static int read_ring(const struct printk_source *s, const struct ringbuf_layout *l, uint64_t prb_sym, struct ring *ret) {
+        struct ring g = {};
+        uint64_t prb;
+        int r;
+
+        /* prb is a pointer to the ring buffer in use: printk_rb_static, or
+         * printk_rb_dynamic after setup_log_buf() grew it. */
+        r = read_u64(s, prb_sym, &prb);
+        if (r >= 0)
+                r = read_u32(s, prb + l->rb_desc_ring + l->dr_count_bits, &g.count_bits);
+        if (r >= 0)
+                r = read_u64(s, prb + l->rb_desc_ring + l->dr_descs, &g.descs_addr);
+        if (r >= 0)
+                r = read_u64(s, prb + l->rb_desc_ring + l->dr_infos, &g.infos_addr);
+        if (r >= 0)
+                r = read_u64(s, prb + l->rb_desc_ring + l->dr_head_id + l->counter, &g.head);
+        if (r >= 0)
+                r = read_u64(s, prb + l->rb_desc_ring + l->dr_tail_id + l->counter, &g.tail);
+        if (r >= 0)
+                r = read_u32(s, prb + l->rb_text_data_ring + l->data_size_bits, &g.size_bits);
+        if (r >= 0)
+                r = read_u64(s, prb + l->rb_text_data_ring + l->data_data, &g.data_addr);
+        if (r < 0)
+                return r;
+        if (g.count_bits > 30 || g.size_bits > 31 || g.size_bits < 3)
+                return -EBADMSG;
+        *ret = g;
+        return 0;
+}
+
+/* get_data(): a text block's place in the data ring from its logical
+ * positions (same wrap: a regular block at begin; begin one wrap behind
+ * next: the data at index 0).  false for an illegal block. */
+static bool text_block(uint64_t begin, uint64_t next, uint32_t size_bits, uint64_t *ret_start, uint64_t *ret_size) {
+        uint64_t data_size = UINT64_C(1) << size_bits, start, size;
+
+        if ((begin >> size_bits) == (next >> size_bits) && begin < next) {
+                start = begin & (data_size - 1);
+                size = next - begin;
+        } else if (((begin + data_size) >> size_bits) == (next >> size_bits)) {
+                start = 0;
+                size = next & (data_size - 1);
+        } else
+                return false;
+        if ((begin & 7) || (next & 7) || size < 8 || start + size > data_size)
+                return false;
+        *ret_start = start;
+        *ret_size = size;
+        return true;
+}
+
 static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, printk_record_cb cb, void *userdata) {
         _cleanup_free_ uint8_t *descs = NULL, *infos = NULL, *data = NULL;
         struct ringbuf_layout l = {};
-        uint64_t prb_sym, prb, descs_addr, infos_addr, data_addr, head, tail, count, data_size, id, n;
-        uint32_t count_bits, size_bits;
+        struct ring g;
+        uint64_t prb_sym, head, tail, count, data_size, id, n;
         int r, records = 0;
 
         r = vmcoreinfo_symbol(vi, "prb", &prb_sym);
@@ -122,54 +180,24 @@ static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, 
             l.info_ts_nsec + 8 > l.info_size || l.info_text_len + 2 > l.info_size ||
             (l.have_seq && l.info_seq + 8 > l.info_size))
                 return -EBADMSG;
-
-        /* prb is a pointer to the ring buffer in use: printk_rb_static, or
-         * printk_rb_dynamic after setup_log_buf() grew it. */
-        r = read_u64(s, prb_sym, &prb);
+        r = read_ring(s, &l, prb_sym, &g);
         if (r < 0)
                 return r;
-
-        r = read_u32(s, prb + l.rb_desc_ring + l.dr_count_bits, &count_bits);
-        if (r < 0)
-                return r;
-        r = read_u64(s, prb + l.rb_desc_ring + l.dr_descs, &descs_addr);
-        if (r < 0)
-                return r;
-        r = read_u64(s, prb + l.rb_desc_ring + l.dr_infos, &infos_addr);
-        if (r < 0)
-                return r;
-        r = read_u64(s, prb + l.rb_desc_ring + l.dr_head_id + l.counter, &head);
-        if (r < 0)
-                return r;
-        r = read_u64(s, prb + l.rb_desc_ring + l.dr_tail_id + l.counter, &tail);
-        if (r < 0)
-                return r;
-        r = read_u32(s, prb + l.rb_text_data_ring + l.data_size_bits, &size_bits);
-        if (r < 0)
-                return r;
-        r = read_u64(s, prb + l.rb_text_data_ring + l.data_data, &data_addr);
-        if (r < 0)
-                return r;
-
-        if (count_bits > 30 || size_bits > 31 || size_bits < 3)
-                return -EBADMSG;
-        count = UINT64_C(1) << count_bits;
-        data_size = UINT64_C(1) << size_bits;
+        count = UINT64_C(1) << g.count_bits;
+        data_size = UINT64_C(1) << g.size_bits;
         if (count * l.desc_size > PRINTK_RING_MAX || count * l.info_size > PRINTK_RING_MAX)
                 return -EFBIG;
 
-        r = read_alloc(s, descs_addr, count * l.desc_size, &descs);
-        if (r < 0)
-                return r;
-        r = read_alloc(s, infos_addr, count * l.info_size, &infos);
-        if (r < 0)
-                return r;
-        r = read_alloc(s, data_addr, data_size, &data);
+        r = read_alloc(s, g.descs_addr, count * l.desc_size, &descs);
+        if (r >= 0)
+                r = read_alloc(s, g.infos_addr, count * l.info_size, &infos);
+        if (r >= 0)
+                r = read_alloc(s, g.data_addr, data_size, &data);
         if (r < 0)
                 return r;
 
-        head = DESC_ID(head);
-        tail = DESC_ID(tail);
+        head = DESC_ID(g.head);
+        tail = DESC_ID(g.tail);
         /* At most count records are alive (desc_reserve() pushes the tail
          * when the new id would reuse the tail's slot); a longer distance
          * means a corrupt tail: start where the ring can still hold data. */
@@ -191,28 +219,15 @@ static int walk_ringbuffer(const struct printk_source *s, const vmcoreinfo *vi, 
                         .text = "",
                 };
                 uint16_t text_len = unaligned_read_le16(info + l.info_text_len);
-                uint64_t state = DESC_STATE(sv);
+                uint64_t state = DESC_STATE(sv), start, size;
 
                 if (DESC_ID(sv) != id)
                         continue;       /* desc_miss: slot already reused */
                 if (state != DESC_COMMITTED && state != DESC_FINALIZED)
                         continue;
-
                 if (!LPOS_DATALESS(begin) && !LPOS_DATALESS(next)) {
-                        uint64_t start, size;
-
-                        /* get_data(): same wrap -> regular block at begin;
-                         * begin one wrap behind next -> data at index 0. */
-                        if ((begin >> size_bits) == (next >> size_bits) && begin < next) {
-                                start = begin & (data_size - 1);
-                                size = next - begin;
-                        } else if (((begin + data_size) >> size_bits) == (next >> size_bits)) {
-                                start = 0;
-                                size = next & (data_size - 1);
-                        } else
+                        if (!text_block(begin, next, g.size_bits, &start, &size))
                                 continue;       /* illegal block: skip it */
-                        if ((begin & 7) || (next & 7) || size < 8 || start + size > data_size)
-                                continue;
                         rec.text = (const char *) data + start + 8;
                         rec.text_len = MIN((uint64_t) text_len, size - 8);
                 }
