@@ -221,9 +221,10 @@ static void help(void) {
                "  restart   Stop, then start\n"
                "  reload    Load again, rebuilding the initramfs only if an input changed\n"
                "  test [--force]  Crash this machine now to test the capture (asks first)\n"
-               "  list [--verify]  List the saved dumps (time, kernel, size, complete, panic); with\n"
-               "            --verify a FILES column: ok, or CHANGED when a file no longer matches\n"
-               "            SHA256SUMS (each dump is read whole)\n"
+               "  list [--verify]  List the saved dumps (time, kernel, size, complete, files, panic).\n"
+               "            FILES: ok (matched SHA256SUMS when last checked, unchanged since),\n"
+               "            CHANGED (a file is missing, differs or was changed), unchecked, no-sums;\n"
+               "            --verify checks every dump now (each is read whole)\n"
                "  info ID   Everything known about one dump, and the crash(8) command to open it\n"
                "  dmesg ID  The crashed kernel's log\n"
                "  verify ID  Check the dump's files against its SHA256SUMS\n"
@@ -232,7 +233,8 @@ static void help(void) {
                "            ID: the number in list, the directory name (or a unique prefix), or last\n\n"
                "Options:\n"
                "  -c, --config=FILE    Configuration file (default %s)\n"
-               "      --state-dir=DIR  Where the capture initramfs is cached (default %s)\n"
+               "      --state-dir=DIR  Where the capture initramfs and what checks found are kept\n"
+               "                       (default %s)\n"
                "      --force-rebuild  Rebuild the capture initramfs even if it is up to date\n"
                "      --kernel-release=REL  With rebuild: build for another installed kernel; with\n"
                "                       forget-initramfs: the release whose image goes\n"
@@ -317,12 +319,13 @@ int main(int argc, char *argv[]) {
                 r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
                                 .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
                                 .dump_dir = arg_dump_dir, .json = arg_json, .identity = arg_identity,
-                                .verify = arg_verify,
+                                .verify = arg_verify, .state_dir = arg_settings.state_dir,
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (seal_verb_known(verb))
                 r = seal_verb_run(verb, &(struct catalog_verb_opts) {
                                 .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
                                 .dump_dir = arg_dump_dir, .identity = arg_identity, .output = arg_output,
+                                .state_dir = arg_settings.state_dir,
                         }, argv + optind + 1, argc - optind - 1, stdout);
         else if (service_verb_known(verb))
                 r = service_verb_run(verb, &arg_settings, arg_force);

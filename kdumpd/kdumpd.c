@@ -66,6 +66,7 @@
 #include "kdumpd/capture-addresses.h"
 #include "kdumpd/capture-load.h"
 #include "kdumpd/catalog.h"
+#include "kdumpd/dump-manifest.h"
 #include "kdumpd/reload-record.h"
 #include "kdumpd/topology.h"
 #include "kdumpd/verbs-crashkernel.h"
@@ -466,7 +467,10 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
-static int journal_dump(const struct dump_entry *e, const char *panic, const char *dmesg_note) {
+/* files: the check against SHA256SUMS ("ok", "CHANGED", ...; NULL: not
+ * made); a dump whose files do not match is said as an error. */
+static int journal_dump(const struct dump_entry *e, const char *panic, const char *note, const char *files) {
+        bool bad = !e->complete || (files && strcmp(files, dump_files_state_to_string(DUMP_FILES_CHANGED)) == 0);
         char b[32], when[64] = "unknown time";
         const char *rel = e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
         char *f[16] = {};
@@ -483,9 +487,9 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
         if (asprintf(&f[n++], "MESSAGE=kdumpd: the kernel %s crashed at %s%s%s; dump %s (%s, %s)%s",
                      rel ?: "(release unknown)", when, panic ? ": " : "", panic ?: "",
                      e->vmcore ?: e->dir, e->vmcore ? format_bytes(b, sizeof(b), e->size) : "no vmcore",
-                     e->complete ? "complete" : "INCOMPLETE", dmesg_note ?: "") < 0 ||
+                     e->complete ? "complete" : "INCOMPLETE", note ?: "") < 0 ||
             asprintf(&f[n++], "MESSAGE_ID=%s", MESSAGE_ID_DUMP) < 0 ||
-            asprintf(&f[n++], "PRIORITY=%d", e->complete ? 4 : 3) < 0 ||
+            asprintf(&f[n++], "PRIORITY=%d", bad ? 3 : 4) < 0 ||
             asprintf(&f[n++], "KDUMPD_KERNEL_RELEASE=%s", rel ?: "") < 0 ||
             asprintf(&f[n++], "KDUMPD_PANIC=%s", panic ?: "") < 0 ||
             asprintf(&f[n++], "KDUMPD_DUMP_PATH=%s", e->vmcore ?: "") < 0 ||
@@ -500,6 +504,8 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
                 r = -ENOMEM;
         if (r >= 0 && e->info_error >= 0 && e->vmcore &&
             asprintf(&f[n++], "KDUMPD_DUMP_FORMAT=%s", dump_format_to_string(e->info.format)) < 0)
+                r = -ENOMEM;
+        if (r >= 0 && files && asprintf(&f[n++], "KDUMPD_FILES=%s", files) < 0)
                 r = -ENOMEM;
         if (r >= 0 && !e->complete && e->incomplete_reason &&
             asprintf(&f[n++], "KDUMPD_INCOMPLETE_REASON=%s", e->incomplete_reason) < 0)
@@ -551,10 +557,91 @@ static char *sealed_to(const char *dir) {
         return asprintf(&note, "; encrypted to %s", text) < 0 ? NULL : note;
 }
 
+/* What the journal entry adds to a new dump: how its log came about, to
+ * whom it is sealed, whether its files match SHA256SUMS. */
+struct dump_notes {
+        char *dmesg;            /* vmcore-dmesg.txt written here; NULL: the capture's */
+        char *panic;            /* from that log */
+        char *text;             /* "; ..." */
+        enum dump_files_state files;
+        bool checked;
+};
+
+static void dump_notes_done(struct dump_notes *n) {
+        free(n->dmesg);
+        free(n->panic);
+        free(n->text);
+}
+
+/* The log of a dump whose capture could not write it, from its vmcore. */
+static const char *write_dmesg(const struct dump_entry *e, const char *shown_dir, struct dump_notes *n) {
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = dump_write_dmesg_file(e->dir, e->vmcore, &n->dmesg);
+
+        if (r >= 0) {
+                if (read_full_file(n->dmesg, &text, &len) >= 0)
+                        (void) dump_panic_from_dmesg(text, len, &n->panic);
+                return "; vmcore-dmesg.txt written from the vmcore";
+        }
+        if (r == -ENOEXEC || r == -EPROTONOSUPPORT || r == -EMEDIUMTYPE)
+                return "; no vmcore-dmesg.txt (the kernel log cannot be read from this format here)";
+        if (r == -ENODATA)
+                return "; no vmcore-dmesg.txt (the kernel log's pages are not in the dump)";
+        log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", shown_dir);
+        return NULL;
+}
+
+static int make_notes(const struct dump_entry *e, const char *shown_dir, const struct dump_shown *sh,
+                      verify_record *record, struct dump_notes *n) {
+        _cleanup_free_ char *sealed = NULL, *files = NULL;
+        const char *dmesg = NULL;
+
+        if (sh->remote)
+                return 0;
+        if (e->sealed)
+                sealed = sealed_to(e->dir);
+        else if (!e->dmesg && e->vmcore)
+                dmesg = write_dmesg(e, shown_dir, n);
+        if (record) {
+                n->files = dump_manifest_check_summary(e, record, &files);
+                n->checked = n->files != DUMP_FILES_NO_SUMS;
+        }
+        return asprintf(&n->text, "%s%s%s", sealed ?: "", dmesg ?: "", files ?: "") < 0 ? -ENOMEM : 0;
+}
+
+/* Says e in the journal (or where our output goes); 0, or -ENOMEM. */
+static int record_one(const struct dump_entry *e, const struct dump_shown *sh, verify_record *record,
+                      const char *dir, const char *vmcore) {
+        _cleanup_(dump_notes_done) struct dump_notes n = {};
+        struct dump_entry shown = *e;
+        const char *files;
+        int r;
+
+        shown.dir = (char *) dir;
+        shown.vmcore = (char *) vmcore;
+        if (make_notes(e, dir, sh, record, &n) < 0)
+                return -ENOMEM;
+        files = n.checked ? dump_files_state_to_string(n.files) : NULL;
+        /* sd_journal_send() succeeds silently without journald
+         * (a minimal system): then say it where our output goes. */
+        r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT
+                                                            : journal_dump(&shown, n.panic ?: e->panic, n.text, files);
+        if (r < 0)
+                log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", vmcore ?: dir,
+                           e->info_error >= 0 && e->info.release[0] ? e->info.release : "unknown",
+                           n.panic ?: e->panic ?: "unknown", e->complete ? "complete" : "INCOMPLETE", n.text ?: "");
+        return 0;
+}
+
 /* Records each dump of cat not in <state_dir>/seen in the journal (and
- * remembers it there); returns how many. */
+ * remembers it there); returns how many.  Each new dump's files are read
+ * once against its SHA256SUMS, after the capture kernel is loaded again (a
+ * long read delays only the handling of later events); what is
+ * found goes into <state_dir>/verified for kdumpctl list. */
 static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, const struct dump_shown *sh) {
         _cleanup_free_ char *seen_path = NULL, *seen = NULL;
+        _cleanup_(verify_record_freep) verify_record *record = NULL;
         unsigned recorded = 0;
         int r;
 
@@ -567,14 +654,14 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 log_warning_errno(r, "Failed to read %s, not recording dumps: %m", seen_path);
                 return 0;
         }
+        r = sh->remote ? 0 : verify_record_load(state_dir, &record);
+        if (r < 0)
+                log_warning_errno(r, "Failed to read %s/%s, new dumps are not checked against their %s: %m",
+                                  state_dir, VERIFY_RECORD_FILE, CATALOG_MANIFEST);
 
         for (size_t i = 0; i < cat->n; i++) {
                 const struct dump_entry *e = &cat->entries[i];
-                _cleanup_free_ char *dmesg = NULL, *text = NULL, *panic = NULL, *line = NULL, *dir = NULL,
-                                    *vmcore = NULL;
-                struct dump_entry shown = *e;
-                const char *note = NULL;
-                _cleanup_free_ char *sealed_note = NULL;
+                _cleanup_free_ char *line = NULL, *dir = NULL, *vmcore = NULL;
                 _cleanup_close_ int fd = -EBADF;
 
                 if (sh->hosts && (!e->host || !strv_has(sh->hosts, e->host)))
@@ -583,35 +670,14 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 vmcore = shown_path(sh, e->vmcore);
                 if (!dir || (e->vmcore && !vmcore)) {
                         log_oom();
-                        return recorded;
+                        break;
                 }
-                shown.dir = dir;
-                shown.vmcore = vmcore;
                 if (seen && dump_seen_contains(seen, dir))
                         continue;
-                if (e->sealed && !sh->remote)
-                        note = sealed_note = sealed_to(e->dir);
-                if (!e->dmesg && e->vmcore && !sh->remote && !e->sealed) {
-                        r = dump_write_dmesg_file(e->dir, e->vmcore, &dmesg);
-                        if (r >= 0) {
-                                size_t len;
-                                note = "; vmcore-dmesg.txt written from the vmcore";
-                                if (read_full_file(dmesg, &text, &len) >= 0)
-                                        (void) dump_panic_from_dmesg(text, len, &panic);
-                        } else if (r == -ENOEXEC || r == -EPROTONOSUPPORT || r == -EMEDIUMTYPE)
-                                note = "; no vmcore-dmesg.txt (the kernel log cannot be read from this format here)";
-                        else if (r == -ENODATA)
-                                note = "; no vmcore-dmesg.txt (the kernel log's pages are not in the dump)";
-                        else
-                                log_warning_errno(r, "Failed to write vmcore-dmesg.txt in %s: %m", dir);
+                if (record_one(e, sh, record, dir, vmcore) < 0) {
+                        log_oom();
+                        break;
                 }
-                /* sd_journal_send() succeeds silently without journald
-                 * (a minimal system): then say it where our output goes. */
-                r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT : journal_dump(&shown, panic ?: e->panic, note);
-                if (r < 0)
-                        log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", vmcore ?: dir,
-                                   e->info_error >= 0 && e->info.release[0] ? e->info.release : "unknown",
-                                   panic ?: e->panic ?: "unknown", e->complete ? "complete" : "INCOMPLETE", note ?: "");
                 recorded++;
                 /* Append: a crash of this daemon after some entries must not
                  * record them again. */
@@ -620,6 +686,9 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                     asprintf(&line, "%s\n", dir) < 0 || loop_write(fd, line, strlen(line)) < 0)
                         log_warning("Failed to remember dump %s in %s; it will be recorded again.", dir, seen_path);
         }
+        if (record && recorded > 0 && (r = verify_record_save(state_dir, record)) < 0)
+                log_warning_errno(r, "Failed to save %s/%s; kdumpctl list shows the new dumps unchecked: %m",
+                                  state_dir, VERIFY_RECORD_FILE);
         return recorded;
 }
 

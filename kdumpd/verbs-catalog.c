@@ -73,7 +73,7 @@ static const char *entry_release(const struct dump_entry *e) {
         return e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
 }
 
-/* files: list --verify's word (entry_files_state()), or NULL */
+/* files: list's FILES word (entry_files_state()) */
 static void json_entry(FILE *out, size_t idx, const struct dump_entry *e, const char *files) {
         char iso[64];
         bool first = true;
@@ -108,41 +108,69 @@ static void json_entry(FILE *out, size_t idx, const struct dump_entry *e, const 
                 json_kv_null(out, &first, "dump_level");
         json_kv_string(out, &first, "machine", e->vmcore && e->info_error >= 0 && e->info.machine[0] ? e->info.machine : NULL);
         json_kv_string(out, &first, "dmesg", e->dmesg);
-        if (files)
-                json_kv_string(out, &first, "files", files);
+        json_kv_string(out, &first, "files", files);
         fputc('}', out);
 }
 
-/* list --verify's word for e: "ok", "CHANGED" (a file differs, is missing
- * or cut short: kdumpctl verify names it), "no-sums" (no SHA256SUMS),
- * "unreadable". */
-static const char *entry_files_state(const struct dump_entry *e) {
+static const char *state_dir_of(const struct catalog_verb_opts *o) {
+        return o->state_dir ?: KDUMP_STATEDIR;
+}
+
+int catalog_verify_record_load(const struct catalog_verb_opts *o, verify_record **ret) {
+        int r = verify_record_load(state_dir_of(o), ret);
+
+        if (r == -EACCES || r == -EPERM) {
+                log_debug("Cannot read %s/%s (%s): every dump shows as unchecked.", state_dir_of(o),
+                          VERIFY_RECORD_FILE, strerror(-r));
+                return verify_record_new(ret);
+        }
+        return r;
+}
+
+void catalog_verify_record_save(const struct catalog_verb_opts *o, const verify_record *v) {
+        int r = verify_record_save(state_dir_of(o), v);
+
+        if (r < 0)
+                log_debug("Failed to save %s/%s, the next list shows these dumps unchecked: %s", state_dir_of(o),
+                          VERIFY_RECORD_FILE, strerror(-r));
+}
+
+/* list's FILES word for e: without --verify from what earlier checks found
+ * (no dump data read), with it from reading every file whole. */
+static const char *entry_files_state(const struct dump_entry *e, verify_record *record, bool full) {
         _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
         _cleanup_free_ struct sha256_check_result *res = NULL;
         _cleanup_free_ char *err = NULL;
         size_t n = 0;
-        int r = dump_manifest_check(e, &m, &res, &n, &err);
 
-        return r == 0 ? "ok" : r > 0 ? "CHANGED" : r == -ENOENT ? "no-sums" : "unreadable";
+        if (!full)
+                return dump_files_state_to_string(dump_manifest_quick(e, record));
+        return dump_files_state_to_string(dump_files_state_from_check(dump_manifest_check(e, record, &m, &res, &n, &err)));
 }
 
 static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
         _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_(verify_record_freep) verify_record *record = NULL;
         _cleanup_free_ char *dir = NULL;
         int r, host_width = 0;
 
         r = catalog_open(o, &dir, &c);
         if (r < 0)
                 return r;
+        r = catalog_verify_record_load(o, &record);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s/%s: %m", state_dir_of(o), VERIFY_RECORD_FILE);
 
         if (o->json) {
                 fputc('[', out);
                 for (size_t i = 0; i < c->n; i++) {
                         if (i)
                                 fputc(',', out);
-                        json_entry(out, i + 1, &c->entries[i], o->verify ? entry_files_state(&c->entries[i]) : NULL);
+                        json_entry(out, i + 1, &c->entries[i], entry_files_state(&c->entries[i], record, o->verify));
                 }
                 fputs("]\n", out);
+                if (o->verify)
+                        catalog_verify_record_save(o, record);
                 return 0;
         }
 
@@ -158,9 +186,7 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
         fprintf(out, "%3s %-27s ", "#", "TIME");
         if (host_width)
                 fprintf(out, "%-*s ", MAX(host_width, 4), "HOST");
-        fprintf(out, "%-20s %10s %-8s ", "KERNEL", "SIZE", "COMPLETE");
-        if (o->verify)
-                fprintf(out, "%-10s ", "FILES");
+        fprintf(out, "%-20s %10s %-8s %-10s ", "KERNEL", "SIZE", "COMPLETE", "FILES");
         fprintf(out, "%-19s %s\n", "DIRECTORY", "PANIC");
         for (size_t i = 0; i < c->n; i++) {
                 const struct dump_entry *e = &c->entries[i];
@@ -171,11 +197,12 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                         fprintf(out, "%-*s ", MAX(host_width, 4), e->host ?: "-");
                 fprintf(out, "%-20s %10s %-8s ", e->sealed ? "encrypted" : entry_release(e) ?: "-",
                         e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no");
-                if (o->verify)
-                        fprintf(out, "%-10s ", entry_files_state(e));
+                fprintf(out, "%-10s ", entry_files_state(e, record, o->verify));
                 fprintf(out, "%-19s %s\n", e->id, e->sealed ? "encrypted" : e->panic ?: "-");
         }
         fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
+        if (o->verify)
+                catalog_verify_record_save(o, record);
         return 0;
 }
 

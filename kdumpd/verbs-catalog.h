@@ -3,7 +3,9 @@
 
 /* kdumpctl's catalog verbs, after coredumpctl:
  *
- *   list [--json]   one row per saved dump: time, kernel, size, complete, panic
+ *   list [--json] [--verify]
+ *                   one row per saved dump: time, kernel, size, complete,
+ *                   whether its files still match SHA256SUMS, panic
  *   info ID         everything known about one dump, and the crash(8) command
  *   dmesg ID        the crashed kernel's log
  *
@@ -15,6 +17,7 @@
 #include <stdio.h>
 
 #include "kdumpd/catalog.h"
+#include "kdumpd/verify-record.h"
 
 struct catalog_verb_opts {
         size_t sz;
@@ -24,6 +27,7 @@ struct catalog_verb_opts {
         const char *identity;      /* decrypt, info, dmesg of a sealed dump: the age identity file */
         const char *output;        /* decrypt: where the dump goes; NULL: vmcore in its directory */
         bool verify;               /* list: check every dump against its SHA256SUMS (reads them whole) */
+        const char *state_dir;     /* where what checks found is kept (verify-record.h); NULL: KDUMP_STATEDIR */
 };
 
 bool catalog_verb_known(const char *verb);
@@ -35,5 +39,12 @@ const char *catalog_age_program(void);
 /* The dumps where o says, and one of them by ID; both log their errors. */
 int catalog_open(const struct catalog_verb_opts *o, char **ret_dir, dump_catalog **ret);
 int catalog_find(const dump_catalog *c, const char *dir, const char *id, const struct dump_entry **ret);
+
+/* What full checks found (verify-record.h), from o's state directory: an
+ * empty record when it cannot be read (another user's list).  Saved back
+ * after a full check; a failure to save only costs a later check, and is
+ * said at debug level. */
+int catalog_verify_record_load(const struct catalog_verb_opts *o, verify_record **ret);
+void catalog_verify_record_save(const struct catalog_verb_opts *o, const verify_record *v);
 /* args: the verb's arguments (after the verb).  Logs errors; returns -errno. */
 int catalog_verb_run(const char *verb, const struct catalog_verb_opts *o, char *const *args, int n_args, FILE *out);

@@ -19,14 +19,20 @@ bool seal_verb_known(const char *verb) {
         return strcmp(verb, "verify") == 0 || strcmp(verb, "decrypt") == 0;
 }
 
-static int verb_verify(const struct dump_entry *e, FILE *out) {
+static int verb_verify(const struct catalog_verb_opts *o, const struct dump_entry *e, FILE *out) {
         _cleanup_(sha256_manifest_freep) sha256_manifest *m = NULL;
+        _cleanup_(verify_record_freep) verify_record *record = NULL;
         _cleanup_free_ char *err = NULL;
         _cleanup_free_ struct sha256_check_result *res = NULL;
         size_t n = 0;
         int bad;
 
-        bad = dump_manifest_check(e, &m, &res, &n, &err);
+        bad = catalog_verify_record_load(o, &record);
+        if (bad < 0)
+                return log_error_errno(bad, "Failed to read what earlier checks found: %m");
+        bad = dump_manifest_check(e, record, &m, &res, &n, &err);
+        if (bad >= 0)
+                catalog_verify_record_save(o, record);
         if (bad == -ENOENT)
                 return log_error_errno(ENOENT, "%s has no %s: the capture did not write one (a core_collector "
                                        "other than kdump-collect, or an older kdumpd); nothing to check against.",
@@ -115,7 +121,7 @@ int seal_verb_run(const char *verb, const struct catalog_verb_opts *o, char *con
         r = catalog_find(c, dir, args[0], &e);
         if (r < 0)
                 return r;
-        r = strcmp(verb, "verify") == 0 ? verb_verify(e, out) : verb_decrypt(o, e, out);
+        r = strcmp(verb, "verify") == 0 ? verb_verify(o, e, out) : verb_decrypt(o, e, out);
         if (fflush(out) != 0 && r >= 0)
                 return log_error_errno(errno, "Failed to write the output: %m");
         return r;

@@ -341,7 +341,7 @@ static char *run_verb(const char *verb, const char *dir, bool json, const char *
 
         ASSERT_TRUE(f != NULL);
         *ret = catalog_verb_run(verb, &(struct catalog_verb_opts) { .sz = sizeof(struct catalog_verb_opts),
-                                .dump_dir = dir, .json = json }, args, arg ? 1 : 0, f);
+                                .dump_dir = dir, .json = json, .state_dir = test_tmp_dir }, args, arg ? 1 : 0, f);
         fclose(f);
         return s;
 }
