@@ -242,8 +242,8 @@ static void help(void) {
                "      --loader=file|classic|auto  With start: kexec_file_load, kexec_load, or the first\n"
                "                       falling back to the second (default: kdump.conf's loader, else auto)\n"
                "      --json           With status and list: JSON output\n"
-               "      --dump-dir=DIR   With list, info, dmesg: look for dumps in DIR instead of the\n"
-               "                       configured target's path\n"
+               "      --dump-dir=DIR   With list, info, dmesg, verify, decrypt: look for dumps in DIR\n"
+               "                       instead of the configured target's path\n"
                "      --identity=FILE  With decrypt, info, dmesg of an encrypted dump: the age identity\n"
                "                       (private key) file\n"
                "      --output=FILE    With decrypt: where the dump goes (default: vmcore in its directory)\n"
@@ -255,7 +255,8 @@ static void help(void) {
                KDUMP_CONF_PATH, KDUMP_STATEDIR);
 }
 
-int main(int argc, char *argv[]) {
+/* 1: go on, 0 or 2: exit with that status (help, version, a bad option). */
+static int parse_argv(int argc, char *argv[]) {
         enum { ARG_STATE_DIR = 0x100, ARG_FORCE_REBUILD, ARG_KERNEL_RELEASE, ARG_KERNEL, ARG_VERSION, ARG_LOADER, ARG_CORRUPT_DIGEST,
                ARG_JSON, ARG_DUMP_DIR, ARG_FORCE, ARG_IDENTITY, ARG_OUTPUT, ARG_VERIFY };
         static const struct option options[] = {
@@ -278,9 +279,8 @@ int main(int argc, char *argv[]) {
                 {}
         };
         const char *verb;
-        int c, r;
+        int c;
 
-        log_set_prefix("kdumpctl");
         while ((c = getopt_long(argc, argv, "c:vh", options, NULL)) >= 0)
                 switch (c) {
                 case 'c': arg_config = arg_settings.config_path = optarg; break;
@@ -315,18 +315,28 @@ int main(int argc, char *argv[]) {
                 log_error("--verify is for list (kdumpctl verify ID checks one dump).");
                 return 2;
         }
-        if (catalog_verb_known(verb))
-                r = catalog_verb_run(verb, &(struct catalog_verb_opts) {
-                                .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
-                                .dump_dir = arg_dump_dir, .json = arg_json, .identity = arg_identity,
-                                .verify = arg_verify, .state_dir = arg_settings.state_dir,
-                        }, argv + optind + 1, argc - optind - 1, stdout);
-        else if (seal_verb_known(verb))
-                r = seal_verb_run(verb, &(struct catalog_verb_opts) {
-                                .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config,
-                                .dump_dir = arg_dump_dir, .identity = arg_identity, .output = arg_output,
-                                .state_dir = arg_settings.state_dir,
-                        }, argv + optind + 1, argc - optind - 1, stdout);
+        return 1;
+}
+
+/* The catalog's verbs (list, info, dmesg) and the seal's (verify, decrypt). */
+static int run_dump_verb(const char *verb, char *const *args, int n_args) {
+        struct catalog_verb_opts o = {
+                .sz = sizeof(struct catalog_verb_opts), .config_path = arg_config, .dump_dir = arg_dump_dir,
+                .json = arg_json, .identity = arg_identity, .output = arg_output, .verify = arg_verify,
+                .state_dir = arg_settings.state_dir,
+        };
+
+        return catalog_verb_known(verb) ? catalog_verb_run(verb, &o, args, n_args, stdout)
+                                        : seal_verb_run(verb, &o, args, n_args, stdout);
+}
+
+/* The exit status: 0, 1 (the verb failed, and said why), 2 (usage), or
+ * status's own. */
+static int run_verb(const char *verb, char *const *args, int n_args) {
+        int r;
+
+        if (catalog_verb_known(verb) || seal_verb_known(verb))
+                r = run_dump_verb(verb, args, n_args);
         else if (service_verb_known(verb))
                 r = service_verb_run(verb, &arg_settings, arg_force);
         else if (strcmp(verb, "propagate") == 0)
@@ -335,7 +345,7 @@ int main(int argc, char *argv[]) {
                 arg_settings.force_rebuild = true;
                 r = capture_rebuild(&arg_settings);
         } else if (strcmp(verb, "forget-initramfs") == 0) {
-                if (argc - optind > 1) {
+                if (n_args > 0) {
                         log_error("forget-initramfs takes no arguments; the release is --kernel-release=REL.");
                         return 2;
                 }
@@ -345,14 +355,14 @@ int main(int argc, char *argv[]) {
         else if (strcmp(verb, "shrink-crashkernel") == 0) {
                 struct crashkernel_paths p;
 
-                if (argc - optind > 2) {
+                if (n_args > 1) {
                         log_error("shrink-crashkernel takes at most one size, like 160M.");
                         return 2;
                 }
                 crashkernel_paths_init(&p, arg_config, arg_settings.state_dir, arg_kernel);
                 r = verb_shrink_crashkernel(&p, &arg_settings, &(struct shrink_verb_opts) {
                                 .sz = sizeof(struct shrink_verb_opts),
-                                .size = argc - optind > 1 ? argv[optind + 1] : NULL,
+                                .size = n_args > 0 ? args[0] : NULL,
                                 .force = arg_force,
                         }, stdout);
         } else if (crashkernel_verb_known(verb))
@@ -362,4 +372,14 @@ int main(int argc, char *argv[]) {
                 return 2;
         }
         return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        log_set_prefix("kdumpctl");
+        r = parse_argv(argc, argv);
+        if (r <= 0 || r == 2)
+                return r == 2 ? 2 : 0;
+        return run_verb(argv[optind], argv + optind + 1, argc - optind - 1);
 }

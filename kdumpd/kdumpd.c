@@ -23,10 +23,12 @@
  * On SIGTERM it unloads the capture kernel, as "kdumpctl stop" does; on
  * SIGHUP (systemctl reload, kdumpctl reload) it loads again.
  *
- * At start it also looks for dumps saved since it last looked (after the
- * reboot that follows a capture), records each in the journal with
- * MESSAGE_ID_DUMP and KDUMPD_* fields, remembers it in <state_dir>/seen, and
- * writes vmcore-dmesg.txt from the vmcore where the capture could not.
+ * At start, once the capture kernel is loaded, a child process looks for
+ * dumps saved since the last look (after the reboot that follows a
+ * capture), writes vmcore-dmesg.txt from the vmcore where the capture could
+ * not, reads each local dump once against its SHA256SUMS, records each in
+ * the journal with MESSAGE_ID_DUMP and KDUMPD_* fields and remembers it in
+ * <state_dir>/seen.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -654,7 +656,11 @@ static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, c
                 log_warning_errno(r, "Failed to read %s, not recording dumps: %m", seen_path);
                 return 0;
         }
-        r = sh->remote ? 0 : verify_record_load(state_dir, &record);
+        /* Not over NFS: the child that has the export mounted has 120 s for
+         * the whole record, which a dump read whole could outlast, and its
+         * private mount's device numbers are not the ones a later kdumpctl
+         * list sees. */
+        r = sh->remote || sh->mnt ? 0 : verify_record_load(state_dir, &record);
         if (r < 0)
                 log_warning_errno(r, "Failed to read %s/%s, new dumps are not checked against their %s: %m",
                                   state_dir, VERIFY_RECORD_FILE, CATALOG_MANIFEST);
@@ -833,6 +839,44 @@ static void record_new_dumps(daemon_state *d) {
                 log_info("Recorded %u new dump%s from %s.", recorded, recorded == 1 ? "" : "s", dir);
 }
 
+static int on_recorder_exit(sd_event_source *s, const siginfo_t *si, void *userdata) {
+        if (si->si_code != CLD_EXITED || si->si_status != 0)
+                log_warning("The process recording new dumps ended %s %d; what it did not record is recorded at the "
+                            "next start.", si->si_code == CLD_EXITED ? "with exit status" : "by signal",
+                            si->si_status);
+        return 0;
+}
+
+/* The dumps saved since the last look are recorded by a child: it reads
+ * each new dump whole against its SHA256SUMS, which can take minutes on a
+ * big machine, and this process must go on answering SIGTERM, SIGHUP and
+ * device events meanwhile.  Killed half-way (a stop), it leaves the dumps
+ * it had not written into <state_dir>/seen to the next start. */
+static void record_new_dumps_async(daemon_state *d) {
+        sigset_t mask;
+        pid_t pid;
+        int r;
+
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigprocmask(SIG_BLOCK, &mask, NULL);
+        pid = fork();
+        if (pid < 0) {
+                log_warning_errno(errno, "Cannot fork to record new dumps, recording them here: %m");
+                record_new_dumps(d);
+                return;
+        }
+        if (pid == 0) {
+                sigemptyset(&mask);
+                sigprocmask(SIG_SETMASK, &mask, NULL);
+                record_new_dumps(d);
+                _exit(EXIT_SUCCESS);
+        }
+        r = sd_event_add_child(d->event, NULL, pid, WEXITED, on_recorder_exit, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Cannot watch the process recording new dumps (pid %d): %m", (int) pid);
+}
+
 /* auto_reset_crashkernel yes: keep the boot loader's crashkernel= at the
  * recommendation (kdumpctl reset-crashkernel), effective at the next boot.
  * reset-crashkernel changes nothing when the value is already there. */
@@ -960,7 +1004,7 @@ static int run(daemon_state *d) {
 
         (void) do_load(d, "start");
         (void) sd_notify(false, "READY=1");
-        record_new_dumps(d);
+        record_new_dumps_async(d);
         auto_reset_crashkernel(d);
 
         r = sd_event_loop(d->event);
