@@ -9,6 +9,7 @@
 
 #include "basic/error-message.h"
 #include "basic/macro.h"
+#include "initramfs/net/lacp.h"
 #include "initramfs/net/net-up.h"
 #include "initramfs/net/rtnl.h"
 
@@ -16,6 +17,9 @@
 #define POLL_MS 100u
 #define REPORT_MS 5000u
 #define PORT_TIMEOUT_MS 5000u
+/* LACP finds its partner in 1-3 s (the kernel's aggregate wait is 2 s);
+ * a partner that has not answered in 10 s is not coming. */
+#define LACP_TIMEOUT_MS 10000u
 
 _printf_(2, 3)
 static void event(const struct net_up_opts *o, const char *fmt, ...) {
@@ -115,6 +119,82 @@ static int wait_carrier(rtnl *nl, const struct rtnl_link *l, const struct net_up
                         next_report += REPORT_MS;
                 }
         }
+}
+
+struct links_ctx {
+        struct rtnl_link links[NET_BOND_PORTS_MAX + 2];
+        size_t n;
+        int bond;
+};
+
+static int keep_port(const struct rtnl_link *l, void *userdata) {
+        struct links_ctx *c = userdata;
+
+        if (l->master == c->bond && c->n < ELEMENTSOF(c->links))
+                c->links[c->n++] = *l;
+        return 0;
+}
+
+static int lacp_read(rtnl *nl, const struct rtnl_link *bond, struct lacp_status *ret) {
+        struct links_ctx c = { .bond = bond->ifindex };
+        struct rtnl_link b;
+        int r;
+
+        r = rtnl_get_link(nl, bond->ifindex, &b);
+        if (r >= 0)
+                r = rtnl_links(nl, keep_port, &c);
+        if (r < 0)
+                return r;
+        lacp_status_from(&b, c.links, c.n, ret);
+        return 0;
+}
+
+/* An 802.3ad bond (up, carrier): until LACP has aggregated its ports with
+ * the partner, at most LACP_TIMEOUT_MS.  Not an error when it has not:
+ * the console says how far it got, and the mount or the DHCP request that
+ * follows fails with its own reason if nothing gets through. */
+static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up_opts *o) {
+        _cleanup_free_ char *text = NULL;
+        struct lacp_status s;
+        unsigned waited = 0, next_report = REPORT_MS;
+        int r;
+
+        event(o, "Waiting up to %us for the 802.3ad bond %s to aggregate with its LACP partner ...",
+              LACP_TIMEOUT_MS / 1000, bond->name);
+        for (;;) {
+                r = lacp_read(nl, bond, &s);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        event(o, "Cannot read the 802.3ad state of %s: %s; going on.", bond->name, strerror(-r));
+                        return 0;
+                }
+                if (lacp_status_done(&s) || waited >= LACP_TIMEOUT_MS)
+                        break;
+                sleep_ms(POLL_MS);
+                waited += POLL_MS;
+                if (waited >= next_report && waited < LACP_TIMEOUT_MS) {
+                        _cleanup_free_ char *now = NULL;
+
+                        if (lacp_status_format(&s, &now) < 0)
+                                return -ENOMEM;
+                        event(o, "Still waiting for LACP on %s (%us of %us): %s ...", bond->name, waited / 1000,
+                              LACP_TIMEOUT_MS / 1000, now);
+                        next_report += REPORT_MS;
+                }
+        }
+        if (lacp_status_format(&s, &text) < 0)
+                return -ENOMEM;
+        if (lacp_status_done(&s))
+                event(o, "802.3ad bond %s aggregated in %.1fs: %s.", bond->name, waited / 1000.0, text);
+        else if (lacp_status_usable(&s))
+                event(o, "802.3ad bond %s: not every port aggregated within %us: %s; going on with %s.", bond->name,
+                      LACP_TIMEOUT_MS / 1000, text, s.carrying_names);
+        else
+                event(o, "802.3ad bond %s: no port aggregated with an LACP partner within %us (%s); going on, "
+                      "but nothing may get through: does the switch run LACP on these ports?", bond->name,
+                      LACP_TIMEOUT_MS / 1000, text);
+        return 0;
 }
 
 static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_link *bond, char **ret_error) {
@@ -299,6 +379,11 @@ int net_up(net_record *n, const struct net_up_opts *opts, char **ret_error) {
         r = wait_carrier(nl, &l, opts, carrier_ms, ret_error);
         if (r < 0)
                 return r;
+        if (n->bond && n->bond_mode == NET_BOND_8023AD) {
+                r = wait_lacp(nl, &l, opts);
+                if (r < 0)
+                        return r;
+        }
         a = l;
         if (n->vlan_id) {
                 r = vlan_up(nl, n, &l, opts, &a, ret_error);

@@ -5,7 +5,8 @@
  * The capture kernel's side of the network record: finds the interface by
  * its MAC address (its driver was loaded by /init from modules.load), sets
  * the MTU, brings it up (for a bond: makes the bond, enslaves the ports
- * found by MAC, the active one first), waits for the carrier, makes the
+ * found by MAC, the active one first), waits for the carrier (for an
+ * 802.3ad bond also for LACP to aggregate it, lacp.h), makes the
  * VLAN, adds the address and, when the server is behind a gateway, a host
  * route to it.  rtnetlink only; no
  * ip(8), no udev.

@@ -38,9 +38,39 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a) {
         dst[n] = 0;
 }
 
+/* IFLA_BOND_AD_INFO: an 802.3ad bond's active aggregator. */
+static int parse_ad_info(const struct nlattr *info, struct rtnl_link *l) {
+        const struct nlattr *v;
+        bool has_agg = false, has_partner = false;
+
+        mnl_attr_for_each_nested(v, info)
+                switch (mnl_attr_get_type(v)) {
+                case IFLA_BOND_AD_INFO_AGGREGATOR:
+                        if (mnl_attr_validate(v, MNL_TYPE_U16) < 0)
+                                return -EINVAL;
+                        l->bond_ad_aggregator = mnl_attr_get_u16(v);
+                        has_agg = true;
+                        break;
+                case IFLA_BOND_AD_INFO_NUM_PORTS:
+                        if (mnl_attr_validate(v, MNL_TYPE_U16) < 0)
+                                return -EINVAL;
+                        l->bond_ad_ports = mnl_attr_get_u16(v);
+                        break;
+                case IFLA_BOND_AD_INFO_PARTNER_MAC:
+                        if (mnl_attr_get_payload_len(v) != NET_RECORD_MAC_LEN)
+                                return -EINVAL;
+                        memcpy(l->bond_ad_partner, mnl_attr_get_payload(v), NET_RECORD_MAC_LEN);
+                        has_partner = true;
+                        break;
+                }
+        l->bond_ad = has_agg && has_partner;
+        return 0;
+}
+
 int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
         const struct ifinfomsg *ifi;
-        const struct nlattr *a, *data = NULL;
+        const struct nlattr *a, *data = NULL, *slave_data = NULL;
+        char slave_kind[16] = "";
         struct rtnl_link l = {};
 
         if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
@@ -90,6 +120,10 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                                         copy_str(l.kind, sizeof(l.kind), n);
                                 else if (mnl_attr_get_type(n) == IFLA_INFO_DATA)
                                         data = n;
+                                else if (mnl_attr_get_type(n) == IFLA_INFO_SLAVE_KIND)
+                                        copy_str(slave_kind, sizeof(slave_kind), n);
+                                else if (mnl_attr_get_type(n) == IFLA_INFO_SLAVE_DATA)
+                                        slave_data = n;
                         break;
                 }
                 }
@@ -127,7 +161,28 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
                                         return -EINVAL;
                                 l.bond_active = (int) mnl_attr_get_u32(v);
+                        } else if (mnl_attr_get_type(v) == IFLA_BOND_AD_INFO) {
+                                if (parse_ad_info(v, &l) < 0)
+                                        return -EINVAL;
                         }
+        }
+        if (slave_data && strcmp(slave_kind, "bond") == 0) {
+                const struct nlattr *v;
+                bool has_agg = false, has_state = false;
+
+                mnl_attr_for_each_nested(v, slave_data)
+                        if (mnl_attr_get_type(v) == IFLA_BOND_SLAVE_AD_AGGREGATOR_ID) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U16) < 0)
+                                        return -EINVAL;
+                                l.port_ad_aggregator = mnl_attr_get_u16(v);
+                                has_agg = true;
+                        } else if (mnl_attr_get_type(v) == IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
+                                        return -EINVAL;
+                                l.port_ad_state = mnl_attr_get_u8(v);
+                                has_state = true;
+                        }
+                l.port_ad = has_agg && has_state;
         }
         /* a VLAN's IFLA_LINK names its parent; other links report themselves */
         if (l.link == l.ifindex)

@@ -38,6 +38,16 @@ struct rtnl_link {
         unsigned bond_mode;             /* IFLA_BOND_MODE (1 active-backup, 4 802.3ad, ...) */
         unsigned bond_miimon;           /* IFLA_BOND_MIIMON, ms */
         int bond_active;                /* IFLA_BOND_ACTIVE_SLAVE: the active port's ifindex; 0 none */
+        /* an 802.3ad bond with an active aggregator (IFLA_BOND_AD_INFO): */
+        bool bond_ad;
+        unsigned bond_ad_aggregator;    /* its id */
+        unsigned bond_ad_ports;         /* its number of ports */
+        uint8_t bond_ad_partner[NET_RECORD_MAC_LEN];  /* the LACP partner's system MAC; zeros: none */
+        /* a port of an 802.3ad bond in an aggregator (IFLA_INFO_SLAVE_DATA,
+         * IFLA_BOND_SLAVE_AD_*): */
+        bool port_ad;
+        unsigned port_ad_aggregator;    /* the aggregator's id */
+        uint8_t port_ad_state;          /* the actor's port state, LACP_STATE_* (lacp.h) */
 };
 
 struct rtnl_addr {

@@ -12,6 +12,15 @@
 #           and on VLAN 78:    192.168.78.1/24
 #   client  52:54:00:77:00:02  (the test's own addresses, e.g. .2, fd77::2)
 #                                                udp 127.0.0.1:$NET_SERVER_CLIENT_PORT
+# and two more links, the ports of an 802.3ad (LACP) bond on the server,
+# for a client that bonds its two NICs on them (net_server_client_lacp_args):
+#   server  bond0 (802.3ad, lacp_rate fast, MAC 52:54:00:77:00:10: the LACP
+#           system a client's bond sees as its partner) of 52:54:00:77:00:11
+#           and :12, 192.168.79.1/24    udp 127.0.0.1:$NET_SERVER_LACP_PORT1, :$NET_SERVER_LACP_PORT2
+#   client  52:54:00:77:00:04 and :05              udp 127.0.0.1:$NET_SERVER_LACP_CLIENT_PORT1, :..2
+# (both sides' NICs with speed=1000,duplex=full: the kernel's 802.3ad
+# takes only ports with a known speed and full duplex).  Without a client
+# on them the server's bond has no partner and carries nothing.
 #
 # Usage (see tests/vm/net-server-smoke):
 #   . tests/vm/lib.sh; . tests/vm/net-server.sh
@@ -30,8 +39,8 @@
 # SSH: $NET_SERVER_CLIENT_KEY is root's key on the server, $NET_SERVER_KNOWN_HOSTS
 # (or the line $NET_SERVER_HOSTKEY_LINE) the server's host key.  Ready means:
 # /srv mounted, nfsd (v3, v4.0-4.2) and sshd listening, the exports in the
-# kernel, 192.168.77.1, fd77::1 and (VLAN 78) 192.168.78.1 up, NFSv4's grace
-# period over.
+# kernel, 192.168.77.1, fd77::1, (VLAN 78) 192.168.78.1 and (the 802.3ad
+# bond) 192.168.79.1 up, NFSv4's grace period over.
 #
 # Cache ($VM_CACHE):
 #   net-server-bookworm-debootstrap-v$NET_SERVER_DEBOOTSTRAP_VERSION.tar
@@ -52,10 +61,14 @@
 
 # Bump to rebuild the cached parts after a change of their recipe.
 NET_SERVER_DEBOOTSTRAP_VERSION=1
-NET_SERVER_IMAGE_VERSION=4
+NET_SERVER_IMAGE_VERSION=5
 
 NET_SERVER_PORT=${NET_SERVER_PORT:-40771}
 NET_SERVER_CLIENT_PORT=${NET_SERVER_CLIENT_PORT:-40772}
+NET_SERVER_LACP_PORT1=${NET_SERVER_LACP_PORT1:-40773}
+NET_SERVER_LACP_CLIENT_PORT1=${NET_SERVER_LACP_CLIENT_PORT1:-40774}
+NET_SERVER_LACP_PORT2=${NET_SERVER_LACP_PORT2:-40775}
+NET_SERVER_LACP_CLIENT_PORT2=${NET_SERVER_LACP_CLIENT_PORT2:-40776}
 NET_SERVER_MAC=52:54:00:77:00:01
 NET_SERVER_CLIENT_MAC=52:54:00:77:00:02
 NET_SERVER_IP=192.168.77.1
@@ -63,6 +76,12 @@ NET_SERVER_IP6=fd77::1
 # VLAN 78 on the same NIC, 192.168.78.0/24 (the exports name it too).
 NET_SERVER_VLAN=78
 NET_SERVER_VLAN_IP=192.168.78.1
+# The 802.3ad bond: its own MAC (its LACP system id), its ports' MACs on
+# both sides, its subnet.
+NET_SERVER_LACP_SYSTEM_MAC=52:54:00:77:00:10
+NET_SERVER_LACP_MACS="52:54:00:77:00:11 52:54:00:77:00:12"
+NET_SERVER_LACP_CLIENT_MACS="52:54:00:77:00:04 52:54:00:77:00:05"
+NET_SERVER_LACP_IP=192.168.79.1
 NET_SERVER_MIRROR=${NET_SERVER_MIRROR:-${KDUMPD_TEST_MIRROR:-http://deb.debian.org/debian}}
 
 net_server_packages=systemd,systemd-sysv,udev,dbus,kmod,iproute2,netbase,procps,e2fsprogs,nfs-kernel-server,openssh-server,dnsmasq
@@ -244,6 +263,55 @@ IPv6AcceptRA=no
 [Address]
 Address=$NET_SERVER_VLAN_IP/24
 EOF
+        # The LACP partner of a client's 802.3ad bond: bond0 of the two
+        # other NICs (matched by MAC), its own subnet.  lacp_rate fast: the
+        # partner asks for an LACPDU a second, so a client's bond that
+        # lost a port notices in 3 s, not 90.  A fixed MAC (networkd would
+        # make one up from the machine-id): a client's bond names it as
+        # its partner.
+        cat >"$r/etc/systemd/network/30-kdump-lacp.netdev" <<EOF
+# kdump test server (tests/vm/net-server.sh): the 802.3ad bond, a client bond's LACP partner.
+[NetDev]
+Name=bond0
+Kind=bond
+MACAddress=$NET_SERVER_LACP_SYSTEM_MAC
+
+[Bond]
+Mode=802.3ad
+LACPTransmitRate=fast
+MIIMonitorSec=100ms
+EOF
+        for u in $NET_SERVER_LACP_MACS; do
+                cat >"$r/etc/systemd/network/07-kdump-lacp-port-${u##*:}.network" <<EOF
+# kdump test server (tests/vm/net-server.sh): a port of the 802.3ad bond
+# (by its permanent MAC: the bond and its other port take the first one's).
+[Match]
+PermanentMACAddress=$u
+
+[Link]
+RequiredForOnline=no
+
+[Network]
+Bond=bond0
+EOF
+        done
+        # (Before 07-: the bond's MAC is its first port's.)
+        cat >"$r/etc/systemd/network/06-kdump-lacp.network" <<EOF
+# kdump test server (tests/vm/net-server.sh): the 802.3ad bond's address.
+[Match]
+Name=bond0
+
+[Link]
+RequiredForOnline=no
+
+[Network]
+ConfigureWithoutCarrier=yes
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+
+[Address]
+Address=$NET_SERVER_LACP_IP/24
+EOF
         mkdir -p "$r/etc/sysctl.d"
         printf '# kdump test server: no IPv6 DAD delay\nnet.ipv6.conf.all.accept_dad = 0\nnet.ipv6.conf.default.accept_dad = 0\n' \
                 >"$r/etc/sysctl.d/60-kdump-server.conf"
@@ -257,7 +325,7 @@ EOF
         # no clients to reclaim state, and NFSv4 OPENs wait for its end).
         cat >"$r/etc/exports" <<'EOF'
 # kdump test server (tests/vm/net-server.sh): the dump targets of the NFS tests.
-/srv/crash     192.168.77.0/24(rw,sync,no_root_squash,no_subtree_check) fd77::/64(rw,sync,no_root_squash,no_subtree_check) 192.168.78.0/24(rw,sync,no_root_squash,no_subtree_check)
+/srv/crash     192.168.77.0/24(rw,sync,no_root_squash,no_subtree_check) fd77::/64(rw,sync,no_root_squash,no_subtree_check) 192.168.78.0/24(rw,sync,no_root_squash,no_subtree_check) 192.168.79.0/24(rw,sync,no_root_squash,no_subtree_check)
 /srv/crash-ro  192.168.77.0/24(ro,sync,no_subtree_check) fd77::/64(ro,sync,no_subtree_check)
 EOF
         mkdir -p "$r/etc/nfs.conf.d"
@@ -373,6 +441,7 @@ while :; do
         ip -o addr show | grep -q ' inet 192\.168\.77\.1/24 ' || missing="$missing 192.168.77.1"
         ip -o addr show | grep ' inet6 fd77::1/64 ' | grep -qv tentative || missing="$missing fd77::1"
         ip -o addr show | grep -q ' inet 192\.168\.78\.1/24 ' || missing="$missing 192.168.78.1(vlan78)"
+        ip -o addr show | grep -q ' inet 192\.168\.79\.1/24 ' || missing="$missing 192.168.79.1(bond0)"
         exportfs | grep -q '^/srv/crash$\|^/srv/crash[[:space:]]' || missing="$missing export:/srv/crash"
         [ -z "$missing" ] && break
         i=$((i + 1))
@@ -398,6 +467,7 @@ say "nfsd grace period over: $(cat $g 2>/dev/null) (grace $(cat /proc/fs/nfsd/nf
 say "nfsd versions: $(cat /proc/fs/nfsd/versions 2>/dev/null)"
 say "exports: $(exportfs | awk 'NF == 1 { d = $1; next } { print (d != "" ? d : $1) " " $NF; d = "" }' | tr '\n' ' ')"
 say "addresses: $(ip -o addr show | awk '$2 != "lo" { print $4 }' | tr '\n' ' ')"
+say "bond0: $(cat /sys/class/net/bond0/address) $(cat /sys/class/net/bond0/bonding/mode) of $(cat /sys/class/net/bond0/bonding/slaves)"
 for u in $(cat /run/kdump-server-seed/units 2>/dev/null); do
         say "unit $u $(systemctl is-active "$u")"
 done
@@ -551,6 +621,8 @@ net_server_start() {
 #                            restarted in the same test keeps its files)
 #   NET_SERVER_APPEND        more kernel arguments (kdumpserver.grace=keep)
 #   NET_SERVER_PORT, NET_SERVER_CLIENT_PORT   the UDP ports (40771, 40772)
+#   NET_SERVER_LACP_PORT1, NET_SERVER_LACP_CLIENT_PORT1, NET_SERVER_LACP_PORT2,
+#   NET_SERVER_LACP_CLIENT_PORT2   the 802.3ad bond's links (40773-40776)
 #   VM_ACCEL, VM_CPU         as the client (tcg, qemu64)
 # Sets an EXIT trap (net_server_cleanup) unless the caller has one; a
 # caller with its own EXIT trap must call net_server_cleanup in it.
@@ -617,7 +689,11 @@ net_server_boot() {
                 -drive "file=$NET_SERVER_EXPORT_IMG,if=virtio,format=raw"
                 -drive "file=$w/server-seed.img,if=virtio,format=raw"
                 -netdev "socket,id=n0,udp=127.0.0.1:$NET_SERVER_CLIENT_PORT,localaddr=127.0.0.1:$NET_SERVER_PORT"
-                -device "virtio-net-pci,netdev=n0,mac=$NET_SERVER_MAC")
+                -device "virtio-net-pci,netdev=n0,mac=$NET_SERVER_MAC"
+                -netdev "socket,id=n1,udp=127.0.0.1:$NET_SERVER_LACP_CLIENT_PORT1,localaddr=127.0.0.1:$NET_SERVER_LACP_PORT1"
+                -device "virtio-net-pci,netdev=n1,mac=${NET_SERVER_LACP_MACS% *},speed=1000,duplex=full"
+                -netdev "socket,id=n2,udp=127.0.0.1:$NET_SERVER_LACP_CLIENT_PORT2,localaddr=127.0.0.1:$NET_SERVER_LACP_PORT2"
+                -device "virtio-net-pci,netdev=n2,mac=${NET_SERVER_LACP_MACS#* },speed=1000,duplex=full")
         printf '%q ' "${NET_SERVER_QEMU[@]}" >"$w/server-qemu.cmd"; echo >>"$w/server-qemu.cmd"
 
         [ -n "$(trap -p EXIT)" ] || trap net_server_cleanup EXIT
@@ -744,6 +820,16 @@ net_server_cleanup() {
 net_server_client_args() {
         VM_QEMU_EXTRA=(-netdev "socket,id=n0,udp=127.0.0.1:$NET_SERVER_PORT,localaddr=127.0.0.1:$NET_SERVER_CLIENT_PORT"
                        -device "virtio-net-pci,netdev=n0,mac=$NET_SERVER_CLIENT_MAC")
+}
+
+# net_server_client_lacp_args: appends to VM_QEMU_EXTRA the client's two
+# NICs on the server's 802.3ad bond (its ports' links), with the speed and
+# duplex 802.3ad needs.
+net_server_client_lacp_args() {
+        VM_QEMU_EXTRA+=(-netdev "socket,id=l1,udp=127.0.0.1:$NET_SERVER_LACP_PORT1,localaddr=127.0.0.1:$NET_SERVER_LACP_CLIENT_PORT1"
+                        -device "virtio-net-pci,netdev=l1,mac=${NET_SERVER_LACP_CLIENT_MACS% *},speed=1000,duplex=full"
+                        -netdev "socket,id=l2,udp=127.0.0.1:$NET_SERVER_LACP_PORT2,localaddr=127.0.0.1:$NET_SERVER_LACP_CLIENT_PORT2"
+                        -device "virtio-net-pci,netdev=l2,mac=${NET_SERVER_LACP_CLIENT_MACS#* },speed=1000,duplex=full")
 }
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 
 #include "basic/macro.h"
 #include "initramfs/net/dhcp-lease.h"
+#include "initramfs/net/lacp.h"
 #include "initramfs/net/net-describe.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
@@ -617,6 +618,142 @@ TEST(record_bond_errors) {
                 ASSERT_ERR(net_record_parse(bad[i].text, &n, &err), EINVAL);
                 ASSERT_CONTAINS(err, bad[i].error);
         }
+}
+
+/* An 802.3ad bond as bond_fill_info() reports it (mode, then the rest,
+ * IFLA_BOND_AD_INFO last) and a port as bond_fill_slave_info() does
+ * (IFLA_INFO_SLAVE_KIND, then IFLA_INFO_SLAVE_DATA). */
+static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports, const uint8_t *partner) {
+        struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
+        struct ifinfomsg *ifi;
+        struct nlattr *info, *data, *ad;
+
+        h->nlmsg_type = RTM_NEWLINK;
+        ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+        ifi->ifi_index = ifindex;
+        mnl_attr_put_strz(h, IFLA_IFNAME, "bond0");
+        info = mnl_attr_nest_start(h, IFLA_LINKINFO);
+        mnl_attr_put_strz(h, IFLA_INFO_KIND, "bond");
+        data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
+        mnl_attr_put_u8(h, IFLA_BOND_MODE, 4);
+        mnl_attr_put_u32(h, IFLA_BOND_MIIMON, 100);
+        mnl_attr_put_u8(h, IFLA_BOND_AD_LACP_RATE, 0);
+        if (partner) {
+                ad = mnl_attr_nest_start(h, IFLA_BOND_AD_INFO);
+                mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_AGGREGATOR, (uint16_t) agg);
+                mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_NUM_PORTS, (uint16_t) ports);
+                mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_ACTOR_KEY, 9);
+                mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_PARTNER_KEY, 9);
+                mnl_attr_put(h, IFLA_BOND_AD_INFO_PARTNER_MAC, 6, partner);
+                mnl_attr_nest_end(h, ad);
+        }
+        mnl_attr_nest_end(h, data);
+        mnl_attr_nest_end(h, info);
+        return h;
+}
+
+static struct nlmsghdr *lacp_port_msg(int ifindex, const char *name, int master, int agg, unsigned state) {
+        struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
+        struct ifinfomsg *ifi;
+        struct nlattr *info, *data;
+
+        h->nlmsg_type = RTM_NEWLINK;
+        ifi = mnl_nlmsg_put_extra_header(h, sizeof(*ifi));
+        ifi->ifi_index = ifindex;
+        mnl_attr_put_strz(h, IFLA_IFNAME, name);
+        mnl_attr_put(h, IFLA_ADDRESS, 6, mac_a);
+        mnl_attr_put_u32(h, IFLA_MASTER, (uint32_t) master);
+        info = mnl_attr_nest_start(h, IFLA_LINKINFO);
+        mnl_attr_put_strz(h, IFLA_INFO_SLAVE_KIND, "bond");
+        data = mnl_attr_nest_start(h, IFLA_INFO_SLAVE_DATA);
+        mnl_attr_put_u8(h, IFLA_BOND_SLAVE_STATE, 0);
+        mnl_attr_put_u8(h, IFLA_BOND_SLAVE_MII_STATUS, 0);
+        if (agg >= 0) {
+                mnl_attr_put_u16(h, IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, (uint16_t) agg);
+                mnl_attr_put_u8(h, IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, (uint8_t) state);
+                mnl_attr_put_u16(h, IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, 0x3d);
+        }
+        mnl_attr_nest_end(h, data);
+        mnl_attr_nest_end(h, info);
+        return h;
+}
+
+static const uint8_t partner_mac[6] = { 0x52, 0x54, 0, 0x77, 0, 0x11 };
+#define UP_STATE 0x3du   /* activity, aggregation, sync, collecting, distributing */
+
+TEST(parse_link_8023ad) {
+        struct rtnl_link l;
+
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac), &l));
+        ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad);
+        ASSERT_EQ(l.bond_ad_aggregator, 2);
+        ASSERT_EQ(l.bond_ad_ports, 2);
+        ASSERT_TRUE(memcmp(l.bond_ad_partner, partner_mac, 6) == 0);
+        ASSERT_TRUE(!l.port_ad);
+        /* no active aggregator yet: no IFLA_BOND_AD_INFO */
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL), &l));
+        ASSERT_TRUE(l.bond && !l.bond_ad);
+
+        ASSERT_OK(rtnl_parse_link(lacp_port_msg(3, "eth2", 5, 2, UP_STATE), &l));
+        ASSERT_STREQ(l.kind, "");       /* a port: still a hardware interface */
+        ASSERT_TRUE(l.port_ad && l.master == 5);
+        ASSERT_EQ(l.port_ad_aggregator, 2);
+        ASSERT_EQ(l.port_ad_state, UP_STATE);
+        /* a port not in an aggregator (or of a bond in another mode) */
+        ASSERT_OK(rtnl_parse_link(lacp_port_msg(3, "eth2", 5, -1, 0), &l));
+        ASSERT_TRUE(!l.port_ad);
+}
+
+static void lacp_case(const struct rtnl_link *bond, const struct rtnl_link *links, size_t n, bool done, bool usable,
+                      const char *text) {
+        _cleanup_free_ char *t = NULL;
+        struct lacp_status s;
+
+        lacp_status_from(bond, links, n, &s);
+        ASSERT_OK(lacp_status_format(&s, &t));
+        ASSERT_STREQ(t, text);
+        ASSERT_EQ(lacp_status_done(&s), done);
+        ASSERT_EQ(lacp_status_usable(&s), usable);
+}
+
+TEST(lacp_status) {
+        struct rtnl_link bond = { .ifindex = 5, .name = "bond0", .kind = "bond", .bond = true, .bond_mode = 4,
+                                  .bond_ad = true, .bond_ad_aggregator = 1, .bond_ad_ports = 2 };
+        struct rtnl_link links[] = {
+                { .ifindex = 1, .name = "lo" },
+                { .ifindex = 3, .name = "eth2", .master = 5, .port_ad = true, .port_ad_aggregator = 1,
+                  .port_ad_state = UP_STATE },
+                { .ifindex = 4, .name = "eth3", .master = 5, .port_ad = true, .port_ad_aggregator = 1,
+                  .port_ad_state = UP_STATE },
+                { .ifindex = 6, .name = "eth9", .master = 7, .port_ad = true, .port_ad_aggregator = 1,
+                  .port_ad_state = UP_STATE },        /* another bond's */
+        };
+
+        /* the kernel's bond carrier comes before LACP found the partner:
+         * partner zeros, the ports attached, not collecting */
+        links[1].port_ad_state = links[2].port_ad_state = 0x45; /* activity, aggregation, defaulted */
+        lacp_case(&bond, links, ELEMENTSOF(links), false, false,
+                  "aggregator 1, no LACP partner, 0 of 2 ports collecting and distributing");
+        /* the partner answered: in sync, not yet collecting (the mux waits 2 s) */
+        memcpy(bond.bond_ad_partner, partner_mac, 6);
+        links[1].port_ad_state = links[2].port_ad_state = 0x0d;
+        lacp_case(&bond, links, ELEMENTSOF(links), false, false,
+                  "aggregator 1, partner 52:54:00:77:00:11, 0 of 2 ports collecting and distributing");
+        /* one port up */
+        links[1].port_ad_state = UP_STATE;
+        lacp_case(&bond, links, ELEMENTSOF(links), false, true,
+                  "aggregator 1, partner 52:54:00:77:00:11, 1 of 2 ports collecting and distributing (eth2)");
+        /* both: aggregated */
+        links[2].port_ad_state = UP_STATE;
+        lacp_case(&bond, links, ELEMENTSOF(links), true, true,
+                  "aggregator 1, partner 52:54:00:77:00:11, 2 of 2 ports collecting and distributing (eth2, eth3)");
+        /* a port in another aggregator (another partner) does not count */
+        links[2].port_ad_aggregator = 2;
+        lacp_case(&bond, links, ELEMENTSOF(links), false, true,
+                  "aggregator 1, partner 52:54:00:77:00:11, 1 of 2 ports collecting and distributing (eth2)");
+        /* no active aggregator at all */
+        bond.bond_ad = false;
+        lacp_case(&bond, links, ELEMENTSOF(links), false, false, "no active aggregator, 2 ports");
 }
 
 TEST_MAIN()

@@ -1,6 +1,6 @@
 #!/bin/sh
 # kdump-test-expect: dump
-# tests/vm/net-e2e, boot 6: the server dies after kdumpctl start.  The host
+# tests/vm/net-e2e, boot 7: the server dies after kdumpctl start.  The host
 # powers the server VM off when this guest says so; the guest waits until
 # the server is gone, then crashes.  The capture kernel must not hang on
 # the dead server: no DHCP lease within its bound (the recorded address is
