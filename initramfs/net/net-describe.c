@@ -108,6 +108,7 @@ static int describe_links(net_record *n, const struct rtnl_link *hw, const struc
         n->bond = true;
         n->bond_mode = base->bond_mode;
         n->bond_miimon = base->bond_miimon;
+        n->bond_lacp_fast = base->bond_mode == NET_BOND_8023AD && base->bond_lacp_fast;
         n->bond_mtu = base->mtu ? base->mtu : n->mtu;
         if (!(n->bond_name = strdup(base->name)))
                 return -ENOMEM;

@@ -95,7 +95,8 @@ static int check(const net_record *n) {
             (n->vlan_name && !word_ok(n->vlan_name)))
                 return -EINVAL;
         if (n->bond && (!net_bond_mode_to_string(n->bond_mode) || n->bond_mtu < 68 || n->bond_mtu > 65535 ||
-                        (n->bond_name && !word_ok(n->bond_name)) || n->n_ports > NET_BOND_PORTS_MAX))
+                        (n->bond_name && !word_ok(n->bond_name)) || n->n_ports > NET_BOND_PORTS_MAX ||
+                        (n->bond_lacp_fast && n->bond_mode != NET_BOND_8023AD)))
                 return -EINVAL;
         if (!n->bond && n->n_ports > 0)
                 return -EINVAL;
@@ -120,6 +121,8 @@ static int render_bond(const net_record *n, char **ret) {
         fprintf(f, "bond mode=%s", net_bond_mode_to_string(n->bond_mode));
         if (n->bond_miimon)
                 fprintf(f, " miimon=%u", n->bond_miimon);
+        if (n->bond_lacp_fast)
+                fprintf(f, " lacp_rate=fast");
         fprintf(f, " mtu=%u%s%s\n", n->bond_mtu, n->bond_name ? " name=" : "", n->bond_name ?: "");
         for (size_t i = 0; i < n->n_ports; i++) {
                 char mac[18];
@@ -267,6 +270,12 @@ static int bond_key(net_record *n, const char *key, const char *v, const char **
                         *reason = "miimon= is not a number of milliseconds";
                         return -EINVAL;
                 }
+        } else if (strcmp(key, "lacp_rate") == 0) {
+                if (strcmp(v, "fast") != 0 && strcmp(v, "slow") != 0) {
+                        *reason = "lacp_rate= is not fast or slow";
+                        return -EINVAL;
+                }
+                n->bond_lacp_fast = strcmp(v, "fast") == 0;
         } else if (strcmp(key, "mtu") == 0) {
                 if (safe_atou(v, &n->bond_mtu) < 0 || n->bond_mtu < 68 || n->bond_mtu > 65535) {
                         *reason = "mtu= is not a number from 68 to 65535";
@@ -289,6 +298,10 @@ static int parse_bond(net_record *n, char *rest, const char **reason) {
                 return r;
         if (!net_bond_mode_to_string(n->bond_mode)) {
                 *reason = "needs mode= (active-backup or 802.3ad)";
+                return -EINVAL;
+        }
+        if (n->bond_lacp_fast && n->bond_mode != NET_BOND_8023AD) {
+                *reason = "lacp_rate= is for mode=802.3ad";
                 return -EINVAL;
         }
         n->bond = true;
@@ -439,7 +452,8 @@ static int bond_summary(const net_record *n, char **ret) {
         if (!f)
                 return -ENOMEM;
         net_mac_format(n->mac, mac);
-        fprintf(f, "%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode), n->name ?: "?", mac,
+        fprintf(f, "%s%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode),
+                n->bond_lacp_fast ? " (LACP rate fast)" : "", n->name ?: "?", mac,
                 n->driver ? " " : "", n->driver ?: "");
         for (size_t i = 0; i < n->n_ports; i++) {
                 net_mac_format(n->ports[i].mac, mac);

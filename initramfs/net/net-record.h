@@ -14,7 +14,7 @@
  * text, one fact a line:
  *
  *   link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net
- *   [bond mode=active-backup miimon=100 mtu=1500 name=bond0]
+ *   [bond mode=active-backup miimon=100 mtu=1500 name=bond0]  (802.3ad: lacp_rate=fast)
  *   [port mac=52:54:00:77:00:03 name=enp0s4 driver=virtio_net]
  *   vlan id=78 mtu=1500 name=enp0s3.78
  *   address 192.168.77.2/24 origin=static
@@ -67,6 +67,7 @@ typedef struct net_record {
         bool bond;
         unsigned bond_mode;             /* NET_BOND_ACTIVE_BACKUP or NET_BOND_8023AD */
         unsigned bond_miimon;           /* ms; 0: the kernel's default */
+        bool bond_lacp_fast;            /* 802.3ad with lacp_rate fast (LACPDUs every second) */
         unsigned bond_mtu;
         char *bond_name;                /* where it was built; NULL if unknown */
         struct net_port *ports;

@@ -186,7 +186,8 @@ static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up
         if (lacp_status_format(&s, &text) < 0)
                 return -ENOMEM;
         if (lacp_status_done(&s))
-                event(o, "802.3ad bond %s aggregated in %.1fs: %s.", bond->name, waited / 1000.0, text);
+                event(o, "802.3ad bond %s aggregated in %.1fs, LACP rate %s: %s.", bond->name, waited / 1000.0,
+                      s.lacp_fast ? "fast" : "slow", text);
         else if (lacp_status_usable(&s))
                 event(o, "802.3ad bond %s: not every port aggregated within %us: %s; going on with %s.", bond->name,
                       LACP_TIMEOUT_MS / 1000, text, s.carrying_names);
@@ -216,6 +217,10 @@ static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_lin
  * up. */
 static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first, const struct net_up_opts *o,
                    struct rtnl_link *ret, char **ret_error) {
+        const struct rtnl_bond_settings s = {
+                .mode = n->bond_mode, .miimon = n->bond_miimon,
+                .lacp_fast = n->bond_mode == NET_BOND_8023AD && n->bond_lacp_fast,
+        };
         char name[IFNAMSIZ];
         struct rtnl_link b;
         int r;
@@ -224,18 +229,19 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
                 strcpy(name, n->bond_name);
         else
                 strcpy(name, "bond0");
-        event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u ...", net_bond_mode_to_string(n->bond_mode),
-              name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu);
-        r = rtnl_add_bond(nl, name, n->bond_mode, n->bond_miimon, &b);
+        event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u%s ...", net_bond_mode_to_string(n->bond_mode),
+              name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu,
+              s.lacp_fast ? ", LACP rate fast" : "");
+        r = rtnl_add_bond(nl, name, &s, &b);
         if (r == -EEXIST) {
                 /* the bonding module makes bond0 as it loads: set it up as
                  * recorded if it is a bond, else take another name */
                 r = rtnl_get_link_by_name(nl, name, &b);
                 if (r >= 0 && strcmp(b.kind, "bond") == 0)
-                        r = rtnl_set_bond(nl, b.ifindex, n->bond_mode, n->bond_miimon);
+                        r = rtnl_set_bond(nl, b.ifindex, &s);
                 else {
                         strcpy(name, "kdumpbond");
-                        r = rtnl_add_bond(nl, name, n->bond_mode, n->bond_miimon, &b);
+                        r = rtnl_add_bond(nl, name, &s, &b);
                 }
         }
         if (r < 0)

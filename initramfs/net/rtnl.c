@@ -157,6 +157,10 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
                                         return -EINVAL;
                                 l.bond_miimon = mnl_attr_get_u32(v);
+                        } else if (mnl_attr_get_type(v) == IFLA_BOND_AD_LACP_RATE) {
+                                if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
+                                        return -EINVAL;
+                                l.bond_lacp_fast = mnl_attr_get_u8(v) == 1;
                         } else if (mnl_attr_get_type(v) == IFLA_BOND_ACTIVE_SLAVE) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
                                         return -EINVAL;
@@ -569,13 +573,13 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
 
 /* RTM_NEWLINK for a bond: a new one named name (ifindex 0), or the
  * settings of an existing one. */
-static int bond_msg(rtnl *r, const char *name, int ifindex, unsigned mode, unsigned miimon) {
+static int bond_msg(rtnl *r, const char *name, int ifindex, const struct rtnl_bond_settings *s) {
         char buf[512];
         struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
         struct ifinfomsg *ifi;
         struct nlattr *info, *data;
 
-        if (mode > 6 || (name && strlen(name) >= IFNAMSIZ))
+        if (s->mode > 6 || (name && strlen(name) >= IFNAMSIZ) || (s->lacp_fast && s->mode != 4))
                 return -EINVAL;
         nlh->nlmsg_type = RTM_NEWLINK;
         nlh->nlmsg_flags = ifindex ? 0 : NLM_F_CREATE | NLM_F_EXCL;
@@ -587,24 +591,27 @@ static int bond_msg(rtnl *r, const char *name, int ifindex, unsigned mode, unsig
         info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
         mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bond");
         data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-        mnl_attr_put_u8(nlh, IFLA_BOND_MODE, (uint8_t) mode);
-        if (miimon > 0)
-                mnl_attr_put_u32(nlh, IFLA_BOND_MIIMON, miimon);
+        mnl_attr_put_u8(nlh, IFLA_BOND_MODE, (uint8_t) s->mode);
+        if (s->miimon > 0)
+                mnl_attr_put_u32(nlh, IFLA_BOND_MIIMON, s->miimon);
+        /* the kernel applies the mode first: a rate for 802.3ad is taken */
+        if (s->lacp_fast)
+                mnl_attr_put_u8(nlh, IFLA_BOND_AD_LACP_RATE, 1);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, info);
         return rtnl_call(r, nlh, NULL, NULL);
 }
 
-int rtnl_add_bond(rtnl *r, const char *name, unsigned mode, unsigned miimon, struct rtnl_link *ret) {
-        int e = bond_msg(r, name, 0, mode, miimon);
+int rtnl_add_bond(rtnl *r, const char *name, const struct rtnl_bond_settings *s, struct rtnl_link *ret) {
+        int e = bond_msg(r, name, 0, s);
 
         if (e < 0)
                 return e;
         return rtnl_get_link_by_name(r, name, ret);
 }
 
-int rtnl_set_bond(rtnl *r, int ifindex, unsigned mode, unsigned miimon) {
-        return bond_msg(r, NULL, ifindex, mode, miimon);
+int rtnl_set_bond(rtnl *r, int ifindex, const struct rtnl_bond_settings *s) {
+        return bond_msg(r, NULL, ifindex, s);
 }
 
 int rtnl_set_master(rtnl *r, int ifindex, int master) {

@@ -37,6 +37,7 @@ struct rtnl_link {
         bool bond;                      /* kind "bond" with its IFLA_BOND_MODE said: */
         unsigned bond_mode;             /* IFLA_BOND_MODE (1 active-backup, 4 802.3ad, ...) */
         unsigned bond_miimon;           /* IFLA_BOND_MIIMON, ms */
+        bool bond_lacp_fast;            /* IFLA_BOND_AD_LACP_RATE: 802.3ad's LACPDUs every second */
         int bond_active;                /* IFLA_BOND_ACTIVE_SLAVE: the active port's ifindex; 0 none */
         /* an 802.3ad bond with an active aggregator (IFLA_BOND_AD_INFO): */
         bool bond_ad;
@@ -116,13 +117,19 @@ int rtnl_set_link(rtnl *r, int ifindex, unsigned mtu, bool up);
  * parent's), left down; -EEXIST when NAME exists.  *ret: the link as made
  * (down). */
 int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned mtu, struct rtnl_link *ret);
-/* A new bond NAME in mode (kernel's numbers) with miimon ms (0: the
- * kernel's default), left down; -EEXIST when NAME exists.  *ret: the link
- * as made. */
-int rtnl_add_bond(rtnl *r, const char *name, unsigned mode, unsigned miimon, struct rtnl_link *ret);
-/* The mode and miimon of an existing bond (down, without ports): the one
- * the bonding module makes when it loads (max_bonds=1). */
-int rtnl_set_bond(rtnl *r, int ifindex, unsigned mode, unsigned miimon);
+/* What a bond is made with. */
+struct rtnl_bond_settings {
+        unsigned mode;                  /* the kernel's numbers: 1 active-backup, 4 802.3ad */
+        unsigned miimon;                /* ms; 0: the kernel's default */
+        bool lacp_fast;                 /* 802.3ad: ask the partner for LACPDUs every second */
+};
+
+/* A new bond NAME with s, left down; -EEXIST when NAME exists.  *ret: the
+ * link as made. */
+int rtnl_add_bond(rtnl *r, const char *name, const struct rtnl_bond_settings *s, struct rtnl_link *ret);
+/* s on an existing bond (down, without ports): the one the bonding module
+ * makes when it loads (max_bonds=1). */
+int rtnl_set_bond(rtnl *r, int ifindex, const struct rtnl_bond_settings *s);
 /* Enslaves ifindex (which must be down) to master, a bond. */
 int rtnl_set_master(rtnl *r, int ifindex, int master);
 /* IPv6 addresses are added with IFA_F_NODAD: there is one machine on

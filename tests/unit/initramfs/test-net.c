@@ -600,6 +600,47 @@ TEST(describe_bond) {
         ASSERT_CONTAINS(err, "goes through the bond bond0, which has no ports");
 }
 
+/* 802.3ad with lacp_rate fast: recorded, said, parsed back; in another
+ * mode the kernel's flag means nothing and is not recorded */
+TEST(describe_bond_lacp_rate) {
+        struct rtnl_link ports[] = {
+                { .ifindex = 2, .name = "eth2", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 4 },
+                  .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 4 } },
+                { .ifindex = 3, .name = "eth3", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 4 },
+                  .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 5 } },
+        };
+        struct rtnl_link bond = { .ifindex = 4, .name = "bond0", .mtu = 1500, .kind = "bond", .bond = true,
+                                  .bond_mode = 4, .bond_miimon = 100, .bond_lacp_fast = true, .has_mac = true,
+                                  .mac = { 0x52, 0x54, 0, 0x77, 0, 4 } };
+        struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 4, .prefsrc = "192.168.79.2" };
+        struct rtnl_addr addrs[] = {
+                { .ifindex = 4, .family = AF_INET, .address = "192.168.79.2", .prefixlen = 24, .flags = IFA_F_PERMANENT },
+        };
+        static const char expect[] =
+                "link mac=52:54:00:77:00:04 mtu=1500 name=eth2\n"
+                "bond mode=802.3ad miimon=100 lacp_rate=fast mtu=1500 name=bond0\n"
+                "port mac=52:54:00:77:00:05 name=eth3\n"
+                "address 192.168.79.2/24 origin=static\n"
+                "server 192.168.79.1\n";
+        _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL, *ab = NULL;
+        _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL;
+
+        ASSERT_OK(net_describe_from("192.168.79.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &n, &err));
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, expect);
+        ASSERT_OK(net_record_summary(n, &summary));
+        ASSERT_STREQ(summary, "bond0 (802.3ad (LACP rate fast) of eth2 52:54:00:77:00:04, eth3 52:54:00:77:00:05) "
+                     "192.168.79.2/24");
+        ASSERT_OK(net_record_parse(text, &back, &err));
+        ASSERT_TRUE(back->bond_lacp_fast && back->bond_mode == NET_BOND_8023AD);
+        ASSERT_OK(net_record_render(back, &again));
+        ASSERT_STREQ(again, expect);
+
+        bond.bond_mode = 1;
+        ASSERT_OK(net_describe_from("192.168.79.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &ab, &err));
+        ASSERT_TRUE(!ab->bond_lacp_fast);
+}
+
 TEST(record_bond_errors) {
         static const struct { const char *text, *error; } bad[] = {
                 { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=balance-rr\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
@@ -610,6 +651,10 @@ TEST(record_bond_errors) {
                   "port lines without a bond line" },
                 { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=802.3ad\nport name=eth1\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
                   "needs mac=" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=802.3ad lacp_rate=sometimes mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "lacp_rate= is not fast or slow" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=active-backup lacp_rate=fast mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "lacp_rate= is for mode=802.3ad" },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 _cleanup_(net_record_freep) net_record *n = NULL;
@@ -623,7 +668,7 @@ TEST(record_bond_errors) {
 /* An 802.3ad bond as bond_fill_info() reports it (mode, then the rest,
  * IFLA_BOND_AD_INFO last) and a port as bond_fill_slave_info() does
  * (IFLA_INFO_SLAVE_KIND, then IFLA_INFO_SLAVE_DATA). */
-static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports, const uint8_t *partner) {
+static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports, const uint8_t *partner, uint8_t rate) {
         struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
         struct ifinfomsg *ifi;
         struct nlattr *info, *data, *ad;
@@ -637,7 +682,7 @@ static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports,
         data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
         mnl_attr_put_u8(h, IFLA_BOND_MODE, 4);
         mnl_attr_put_u32(h, IFLA_BOND_MIIMON, 100);
-        mnl_attr_put_u8(h, IFLA_BOND_AD_LACP_RATE, 0);
+        mnl_attr_put_u8(h, IFLA_BOND_AD_LACP_RATE, rate);
         if (partner) {
                 ad = mnl_attr_nest_start(h, IFLA_BOND_AD_INFO);
                 mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_AGGREGATOR, (uint16_t) agg);
@@ -684,15 +729,15 @@ static const uint8_t partner_mac[6] = { 0x52, 0x54, 0, 0x77, 0, 0x11 };
 TEST(parse_link_8023ad) {
         struct rtnl_link l;
 
-        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac), &l));
-        ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad);
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac, 1), &l));
+        ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad && l.bond_lacp_fast);
         ASSERT_EQ(l.bond_ad_aggregator, 2);
         ASSERT_EQ(l.bond_ad_ports, 2);
         ASSERT_TRUE(memcmp(l.bond_ad_partner, partner_mac, 6) == 0);
         ASSERT_TRUE(!l.port_ad);
         /* no active aggregator yet: no IFLA_BOND_AD_INFO */
-        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL), &l));
-        ASSERT_TRUE(l.bond && !l.bond_ad);
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL, 0), &l));
+        ASSERT_TRUE(l.bond && !l.bond_ad && !l.bond_lacp_fast);
 
         ASSERT_OK(rtnl_parse_link(lacp_port_msg(3, "eth2", 5, 2, UP_STATE), &l));
         ASSERT_STREQ(l.kind, "");       /* a port: still a hardware interface */
@@ -754,6 +799,16 @@ TEST(lacp_status) {
         /* no active aggregator at all */
         bond.bond_ad = false;
         lacp_case(&bond, links, ELEMENTSOF(links), false, false, "no active aggregator, 2 ports");
+        /* the rate is the bond's, as the kernel reports it */
+        {
+                struct lacp_status s;
+
+                lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
+                ASSERT_TRUE(!s.lacp_fast);
+                bond.bond_lacp_fast = true;
+                lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
+                ASSERT_TRUE(s.lacp_fast);
+        }
 }
 
 TEST_MAIN()
