@@ -64,7 +64,7 @@ static int copy_sealed(int fd, const struct raw_envelope *e, const char *out, ui
         _cleanup_free_ uint8_t *buf = NULL;
         struct hash_sha256 h;
         uint8_t digest[HASH_SHA256_SIZE];
-        char hex[65];
+        char hex[SHA256_HEX_SIZE];
         off_t dev_size;
         int r;
 
@@ -90,8 +90,7 @@ static int copy_sealed(int fd, const struct raw_envelope *e, const char *out, ui
                 done += n;
         }
         hash_sha256_final(&h, digest);
-        for (size_t i = 0; i < sizeof(digest); i++)
-                snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+        sha256_digest_to_hex(digest, hex);
         if (strcmp(hex, e->sha256) != 0)
                 return -EBADMSG;
         if (fsync(ofd) < 0)

@@ -59,18 +59,6 @@ size_t verify_record_count(const verify_record *v) {
         return v->n;
 }
 
-static int parse_hex(const char *s, uint8_t ret[SHA256_DIGEST_SIZE]) {
-        for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
-                unsigned x;
-
-                if (!strchr("0123456789abcdef", s[2 * i]) || !strchr("0123456789abcdef", s[2 * i + 1]) ||
-                    !s[2 * i] || !s[2 * i + 1] || sscanf(s + 2 * i, "%2x", &x) != 1)
-                        return -EINVAL;
-                ret[i] = (uint8_t) x;
-        }
-        return 0;
-}
-
 /* Appends e (taking its path); the caller has made room. */
 static int push(verify_record *v, const struct verify_entry *e) {
         if (v->n == v->allocated) {
@@ -94,7 +82,7 @@ static int parse_line(const char *line, struct verify_entry *ret) {
 
         if (sscanf(line, "%64s %7s %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNd64 " %" SCNd64 " %n", hex, verdict,
                    &e.key.dev, &e.key.ino, &e.key.size, &e.key.mtime_ns, &e.key.ctime_ns, &path_at) != 7 ||
-            path_at < 0 || strlen(hex) != 64 || parse_hex(hex, e.digest) < 0)
+            path_at < 0 || strlen(hex) != SHA256_HEX_SIZE - 1 || sha256_digest_from_hex(hex, e.digest) < 0)
                 return -EINVAL;
         if (strcmp(verdict, "ok") == 0)
                 e.good = true;
@@ -147,10 +135,10 @@ int verify_record_format(const verify_record *v, char **ret_text) {
                 return -ENOMEM;
         for (size_t i = 0; i < v->n; i++) {
                 const struct verify_entry *e = &v->e[i];
+                char hex[SHA256_HEX_SIZE];
 
-                for (size_t j = 0; j < SHA256_DIGEST_SIZE; j++)
-                        fprintf(f, "%02x", e->digest[j]);
-                fprintf(f, " %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %s\n",
+                sha256_digest_to_hex(e->digest, hex);
+                fprintf(f, "%s %s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRId64 " %" PRId64 " %s\n", hex,
                         e->good ? "ok" : "bad", e->key.dev, e->key.ino, e->key.size, e->key.mtime_ns,
                         e->key.ctime_ns, e->path);
         }

@@ -147,7 +147,7 @@ int sha256_manifest_format(const sha256_manifest *m, char **ret_text, size_t *re
         if (!text)
                 return -ENOMEM;
         for (size_t i = 0; i < m->n; i++) {
-                sodium_bin2hex(text + pos, HEX_LEN + 1, m->entries[i].digest, SHA256_DIGEST_SIZE);
+                sha256_digest_to_hex(m->entries[i].digest, text + pos);
                 pos += HEX_LEN;
                 pos += (size_t) sprintf(text + pos, "  %s\n", m->entries[i].name);
         }
@@ -168,7 +168,11 @@ static int hex_value(char c) {
         return -1;
 }
 
-static int parse_hex_digest(const char *s, uint8_t ret[SHA256_DIGEST_SIZE]) {
+void sha256_digest_to_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char ret[SHA256_HEX_SIZE]) {
+        sodium_bin2hex(ret, SHA256_HEX_SIZE, digest, SHA256_DIGEST_SIZE);
+}
+
+int sha256_digest_from_hex(const char *s, uint8_t ret[SHA256_DIGEST_SIZE]) {
         uint8_t d[SHA256_DIGEST_SIZE];
 
         for (size_t i = 0; i < SHA256_DIGEST_SIZE; i++) {
@@ -193,7 +197,7 @@ static int parse_line(sha256_manifest *m, const char *line, size_t len, const ch
                 return set_error_message(ret_error, EINVAL,
                                          "%s%u: an escaped name (sha256sum's '\\' form) is not supported",
                                          where, line_no);
-        if (len < HEX_LEN + 3 || parse_hex_digest(line, digest) < 0 || line[HEX_LEN] != ' ' ||
+        if (len < HEX_LEN + 3 || sha256_digest_from_hex(line, digest) < 0 || line[HEX_LEN] != ' ' ||
             (line[HEX_LEN + 1] != ' ' && line[HEX_LEN + 1] != '*'))
                 return set_error_message(ret_error, EINVAL,
                                          "%s%u: not \"<64 hex digits>  <name>\" as sha256sum writes",

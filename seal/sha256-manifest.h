@@ -24,7 +24,14 @@
 #define SHA256_DIGEST_SIZE 32
 #define SHA256_SIZE_UNKNOWN UINT64_MAX
 
+#define SHA256_HEX_SIZE (2 * SHA256_DIGEST_SIZE + 1)
+
 bool sha256_manifest_name_valid(const char *name);
+
+/* digest as sha256sum writes it: 64 lowercase hex digits, NUL-terminated. */
+void sha256_digest_to_hex(const uint8_t digest[SHA256_DIGEST_SIZE], char ret[SHA256_HEX_SIZE]);
+/* The 64 hex digits (either case) s starts with; -EINVAL when it does not. */
+int sha256_digest_from_hex(const char *s, uint8_t ret[SHA256_DIGEST_SIZE]);
 
 /* A streaming SHA-256 of one file, with its byte count. */
 typedef struct sha256_hasher sha256_hasher;
