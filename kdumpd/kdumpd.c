@@ -469,10 +469,24 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
         return 0;
 }
 
-/* files: the check against SHA256SUMS ("ok", "CHANGED", ...; NULL: not
- * made); a dump whose files do not match is said as an error. */
-static int journal_dump(const struct dump_entry *e, const char *panic, const char *note, const char *files) {
-        bool bad = !e->complete || (files && strcmp(files, dump_files_state_to_string(DUMP_FILES_CHANGED)) == 0);
+/* What the journal entry adds to a new dump: how its log came about, to
+ * whom it is sealed, whether its files match SHA256SUMS. */
+struct dump_notes {
+        char *dmesg;            /* vmcore-dmesg.txt written here; NULL: the capture's */
+        char *panic;            /* from that log */
+        char *text;             /* "; ..." */
+        enum dump_files_state files;    /* DUMP_FILES_NO_SUMS: not checked (or nothing to check against) */
+};
+
+static void dump_notes_done(struct dump_notes *n) {
+        free(n->dmesg);
+        free(n->panic);
+        free(n->text);
+}
+
+/* A dump whose files do not match SHA256SUMS is said as an error. */
+static int journal_dump(const struct dump_entry *e, const char *panic, const struct dump_notes *notes) {
+        bool bad = !e->complete || notes->files == DUMP_FILES_CHANGED;
         char b[32], when[64] = "unknown time";
         const char *rel = e->info_error >= 0 && e->info.release[0] ? e->info.release : NULL;
         char *f[16] = {};
@@ -489,7 +503,7 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
         if (asprintf(&f[n++], "MESSAGE=kdumpd: the kernel %s crashed at %s%s%s; dump %s (%s, %s)%s",
                      rel ?: "(release unknown)", when, panic ? ": " : "", panic ?: "",
                      e->vmcore ?: e->dir, e->vmcore ? format_bytes(b, sizeof(b), e->size) : "no vmcore",
-                     e->complete ? "complete" : "INCOMPLETE", note ?: "") < 0 ||
+                     e->complete ? "complete" : "INCOMPLETE", notes->text ?: "") < 0 ||
             asprintf(&f[n++], "MESSAGE_ID=%s", MESSAGE_ID_DUMP) < 0 ||
             asprintf(&f[n++], "PRIORITY=%d", bad ? 3 : 4) < 0 ||
             asprintf(&f[n++], "KDUMPD_KERNEL_RELEASE=%s", rel ?: "") < 0 ||
@@ -507,7 +521,8 @@ static int journal_dump(const struct dump_entry *e, const char *panic, const cha
         if (r >= 0 && e->info_error >= 0 && e->vmcore &&
             asprintf(&f[n++], "KDUMPD_DUMP_FORMAT=%s", dump_format_to_string(e->info.format)) < 0)
                 r = -ENOMEM;
-        if (r >= 0 && files && asprintf(&f[n++], "KDUMPD_FILES=%s", files) < 0)
+        if (r >= 0 && notes->files != DUMP_FILES_NO_SUMS &&
+            asprintf(&f[n++], "KDUMPD_FILES=%s", dump_files_state_to_string(notes->files)) < 0)
                 r = -ENOMEM;
         if (r >= 0 && !e->complete && e->incomplete_reason &&
             asprintf(&f[n++], "KDUMPD_INCOMPLETE_REASON=%s", e->incomplete_reason) < 0)
@@ -559,22 +574,6 @@ static char *sealed_to(const char *dir) {
         return asprintf(&note, "; encrypted to %s", text) < 0 ? NULL : note;
 }
 
-/* What the journal entry adds to a new dump: how its log came about, to
- * whom it is sealed, whether its files match SHA256SUMS. */
-struct dump_notes {
-        char *dmesg;            /* vmcore-dmesg.txt written here; NULL: the capture's */
-        char *panic;            /* from that log */
-        char *text;             /* "; ..." */
-        enum dump_files_state files;
-        bool checked;
-};
-
-static void dump_notes_done(struct dump_notes *n) {
-        free(n->dmesg);
-        free(n->panic);
-        free(n->text);
-}
-
 /* The log of a dump whose capture could not write it, from its vmcore. */
 static const char *write_dmesg(const struct dump_entry *e, const char *shown_dir, struct dump_notes *n) {
         _cleanup_free_ char *text = NULL;
@@ -605,30 +604,26 @@ static int make_notes(const struct dump_entry *e, const char *shown_dir, const s
                 sealed = sealed_to(e->dir);
         else if (!e->dmesg && e->vmcore)
                 dmesg = write_dmesg(e, shown_dir, n);
-        if (record) {
+        if (record)
                 n->files = dump_manifest_check_summary(e, record, &files);
-                n->checked = n->files != DUMP_FILES_NO_SUMS;
-        }
         return asprintf(&n->text, "%s%s%s", sealed ?: "", dmesg ?: "", files ?: "") < 0 ? -ENOMEM : 0;
 }
 
 /* Says e in the journal (or where our output goes); 0, or -ENOMEM. */
 static int record_one(const struct dump_entry *e, const struct dump_shown *sh, verify_record *record,
                       const char *dir, const char *vmcore) {
-        _cleanup_(dump_notes_done) struct dump_notes n = {};
+        _cleanup_(dump_notes_done) struct dump_notes n = { .files = DUMP_FILES_NO_SUMS };
         struct dump_entry shown = *e;
-        const char *files;
         int r;
 
         shown.dir = (char *) dir;
         shown.vmcore = (char *) vmcore;
         if (make_notes(e, dir, sh, record, &n) < 0)
                 return -ENOMEM;
-        files = n.checked ? dump_files_state_to_string(n.files) : NULL;
         /* sd_journal_send() succeeds silently without journald
          * (a minimal system): then say it where our output goes. */
         r = access("/run/systemd/journal/socket", F_OK) < 0 ? -ENOENT
-                                                            : journal_dump(&shown, n.panic ?: e->panic, n.text, files);
+                                                            : journal_dump(&shown, n.panic ?: e->panic, &n);
         if (r < 0)
                 log_notice("New dump: %s, kernel %s, panic: %s, %s%s.", vmcore ?: dir,
                            e->info_error >= 0 && e->info.release[0] ? e->info.release : "unknown",
@@ -637,10 +632,10 @@ static int record_one(const struct dump_entry *e, const struct dump_shown *sh, v
 }
 
 /* Records each dump of cat not in <state_dir>/seen in the journal (and
- * remembers it there); returns how many.  Each new dump's files are read
- * once against its SHA256SUMS, after the capture kernel is loaded again (a
- * long read delays only the handling of later events); what is
- * found goes into <state_dir>/verified for kdumpctl list. */
+ * remembers it there); returns how many.  Each new local dump's files are
+ * read once against its SHA256SUMS (in the child of
+ * record_new_dumps_async()); what is found goes into <state_dir>/verified
+ * for kdumpctl list. */
 static unsigned record_catalog(const dump_catalog *cat, const char *state_dir, const struct dump_shown *sh) {
         _cleanup_free_ char *seen_path = NULL, *seen = NULL;
         _cleanup_(verify_record_freep) verify_record *record = NULL;
