@@ -148,35 +148,22 @@ static const char *entry_files_state(const struct dump_entry *e, verify_record *
         return dump_files_state_to_string(dump_files_state_from_check(dump_manifest_check(e, record, &m, &res, &n, &err)));
 }
 
-static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
-        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
-        _cleanup_(verify_record_freep) verify_record *record = NULL;
-        _cleanup_free_ char *dir = NULL;
-        int r, host_width = 0;
-
-        r = catalog_open(o, &dir, &c);
-        if (r < 0)
-                return r;
-        r = catalog_verify_record_load(o, &record);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read %s/%s: %m", state_dir_of(o), VERIFY_RECORD_FILE);
-
-        if (o->json) {
-                fputc('[', out);
-                for (size_t i = 0; i < c->n; i++) {
-                        if (i)
-                                fputc(',', out);
-                        json_entry(out, i + 1, &c->entries[i], entry_files_state(&c->entries[i], record, o->verify));
-                }
-                fputs("]\n", out);
-                if (o->verify)
-                        catalog_verify_record_save(o, record);
-                return 0;
+static void list_json(FILE *out, const dump_catalog *c, const char *const *files) {
+        fputc('[', out);
+        for (size_t i = 0; i < c->n; i++) {
+                if (i)
+                        fputc(',', out);
+                json_entry(out, i + 1, &c->entries[i], files[i]);
         }
+        fputs("]\n", out);
+}
+
+static void list_table(FILE *out, const dump_catalog *c, const char *dir, const char *const *files) {
+        int host_width = 0;
 
         if (c->n == 0) {
                 fprintf(out, "No dumps in %s.\n", dir);
-                return 0;
+                return;
         }
         /* A HOST column when dumps came from other machines (an NFS
          * export many machines share): "<host>-<date>" directories. */
@@ -197,12 +184,38 @@ static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
                         fprintf(out, "%-*s ", MAX(host_width, 4), e->host ?: "-");
                 fprintf(out, "%-20s %10s %-8s ", e->sealed ? "encrypted" : entry_release(e) ?: "-",
                         e->vmcore ? format_bytes(b, sizeof(b), e->size) : "-", e->complete ? "yes" : "no");
-                fprintf(out, "%-10s ", entry_files_state(e, record, o->verify));
+                fprintf(out, "%-10s ", files[i]);
                 fprintf(out, "%-19s %s\n", e->id, e->sealed ? "encrypted" : e->panic ?: "-");
         }
         fprintf(out, "\n%zu dump%s in %s.\n", c->n, c->n == 1 ? "" : "s", dir);
-        if (o->verify)
+}
+
+static int verb_list(const struct catalog_verb_opts *o, FILE *out) {
+        _cleanup_(dump_catalog_freep) dump_catalog *c = NULL;
+        _cleanup_(verify_record_freep) verify_record *record = NULL;
+        _cleanup_free_ const char **files = NULL;
+        _cleanup_free_ char *dir = NULL;
+        int r;
+
+        r = catalog_open(o, &dir, &c);
+        if (r < 0)
+                return r;
+        r = catalog_verify_record_load(o, &record);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s/%s: %m", state_dir_of(o), VERIFY_RECORD_FILE);
+        /* each dump's FILES word, then (with --verify) what the reading found kept */
+        files = calloc(c->n ?: 1, sizeof(*files));
+        if (!files)
+                return log_oom();
+        for (size_t i = 0; i < c->n; i++)
+                files[i] = entry_files_state(&c->entries[i], record, o->verify);
+        if (o->verify && c->n > 0)
                 catalog_verify_record_save(o, record);
+
+        if (o->json)
+                list_json(out, c, files);
+        else
+                list_table(out, c, dir, files);
         return 0;
 }
 
