@@ -579,7 +579,7 @@ static int bond_msg(rtnl *r, const char *name, int ifindex, const struct rtnl_bo
         struct ifinfomsg *ifi;
         struct nlattr *info, *data;
 
-        if (s->mode > 6 || (name && strlen(name) >= IFNAMSIZ) || (s->lacp_fast && s->mode != 4))
+        if (s->mode > 6 || (name && strlen(name) >= IFNAMSIZ) || (s->lacp_fast && s->mode != NET_BOND_8023AD))
                 return -EINVAL;
         nlh->nlmsg_type = RTM_NEWLINK;
         nlh->nlmsg_flags = ifindex ? 0 : NLM_F_CREATE | NLM_F_EXCL;
