@@ -30,6 +30,8 @@ struct dump_segment {
 struct dump_elf_load {
         uint64_t phys, virt;
         uint64_t file_size, mem_size;
+        bool alias;                     /* its pages are another load's too (the kernel-text
+                                         * mapping): written again, not counted again */
 };
 
 /* Optional zero-copy access to the source: points *ret at the bytes at
@@ -109,7 +111,7 @@ struct dump_result {
         const char *fallback_entry;     /* NULL, or the VMCOREINFO entry missing (page-class.h) */
         uint64_t max_mapnr;
         uint64_t ram_pages;
-        uint64_t dumped_pages;          /* descriptors written */
+        uint64_t dumped_pages;          /* RAM pages written (descriptors; whole pages in ELF) */
         uint64_t zero_pages;
         uint64_t excluded[_PAGE_CLASS_MAX];
         uint64_t memmap_unreadable;

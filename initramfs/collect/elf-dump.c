@@ -327,7 +327,12 @@ static int walk_load(struct walk *w, const struct dump_elf_load *l) {
                         break;
                 if (!w->sink)
                         continue;
-                w->res->dumped_pages += DIV_ROUND_UP(pc.len, w->ps);
+                /* RAM pages as ram_pages counts them: whole ones, once.  A
+                 * partial page at an unaligned edge is in neither count,
+                 * and the kernel-text alias writes pages a RAM load has
+                 * too, so "N of M RAM pages" never has N > M. */
+                if (pc.whole && !l->alias)
+                        w->res->dumped_pages += pc.len / w->ps;
                 for (uint64_t a = pc.phys; a < pc.phys + pc.len;) {
                         const uint8_t *d;
                         size_t n;

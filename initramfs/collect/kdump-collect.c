@@ -854,6 +854,9 @@ struct job_progress {
         bool announced;
 };
 
+/* "free 12, cache 40, zero 7".  Zero pages are excluded only from ELF
+ * output (holes); the kdump-compressed format keeps them, readable, as
+ * one shared page, so they are said apart (log_dump_done()). */
 static void format_excluded(const uint64_t *excluded, uint64_t zero, char *buf, size_t size) {
         static const enum page_class order[] = { PAGE_FREE, PAGE_CACHE, PAGE_CACHE_PRIVATE, PAGE_USER, PAGE_HWPOISON, PAGE_OFFLINE };
         size_t k = 0;
@@ -863,8 +866,10 @@ static void format_excluded(const uint64_t *excluded, uint64_t zero, char *buf, 
                 if (excluded[order[i]] > 0)
                         k += (size_t) snprintf(buf + k, size - k, "%s%s %llu", k ? ", " : "",
                                                page_class_name(order[i]), (unsigned long long) excluded[order[i]]);
-        if (k < size)
+        if (k < size && arg.elf)
                 snprintf(buf + k, size - k, "%szero %llu", k ? ", " : "", (unsigned long long) zero);
+        else if (k == 0)
+                snprintf(buf, size, "none");
 }
 
 static void job_progress_cb(const struct dump_progress *pr, void *userdata) {
@@ -933,8 +938,13 @@ static void log_dump_done(const struct dump_result *res, const struct output *ou
         char a[32], b[32], c[32], ex[200];
 
         format_excluded(res->excluded, res->zero_pages, ex, sizeof(ex));
-        log_info("Dump level %u: %llu of %llu RAM pages dumped; excluded pages: %s.",
-                 res->effective_level, (unsigned long long) res->dumped_pages, (unsigned long long) res->ram_pages, ex);
+        if (arg.elf || res->zero_pages == 0)
+                log_info("Dump level %u: %llu of %llu RAM pages dumped; excluded pages: %s.", res->effective_level,
+                         (unsigned long long) res->dumped_pages, (unsigned long long) res->ram_pages, ex);
+        else
+                log_info("Dump level %u: %llu of %llu RAM pages dumped, %llu of them zero (stored as one page); "
+                         "excluded pages: %s.", res->effective_level, (unsigned long long) res->dumped_pages,
+                         (unsigned long long) res->ram_pages, (unsigned long long) res->zero_pages, ex);
         log_info("Wrote %s (%s%s) in %.2f s (filter %.2f s); peak memory %s (page buffers and bitmaps %s).",
                  output_name(),
                  format_bytes(a, sizeof(a), res->bytes_written),

@@ -163,7 +163,8 @@ int vmcore_source_new(const vmcore *v, size_t window, bool no_mmap, struct vmcor
                         .phys = loads[i].phys, .virt = loads[i].virt,
                         .file_size = loads[i].file_size, .mem_size = loads[i].mem_size,
                 };
-                if (is_kernel_text_alias(v, loads, n, i))
+                s->loads[i].alias = is_kernel_text_alias(v, loads, n, i);
+                if (s->loads[i].alias)
                         continue;
                 /* Only the bytes in the file: a zero tail (p_memsz > p_filesz)
                  * is what an earlier filter excluded, and stays excluded, as

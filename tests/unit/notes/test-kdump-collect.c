@@ -355,6 +355,32 @@ TEST(elf_filtered_reads_back_and_disk_full) {
         synth_done(&c);
 }
 
+/* "N of M RAM pages dumped" in filtered ELF: each RAM page once (the
+ * kernel-text load writes 8 of them again), so N and the excluded pages
+ * add up to M; a filtered ELF filtered again says what it has; and
+ * kdump-compressed, where zero pages stay (as one), does not call them
+ * excluded. */
+TEST(elf_counts_ram_pages_once) {
+        struct synth_core c;
+        struct printk_sim s;
+        const char *in = make_core_holes("core9", &s, &c);
+        char once[4096], twice[4096];
+        char *err;
+
+        snprintf(once, sizeof(once), "%s", test_tmp("once"));
+        snprintf(twice, sizeof(twice), "%s", test_tmp("twice"));
+        ASSERT_EQ(run((const char *[]) { "-E", "-d", "1", in, once, NULL }, 0, &err), 0);
+        ASSERT_CONTAINS(err, "Dump level 1: 40 of 636 RAM pages dumped; excluded pages: zero 596.");
+        ASSERT_EQ(run((const char *[]) { "-E", "-d", "1", once, twice, NULL }, 0, &err), 0);
+        ASSERT_CONTAINS(err, "Dump level 1: 40 of 40 RAM pages dumped; excluded pages: zero 0.");
+        ASSERT_TRUE(same_memory(in, twice));
+        /* kdump-compressed keeps the zero pages, readable, as one page */
+        ASSERT_EQ(run((const char *[]) { "-l", "-d", "1", in, test_tmp("once.kc"), NULL }, 0, &err), 0);
+        ASSERT_CONTAINS(err, "Dump level 1: 636 of 636 RAM pages dumped, 596 of them zero (stored as one page); "
+                             "excluded pages: none.");
+        synth_done(&c);
+}
+
 TEST(progress_rate) {
         struct progress p;
         const uint64_t s = UINT64_C(1000000000), total = UINT64_C(1000) << 20;
