@@ -43,6 +43,52 @@ int net_bond_mode_from_string(const char *s, unsigned *ret) {
         return 0;
 }
 
+/* The kernel's names (bond_options.c), by its numbers (if_bonding.h). */
+static const char *const xmit_hash_names[NET_BOND_XMIT_HASH_MAX + 1] = {
+        "layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4", "vlan+srcmac",
+};
+static const char *const ad_select_names[NET_BOND_AD_SELECT_MAX + 1] = { "stable", "bandwidth", "count" };
+
+static int name_lookup(const char *const *names, size_t n, const char *s, unsigned *ret) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(names[i], s) == 0) {
+                        *ret = (unsigned) i;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+const char *net_bond_xmit_hash_to_string(unsigned v) {
+        return v < ELEMENTSOF(xmit_hash_names) ? xmit_hash_names[v] : NULL;
+}
+
+int net_bond_xmit_hash_from_string(const char *s, unsigned *ret) {
+        return name_lookup(xmit_hash_names, ELEMENTSOF(xmit_hash_names), s, ret);
+}
+
+const char *net_bond_ad_select_to_string(unsigned v) {
+        return v < ELEMENTSOF(ad_select_names) ? ad_select_names[v] : NULL;
+}
+
+int net_bond_ad_select_from_string(const char *s, unsigned *ret) {
+        return name_lookup(ad_select_names, ELEMENTSOF(ad_select_names), s, ret);
+}
+
+void net_bond_ad_options(bool lacp_fast, unsigned xmit_hash, unsigned ad_select, char *buf, size_t size) {
+        const char *x = net_bond_xmit_hash_to_string(xmit_hash) ?: "?", *a = net_bond_ad_select_to_string(ad_select) ?: "?";
+        size_t k = 0;
+
+        if (size == 0)
+                return;
+        buf[0] = 0;
+        if (lacp_fast)
+                k += (size_t) snprintf(buf + k, size - k, "LACP rate fast");
+        if (xmit_hash && k < size)
+                k += (size_t) snprintf(buf + k, size - k, "%sxmit_hash_policy %s", k ? ", " : "", x);
+        if (ad_select && k < size)
+                snprintf(buf + k, size - k, "%sad_select %s", k ? ", " : "", a);
+}
+
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]) {
         uint8_t mac[NET_RECORD_MAC_LEN];
 
@@ -96,7 +142,10 @@ static int check(const net_record *n) {
                 return -EINVAL;
         if (n->bond && (!net_bond_mode_to_string(n->bond_mode) || n->bond_mtu < 68 || n->bond_mtu > 65535 ||
                         (n->bond_name && !word_ok(n->bond_name)) || n->n_ports > NET_BOND_PORTS_MAX ||
-                        (n->bond_lacp_fast && n->bond_mode != NET_BOND_8023AD)))
+                        ((n->bond_lacp_fast || n->bond_xmit_hash || n->bond_ad_select) &&
+                         n->bond_mode != NET_BOND_8023AD) ||
+                        !net_bond_xmit_hash_to_string(n->bond_xmit_hash) ||
+                        !net_bond_ad_select_to_string(n->bond_ad_select)))
                 return -EINVAL;
         if (!n->bond && n->n_ports > 0)
                 return -EINVAL;
@@ -123,6 +172,10 @@ static int render_bond(const net_record *n, char **ret) {
                 fprintf(f, " miimon=%u", n->bond_miimon);
         if (n->bond_lacp_fast)
                 fprintf(f, " lacp_rate=fast");
+        if (n->bond_xmit_hash)
+                fprintf(f, " xmit_hash_policy=%s", net_bond_xmit_hash_to_string(n->bond_xmit_hash));
+        if (n->bond_ad_select)
+                fprintf(f, " ad_select=%s", net_bond_ad_select_to_string(n->bond_ad_select));
         fprintf(f, " mtu=%u%s%s\n", n->bond_mtu, n->bond_name ? " name=" : "", n->bond_name ?: "");
         for (size_t i = 0; i < n->n_ports; i++) {
                 char mac[18];
@@ -276,6 +329,17 @@ static int bond_key(net_record *n, const char *key, const char *v, const char **
                         return -EINVAL;
                 }
                 n->bond_lacp_fast = strcmp(v, "fast") == 0;
+        } else if (strcmp(key, "xmit_hash_policy") == 0) {
+                if (net_bond_xmit_hash_from_string(v, &n->bond_xmit_hash) < 0) {
+                        *reason = "xmit_hash_policy= is not one of layer2, layer3+4, layer2+3, encap2+3, encap3+4, "
+                                  "vlan+srcmac";
+                        return -EINVAL;
+                }
+        } else if (strcmp(key, "ad_select") == 0) {
+                if (net_bond_ad_select_from_string(v, &n->bond_ad_select) < 0) {
+                        *reason = "ad_select= is not stable, bandwidth or count";
+                        return -EINVAL;
+                }
         } else if (strcmp(key, "mtu") == 0) {
                 if (safe_atou(v, &n->bond_mtu) < 0 || n->bond_mtu < 68 || n->bond_mtu > 65535) {
                         *reason = "mtu= is not a number from 68 to 65535";
@@ -300,8 +364,9 @@ static int parse_bond(net_record *n, char *rest, const char **reason) {
                 *reason = "needs mode= (active-backup or 802.3ad)";
                 return -EINVAL;
         }
-        if (n->bond_lacp_fast && n->bond_mode != NET_BOND_8023AD) {
-                *reason = "lacp_rate= is for mode=802.3ad";
+        if (n->bond_mode != NET_BOND_8023AD && (n->bond_lacp_fast || n->bond_xmit_hash || n->bond_ad_select)) {
+                *reason = n->bond_lacp_fast ? "lacp_rate= is for mode=802.3ad" :
+                          n->bond_xmit_hash ? "xmit_hash_policy= is for mode=802.3ad" : "ad_select= is for mode=802.3ad";
                 return -EINVAL;
         }
         n->bond = true;
@@ -445,15 +510,16 @@ int net_record_parse(const char *text, net_record **ret, char **ret_error) {
 static int bond_summary(const net_record *n, char **ret) {
         _cleanup_free_ char *text = NULL;
         size_t size = 0;
-        char mac[18];
+        char mac[18], opts[96];
         FILE *f;
 
         f = open_memstream(&text, &size);
         if (!f)
                 return -ENOMEM;
         net_mac_format(n->mac, mac);
-        fprintf(f, "%s%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode),
-                n->bond_lacp_fast ? " (LACP rate fast)" : "", n->name ?: "?", mac,
+        net_bond_ad_options(n->bond_lacp_fast, n->bond_xmit_hash, n->bond_ad_select, opts, sizeof(opts));
+        fprintf(f, "%s%s%s%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode), *opts ? " (" : "", opts,
+                *opts ? ")" : "", n->name ?: "?", mac,
                 n->driver ? " " : "", n->driver ?: "");
         for (size_t i = 0; i < n->n_ports; i++) {
                 net_mac_format(n->ports[i].mac, mac);

@@ -14,7 +14,9 @@
  * text, one fact a line:
  *
  *   link mac=52:54:00:77:00:02 mtu=1500 name=enp0s3 driver=virtio_net
- *   [bond mode=active-backup miimon=100 mtu=1500 name=bond0]  (802.3ad: lacp_rate=fast)
+ *   [bond mode=active-backup miimon=100 mtu=1500 name=bond0]
+ *     (802.3ad, where not the kernel's defaults: lacp_rate=fast
+ *      xmit_hash_policy=layer3+4 ad_select=bandwidth)
  *   [port mac=52:54:00:77:00:03 name=enp0s4 driver=virtio_net]
  *   vlan id=78 mtu=1500 name=enp0s3.78
  *   address 192.168.77.2/24 origin=static
@@ -49,6 +51,10 @@ enum net_origin {
 #define NET_BOND_ACTIVE_BACKUP 1u
 #define NET_BOND_8023AD 4u
 #define NET_BOND_PORTS_MAX 8u
+/* The kernel's largest xmit_hash_policy (vlan+srcmac) and ad_select
+ * (count); 0 is the default of each (layer2, stable). */
+#define NET_BOND_XMIT_HASH_MAX 5u
+#define NET_BOND_AD_SELECT_MAX 2u
 
 struct net_port {
         uint8_t mac[NET_RECORD_MAC_LEN];
@@ -68,6 +74,8 @@ typedef struct net_record {
         unsigned bond_mode;             /* NET_BOND_ACTIVE_BACKUP or NET_BOND_8023AD */
         unsigned bond_miimon;           /* ms; 0: the kernel's default */
         bool bond_lacp_fast;            /* 802.3ad with lacp_rate fast (LACPDUs every second) */
+        unsigned bond_xmit_hash;        /* 802.3ad: xmit_hash_policy, the kernel's number; 0 layer2 */
+        unsigned bond_ad_select;        /* 802.3ad: ad_select, the kernel's number; 0 stable */
         unsigned bond_mtu;
         char *bond_name;                /* where it was built; NULL if unknown */
         struct net_port *ports;
@@ -95,6 +103,16 @@ static inline void net_record_freep(net_record **n) {
  * NULL, -EINVAL for the others. */
 const char *net_bond_mode_to_string(unsigned mode);
 int net_bond_mode_from_string(const char *s, unsigned *ret);
+/* xmit_hash_policy and ad_select by the kernel's names ("layer3+4",
+ * "bandwidth") and numbers; NULL, -EINVAL for the others. */
+const char *net_bond_xmit_hash_to_string(unsigned v);
+int net_bond_xmit_hash_from_string(const char *s, unsigned *ret);
+const char *net_bond_ad_select_to_string(unsigned v);
+int net_bond_ad_select_from_string(const char *s, unsigned *ret);
+/* The 802.3ad settings that are not the kernel's defaults, ", " between,
+ * for messages: "LACP rate fast, xmit_hash_policy layer3+4, ad_select
+ * bandwidth"; "" for none. */
+void net_bond_ad_options(bool lacp_fast, unsigned xmit_hash, unsigned ad_select, char *buf, size_t size);
 
 /* "52:54:00:77:00:02" <-> bytes; -EINVAL for anything else. */
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]);

@@ -185,9 +185,14 @@ static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up
         }
         if (lacp_status_format(&s, &text) < 0)
                 return -ENOMEM;
-        if (lacp_status_done(&s))
-                event(o, "802.3ad bond %s aggregated in %.1fs, LACP rate %s: %s.", bond->name, waited / 1000.0,
-                      s.lacp_fast ? "fast" : "slow", text);
+        if (lacp_status_done(&s)) {
+                char opts[96];
+
+                /* what the kernel has: the settings the bond was made with, read back */
+                net_bond_ad_options(false, s.xmit_hash, s.ad_select, opts, sizeof(opts));
+                event(o, "802.3ad bond %s aggregated in %.1fs, LACP rate %s%s%s: %s.", bond->name, waited / 1000.0,
+                      s.lacp_fast ? "fast" : "slow", *opts ? ", " : "", opts, text);
+        }
         else if (lacp_status_usable(&s))
                 event(o, "802.3ad bond %s: not every port aggregated within %us: %s; going on with %s.", bond->name,
                       LACP_TIMEOUT_MS / 1000, text, s.carrying_names);
@@ -220,8 +225,10 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
         const struct rtnl_bond_settings s = {
                 .mode = n->bond_mode, .miimon = n->bond_miimon,
                 .lacp_fast = n->bond_mode == NET_BOND_8023AD && n->bond_lacp_fast,
+                .xmit_hash = n->bond_mode == NET_BOND_8023AD ? n->bond_xmit_hash : 0,
+                .ad_select = n->bond_mode == NET_BOND_8023AD ? n->bond_ad_select : 0,
         };
-        char name[IFNAMSIZ];
+        char name[IFNAMSIZ], opts[96];
         struct rtnl_link b;
         int r;
 
@@ -229,9 +236,9 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
                 strcpy(name, n->bond_name);
         else
                 strcpy(name, "bond0");
-        event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u%s ...", net_bond_mode_to_string(n->bond_mode),
-              name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu,
-              s.lacp_fast ? ", LACP rate fast" : "");
+        net_bond_ad_options(s.lacp_fast, s.xmit_hash, s.ad_select, opts, sizeof(opts));
+        event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u%s%s ...", net_bond_mode_to_string(n->bond_mode),
+              name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu, *opts ? ", " : "", opts);
         r = rtnl_add_bond(nl, name, &s, &b);
         if (r == -EEXIST) {
                 /* the bonding module makes bond0 as it loads: set it up as

@@ -600,22 +600,33 @@ TEST(describe_bond) {
         ASSERT_CONTAINS(err, "goes through the bond bond0, which has no ports");
 }
 
-/* 802.3ad with lacp_rate fast: recorded, said, parsed back; in another
- * mode the kernel's flag means nothing and is not recorded */
-TEST(describe_bond_lacp_rate) {
-        struct rtnl_link ports[] = {
+/* net-e2e's 802.3ad bond: bond0 of eth2 and eth3, 192.168.79.2/24; the
+ * settings are the test's. */
+static const struct rtnl_link lacp_bond = { .ifindex = 4, .name = "bond0", .mtu = 1500, .kind = "bond", .bond = true,
+                                            .bond_mode = 4, .bond_miimon = 100, .has_mac = true,
+                                            .mac = { 0x52, 0x54, 0, 0x77, 0, 4 } };
+
+static int describe_lacp(const struct rtnl_link *bond, net_record **ret) {
+        static const struct rtnl_link ports[] = {
                 { .ifindex = 2, .name = "eth2", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 4 },
                   .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 4 } },
                 { .ifindex = 3, .name = "eth3", .mtu = 1500, .master = 4, .has_mac = true, .mac = { 0x52, 0x54, 0, 0x77, 0, 4 },
                   .has_perm_mac = true, .perm_mac = { 0x52, 0x54, 0, 0x77, 0, 5 } },
         };
-        struct rtnl_link bond = { .ifindex = 4, .name = "bond0", .mtu = 1500, .kind = "bond", .bond = true,
-                                  .bond_mode = 4, .bond_miimon = 100, .bond_lacp_fast = true, .has_mac = true,
-                                  .mac = { 0x52, 0x54, 0, 0x77, 0, 4 } };
-        struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 4, .prefsrc = "192.168.79.2" };
-        struct rtnl_addr addrs[] = {
+        static const struct rtnl_route via = { .family = AF_INET, .type = RTN_UNICAST, .oif = 4, .prefsrc = "192.168.79.2" };
+        static const struct rtnl_addr addrs[] = {
                 { .ifindex = 4, .family = AF_INET, .address = "192.168.79.2", .prefixlen = 24, .flags = IFA_F_PERMANENT },
         };
+        _cleanup_free_ char *err = NULL;
+
+        return net_describe_from("192.168.79.1", &via, bond, NULL, ports, ELEMENTSOF(ports), addrs, ELEMENTSOF(addrs), ret,
+                                 &err);
+}
+
+/* 802.3ad with lacp_rate fast: recorded, said, parsed back; in another
+ * mode the kernel's flag means nothing and is not recorded */
+TEST(describe_bond_lacp_rate) {
+        struct rtnl_link bond = lacp_bond;
         static const char expect[] =
                 "link mac=52:54:00:77:00:04 mtu=1500 name=eth2\n"
                 "bond mode=802.3ad miimon=100 lacp_rate=fast mtu=1500 name=bond0\n"
@@ -625,7 +636,8 @@ TEST(describe_bond_lacp_rate) {
         _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL, *ab = NULL;
         _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL;
 
-        ASSERT_OK(net_describe_from("192.168.79.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &n, &err));
+        bond.bond_lacp_fast = true;
+        ASSERT_OK(describe_lacp(&bond, &n));
         ASSERT_OK(net_record_render(n, &text));
         ASSERT_STREQ(text, expect);
         ASSERT_OK(net_record_summary(n, &summary));
@@ -637,8 +649,86 @@ TEST(describe_bond_lacp_rate) {
         ASSERT_STREQ(again, expect);
 
         bond.bond_mode = 1;
-        ASSERT_OK(net_describe_from("192.168.79.1", &via, &bond, NULL, ports, ELEMENTSOF(ports), addrs, 1, &ab, &err));
+        ASSERT_OK(describe_lacp(&bond, &ab));
         ASSERT_TRUE(!ab->bond_lacp_fast);
+}
+
+/* xmit_hash_policy and ad_select of an 802.3ad bond: recorded by the
+ * kernel's names where not its defaults, said, parsed back; nothing in
+ * another mode, nor a number this code has no name for */
+TEST(describe_bond_hash_and_select) {
+        struct rtnl_link bond = lacp_bond;
+        static const char expect[] =
+                "link mac=52:54:00:77:00:04 mtu=1500 name=eth2\n"
+                "bond mode=802.3ad miimon=100 lacp_rate=fast xmit_hash_policy=layer3+4 ad_select=bandwidth mtu=1500 name=bond0\n"
+                "port mac=52:54:00:77:00:05 name=eth3\n"
+                "address 192.168.79.2/24 origin=static\n"
+                "server 192.168.79.1\n";
+        _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL, *ab = NULL, *odd = NULL;
+        _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL, *odd_text = NULL;
+
+        bond.bond_lacp_fast = true;
+        bond.bond_xmit_hash = 1;
+        bond.bond_ad_select = 1;
+        ASSERT_OK(describe_lacp(&bond, &n));
+        ASSERT_OK(net_record_render(n, &text));
+        ASSERT_STREQ(text, expect);
+        ASSERT_OK(net_record_summary(n, &summary));
+        ASSERT_STREQ(summary, "bond0 (802.3ad (LACP rate fast, xmit_hash_policy layer3+4, ad_select bandwidth) of eth2 "
+                     "52:54:00:77:00:04, eth3 52:54:00:77:00:05) 192.168.79.2/24");
+        ASSERT_OK(net_record_parse(text, &back, &err));
+        ASSERT_EQ(back->bond_xmit_hash, 1);
+        ASSERT_EQ(back->bond_ad_select, 1);
+        ASSERT_OK(net_record_render(back, &again));
+        ASSERT_STREQ(again, expect);
+
+        /* a number the kernel may add later: the default, not a record that cannot be read back */
+        bond.bond_xmit_hash = 9;
+        bond.bond_ad_select = 7;
+        ASSERT_OK(describe_lacp(&bond, &odd));
+        ASSERT_TRUE(odd->bond_xmit_hash == 0 && odd->bond_ad_select == 0);
+        ASSERT_OK(net_record_render(odd, &odd_text));
+        ASSERT_CONTAINS(odd_text, "bond mode=802.3ad miimon=100 lacp_rate=fast mtu=1500 name=bond0\n");
+
+        /* active-backup: the kernel keeps a policy, it means nothing there */
+        bond.bond_mode = 1;
+        bond.bond_xmit_hash = 2;
+        ASSERT_OK(describe_lacp(&bond, &ab));
+        ASSERT_TRUE(ab->bond_xmit_hash == 0 && ab->bond_ad_select == 0 && !ab->bond_lacp_fast);
+        ab->bond_xmit_hash = 2;
+        free(TAKE_PTR(text));
+        ASSERT_ERR(net_record_render(ab, &text), EINVAL);
+}
+
+TEST(bond_ad_options) {
+        static const struct { bool fast; unsigned hash, select; const char *text; } cases[] = {
+                { false, 0, 0, "" },
+                { true, 0, 0, "LACP rate fast" },
+                { false, 1, 0, "xmit_hash_policy layer3+4" },
+                { false, 0, 2, "ad_select count" },
+                { true, 5, 1, "LACP rate fast, xmit_hash_policy vlan+srcmac, ad_select bandwidth" },
+                { false, 2, 1, "xmit_hash_policy layer2+3, ad_select bandwidth" },
+                { false, 6, 0, "xmit_hash_policy ?" },
+        };
+        char buf[96], tiny[8];
+        unsigned v;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                net_bond_ad_options(cases[i].fast, cases[i].hash, cases[i].select, buf, sizeof(buf));
+                ASSERT_STREQ(buf, cases[i].text);
+        }
+        net_bond_ad_options(true, 5, 1, tiny, sizeof(tiny));
+        ASSERT_STREQ(tiny, "LACP ra");
+        for (unsigned k = 0; k <= NET_BOND_XMIT_HASH_MAX; k++) {
+                ASSERT_OK(net_bond_xmit_hash_from_string(net_bond_xmit_hash_to_string(k), &v));
+                ASSERT_EQ(v, k);
+        }
+        for (unsigned k = 0; k <= NET_BOND_AD_SELECT_MAX; k++) {
+                ASSERT_OK(net_bond_ad_select_from_string(net_bond_ad_select_to_string(k), &v));
+                ASSERT_EQ(v, k);
+        }
+        ASSERT_TRUE(net_bond_xmit_hash_to_string(NET_BOND_XMIT_HASH_MAX + 1) == NULL);
+        ASSERT_ERR(net_bond_ad_select_from_string("Stable", &v), EINVAL);
 }
 
 TEST(record_bond_errors) {
@@ -655,6 +745,14 @@ TEST(record_bond_errors) {
                   "lacp_rate= is not fast or slow" },
                 { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=active-backup lacp_rate=fast mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
                   "lacp_rate= is for mode=802.3ad" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=802.3ad xmit_hash_policy=layer5 mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "xmit_hash_policy= is not one of layer2, layer3+4, layer2+3, encap2+3, encap3+4, vlan+srcmac" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=802.3ad ad_select=random mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "ad_select= is not stable, bandwidth or count" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond xmit_hash_policy=layer3+4 mode=active-backup mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "xmit_hash_policy= is for mode=802.3ad" },
+                { "link mac=52:54:00:77:00:02 mtu=1500\nbond mode=active-backup ad_select=count mtu=1500\naddress 10.0.0.2/24\nserver 10.0.0.1\n",
+                  "ad_select= is for mode=802.3ad" },
         };
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 _cleanup_(net_record_freep) net_record *n = NULL;
@@ -668,7 +766,8 @@ TEST(record_bond_errors) {
 /* An 802.3ad bond as bond_fill_info() reports it (mode, then the rest,
  * IFLA_BOND_AD_INFO last) and a port as bond_fill_slave_info() does
  * (IFLA_INFO_SLAVE_KIND, then IFLA_INFO_SLAVE_DATA). */
-static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports, const uint8_t *partner, uint8_t rate) {
+static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports, const uint8_t *partner, uint8_t rate,
+                                      uint8_t hash, uint8_t select) {
         struct nlmsghdr *h = mnl_nlmsg_put_header(memset(msgbuf, 0, sizeof(msgbuf)));
         struct ifinfomsg *ifi;
         struct nlattr *info, *data, *ad;
@@ -682,7 +781,9 @@ static struct nlmsghdr *lacp_bond_msg(int ifindex, unsigned agg, unsigned ports,
         data = mnl_attr_nest_start(h, IFLA_INFO_DATA);
         mnl_attr_put_u8(h, IFLA_BOND_MODE, 4);
         mnl_attr_put_u32(h, IFLA_BOND_MIIMON, 100);
+        mnl_attr_put_u8(h, IFLA_BOND_XMIT_HASH_POLICY, hash);
         mnl_attr_put_u8(h, IFLA_BOND_AD_LACP_RATE, rate);
+        mnl_attr_put_u8(h, IFLA_BOND_AD_SELECT, select);
         if (partner) {
                 ad = mnl_attr_nest_start(h, IFLA_BOND_AD_INFO);
                 mnl_attr_put_u16(h, IFLA_BOND_AD_INFO_AGGREGATOR, (uint16_t) agg);
@@ -729,15 +830,17 @@ static const uint8_t partner_mac[6] = { 0x52, 0x54, 0, 0x77, 0, 0x11 };
 TEST(parse_link_8023ad) {
         struct rtnl_link l;
 
-        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac, 1), &l));
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac, 1, 1, 2), &l));
         ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad && l.bond_lacp_fast);
+        ASSERT_EQ(l.bond_xmit_hash, 1);
+        ASSERT_EQ(l.bond_ad_select, 2);
         ASSERT_EQ(l.bond_ad_aggregator, 2);
         ASSERT_EQ(l.bond_ad_ports, 2);
         ASSERT_TRUE(memcmp(l.bond_ad_partner, partner_mac, 6) == 0);
         ASSERT_TRUE(!l.port_ad);
         /* no active aggregator yet: no IFLA_BOND_AD_INFO */
-        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL, 0), &l));
-        ASSERT_TRUE(l.bond && !l.bond_ad && !l.bond_lacp_fast);
+        ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL, 0, 0, 0), &l));
+        ASSERT_TRUE(l.bond && !l.bond_ad && !l.bond_lacp_fast && l.bond_xmit_hash == 0 && l.bond_ad_select == 0);
 
         ASSERT_OK(rtnl_parse_link(lacp_port_msg(3, "eth2", 5, 2, UP_STATE), &l));
         ASSERT_STREQ(l.kind, "");       /* a port: still a hardware interface */
@@ -806,8 +909,12 @@ TEST(lacp_status) {
                 lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
                 ASSERT_TRUE(!s.lacp_fast);
                 bond.bond_lacp_fast = true;
+                bond.bond_xmit_hash = 1;
+                bond.bond_ad_select = 2;
                 lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
                 ASSERT_TRUE(s.lacp_fast);
+                ASSERT_EQ(s.xmit_hash, 1);
+                ASSERT_EQ(s.ad_select, 2);
         }
 }
 

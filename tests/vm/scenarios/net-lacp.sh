@@ -1,7 +1,7 @@
 #!/bin/sh
 # kdump-test-expect: dump
 # tests/vm/net-e2e, boot 6: the way to the server is an 802.3ad (LACP)
-# bond (LACP rate fast) whose partner is the server's own 802.3ad bond.  This boot has two
+# bond (LACP rate fast, xmit_hash_policy layer3+4, ad_select bandwidth) whose partner is the server's own 802.3ad bond.  This boot has two
 # more NICs (52:54:00:77:00:04 and :05), each on a link of its own to one
 # of the server's bond's ports; bond0 bonds them in mode 802.3ad
 # (192.168.79.2/24; the server's bond 192.168.79.1), and the guest waits
@@ -31,10 +31,12 @@ step "the NICs report 1000 Mb/s full duplex (802.3ad takes no other)" \
         sh -c 'for p in $p1 $p2; do ip link set $p up; done; sleep 1;
                for p in $p1 $p2; do echo "$p $(cat /sys/class/net/$p/speed) $(cat /sys/class/net/$p/duplex)";
                [ "$(cat /sys/class/net/$p/speed)" = 1000 ] && [ "$(cat /sys/class/net/$p/duplex)" = full ] || exit 1; done'
-# the bonding module made bond0: mode 802.3ad and LACP rate fast (set
-# while it has no ports)
-step "bond0: 802.3ad of $p1 and $p2, LACP rate fast, miimon 100, 192.168.79.2/24" \
+# the bonding module made bond0: mode 802.3ad, LACP rate fast, transmit
+# hash layer3+4 and aggregator selection by bandwidth (set while it is
+# down and has no ports; none of the three is the kernel's default)
+step "bond0: 802.3ad of $p1 and $p2, LACP rate fast, xmit_hash_policy layer3+4, ad_select bandwidth, miimon 100, 192.168.79.2/24" \
         sh -c 'b=/sys/class/net/bond0/bonding && echo 802.3ad >$b/mode && echo fast >$b/lacp_rate && echo 100 >$b/miimon &&
+               echo layer3+4 >$b/xmit_hash_policy && echo bandwidth >$b/ad_select &&
                ip link set $p1 down && ip link set $p2 down && echo +$p1 >$b/slaves && echo +$p2 >$b/slaves &&
                ip link set lo up && ip link set bond0 up && ip addr add 192.168.79.2/24 dev bond0'
 # LACP: both ports in one aggregator with the server's bond as the
@@ -52,6 +54,7 @@ i=0
 until lacp_up || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
 echo "KDUMP-TEST: LACP wait ${i}00 ms"
 value lacp_mode sh -c 'grep "^Bonding Mode:" /proc/net/bonding/bond0'
+value lacp_policies sh -c 'grep -E "^(Transmit Hash Policy|Aggregator selection policy)" /proc/net/bonding/bond0 | tr "\n" ";"'
 value lacp_active_agg sh -c 'awk "/^Active Aggregator Info:/ { a = 1 } a && /Aggregator ID:/ { print \$3; exit }" /proc/net/bonding/bond0'
 value lacp_ports sh -c 'awk "/^Active Aggregator Info:/ { a = 1 } a && /Number of ports:/ { print \$4; exit }" /proc/net/bonding/bond0'
 value lacp_partner sh -c 'awk "/^Active Aggregator Info:/ { a = 1 } a && /Partner Mac Address:/ { print \$4; exit }" /proc/net/bonding/bond0'
