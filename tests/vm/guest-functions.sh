@@ -28,6 +28,16 @@ crash_now() {
         echo "KDUMP-TEST: FATAL: still alive after sysrq c"
 }
 
+# load_and_crash: kdumpctl start with the test's loader, its status and
+# /sys/kernel/kexec_crash_loaded on the console (the host checks them),
+# then the crash.
+load_and_crash() {
+        step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
+        step "kdumpctl status" kdumpctl status
+        value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
+        crash_now
+}
+
 # set_kdump_conf <<EOF ... EOF: replaces the test's /etc/kdump.conf
 # (ext4 LABEL=KDUMP, path /crash, the default core_collector).
 set_kdump_conf() {

@@ -38,8 +38,4 @@ set_kdump_conf <<CONF
 xfs UUID=$uuid
 path /crash
 CONF
-step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
-step "kdumpctl status" kdumpctl status
-value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
-sync
-crash_now
+load_and_crash

@@ -28,8 +28,4 @@ set_kdump_conf <<CONF
 ext4 /dev/vg0/thin
 path /crash
 CONF
-step "kdumpctl start" kdumpctl start --loader="$KDUMP_TEST_LOADER"
-step "kdumpctl status" kdumpctl status
-value kexec_crash_loaded cat /sys/kernel/kexec_crash_loaded
-sync
-crash_now
+load_and_crash
