@@ -11,6 +11,7 @@
 #include "basic/macro.h"
 #include "initramfs/net/lacp.h"
 #include "initramfs/net/net-up.h"
+#include "initramfs/net/nic-channels.h"
 #include "initramfs/net/rtnl.h"
 
 #define DEFAULT_TIMEOUT_MS 30000u
@@ -203,8 +204,41 @@ static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up
         return 0;
 }
 
-static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_link *bond, char **ret_error) {
+/* One queue for the capture (nic-channels.h), before the driver makes its
+ * rings: when l comes up, or is enslaved.  Said on the console; never an
+ * error. */
+static void one_queue(const struct rtnl_link *l, const struct net_up_opts *o) {
+        struct nic_channels cur, want;
+        char was[64], now[64];
         int r;
+
+        r = nic_channels_get(l->name, &cur);
+        if (r == -EOPNOTSUPP)
+                return;         /* no queues to choose: one, or the driver's own */
+        if (r < 0) {
+                event(o, "Cannot read the queues of %s (ethtool channels): %s; it keeps its own.", l->name, strerror(-r));
+                return;
+        }
+        nic_channels_format(&cur, was, sizeof(was));
+        if (!nic_channels_one(&cur, &want)) {
+                event(o, "%s has one queue (ethtool channels: %s).", l->name, was);
+                return;
+        }
+        nic_channels_format(&want, now, sizeof(now));
+        r = nic_channels_set(l->name, &want);
+        if (r < 0)
+                event(o, "%s keeps its queues (ethtool channels: %s): the driver refused %s: %s.", l->name, was, now,
+                      strerror(-r));
+        else
+                event(o, "%s: one queue for the capture, the dump being one connection (ethtool channels: %s, now %s).",
+                      l->name, was, now);
+}
+
+static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_link *bond, const struct net_up_opts *o,
+                   char **ret_error) {
+        int r;
+
+        one_queue(port, o);
 
         /* the kernel takes a port only while it is down */
         r = rtnl_set_link(nl, port->ifindex, 0, false);
@@ -255,7 +289,7 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
                 return set_error_message(ret_error, -r, "cannot make the bond %s: %s%s", name, strerror(-r),
                                          r == -EOPNOTSUPP || r == -ENODEV ?
                                          " (is the bonding module in the capture initramfs?)" : "");
-        r = enslave(nl, first, &b, ret_error);
+        r = enslave(nl, first, &b, o, ret_error);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n->n_ports; i++) {
@@ -269,7 +303,7 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
                         event(o, "Leaving out the bond's port %s: %s.", n->ports[i].name ?: "?", err ?: strerror(-r));
                         continue;
                 }
-                r = enslave(nl, &p, &b, ret_error);
+                r = enslave(nl, &p, &b, o, ret_error);
                 if (r < 0)
                         return r;
         }
@@ -383,6 +417,7 @@ int net_up(net_record *n, const struct net_up_opts *opts, char **ret_error) {
                         return r;
                 l = b;
         } else {
+                one_queue(&l, opts);
                 event(opts, "Bringing up %s (was %s on the crashed system), MTU %u ...", l.name, n->name ?: "?", n->mtu);
                 r = rtnl_set_link(nl, l.ifindex, n->mtu, true);
                 if (r < 0)

@@ -15,6 +15,7 @@
 #include "basic/macro.h"
 #include "initramfs/net/dhcp-lease.h"
 #include "initramfs/net/lacp.h"
+#include "initramfs/net/nic-channels.h"
 #include "initramfs/net/net-describe.h"
 #include "initramfs/net/net-record.h"
 #include "initramfs/net/nfs-mount.h"
@@ -915,6 +916,54 @@ TEST(lacp_status) {
                 ASSERT_TRUE(s.lacp_fast);
                 ASSERT_EQ(s.xmit_hash, 1);
                 ASSERT_EQ(s.ad_select, 2);
+        }
+}
+
+/* One queue for the capture: every count above one down to one, a count
+ * of 0 kept (the driver needs a queue of each direction), "other" kept. */
+TEST(nic_channels_one_queue) {
+        static const struct {
+                struct nic_channels cur;
+                bool change;
+                const char *was, *now;
+        } cases[] = {
+                /* virtio_net, ixgbe, mlx5: combined channels */
+                { { .max_combined = 8, .combined = 4 }, true, "combined 4", "combined 1" },
+                /* one already (nr_cpus=1): nothing to ask */
+                { { .max_combined = 1, .combined = 1 }, false, "combined 1", "combined 1" },
+                /* separate receive and transmit queues */
+                { { .max_rx = 8, .max_tx = 8, .rx = 2, .tx = 2 }, true, "rx 2, tx 2", "rx 1, tx 1" },
+                /* i40e: combined, and a channel for the link interrupt */
+                { { .max_combined = 64, .max_other = 1, .combined = 2, .other = 1 }, true, "combined 2, other 1",
+                  "combined 1, other 1" },
+                /* ice: combined plus extra receive queues */
+                { { .max_combined = 16, .max_rx = 16, .combined = 3, .rx = 2 }, true, "combined 3, rx 2",
+                  "combined 1, rx 1" },
+                { { .max_combined = 4, .combined = 1, .tx = 3, .max_tx = 4 }, true, "combined 1, tx 3", "combined 1, tx 1" },
+                { {}, false, "none", "none" },
+        };
+        char buf[64];
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct nic_channels want;
+
+                ASSERT_EQ(nic_channels_one(&cases[i].cur, &want), cases[i].change);
+                nic_channels_format(&cases[i].cur, buf, sizeof(buf));
+                ASSERT_STREQ(buf, cases[i].was);
+                nic_channels_format(&want, buf, sizeof(buf));
+                ASSERT_STREQ(buf, cases[i].now);
+                /* the maximums are the device's: never changed */
+                ASSERT_EQ(want.max_combined, cases[i].cur.max_combined);
+                ASSERT_EQ(want.max_rx, cases[i].cur.max_rx);
+                ASSERT_EQ(want.other, cases[i].cur.other);
+        }
+        nic_channels_format(&cases[4].cur, buf, 12);
+        ASSERT_STREQ(buf, "combined 3,");
+        /* an interface that is not there: the ioctl's error, not a crash */
+        {
+                struct nic_channels c;
+                ASSERT_TRUE(nic_channels_get("kdumpnone0", &c) < 0);
+                ASSERT_ERR(nic_channels_get("a-name-longer-than-ifnamsiz", &c), EINVAL);
         }
 }
 
