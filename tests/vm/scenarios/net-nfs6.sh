@@ -6,7 +6,8 @@
 # machine sent to the server under the address it remembers (no journald
 # here); it is stopped.  Then an
 # IPv6-only link.  eth0 has only fd77::2/64
-# (no IPv4 address); "nfs [fd77::1]:/srv/crash": kdumpctl start records the
+# (no IPv4 address); a server name that resolves to IPv6 only loads; then
+# "nfs [fd77::1]:/srv/crash": kdumpctl start records the
 # IPv6 way and checks the export over it; crash; the capture kernel sets
 # fd77::2 up (no duplicate address detection to wait for) and mounts the
 # export over IPv6.  The dump is sealed (encrypt_to, the public key the
@@ -30,6 +31,17 @@ i=0
 until ping6 -c 1 -W 1 fd77::1 >/dev/null 2>&1 || [ $i -ge 30 ]; do i=$((i + 1)); done
 step "ping6 the server" ping6 -c 1 -W 2 fd77::1
 value ipv4_addresses sh -c 'ip -4 addr show dev eth0 | grep -c inet'
+
+# A server name that resolves to IPv6 only (kdump-server6, fd77::1 in
+# /etc/hosts): kdumpctl start resolves it and records the IPv6 way.
+echo "fd77::1 kdump-server6" >>/etc/hosts
+set_kdump_conf <<CONF
+nfs kdump-server6:/srv/crash
+path /var/crash
+CONF
+kdumpctl start --loader="$KDUMP_TEST_LOADER" >/tmp/name6.out 2>&1
+echo "KDUMP-TEST: value name6_rc=$?"
+value name6_target sh -c 'kdumpctl status 2>&1 | grep "^Dump target:"'
 
 set_kdump_conf <<CONF
 nfs [fd77::1]:/srv/crash
