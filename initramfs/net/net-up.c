@@ -193,8 +193,7 @@ static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up
                 net_bond_ad_options(false, s.xmit_hash, s.ad_select, opts, sizeof(opts));
                 event(o, "802.3ad bond %s aggregated in %.1fs, LACP rate %s%s%s: %s.", bond->name, waited / 1000.0,
                       s.lacp_fast ? "fast" : "slow", *opts ? ", " : "", opts, text);
-        }
-        else if (lacp_status_usable(&s))
+        } else if (lacp_status_usable(&s))
                 event(o, "802.3ad bond %s: not every port aggregated within %us: %s; going on with %s.", bond->name,
                       LACP_TIMEOUT_MS / 1000, text, s.carrying_names);
         else
