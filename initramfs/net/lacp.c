@@ -10,11 +10,7 @@
 void lacp_status_from(const struct rtnl_link *bond, const struct rtnl_link *links, size_t n_links,
                       struct lacp_status *ret) {
         static const uint8_t zero[NET_RECORD_MAC_LEN];
-        struct lacp_status s = {
-                .lacp_fast = bond->bond_lacp_fast,
-                .xmit_hash = bond->bond_xmit_hash,
-                .ad_select = bond->bond_ad_select,
-        };
+        struct lacp_status s = { .settings = bond->bond_8023ad };
 
         if (bond->bond_ad) {
                 s.aggregator = bond->bond_ad_aggregator;

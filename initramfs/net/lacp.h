@@ -31,9 +31,7 @@
 
 struct lacp_status {
         unsigned aggregator;            /* the active aggregator's id; 0: none */
-        bool lacp_fast;                 /* the bond's LACP rate, as the kernel has it */
-        unsigned xmit_hash;             /* its xmit_hash_policy and ad_select, as the kernel has them */
-        unsigned ad_select;
+        struct net_bond_8023ad settings; /* the bond's, as the kernel has them */
         bool partner_known;             /* its partner's MAC is not zeros */
         uint8_t partner[NET_RECORD_MAC_LEN];
         unsigned ports;                 /* the bond's ports */

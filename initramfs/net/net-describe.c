@@ -109,12 +109,12 @@ static int describe_links(net_record *n, const struct rtnl_link *hw, const struc
         n->bond_mode = base->bond_mode;
         n->bond_miimon = base->bond_miimon;
         if (base->bond_mode == NET_BOND_8023AD) {
-                n->bond_lacp_fast = base->bond_lacp_fast;
+                n->bond_8023ad.lacp_fast = base->bond_8023ad.lacp_fast;
                 /* a policy this code has no name for is left to the kernel's default */
-                if (net_bond_xmit_hash_to_string(base->bond_xmit_hash))
-                        n->bond_xmit_hash = base->bond_xmit_hash;
-                if (net_bond_ad_select_to_string(base->bond_ad_select))
-                        n->bond_ad_select = base->bond_ad_select;
+                if (net_bond_xmit_hash_to_string(base->bond_8023ad.xmit_hash))
+                        n->bond_8023ad.xmit_hash = base->bond_8023ad.xmit_hash;
+                if (net_bond_ad_select_to_string(base->bond_8023ad.ad_select))
+                        n->bond_8023ad.ad_select = base->bond_8023ad.ad_select;
         }
         n->bond_mtu = base->mtu ? base->mtu : n->mtu;
         if (!(n->bond_name = strdup(base->name)))

@@ -74,19 +74,28 @@ int net_bond_ad_select_from_string(const char *s, unsigned *ret) {
         return name_lookup(ad_select_names, ELEMENTSOF(ad_select_names), s, ret);
 }
 
-void net_bond_ad_options(bool lacp_fast, unsigned xmit_hash, unsigned ad_select, char *buf, size_t size) {
-        const char *x = net_bond_xmit_hash_to_string(xmit_hash) ?: "?", *a = net_bond_ad_select_to_string(ad_select) ?: "?";
+bool net_bond_8023ad_set(const struct net_bond_8023ad *a) {
+        return a->lacp_fast || a->xmit_hash || a->ad_select;
+}
+
+bool net_bond_8023ad_known(const struct net_bond_8023ad *a) {
+        return net_bond_xmit_hash_to_string(a->xmit_hash) && net_bond_ad_select_to_string(a->ad_select);
+}
+
+void net_bond_ad_options(const struct net_bond_8023ad *a, char *buf, size_t size) {
+        const char *x = net_bond_xmit_hash_to_string(a->xmit_hash) ?: "?";
+        const char *sel = net_bond_ad_select_to_string(a->ad_select) ?: "?";
         size_t k = 0;
 
         if (size == 0)
                 return;
         buf[0] = 0;
-        if (lacp_fast)
+        if (a->lacp_fast)
                 k += (size_t) snprintf(buf + k, size - k, "LACP rate fast");
-        if (xmit_hash && k < size)
+        if (a->xmit_hash && k < size)
                 k += (size_t) snprintf(buf + k, size - k, "%sxmit_hash_policy %s", k ? ", " : "", x);
-        if (ad_select && k < size)
-                snprintf(buf + k, size - k, "%sad_select %s", k ? ", " : "", a);
+        if (a->ad_select && k < size)
+                snprintf(buf + k, size - k, "%sad_select %s", k ? ", " : "", sel);
 }
 
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]) {
@@ -142,10 +151,8 @@ static int check(const net_record *n) {
                 return -EINVAL;
         if (n->bond && (!net_bond_mode_to_string(n->bond_mode) || n->bond_mtu < 68 || n->bond_mtu > 65535 ||
                         (n->bond_name && !word_ok(n->bond_name)) || n->n_ports > NET_BOND_PORTS_MAX ||
-                        ((n->bond_lacp_fast || n->bond_xmit_hash || n->bond_ad_select) &&
-                         n->bond_mode != NET_BOND_8023AD) ||
-                        !net_bond_xmit_hash_to_string(n->bond_xmit_hash) ||
-                        !net_bond_ad_select_to_string(n->bond_ad_select)))
+                        (net_bond_8023ad_set(&n->bond_8023ad) && n->bond_mode != NET_BOND_8023AD) ||
+                        !net_bond_8023ad_known(&n->bond_8023ad)))
                 return -EINVAL;
         if (!n->bond && n->n_ports > 0)
                 return -EINVAL;
@@ -170,12 +177,12 @@ static int render_bond(const net_record *n, char **ret) {
         fprintf(f, "bond mode=%s", net_bond_mode_to_string(n->bond_mode));
         if (n->bond_miimon)
                 fprintf(f, " miimon=%u", n->bond_miimon);
-        if (n->bond_lacp_fast)
+        if (n->bond_8023ad.lacp_fast)
                 fprintf(f, " lacp_rate=fast");
-        if (n->bond_xmit_hash)
-                fprintf(f, " xmit_hash_policy=%s", net_bond_xmit_hash_to_string(n->bond_xmit_hash));
-        if (n->bond_ad_select)
-                fprintf(f, " ad_select=%s", net_bond_ad_select_to_string(n->bond_ad_select));
+        if (n->bond_8023ad.xmit_hash)
+                fprintf(f, " xmit_hash_policy=%s", net_bond_xmit_hash_to_string(n->bond_8023ad.xmit_hash));
+        if (n->bond_8023ad.ad_select)
+                fprintf(f, " ad_select=%s", net_bond_ad_select_to_string(n->bond_8023ad.ad_select));
         fprintf(f, " mtu=%u%s%s\n", n->bond_mtu, n->bond_name ? " name=" : "", n->bond_name ?: "");
         for (size_t i = 0; i < n->n_ports; i++) {
                 char mac[18];
@@ -328,15 +335,15 @@ static int bond_key(net_record *n, const char *key, const char *v, const char **
                         *reason = "lacp_rate= is not fast or slow";
                         return -EINVAL;
                 }
-                n->bond_lacp_fast = strcmp(v, "fast") == 0;
+                n->bond_8023ad.lacp_fast = strcmp(v, "fast") == 0;
         } else if (strcmp(key, "xmit_hash_policy") == 0) {
-                if (net_bond_xmit_hash_from_string(v, &n->bond_xmit_hash) < 0) {
+                if (net_bond_xmit_hash_from_string(v, &n->bond_8023ad.xmit_hash) < 0) {
                         *reason = "xmit_hash_policy= is not one of layer2, layer3+4, layer2+3, encap2+3, encap3+4, "
                                   "vlan+srcmac";
                         return -EINVAL;
                 }
         } else if (strcmp(key, "ad_select") == 0) {
-                if (net_bond_ad_select_from_string(v, &n->bond_ad_select) < 0) {
+                if (net_bond_ad_select_from_string(v, &n->bond_8023ad.ad_select) < 0) {
                         *reason = "ad_select= is not stable, bandwidth or count";
                         return -EINVAL;
                 }
@@ -364,9 +371,10 @@ static int parse_bond(net_record *n, char *rest, const char **reason) {
                 *reason = "needs mode= (active-backup or 802.3ad)";
                 return -EINVAL;
         }
-        if (n->bond_mode != NET_BOND_8023AD && (n->bond_lacp_fast || n->bond_xmit_hash || n->bond_ad_select)) {
-                *reason = n->bond_lacp_fast ? "lacp_rate= is for mode=802.3ad" :
-                          n->bond_xmit_hash ? "xmit_hash_policy= is for mode=802.3ad" : "ad_select= is for mode=802.3ad";
+        if (n->bond_mode != NET_BOND_8023AD && net_bond_8023ad_set(&n->bond_8023ad)) {
+                *reason = n->bond_8023ad.lacp_fast ? "lacp_rate= is for mode=802.3ad" :
+                          n->bond_8023ad.xmit_hash ? "xmit_hash_policy= is for mode=802.3ad" :
+                                                     "ad_select= is for mode=802.3ad";
                 return -EINVAL;
         }
         n->bond = true;
@@ -517,7 +525,7 @@ static int bond_summary(const net_record *n, char **ret) {
         if (!f)
                 return -ENOMEM;
         net_mac_format(n->mac, mac);
-        net_bond_ad_options(n->bond_lacp_fast, n->bond_xmit_hash, n->bond_ad_select, opts, sizeof(opts));
+        net_bond_ad_options(&n->bond_8023ad, opts, sizeof(opts));
         fprintf(f, "%s%s%s%s of %s %s%s%s", net_bond_mode_to_string(n->bond_mode), *opts ? " (" : "", opts,
                 *opts ? ")" : "", n->name ?: "?", mac,
                 n->driver ? " " : "", n->driver ?: "");

@@ -56,6 +56,15 @@ enum net_origin {
 #define NET_BOND_XMIT_HASH_MAX 5u
 #define NET_BOND_AD_SELECT_MAX 2u
 
+/* An 802.3ad bond's settings that the capture kernel's bond takes over; all
+ * zero are the kernel's defaults (lacp_rate slow, xmit_hash_policy layer2,
+ * ad_select stable).  Only an 802.3ad bond has any set. */
+struct net_bond_8023ad {
+        bool lacp_fast;                 /* lacp_rate fast: LACPDUs every second */
+        unsigned xmit_hash;             /* xmit_hash_policy, the kernel's number */
+        unsigned ad_select;             /* ad_select, the kernel's number */
+};
+
 struct net_port {
         uint8_t mac[NET_RECORD_MAC_LEN];
         char *name;                     /* where it was built; NULL if unknown */
@@ -73,9 +82,7 @@ typedef struct net_record {
         bool bond;
         unsigned bond_mode;             /* NET_BOND_ACTIVE_BACKUP or NET_BOND_8023AD */
         unsigned bond_miimon;           /* ms; 0: the kernel's default */
-        bool bond_lacp_fast;            /* 802.3ad with lacp_rate fast (LACPDUs every second) */
-        unsigned bond_xmit_hash;        /* 802.3ad: xmit_hash_policy, the kernel's number; 0 layer2 */
-        unsigned bond_ad_select;        /* 802.3ad: ad_select, the kernel's number; 0 stable */
+        struct net_bond_8023ad bond_8023ad;
         unsigned bond_mtu;
         char *bond_name;                /* where it was built; NULL if unknown */
         struct net_port *ports;
@@ -109,10 +116,14 @@ const char *net_bond_xmit_hash_to_string(unsigned v);
 int net_bond_xmit_hash_from_string(const char *s, unsigned *ret);
 const char *net_bond_ad_select_to_string(unsigned v);
 int net_bond_ad_select_from_string(const char *s, unsigned *ret);
-/* The 802.3ad settings that are not the kernel's defaults, ", " between,
- * for messages: "LACP rate fast, xmit_hash_policy layer3+4, ad_select
+/* Whether any setting is not the kernel's default; whether the numbers
+ * have names above (a record holds only those). */
+bool net_bond_8023ad_set(const struct net_bond_8023ad *a);
+bool net_bond_8023ad_known(const struct net_bond_8023ad *a);
+/* The settings that are not the kernel's defaults, ", " between, for
+ * messages: "LACP rate fast, xmit_hash_policy layer3+4, ad_select
  * bandwidth"; "" for none. */
-void net_bond_ad_options(bool lacp_fast, unsigned xmit_hash, unsigned ad_select, char *buf, size_t size);
+void net_bond_ad_options(const struct net_bond_8023ad *a, char *buf, size_t size);
 
 /* "52:54:00:77:00:02" <-> bytes; -EINVAL for anything else. */
 int net_mac_parse(const char *s, uint8_t ret[NET_RECORD_MAC_LEN]);

@@ -187,12 +187,15 @@ static int wait_lacp(rtnl *nl, const struct rtnl_link *bond, const struct net_up
         if (lacp_status_format(&s, &text) < 0)
                 return -ENOMEM;
         if (lacp_status_done(&s)) {
+                /* what the kernel has: the settings the bond was made with,
+                 * read back; the rate is said either way */
+                struct net_bond_8023ad rest = s.settings;
                 char opts[96];
 
-                /* what the kernel has: the settings the bond was made with, read back */
-                net_bond_ad_options(false, s.xmit_hash, s.ad_select, opts, sizeof(opts));
+                rest.lacp_fast = false;
+                net_bond_ad_options(&rest, opts, sizeof(opts));
                 event(o, "802.3ad bond %s aggregated in %.1fs, LACP rate %s%s%s: %s.", bond->name, waited / 1000.0,
-                      s.lacp_fast ? "fast" : "slow", *opts ? ", " : "", opts, text);
+                      s.settings.lacp_fast ? "fast" : "slow", *opts ? ", " : "", opts, text);
         } else if (lacp_status_usable(&s))
                 event(o, "802.3ad bond %s: not every port aggregated within %us: %s; going on with %s.", bond->name,
                       LACP_TIMEOUT_MS / 1000, text, s.carrying_names);
@@ -255,12 +258,8 @@ static int enslave(rtnl *nl, const struct rtnl_link *port, const struct rtnl_lin
  * up. */
 static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first, const struct net_up_opts *o,
                    struct rtnl_link *ret, char **ret_error) {
-        const struct rtnl_bond_settings s = {
-                .mode = n->bond_mode, .miimon = n->bond_miimon,
-                .lacp_fast = n->bond_mode == NET_BOND_8023AD && n->bond_lacp_fast,
-                .xmit_hash = n->bond_mode == NET_BOND_8023AD ? n->bond_xmit_hash : 0,
-                .ad_select = n->bond_mode == NET_BOND_8023AD ? n->bond_ad_select : 0,
-        };
+        /* the record holds 802.3ad settings only for an 802.3ad bond */
+        const struct rtnl_bond_settings s = { .mode = n->bond_mode, .miimon = n->bond_miimon, .ad = n->bond_8023ad };
         char name[IFNAMSIZ], opts[96];
         struct rtnl_link b;
         int r;
@@ -269,7 +268,7 @@ static int bond_up(rtnl *nl, const net_record *n, const struct rtnl_link *first,
                 strcpy(name, n->bond_name);
         else
                 strcpy(name, "bond0");
-        net_bond_ad_options(s.lacp_fast, s.xmit_hash, s.ad_select, opts, sizeof(opts));
+        net_bond_ad_options(&s.ad, opts, sizeof(opts));
         event(o, "Making the %s bond %s of %s and %zu more port%s, MTU %u%s%s ...", net_bond_mode_to_string(n->bond_mode),
               name, first->name, n->n_ports, n->n_ports == 1 ? "" : "s", n->bond_mtu, *opts ? ", " : "", opts);
         r = rtnl_add_bond(nl, name, &s, &b);

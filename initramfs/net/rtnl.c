@@ -160,15 +160,15 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *ret) {
                         } else if (mnl_attr_get_type(v) == IFLA_BOND_AD_LACP_RATE) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
                                         return -EINVAL;
-                                l.bond_lacp_fast = mnl_attr_get_u8(v) == 1;
+                                l.bond_8023ad.lacp_fast = mnl_attr_get_u8(v) == 1;
                         } else if (mnl_attr_get_type(v) == IFLA_BOND_XMIT_HASH_POLICY) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
                                         return -EINVAL;
-                                l.bond_xmit_hash = mnl_attr_get_u8(v);
+                                l.bond_8023ad.xmit_hash = mnl_attr_get_u8(v);
                         } else if (mnl_attr_get_type(v) == IFLA_BOND_AD_SELECT) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U8) < 0)
                                         return -EINVAL;
-                                l.bond_ad_select = mnl_attr_get_u8(v);
+                                l.bond_8023ad.ad_select = mnl_attr_get_u8(v);
                         } else if (mnl_attr_get_type(v) == IFLA_BOND_ACTIVE_SLAVE) {
                                 if (mnl_attr_validate(v, MNL_TYPE_U32) < 0)
                                         return -EINVAL;
@@ -588,8 +588,7 @@ static int bond_msg(rtnl *r, const char *name, int ifindex, const struct rtnl_bo
         struct nlattr *info, *data;
 
         if (s->mode > 6 || (name && strlen(name) >= IFNAMSIZ) ||
-            ((s->lacp_fast || s->xmit_hash || s->ad_select) && s->mode != NET_BOND_8023AD) ||
-            s->xmit_hash > NET_BOND_XMIT_HASH_MAX || s->ad_select > NET_BOND_AD_SELECT_MAX)
+            (net_bond_8023ad_set(&s->ad) && s->mode != NET_BOND_8023AD) || !net_bond_8023ad_known(&s->ad))
                 return -EINVAL;
         nlh->nlmsg_type = RTM_NEWLINK;
         nlh->nlmsg_flags = ifindex ? 0 : NLM_F_CREATE | NLM_F_EXCL;
@@ -606,12 +605,12 @@ static int bond_msg(rtnl *r, const char *name, int ifindex, const struct rtnl_bo
                 mnl_attr_put_u32(nlh, IFLA_BOND_MIIMON, s->miimon);
         /* the kernel applies the mode first: 802.3ad's settings are taken
          * (ad_select only while the bond is down, as it is here) */
-        if (s->lacp_fast)
+        if (s->ad.lacp_fast)
                 mnl_attr_put_u8(nlh, IFLA_BOND_AD_LACP_RATE, 1);
-        if (s->xmit_hash)
-                mnl_attr_put_u8(nlh, IFLA_BOND_XMIT_HASH_POLICY, (uint8_t) s->xmit_hash);
-        if (s->ad_select)
-                mnl_attr_put_u8(nlh, IFLA_BOND_AD_SELECT, (uint8_t) s->ad_select);
+        if (s->ad.xmit_hash)
+                mnl_attr_put_u8(nlh, IFLA_BOND_XMIT_HASH_POLICY, (uint8_t) s->ad.xmit_hash);
+        if (s->ad.ad_select)
+                mnl_attr_put_u8(nlh, IFLA_BOND_AD_SELECT, (uint8_t) s->ad.ad_select);
         mnl_attr_nest_end(nlh, data);
         mnl_attr_nest_end(nlh, info);
         return rtnl_call(r, nlh, NULL, NULL);

@@ -37,9 +37,9 @@ struct rtnl_link {
         bool bond;                      /* kind "bond" with its IFLA_BOND_MODE said: */
         unsigned bond_mode;             /* IFLA_BOND_MODE (1 active-backup, 4 802.3ad, ...) */
         unsigned bond_miimon;           /* IFLA_BOND_MIIMON, ms */
-        bool bond_lacp_fast;            /* IFLA_BOND_AD_LACP_RATE: 802.3ad's LACPDUs every second */
-        unsigned bond_xmit_hash;        /* IFLA_BOND_XMIT_HASH_POLICY (0 layer2, 1 layer3+4, ...) */
-        unsigned bond_ad_select;        /* IFLA_BOND_AD_SELECT (0 stable, 1 bandwidth, 2 count) */
+        /* IFLA_BOND_AD_LACP_RATE, IFLA_BOND_XMIT_HASH_POLICY, IFLA_BOND_AD_SELECT
+         * (the kernel reports them in any mode) */
+        struct net_bond_8023ad bond_8023ad;
         int bond_active;                /* IFLA_BOND_ACTIVE_SLAVE: the active port's ifindex; 0 none */
         /* an 802.3ad bond with an active aggregator (IFLA_BOND_AD_INFO): */
         bool bond_ad;
@@ -123,9 +123,7 @@ int rtnl_add_vlan(rtnl *r, int parent, const char *name, unsigned id, unsigned m
 struct rtnl_bond_settings {
         unsigned mode;                  /* the kernel's numbers: 1 active-backup, 4 802.3ad */
         unsigned miimon;                /* ms; 0: the kernel's default */
-        bool lacp_fast;                 /* 802.3ad: ask the partner for LACPDUs every second */
-        unsigned xmit_hash;             /* 802.3ad: xmit_hash_policy, 0 (layer2): the kernel's default */
-        unsigned ad_select;             /* 802.3ad: ad_select, 0 (stable): the kernel's default */
+        struct net_bond_8023ad ad;      /* only with mode 802.3ad; all zero: the kernel's defaults */
 };
 
 /* A new bond NAME with s, left down; -EEXIST when NAME exists.  *ret: the

@@ -637,7 +637,7 @@ TEST(describe_bond_lacp_rate) {
         _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL, *ab = NULL;
         _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL;
 
-        bond.bond_lacp_fast = true;
+        bond.bond_8023ad.lacp_fast = true;
         ASSERT_OK(describe_lacp(&bond, &n));
         ASSERT_OK(net_record_render(n, &text));
         ASSERT_STREQ(text, expect);
@@ -645,13 +645,13 @@ TEST(describe_bond_lacp_rate) {
         ASSERT_STREQ(summary, "bond0 (802.3ad (LACP rate fast) of eth2 52:54:00:77:00:04, eth3 52:54:00:77:00:05) "
                      "192.168.79.2/24");
         ASSERT_OK(net_record_parse(text, &back, &err));
-        ASSERT_TRUE(back->bond_lacp_fast && back->bond_mode == NET_BOND_8023AD);
+        ASSERT_TRUE(back->bond_8023ad.lacp_fast && back->bond_mode == NET_BOND_8023AD);
         ASSERT_OK(net_record_render(back, &again));
         ASSERT_STREQ(again, expect);
 
         bond.bond_mode = 1;
         ASSERT_OK(describe_lacp(&bond, &ab));
-        ASSERT_TRUE(!ab->bond_lacp_fast);
+        ASSERT_TRUE(!ab->bond_8023ad.lacp_fast);
 }
 
 /* xmit_hash_policy and ad_select of an 802.3ad bond: recorded by the
@@ -668,9 +668,9 @@ TEST(describe_bond_hash_and_select) {
         _cleanup_(net_record_freep) net_record *n = NULL, *back = NULL, *ab = NULL, *odd = NULL;
         _cleanup_free_ char *text = NULL, *summary = NULL, *err = NULL, *again = NULL, *odd_text = NULL;
 
-        bond.bond_lacp_fast = true;
-        bond.bond_xmit_hash = 1;
-        bond.bond_ad_select = 1;
+        bond.bond_8023ad.lacp_fast = true;
+        bond.bond_8023ad.xmit_hash = 1;
+        bond.bond_8023ad.ad_select = 1;
         ASSERT_OK(describe_lacp(&bond, &n));
         ASSERT_OK(net_record_render(n, &text));
         ASSERT_STREQ(text, expect);
@@ -678,47 +678,50 @@ TEST(describe_bond_hash_and_select) {
         ASSERT_STREQ(summary, "bond0 (802.3ad (LACP rate fast, xmit_hash_policy layer3+4, ad_select bandwidth) of eth2 "
                      "52:54:00:77:00:04, eth3 52:54:00:77:00:05) 192.168.79.2/24");
         ASSERT_OK(net_record_parse(text, &back, &err));
-        ASSERT_EQ(back->bond_xmit_hash, 1);
-        ASSERT_EQ(back->bond_ad_select, 1);
+        ASSERT_EQ(back->bond_8023ad.xmit_hash, 1);
+        ASSERT_EQ(back->bond_8023ad.ad_select, 1);
         ASSERT_OK(net_record_render(back, &again));
         ASSERT_STREQ(again, expect);
 
         /* a number the kernel may add later: the default, not a record that cannot be read back */
-        bond.bond_xmit_hash = 9;
-        bond.bond_ad_select = 7;
+        bond.bond_8023ad.xmit_hash = 9;
+        bond.bond_8023ad.ad_select = 7;
         ASSERT_OK(describe_lacp(&bond, &odd));
-        ASSERT_TRUE(odd->bond_xmit_hash == 0 && odd->bond_ad_select == 0);
+        ASSERT_TRUE(odd->bond_8023ad.xmit_hash == 0 && odd->bond_8023ad.ad_select == 0);
         ASSERT_OK(net_record_render(odd, &odd_text));
         ASSERT_CONTAINS(odd_text, "bond mode=802.3ad miimon=100 lacp_rate=fast mtu=1500 name=bond0\n");
 
         /* active-backup: the kernel keeps a policy, it means nothing there */
         bond.bond_mode = 1;
-        bond.bond_xmit_hash = 2;
+        bond.bond_8023ad.xmit_hash = 2;
         ASSERT_OK(describe_lacp(&bond, &ab));
-        ASSERT_TRUE(ab->bond_xmit_hash == 0 && ab->bond_ad_select == 0 && !ab->bond_lacp_fast);
-        ab->bond_xmit_hash = 2;
+        ASSERT_TRUE(ab->bond_8023ad.xmit_hash == 0 && ab->bond_8023ad.ad_select == 0 && !ab->bond_8023ad.lacp_fast);
+        ab->bond_8023ad.xmit_hash = 2;
         free(TAKE_PTR(text));
         ASSERT_ERR(net_record_render(ab, &text), EINVAL);
 }
 
 TEST(bond_ad_options) {
-        static const struct { bool fast; unsigned hash, select; const char *text; } cases[] = {
-                { false, 0, 0, "" },
-                { true, 0, 0, "LACP rate fast" },
-                { false, 1, 0, "xmit_hash_policy layer3+4" },
-                { false, 0, 2, "ad_select count" },
-                { true, 5, 1, "LACP rate fast, xmit_hash_policy vlan+srcmac, ad_select bandwidth" },
-                { false, 2, 1, "xmit_hash_policy layer2+3, ad_select bandwidth" },
-                { false, 6, 0, "xmit_hash_policy ?" },
+        static const struct { struct net_bond_8023ad ad; bool known; const char *text; } cases[] = {
+                { { false, 0, 0 }, true, "" },
+                { { true, 0, 0 }, true, "LACP rate fast" },
+                { { false, 1, 0 }, true, "xmit_hash_policy layer3+4" },
+                { { false, 0, 2 }, true, "ad_select count" },
+                { { true, 5, 1 }, true, "LACP rate fast, xmit_hash_policy vlan+srcmac, ad_select bandwidth" },
+                { { false, 2, 1 }, true, "xmit_hash_policy layer2+3, ad_select bandwidth" },
+                { { false, 6, 0 }, false, "xmit_hash_policy ?" },
         };
+        const struct net_bond_8023ad all = { true, 5, 1 };
         char buf[96], tiny[8];
         unsigned v;
 
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                net_bond_ad_options(cases[i].fast, cases[i].hash, cases[i].select, buf, sizeof(buf));
+                net_bond_ad_options(&cases[i].ad, buf, sizeof(buf));
                 ASSERT_STREQ(buf, cases[i].text);
+                ASSERT_EQ(net_bond_8023ad_set(&cases[i].ad), i > 0);
+                ASSERT_EQ(net_bond_8023ad_known(&cases[i].ad), cases[i].known);
         }
-        net_bond_ad_options(true, 5, 1, tiny, sizeof(tiny));
+        net_bond_ad_options(&all, tiny, sizeof(tiny));
         ASSERT_STREQ(tiny, "LACP ra");
         for (unsigned k = 0; k <= NET_BOND_XMIT_HASH_MAX; k++) {
                 ASSERT_OK(net_bond_xmit_hash_from_string(net_bond_xmit_hash_to_string(k), &v));
@@ -832,16 +835,16 @@ TEST(parse_link_8023ad) {
         struct rtnl_link l;
 
         ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 2, 2, partner_mac, 1, 1, 2), &l));
-        ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad && l.bond_lacp_fast);
-        ASSERT_EQ(l.bond_xmit_hash, 1);
-        ASSERT_EQ(l.bond_ad_select, 2);
+        ASSERT_TRUE(l.bond && l.bond_mode == 4 && l.bond_ad && l.bond_8023ad.lacp_fast);
+        ASSERT_EQ(l.bond_8023ad.xmit_hash, 1);
+        ASSERT_EQ(l.bond_8023ad.ad_select, 2);
         ASSERT_EQ(l.bond_ad_aggregator, 2);
         ASSERT_EQ(l.bond_ad_ports, 2);
         ASSERT_TRUE(memcmp(l.bond_ad_partner, partner_mac, 6) == 0);
         ASSERT_TRUE(!l.port_ad);
         /* no active aggregator yet: no IFLA_BOND_AD_INFO */
         ASSERT_OK(rtnl_parse_link(lacp_bond_msg(5, 0, 0, NULL, 0, 0, 0), &l));
-        ASSERT_TRUE(l.bond && !l.bond_ad && !l.bond_lacp_fast && l.bond_xmit_hash == 0 && l.bond_ad_select == 0);
+        ASSERT_TRUE(l.bond && !l.bond_ad && !l.bond_8023ad.lacp_fast && l.bond_8023ad.xmit_hash == 0 && l.bond_8023ad.ad_select == 0);
 
         ASSERT_OK(rtnl_parse_link(lacp_port_msg(3, "eth2", 5, 2, UP_STATE), &l));
         ASSERT_STREQ(l.kind, "");       /* a port: still a hardware interface */
@@ -908,14 +911,14 @@ TEST(lacp_status) {
                 struct lacp_status s;
 
                 lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
-                ASSERT_TRUE(!s.lacp_fast);
-                bond.bond_lacp_fast = true;
-                bond.bond_xmit_hash = 1;
-                bond.bond_ad_select = 2;
+                ASSERT_TRUE(!s.settings.lacp_fast);
+                bond.bond_8023ad.lacp_fast = true;
+                bond.bond_8023ad.xmit_hash = 1;
+                bond.bond_8023ad.ad_select = 2;
                 lacp_status_from(&bond, links, ELEMENTSOF(links), &s);
-                ASSERT_TRUE(s.lacp_fast);
-                ASSERT_EQ(s.xmit_hash, 1);
-                ASSERT_EQ(s.ad_select, 2);
+                ASSERT_TRUE(s.settings.lacp_fast);
+                ASSERT_EQ(s.settings.xmit_hash, 1);
+                ASSERT_EQ(s.settings.ad_select, 2);
         }
 }
 
