@@ -76,7 +76,7 @@ static int push(verify_record *v, const struct verify_entry *e) {
 
 /* One line: 0 and *ret filled, or -EINVAL. */
 static int parse_line(const char *line, struct verify_entry *ret) {
-        char hex[65], verdict[8];
+        char hex[SHA256_HEX_SIZE], verdict[8];
         struct verify_entry e = {};
         int path_at = -1;
 

@@ -16,7 +16,7 @@
 #include "seal/hash-sha256.h"
 #include "seal/sha256-manifest.h"
 
-#define HEX_LEN (2 * SHA256_DIGEST_SIZE)
+#define HEX_LEN (SHA256_HEX_SIZE - 1)
 #define CHECK_BUF_SIZE (256u * 1024u)
 
 struct sha256_hasher {
